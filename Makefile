@@ -1,0 +1,106 @@
+# Carnet — plain Makefile. `make` builds build/carnet; `make demo` serves the
+# demo school; `make check` runs every test; `make asan` builds with
+# AddressSanitizer and UndefinedBehaviorSanitizer; `make bench` measures.
+
+CC      ?= gcc
+PKGS    := libmicrohttpd sqlite3 libsodium jansson
+WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
+           -Wpointer-arith -Wcast-qual -Wsign-compare -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers
+CSTD    := -std=c11 -D_GNU_SOURCE
+OPT     ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC      := $(sort $(wildcard src/core/*.c src/store/*.c src/policy/*.c src/modules/*/*.c src/demo/*.c))
+GEN      := build/gen/assets_static.c build/gen/assets_sql.c build/gen/assets_locale.c
+OBJ      := $(SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
+ASAN_OBJ := $(SRC:%.c=build/asan/obj/%.o) $(GEN:build/gen/%.c=build/asan/obj/gen/%.o)
+LIB_OBJ      := $(filter-out build/obj/src/core/main.o,$(OBJ))
+ASAN_LIB_OBJ := $(filter-out build/asan/obj/src/core/main.o,$(ASAN_OBJ))
+UNIT     := $(sort $(wildcard tests/unit/test_*.c))
+
+.PHONY: all deps asan demo check unit bench clean fmtcheck
+all: deps build/carnet
+
+deps:
+	@tools/install-deps.sh build
+
+build/tools/%: tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O2 -Wall -Wextra -Werror -o $@ $<
+
+# The escaping-printf check: refuses non-literal formats, unknown conversions,
+# argument-count mismatches and unjustified raw output.
+build/.fmtcheck: build/tools/fmtcheck $(SRC) $(wildcard src/*/*.h src/modules/*/*.h)
+	@echo "FMTCHECK src"
+	@build/tools/fmtcheck $(SRC)
+	@touch $@
+fmtcheck: build/.fmtcheck
+
+build/gen/assets_static.c: build/tools/embed $(wildcard static/*)
+	@mkdir -p $(@D)
+	build/tools/embed $@ assets_static $(wildcard static/*)
+build/gen/assets_sql.c: build/tools/embed $(wildcard sql/*.sql)
+	@mkdir -p $(@D)
+	build/tools/embed $@ assets_sql $(wildcard sql/*.sql)
+build/gen/assets_locale.c: build/tools/embed $(wildcard locale/*.cat)
+	@mkdir -p $(@D)
+	build/tools/embed $@ assets_locale $(wildcard locale/*.cat)
+
+build/obj/%.o: %.c | build/.fmtcheck
+	@mkdir -p $(@D)
+	@echo "CC $<"
+	@$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(OPT) -c -o $@ $<
+build/asan/obj/%.o: %.c | build/.fmtcheck
+	@mkdir -p $(@D)
+	@echo "CC (asan) $<"
+	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+build/asan/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -c -o $@ $<
+
+build/carnet: $(OBJ)
+	$(CC) -o $@ $(OBJ) $(PKG_LIBS)
+build/asan/carnet: $(ASAN_OBJ)
+	$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(PKG_LIBS)
+
+asan: deps build/asan/carnet
+
+# Unit tests (cmocka), plain and sanitized.
+build/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lcmocka
+build/asan/tests/%: tests/unit/%.c $(ASAN_LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $< $(ASAN_LIB_OBJ) $(PKG_LIBS) -lcmocka
+UNIT_BIN      := $(UNIT:tests/unit/%.c=build/tests/%)
+ASAN_UNIT_BIN := $(UNIT:tests/unit/%.c=build/asan/tests/%)
+
+demo: deps build/carnet
+	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
+	@build/carnet demo --db build/demo.db
+	@echo
+	@echo "Carnet demo: http://127.0.0.1:8080   (Ctrl-C to stop)"
+	@echo "Logins (password carnet-demo): eleve.demo  parent.demo  prof.demo  cpe.demo  direction.demo  admin.demo"
+	@echo "Time travel: build/carnet serve --db build/demo.db --now 2026-03-10T21:00"
+	@echo
+	build/carnet serve --db build/demo.db --port 8080
+
+check:
+	@tools/install-deps.sh check
+	@$(MAKE) --no-print-directory build/carnet build/asan/carnet $(UNIT_BIN) $(ASAN_UNIT_BIN)
+	@tests/run.sh
+
+bench:
+	@tools/install-deps.sh bench
+	@$(MAKE) --no-print-directory build/carnet
+	@bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)

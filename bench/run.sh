@@ -1,0 +1,83 @@
+#!/bin/sh
+# bench/run.sh — Carnet's own benchmark: wrk on loopback against an
+# authenticated page, on the fixed département dataset; writes BENCHMARKS.md.
+# Usage: bench/run.sh [SCALE]   (default 60: ≥ 100 establishments, ≥ 60 000 pupils)
+set -eu
+cd "$(dirname "$0")/.."
+SCALE=${1:-60}
+DURATION=${BENCH_DURATION:-20}
+CONNS=${BENCH_CONNECTIONS:-64}
+THREADS=${BENCH_SERVER_THREADS:-2}
+OUT=build/bench
+mkdir -p "$OUT"
+DB="$OUT/departement-$SCALE.db"
+NOW=2026-03-10T10:00
+
+if [ ! -f "$DB" ] || [ build/carnet -nt "$DB" ]; then
+  rm -f "$DB" "$DB-wal" "$DB-shm"
+  echo "Generating the département dataset (scale $SCALE)…"
+  start=$(date +%s)
+  build/carnet demo --db "$DB" --scale "$SCALE" --now "$NOW" | tee "$OUT/dataset.txt"
+  echo "generated in $(( $(date +%s) - start )) s" >> "$OUT/dataset.txt"
+fi
+DATASET=$(head -1 "$OUT/dataset.txt")
+DBSIZE=$(du -m "$DB" | cut -f1)
+
+PORTFILE="$OUT/port"
+rm -f "$PORTFILE"
+build/carnet serve --db "$DB" --port 0 --port-file "$PORTFILE" --threads "$THREADS" --now "$NOW" --quiet &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT INT TERM
+for _ in $(seq 100); do [ -s "$PORTFILE" ] && break; sleep 0.1; done
+PORT=$(cat "$PORTFILE")
+BASE="http://127.0.0.1:$PORT"
+
+# Sign in as the demo parent (two children, école + collège) through the API.
+COOKIE=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"login":"parent.demo","password":"carnet-demo"}' "$BASE/api/v1/session" |
+  sed -n 's/^[Ss]et-[Cc]ookie: \(carnet_session=[^;]*\).*/\1/p')
+[ -n "$COOKIE" ] || { echo "bench: cannot sign in" >&2; exit 1; }
+BYTES=$(curl -s -H "Cookie: $COOKIE" "$BASE/" | wc -c)
+curl -s -H "Cookie: $COOKIE" "$BASE/" | grep -q 'Lucie Moreau' || { echo "bench: portal does not show the children" >&2; exit 1; }
+
+run() { # name, path
+  wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "$BASE$2" > "$OUT/$1.txt"
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$OUT/$1.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$OUT/$1.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$OUT/$1.txt")
+  errs=$(awk '/Non-2xx|Socket errors/ {print}' "$OUT/$1.txt" | tr '\n' ' ')
+  echo "| $1 | \`$2\` | $rps | $p50 | $p99 | ${errs:-none} |"
+}
+
+wrk -t1 -c"$CONNS" -d3s -H "Cookie: $COOKIE" "$BASE/" >/dev/null   # warm-up
+ROW_PORTAL=$(run parent-portal /)
+ROW_ME=$(run api-me /api/v1/me)
+RSS=$(awk '/VmHWM/ {print $2}' /proc/$PID/status)
+kill $PID
+wait $PID 2>/dev/null || true
+trap - EXIT INT TERM
+
+CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+{
+  echo "# Carnet benchmarks"
+  echo
+  echo "Measured by \`make bench\` (bench/run.sh): wrk on loopback, 1 wrk thread, $CONNS connections,"
+  echo "${DURATION} s per scenario after a 3 s warm-up; the server runs with $THREADS worker threads on the"
+  echo "same machine ($(nproc) cores, $CPU), so wrk and Carnet share the CPU."
+  echo
+  echo "Dataset: \`carnet demo --scale $SCALE\` — $DATASET SQLite file: $DBSIZE MB."
+  echo "Signed in as \`parent.demo\` (two children, one in an école, one in a collège); every request"
+  echo "looks up the session, loads the person's roles and children and the services catalogue"
+  echo "(real queries on the département dataset) and renders the page ($BYTES bytes of HTML)."
+  echo
+  echo "| scenario | path | requests/s | p50 | p99 | errors |"
+  echo "|---|---|---|---|---|---|"
+  echo "$ROW_PORTAL"
+  echo "$ROW_ME"
+  echo
+  echo "Peak resident memory of the server during the run: $((RSS / 1024)) MB."
+  echo
+  echo "Target (issue 2): parent portal ≥ 5 000 requests/s with p99 < 20 ms at 64 connections."
+  echo "Run on $(date -u +%Y-%m-%d)."
+} > BENCHMARKS.md
+cat BENCHMARKS.md

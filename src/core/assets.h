@@ -1,0 +1,25 @@
+/* assets.h — files embedded in the binary at build time by tools/embed
+ * (static files, SQL migrations, catalogues). Read-only; nothing allocates. */
+#ifndef CARNET_ASSETS_H
+#define CARNET_ASSETS_H
+#include <stddef.h>
+
+struct asset {
+    const char *name;          /* file name, e.g. "carnet.css" */
+    const unsigned char *data; /* contents, NUL-terminated */
+    size_t len;
+    const char *mime;          /* content type */
+    const char *etag;          /* short content hash (hex) */
+};
+
+extern const struct asset assets_static[];
+extern const size_t assets_static_count;
+extern const struct asset assets_sql[];     /* sorted by name */
+extern const size_t assets_sql_count;
+extern const struct asset assets_locale[];
+extern const size_t assets_locale_count;
+
+/* The asset called name in a table, or NULL. */
+const struct asset *assets_find(const struct asset *table, size_t n, const char *name);
+
+#endif

@@ -1,0 +1,47 @@
+/* limits.h — every limit of Carnet, as a named constant, in one place. */
+#ifndef CARNET_LIMITS_H
+#define CARNET_LIMITS_H
+
+/* HTTP */
+#define LIMIT_BODY_BYTES          (1024 * 1024)      /* largest request body */
+#define LIMIT_URL_BYTES           2048               /* longest request target */
+#define LIMIT_HEADER_POOL_BYTES   (32 * 1024)        /* libmicrohttpd memory per connection */
+#define LIMIT_FIELDS              64                 /* form or query fields per request */
+#define LIMIT_FIELD_NAME_BYTES    64
+#define LIMIT_FIELD_VALUE_BYTES   (64 * 1024)
+#define LIMIT_MULTIPART_PARTS     16
+#define LIMIT_COOKIES             16
+#define LIMIT_PATH_SEGMENTS       8
+#define LIMIT_CONNECTIONS         1024
+#define LIMIT_CONNECTION_TIMEOUT_S 30
+#define LIMIT_THREADS_MAX         16
+
+/* Text fields */
+#define LIMIT_LOGIN_BYTES         64
+#define LIMIT_PASSWORD_BYTES      256
+#define LIMIT_NAME_BYTES          200
+#define LIMIT_TITLE_BYTES         120
+#define LIMIT_DESCRIPTION_BYTES   400
+#define LIMIT_SERVICE_URL_BYTES   500
+
+/* Sessions (seconds) */
+#define SESSION_IDLE_S            (2 * 3600)         /* signed out after 2 h without use */
+#define SESSION_ABSOLUTE_S        (12 * 3600)        /* and in any case after 12 h */
+#define SESSION_TOUCH_S           60                 /* last-use time written at most once a minute */
+#define SESSION_TOKEN_BYTES       32
+
+/* Login throttling */
+#define THROTTLE_WINDOW_S         (15 * 60)
+#define THROTTLE_ACCOUNT_FAILURES 5                  /* per login, per window */
+#define THROTTLE_ADDRESS_FAILURES 20                 /* per client address, per window */
+
+/* Account activation by one-time code (paper letter) */
+#define ACTIVATION_CODE_CHARS     12
+#define ACTIVATION_VALID_S        (60 * 24 * 3600)   /* a letter stays valid 60 days */
+#define PASSWORD_MIN_CHARS        10
+#define PASSWORD_PHRASE_CHARS     16                 /* any phrase this long is accepted */
+
+/* Arena */
+#define ARENA_BLOCK_BYTES         (16 * 1024)
+
+#endif

@@ -1,0 +1,255 @@
+/* main.c — the one binary: serve, migrate, demo, test-http, backup,
+ * activation codes. */
+#include "app.h"
+#include "clock.h"
+#include "i18n.h"
+#include "log.h"
+#include "page.h"
+#include "router.h"
+#include "server.h"
+#include "testhttp.h"
+#include "../demo/demo.h"
+#include "../modules/auth/auth.h"
+#include "../modules/persons/persons.h"
+#include "../modules/portal/portal.h"
+#include "../modules/services/services.h"
+#include "../store/store.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CARNET_VERSION "0.1.0"
+
+struct options {
+    const char *db, *listen, *now, *port_file, *to, *login;
+    int port, threads, scale;
+    bool test_hooks, trust_proxy, quiet;
+};
+
+static void usage(FILE *f)
+{
+    fputs("usage: carnet COMMAND [options]\n"
+          "  serve       --db FILE [--listen ADDR] [--port N] [--threads N] [--now YYYY-MM-DDTHH:MM]\n"
+          "              [--trust-proxy] [--test-hooks] [--port-file FILE] [--quiet]\n"
+          "  migrate     --db FILE            apply pending database migrations\n"
+          "  demo        --db FILE [--scale N] [--now T]   create the demo territory in a new database\n"
+          "  test-http   --db FILE [--now T]  answer one HTTP request read from standard input\n"
+          "  backup      --db FILE --to FILE  online copy of the database\n"
+          "  activation-code --db FILE --login LOGIN   issue a one-time activation code (paper letter)\n"
+          "  version\n"
+          "Environment: CARNET_DB (default database), CARNET_TZ (default time zone, Europe/Paris).\n",
+          f);
+}
+
+static int parse(int argc, char **argv, struct options *o)
+{
+    *o = (struct options){.db = getenv("CARNET_DB"), .listen = "127.0.0.1", .port = 8080, .scale = 1};
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define VAL(name, field)                                                                         \
+    if (!strcmp(a, name)) {                                                                      \
+        if (!v) { fprintf(stderr, "carnet: %s needs a value\n", name); return -1; }              \
+        field = v;                                                                               \
+        i++;                                                                                     \
+        continue;                                                                                \
+    }
+#define NUM(name, field, lo, hi)                                                                 \
+    if (!strcmp(a, name)) {                                                                      \
+        char *end = NULL;                                                                        \
+        long n = v ? strtol(v, &end, 10) : -1;                                                   \
+        if (!v || *end || n < (lo) || n > (hi)) {                                                \
+            fprintf(stderr, "carnet: %s needs a number from %d to %d\n", name, (lo), (hi));      \
+            return -1;                                                                           \
+        }                                                                                        \
+        field = (int)n;                                                                          \
+        i++;                                                                                     \
+        continue;                                                                                \
+    }
+        VAL("--db", o->db)
+        VAL("--listen", o->listen)
+        VAL("--now", o->now)
+        VAL("--port-file", o->port_file)
+        VAL("--to", o->to)
+        VAL("--login", o->login)
+        NUM("--port", o->port, 0, 65535)
+        NUM("--threads", o->threads, 1, 64)
+        NUM("--scale", o->scale, 1, 1000)
+        if (!strcmp(a, "--test-hooks")) { o->test_hooks = true; continue; }
+        if (!strcmp(a, "--trust-proxy")) { o->trust_proxy = true; continue; }
+        if (!strcmp(a, "--quiet")) { o->quiet = true; continue; }
+        fprintf(stderr, "carnet: unknown option %s\n", a);
+        return -1;
+    }
+    if (o->now) {
+        int64_t t;
+        if (!clock_parse(o->now, &t)) {
+            fprintf(stderr, "carnet: --now wants a date and time like 2026-03-10T21:00 (got %s)\n", o->now);
+            return -1;
+        }
+        clock_set(t);
+    }
+    return 0;
+}
+
+static struct store *open_db(const struct options *o)
+{
+    char err[256];
+    if (!o->db) {
+        fprintf(stderr, "carnet: no database: give --db FILE (or set CARNET_DB)\n");
+        return NULL;
+    }
+    struct store *s = store_open(o->db, err, sizeof err);
+    if (!s) fprintf(stderr, "carnet: %s\n", err);
+    return s;
+}
+
+static int migrate(struct store *s)
+{
+    int n = store_migrate(s);
+    if (n < 0) {
+        fprintf(stderr, "carnet: migration failed (see the log above); the database is unchanged\n");
+        return -1;
+    }
+    return n;
+}
+
+static void register_routes(const struct options *o)
+{
+    router_add(core_routes);
+    router_add(auth_routes);
+    router_add(portal_routes);
+    router_add(persons_routes);
+    router_add(services_routes);
+    app_init(&(struct app_hooks){.load_session = auth_load_session},
+             &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy});
+}
+
+static int cmd_serve(const struct options *o)
+{
+    struct store *s = open_db(o);
+    if (!s || migrate(s) < 0) return 1;
+    store_close(s);
+    store_set_default(o->db);
+    register_routes(o);
+    return server_run(&(struct server_options){.address = o->listen, .port = o->port, .threads = o->threads,
+                                               .port_file = o->port_file}) == 0 ? 0 : 1;
+}
+
+static int cmd_demo(const struct options *o)
+{
+    struct store *s = open_db(o);
+    if (!s || migrate(s) < 0) return 1;
+    int64_t people = 0;
+    store_int(s, &people, "SELECT count(*) FROM person", NULL);
+    if (people) {
+        fprintf(stderr, "carnet: %s already holds data; the demo needs a new, empty database\n", o->db);
+        store_close(s);
+        return 1;
+    }
+    struct demo_summary sum = {0};
+    int rc = demo_generate(s, o->scale, &sum);
+    store_close(s);
+    if (rc < 0) {
+        fprintf(stderr, "carnet: demo generation failed\n");
+        return 1;
+    }
+    printf("Demo territory created in %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers, "
+           "%ld accounts.\n",
+           o->db, sum.establishments, sum.classes, sum.pupils, sum.parents, sum.teachers, sum.accounts);
+    if (sum.sample_code[0])
+        printf("An account not yet activated, to try activation at /activer: login %s, code %s\n", sum.sample_login,
+               sum.sample_code);
+    return 0;
+}
+
+static int cmd_test_http(const struct options *o)
+{
+    struct store *s = open_db(o);
+    if (!s || migrate(s) < 0) return 1;
+    store_close(s);
+    store_set_default(o->db);
+    register_routes(o);
+    int rc = testhttp_run(stdin, stdout, "127.0.0.1");
+    store_thread_close();
+    return rc == 0 ? 0 : 1;
+}
+
+static int cmd_backup(const struct options *o)
+{
+    if (!o->to) {
+        fprintf(stderr, "carnet: backup needs --to FILE\n");
+        return 1;
+    }
+    struct store *s = open_db(o);
+    if (!s) return 1;
+    int rc = store_backup(s, o->to);
+    store_close(s);
+    if (rc < 0) fprintf(stderr, "carnet: backup to %s failed\n", o->to);
+    return rc < 0 ? 1 : 0;
+}
+
+static int cmd_activation(const struct options *o)
+{
+    if (!o->login) {
+        fprintf(stderr, "carnet: activation-code needs --login LOGIN\n");
+        return 1;
+    }
+    struct store *s = open_db(o);
+    if (!s || migrate(s) < 0) return 1;
+    int64_t account = 0;
+    int rc = store_int(s, &account, "SELECT id FROM account WHERE login = $1 AND state = 'pending'", "t", o->login);
+    char code[15];
+    if (rc != 1) {
+        fprintf(stderr, "carnet: no account waiting for activation with login %s\n", o->login);
+    } else if (auth_activation_issue(s, account, code) == 0) {
+        printf("%s %s\n", o->login, code);
+    } else {
+        rc = -1;
+    }
+    store_close(s);
+    return rc == 1 ? 0 : 1;
+}
+
+static int run(const char *c, const struct options *o)
+{
+    if (!strcmp(c, "serve")) return cmd_serve(o);
+    if (!strcmp(c, "demo")) return cmd_demo(o);
+    if (!strcmp(c, "test-http")) return cmd_test_http(o);
+    if (!strcmp(c, "backup")) return cmd_backup(o);
+    if (!strcmp(c, "activation-code")) return cmd_activation(o);
+    if (!strcmp(c, "migrate")) {
+        struct store *s = open_db(o);
+        int n = s ? migrate(s) : -1;
+        store_close(s);
+        if (n >= 0) printf("%d migration(s) applied\n", n);
+        return n < 0 ? 1 : 0;
+    }
+    fprintf(stderr, "carnet: unknown command %s\n", c);
+    usage(stderr);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "version")) {
+        printf("carnet %s\n", CARNET_VERSION);
+        return 0;
+    }
+    clock_set_zone(getenv("CARNET_TZ"));
+    if (sodium_init() < 0 || i18n_init() < 0) {
+        fprintf(stderr, "carnet: cannot initialise (libsodium or message catalogues)\n");
+        return 1;
+    }
+    struct options o;
+    if (parse(argc, argv, &o) < 0) return 2;
+    log_set_quiet(o.quiet);
+    int rc = run(argv[1], &o);
+    i18n_free();
+    return rc;
+}

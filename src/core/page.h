@@ -1,0 +1,19 @@
+/* page.h — the HTML frame shared by every page: head, header bar with the
+ * signed-in person and sign-out, main landmark, footer with language. */
+#ifndef CARNET_PAGE_H
+#define CARNET_PAGE_H
+#include "http.h"
+#include "router.h"
+
+/* Open the document and <main>. title is plain text (escaped here). */
+void page_begin(struct req *r, const char *title);
+/* Close <main> and the document. */
+void page_end(struct req *r);
+/* The hidden CSRF input every POST form carries. */
+void page_csrf_input(struct req *r);
+/* URL of an embedded static file with its cache-busting version. */
+const char *page_asset(struct req *r, const char *name);
+/* Core routes: static files, language choice, test hooks. */
+extern const struct route core_routes[];
+
+#endif

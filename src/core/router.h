@@ -1,0 +1,74 @@
+/* router.h — static route tables with declared, validated parameters.
+ *
+ * Each module exports a table of routes ending with an empty entry:
+ *
+ *   const struct route portal_routes[] = {
+ *       { .method = M_GET, .path = "/personnes/{id}", .handler = persons_page,
+ *         .action = ACT_PERSON_VIEW,
+ *         .params = (const struct param_spec[]){
+ *             { "id", P_ID, SRC_PATH, .required = true }, {0} } },
+ *       {0}
+ *   };
+ *
+ * Before the handler runs the router has: matched method and path (404/405),
+ * asked the policy module whether the actor may perform .action at all
+ * (login redirect / 401 / 403), checked CSRF on state-changing methods, and
+ * validated every declared parameter (400); undeclared fields are dropped. */
+#ifndef CARNET_ROUTER_H
+#define CARNET_ROUTER_H
+#include "http.h"
+#include <stdbool.h>
+
+enum ptype {
+    P_ID,        /* positive integer id */
+    P_INT,       /* integer, within [min, max] */
+    P_LINE,      /* one line of text, trimmed */
+    P_TEXT,      /* several lines of text */
+    P_LOGIN,     /* login: a-z 0-9 . _ - */
+    P_PASSWORD,  /* any characters, not trimmed */
+    P_URL,       /* absolute https:// (or http://) URL */
+    P_BOOL,      /* checkbox: present and "1"/"on"/"true" */
+    P_TOKEN,     /* opaque token: A-Z a-z 0-9 - _ */
+    P_CODE,      /* activation code: letters and digits, spaces and dashes ignored */
+    P_ENUM,      /* one of .choices (NULL-terminated) */
+    P_LIST       /* comma-separated words of .choices */
+};
+
+enum psrc { SRC_ANY = 0, SRC_PATH, SRC_QUERY, SRC_BODY };
+
+struct param_spec {
+    const char *name;
+    enum ptype type;
+    enum psrc src;
+    bool required;
+    unsigned maxlen;           /* in characters; 0: the type's default */
+    int64_t min, max;          /* P_INT bounds (both 0: any) */
+    const char *const *choices;
+    const char *label;         /* message key naming the field for errors */
+};
+
+enum route_flags {
+    ROUTE_API = 1,             /* JSON errors, JSON CSRF rules */
+    ROUTE_ANON_FORM = 2,       /* form used before sign-in: pre-session CSRF token */
+};
+
+struct route {
+    unsigned method;           /* M_GET | M_HEAD … */
+    const char *path;          /* literal segments and {name} */
+    void (*handler)(struct req *r);
+    int action;                /* enum policy_action required for the route */
+    const struct param_spec *params;
+    unsigned flags;
+};
+
+/* Register a module's table (at start-up, before serving). */
+void router_add(const struct route *table);
+/* Find the route for r (sets r->route and path parameters). Returns 0,
+ * 404 when no path matches, 405 when the path matches for other methods
+ * (and fills allow with the methods, e.g. "GET, POST"). */
+int router_match(struct req *r, char *allow, size_t allowlen);
+/* Validate declared parameters into r->params. On failure writes a clear,
+ * translated message into *msg and returns false. */
+bool router_validate(struct req *r, const char **msg);
+
+#endif

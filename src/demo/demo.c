@@ -1,0 +1,1061 @@
+/* demo.c — the demo territory.
+ *
+ * One territory, "Département de la Vallée (démo)", cut into sectors: each
+ * sector is one collège and the écoles whose pupils go on to it, with the
+ * families living in three communes around them. Sector 1 holds the small
+ * demo (École élémentaire Jean-Jaurès and Collège Louise-Michel) and the six
+ * fixed demo accounts (password "carnet-demo"); at scale 1 it is all there
+ * is, at scale N it gets two more écoles and N - 1 sectors follow.
+ *
+ * Validity of the generated data. Two school years exist in every
+ * establishment (2025-2026 and 2026-2027, with their trimestres), but only
+ * the current one — the year containing today, or the next one in the
+ * summer gap; 2026-2027 after it — gets classes, enrolments and teachings.
+ * Enrolments and roles all start on 2025-09-01 and are open-ended (ends_on
+ * NULL), so that the same database stays valid whether the server runs with
+ * --now in 2025-2026 or in 2026-2027. Birth dates follow the level of the
+ * current year (a CP pupil is 6 in September).
+ *
+ * Everything is deterministic for a given scale: names, classes and
+ * families come from a splitmix64 generator reseeded at each sector (a
+ * sector's content does not depend on the others). Only the one-time
+ * activation codes and the password salt are random. Fictional contact
+ * data: e-mail addresses at example.org, mobile numbers in the range that
+ * ARCEP reserves for fiction (06 39 98 xx xx), UAI codes of département 044
+ * with their real check letter. */
+#include "demo.h"
+#include "../core/clock.h"
+#include "../core/log.h"
+#include "../modules/auth/auth.h"
+#include "../store/store.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEMO_SEED 0x436172746E657421ULL /* "Carnet!" */
+#define DEMO_PASSWORD "carnet-demo"
+#define DEMO_SCALE_MAX 1000
+#define ROLE_STARTS_ON "2025-09-01"   /* every role and enrolment starts here, open-ended */
+#define STAFF_DOMAIN "ac-vallee.example.org"
+#define FAMILY_DOMAIN "example.org"
+#define CODES_TO_ISSUE 50             /* activation codes for the first parents only */
+#define LOGIN_CAP 64
+#define SECTOR_MAX_CLASSES 64         /* a collège (≤ 20) and three écoles (≤ 10 each) */
+#define CLASS_MAX_SEATS 30
+#define SECTOR_COMMUNES 3
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* ---- Reference tables --------------------------------------------------- */
+
+enum {
+    LEVEL_CP, LEVEL_CE1, LEVEL_CE2, LEVEL_CM1, LEVEL_CM2,
+    LEVEL_6E, LEVEL_5E, LEVEL_4E, LEVEL_3E,
+    LEVEL_2NDE, LEVEL_1ERE, LEVEL_TLE, LEVEL_COUNT
+};
+
+/* Levels CP … Tle. The lycée has no numbered cycle: 5 marks its years. */
+static const struct level_def {
+    const char *code, *name;
+    int cycle;
+} levels[LEVEL_COUNT] = {
+    {"CP", "CP", 2},   {"CE1", "CE1", 2}, {"CE2", "CE2", 2},         {"CM1", "CM1", 3},
+    {"CM2", "CM2", 3}, {"6E", "6e", 3},   {"5E", "5e", 4},           {"4E", "4e", 4},
+    {"3E", "3e", 4},   {"2NDE", "Seconde", 5}, {"1ERE", "Première", 5}, {"TLE", "Terminale", 5},
+};
+
+/* The two school years, with the trimestres of écoles and of collèges. */
+static const struct year_def {
+    const char *label, *starts_on, *ends_on;
+    int start_year;
+    const char *ecole[3][2], *college[3][2];
+} years[2] = {
+    {"2025-2026", "2025-09-01", "2026-07-04", 2025,
+     {{"2025-09-01", "2025-11-30"}, {"2025-12-01", "2026-02-28"}, {"2026-03-01", "2026-07-04"}},
+     {{"2025-09-01", "2025-11-28"}, {"2025-11-29", "2026-03-06"}, {"2026-03-07", "2026-07-04"}}},
+    {"2026-2027", "2026-09-01", "2027-07-03", 2026,
+     {{"2026-09-01", "2026-11-30"}, {"2026-12-01", "2027-02-28"}, {"2027-03-01", "2027-07-03"}},
+     {{"2026-09-01", "2026-11-27"}, {"2026-11-28", "2027-03-05"}, {"2027-03-06", "2027-07-03"}}},
+};
+
+static const char *const period_names[3] = {"1er trimestre", "2e trimestre", "3e trimestre"};
+
+/* Collège subjects: how many classes one teacher takes, from which level. */
+static const struct subject_def {
+    const char *code, *name;
+    int per_teacher, from_level;
+} college_subjects[] = {
+    {"FRA", "Français", 3, LEVEL_6E},       {"MATH", "Mathématiques", 3, LEVEL_6E},
+    {"HG", "Histoire-géographie", 4, LEVEL_6E}, {"ANG", "Anglais", 4, LEVEL_6E},
+    {"ESP", "Espagnol", 6, LEVEL_5E},       {"ALL", "Allemand", 9, LEVEL_5E},
+    {"SVT", "SVT", 6, LEVEL_6E},            {"PC", "Physique-chimie", 6, LEVEL_5E},
+    {"TECH", "Technologie", 6, LEVEL_5E},   {"EPS", "EPS", 4, LEVEL_6E},
+    {"AP", "Arts plastiques", 9, LEVEL_6E}, {"EM", "Éducation musicale", 9, LEVEL_6E},
+};
+
+static const char *const girl_names[] = {
+    "Emma", "Louise", "Jade", "Alice", "Ambre", "Lina", "Rose", "Chloé", "Mia", "Léa", "Anna", "Inès",
+    "Mila", "Julia", "Léna", "Manon", "Zoé", "Camille", "Lou", "Agathe", "Juliette", "Romane", "Nina",
+    "Éva", "Sarah", "Aya", "Sofia", "Kenza", "Lila", "Yasmine", "Maëlys", "Louna", "Clémence",
+    "Charlotte", "Iris", "Margaux", "Salomé", "Victoire", "Nour", "Assia", "Fatoumata", "Capucine",
+    "Héloïse", "Anaïs", "Elsa", "Mathilde", "Lucie", "Maya"};
+
+static const char *const boy_names[] = {
+    "Gabriel", "Léo", "Raphaël", "Arthur", "Louis", "Jules", "Adam", "Maël", "Lucas", "Hugo", "Noah",
+    "Liam", "Gabin", "Sacha", "Paul", "Nathan", "Aaron", "Mohamed", "Ethan", "Tom", "Éden", "Léon",
+    "Noé", "Tiago", "Théo", "Isaac", "Marius", "Victor", "Martin", "Naël", "Ayoub", "Yanis", "Ibrahim",
+    "Youssef", "Amir", "Mathis", "Timéo", "Axel", "Enzo", "Rayan", "Baptiste", "Samuel", "Malo",
+    "Elias", "Moussa", "Clément", "Antoine", "Oscar"};
+
+static const char *const woman_names[] = {
+    "Nathalie", "Isabelle", "Sandrine", "Céline", "Stéphanie", "Sophie", "Aurélie", "Julie", "Caroline",
+    "Émilie", "Virginie", "Laëtitia", "Audrey", "Élodie", "Sabrina", "Karima", "Samia", "Fatima",
+    "Nadia", "Hélène", "Anne", "Claire", "Marion", "Pauline", "Amandine", "Mélanie", "Laure",
+    "Delphine", "Valérie", "Christine", "Agnès", "Sonia", "Leïla", "Alexandra", "Vanessa",
+    "Emmanuelle", "Mariama", "Linh", "Ana", "Magali"};
+
+static const char *const man_names[] = {
+    "Nicolas", "Julien", "Sébastien", "Stéphane", "Christophe", "Thomas", "Guillaume", "Mathieu",
+    "Jérôme", "Frédéric", "David", "Olivier", "Laurent", "Vincent", "Cédric", "Arnaud", "Pierre",
+    "Romain", "Alexandre", "Maxime", "François", "Philippe", "Karim", "Mehdi", "Samir", "Rachid",
+    "Mamadou", "Antoine", "Benoît", "Fabrice", "Grégory", "Yannick", "Franck", "Damien", "Jérémy",
+    "Anthony", "Kévin", "Hakim", "Duc", "João"};
+
+static const char *const last_names[] = {
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
+    "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent",
+    "Fournier", "Morel", "Girard", "André", "Lefèvre", "Mercier", "Dupont", "Lambert", "Bonnet",
+    "François", "Martinez", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guérin", "Muller",
+    "Henry", "Roussel", "Nicolas", "Perrin", "Morin", "Mathieu", "Clément", "Gauthier", "Dumont",
+    "Lopez", "Fontaine", "Chevalier", "Robin", "Benali", "Nguyen", "Diallo", "Haddad", "Traoré",
+    "Da Silva", "Ferreira", "Benhamou", "Meyer", "Le Gall", "Koné", "Caron", "Marchand", "Colin",
+    "Bourgeois", "Mansouri", "Cissé", "Pereira", "Renaud", "Brunet", "Boyer", "Lemaire", "Gaillard",
+    "Barbier", "Arnaud", "Giraud", "Schmitt", "Tran", "Camara", "Benoît", "N'Diaye", "Ozturk"};
+
+/* Patrons of écoles and collèges (index 0: the small demo's). */
+static const char *const ecole_patrons[] = {
+    "Jean-Jaurès", "Jules-Ferry", "Marie-Curie", "Victor-Hugo", "Jacques-Prévert", "Louis-Pasteur",
+    "Jean-Moulin", "Paul-Éluard", "George-Sand", "Simone-Veil", "Condorcet", "Jean-de-La-Fontaine",
+    "Pablo-Picasso", "Anatole-France", "Marcel-Pagnol", "Charles-Perrault", "Antoine-de-Saint-Exupéry",
+    "Robert-Desnos", "Lucie-Aubrac", "Françoise-Dolto", "Jean-Macé", "Paul-Bert", "Pierre-et-Marie-Curie",
+    "Alphonse-Daudet", "Jean-Giono", "Colette", "Louise-Weiss", "Joliot-Curie", "Albert-Schweitzer",
+    "Émile-Zola", "Frédéric-Mistral", "Camille-Claudel", "Nelson-Mandela", "Henri-Matisse",
+    "Claude-Monet", "Aimé-Césaire", "Olympe-de-Gouges", "Germaine-Tillion", "Rosa-Parks", "Jules-Verne"};
+
+static const char *const college_patrons[] = {
+    "Louise-Michel", "Jean-Monnet", "Albert-Camus", "Olympe-de-Gouges", "Joséphine-Baker",
+    "Gisèle-Halimi", "Victor-Schœlcher", "Jean-Zay", "Pierre-Mendès-France", "Simone-de-Beauvoir",
+    "Léon-Blum", "Gustave-Eiffel", "Jean-Rostand", "Marguerite-Yourcenar", "Honoré-de-Balzac",
+    "Alexandre-Dumas", "Rabelais", "Montaigne", "Molière", "Jacques-Brel", "Boris-Vian",
+    "Ella-Maillart", "Geneviève-de-Gaulle", "Stéphane-Hessel", "Marie-Marvingt"};
+
+/* Communes of the département: a name, and after the first round one of
+ * the suffixes, so that every sector gets communes of its own. */
+static const char *const commune_bases[] = {
+    "Saint-Aubin-la-Vallée", "Montclair", "Bellerive", "Fontaine-aux-Bois", "Les Aulnaies",
+    "Rochefort-le-Haut", "Champvert", "Beaulieu-sur-Loue", "Sainte-Colombe", "Val-des-Prés",
+    "Mirebois", "La Chapelle-Verte", "Pont-Aubert", "Saint-Julien-des-Vignes", "Clairmont",
+    "Boisrenard", "Lussac-la-Vallée", "Merville", "Saint-Maurice-en-Plaine", "Bourg-Joly",
+    "Verneuil", "Les Ormes", "Mont-Saint-Roch", "Roseval", "Châteaubrun", "Saint-Hilaire",
+    "Plessis-Vert", "Neuvic", "Aubeterre", "Port-Saint-Louis", "Marcilly", "Saint-Pierre-la-Forêt",
+    "Longchamp", "Villers-aux-Chênes", "Grandpré", "Auberive", "Sainte-Marthe", "Castelbon",
+    "Le Vaudreuil", "Cormeilles-la-Vallée", "Fresnay", "Saint-Cyr-des-Eaux", "Vieux-Moulin",
+    "Brévannes", "Hautefort"};
+
+static const char *const commune_suffixes[] = {"", "-le-Haut", "-le-Bas", "-sur-Vallée", "-les-Bois",
+                                               "-en-Plaine"};
+
+static const char *const streets[] = {
+    "rue des Lilas", "rue de la Mairie", "avenue Jean-Jaurès", "place de l'Église", "impasse des Vignes",
+    "chemin du Moulin", "allée des Tilleuls", "boulevard Victor-Hugo", "rue du Stade", "rue de la Gare",
+    "rue des Écoles", "route de la Forêt", "rue Pasteur", "résidence les Peupliers", "rue du Château",
+    "avenue de la République", "rue des Acacias", "rue Georges-Brassens", "square des Cerisiers",
+    "rue du Lavoir"};
+
+/* ---- Deterministic random numbers (splitmix64) ------------------------- */
+
+/* Next 64-bit value of the generator. */
+static uint64_t rng_next(uint64_t *st)
+{
+    uint64_t z = (*st += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* Uniform integer in [lo, hi]. */
+static int rng_range(uint64_t *st, int lo, int hi)
+{
+    return lo + (int)(rng_next(st) % (uint64_t)(hi - lo + 1));
+}
+
+/* True with the given probability in percent. */
+static bool rng_chance(uint64_t *st, int percent)
+{
+    return rng_range(st, 0, 99) < percent;
+}
+
+/* One element of a table of names. */
+#define PICK(st, table) ((table)[rng_range((st), 0, COUNT(table) - 1)])
+
+/* ---- Unique logins and e-mail addresses --------------------------------- */
+
+/* A set of keys with the number of times each was taken. */
+struct nameset {
+    char **key;
+    int *count;
+    size_t cap, len;
+};
+
+/* FNV-1a hash of a string. */
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    return h;
+}
+
+/* Double the table (or create it). 0, or -1 out of memory. */
+static int nameset_grow(struct nameset *ns)
+{
+    size_t cap = ns->cap ? ns->cap * 2 : 4096;
+    char **key = calloc(cap, sizeof *key);
+    int *count = calloc(cap, sizeof *count);
+    if (!key || !count) {
+        free(key);
+        free(count);
+        return -1;
+    }
+    for (size_t i = 0; i < ns->cap; i++) {
+        if (!ns->key[i]) continue;
+        size_t j = hash_str(ns->key[i]) & (cap - 1);
+        while (key[j]) j = (j + 1) & (cap - 1);
+        key[j] = ns->key[i];
+        count[j] = ns->count[i];
+    }
+    free(ns->key);
+    free(ns->count);
+    ns->key = key;
+    ns->count = count;
+    ns->cap = cap;
+    return 0;
+}
+
+/* Take key once more: returns how many times it was taken before, or -1
+ * out of memory. */
+static int nameset_take(struct nameset *ns, const char *key)
+{
+    if ((ns->len + 1) * 10 > ns->cap * 7 && nameset_grow(ns) < 0) return -1;
+    size_t j = hash_str(key) & (ns->cap - 1);
+    while (ns->key[j]) {
+        if (!strcmp(ns->key[j], key)) return ns->count[j]++;
+        j = (j + 1) & (ns->cap - 1);
+    }
+    ns->key[j] = strdup(key);
+    if (!ns->key[j]) return -1;
+    ns->count[j] = 1;
+    ns->len++;
+    return 0;
+}
+
+/* Free the set's keys and table. */
+static void nameset_free(struct nameset *ns)
+{
+    for (size_t i = 0; i < ns->cap; i++) free(ns->key[i]);
+    free(ns->key);
+    free(ns->count);
+    memset(ns, 0, sizeof *ns);
+}
+
+/* ASCII folding of Latin-1 letters U+00C0…U+00DF (and, lower-cased, of
+ * U+00E0…U+00FF). */
+static const char *const latin1_fold[32] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "ss"};
+
+/* Fold a UTF-8 name into [a-z0-9-]: accents dropped, œ → oe, spaces become
+ * hyphens, apostrophes and anything else disappear. */
+static void fold_ascii(const char *in, char *out, size_t cap)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)in;
+    while (*p && n + 3 < cap) {
+        const char *piece = "";
+        char one[2] = {0, 0};
+        if (*p < 0x80) {
+            if (*p >= 'A' && *p <= 'Z') one[0] = (char)(*p - 'A' + 'a');
+            else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-') one[0] = (char)*p;
+            else if (*p == ' ') one[0] = '-';
+            piece = one;
+            p++;
+        } else if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF) {
+            unsigned cp = 0xC0u | (p[1] & 0x3Fu); /* U+00C0…U+00FF */
+            piece = cp == 0xFF ? "y" : cp == 0xF7 ? "" : latin1_fold[(cp - 0xC0) & 0x1F];
+            p += 2;
+        } else if (*p == 0xC5 && (p[1] == 0x92 || p[1] == 0x93)) {
+            piece = "oe";
+            p += 2;
+        } else {
+            p++;
+            while ((*p & 0xC0) == 0x80) p++;
+        }
+        for (; *piece && n + 1 < cap; piece++) out[n++] = *piece;
+    }
+    out[n] = 0;
+}
+
+/* A unique "first.last" made of the folded names (then "first.last2",
+ * "first.last3"…), followed by suffix (e.g. "@example.org"; "" for a
+ * login). The set is keyed by the whole text. 0, or -1 out of memory. */
+static int unique_name(struct nameset *ns, const char *first, const char *last, const char *suffix, char *out,
+                       size_t cap)
+{
+    char a[48], b[48], local[100], key[160];
+    fold_ascii(first, a, sizeof a);
+    fold_ascii(last, b, sizeof b);
+    if (snprintf(local, sizeof local, "%s.%s", a, b) < 0) return -1;
+    if (snprintf(key, sizeof key, "%s%s", local, suffix) < 0) return -1;
+    int n = nameset_take(ns, key);
+    if (n < 0) return -1;
+    /* Folded names hold no digit, so "first.last2" never meets another key. */
+    int len = n == 0 ? snprintf(out, cap, "%s", key) : snprintf(out, cap, "%s%d%s", local, n + 1, suffix);
+    return len < 0 || (size_t)len >= cap ? -1 : 0;
+}
+
+/* ---- Generator state ---------------------------------------------------- */
+
+/* The generator's state for one run. */
+struct demo {
+    struct store *s;
+    struct demo_summary *sum;
+    uint64_t rng;
+    int64_t now;
+    int year;                       /* index in years[] of the current school year */
+    int64_t territory_id;
+    int64_t level_id[LEVEL_COUNT];
+    int64_t demo_college_id;        /* Collège Louise-Michel, for its service link */
+    int establishments_made;        /* numbers the UAI codes */
+    int codes_left;                 /* activation codes still to issue */
+    struct nameset logins, emails;
+    char password_hash[AUTH_HASH_BYTES];
+};
+
+/* A class of the sector being built. */
+struct klass {
+    int64_t id, establishment_id;
+    int level, seats;
+    char name[16];
+};
+
+/* A sector: its communes and the classes of its establishments. */
+struct sector {
+    char commune[SECTOR_COMMUNES][64];
+    char postcode[SECTOR_COMMUNES][6];
+    int64_t demo_ecole_id, demo_college_id; /* sector 0 only */
+    struct klass classes[SECTOR_MAX_CLASSES];
+    int nclasses;
+};
+
+/* Someone to create: names, and a fixed login for the demo accounts. */
+struct member {
+    const char *first, *last, *login;
+    char birth[11];
+    bool female;
+};
+
+/* A family: one or two parents (or a tutor), one or two households, one to
+ * three children in the sector's classes. */
+struct family {
+    int nparents, nchildren, nhouseholds;
+    struct member parent[2], child[3];
+    const char *relation[2];
+    int home[2];                    /* household index of each parent */
+    int lives_with[2];
+    int commune[2];                 /* commune of each household */
+    int children_home;              /* household index of the children */
+    int klass[3];                   /* class index (in the sector) of each child */
+    bool sample;                    /* may give the summary's sample account */
+};
+
+/* ---- Rows --------------------------------------------------------------- */
+
+/* "YYYY-MM-DD" into out (year 1000…9999, month 1…12, day 1…28 here). */
+static void date_make(char out[11], int year, int month, int day)
+{
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)year % 10000u, (unsigned)month % 100u, (unsigned)day % 100u);
+}
+
+/* A random birth date in the given year. */
+static void adult_birth(struct demo *d, int year, char out[11])
+{
+    int month = rng_range(&d->rng, 1, 12);
+    date_make(out, year, month, rng_range(&d->rng, 1, 28));
+}
+
+/* A household at a random address of one of the sector's communes. */
+static int64_t household_add(struct demo *d, const struct sector *sec, int commune)
+{
+    char address[96];
+    int number = rng_range(&d->rng, 1, 120); /* one draw per statement: a fixed order */
+    snprintf(address, sizeof address, "%d %s", number, PICK(&d->rng, streets));
+    int64_t id = 0;
+    if (store_int(d->s, &id, "INSERT INTO household (address, postcode, city) VALUES ($1, $2, $3) RETURNING id",
+                  "ttt", address, sec->postcode[commune], sec->commune[commune]) != 1)
+        return 0;
+    return id;
+}
+
+/* A person and their account. E-mail at email_domain when given, a mobile
+ * number when phone. With a fixed login the account is active with the demo
+ * password; otherwise the login is "first.last[n]" and the account pending.
+ * Writes the account id and login; returns the person id, 0 on error. */
+static int64_t person_add(struct demo *d, const struct member *m, const char *email_domain, bool phone,
+                          int64_t household, int64_t *account_id, char login[LOGIN_CAP])
+{
+    char email[128], tel[20], at[64];
+    if (email_domain) {
+        snprintf(at, sizeof at, "@%s", email_domain);
+        if (unique_name(&d->emails, m->first, m->last, at, email, sizeof email) < 0) return 0;
+    }
+    if (phone) {
+        int hi = rng_range(&d->rng, 0, 99);
+        snprintf(tel, sizeof tel, "06 39 98 %02d %02d", hi, rng_range(&d->rng, 0, 99));
+    }
+    int64_t pid = 0;
+    if (store_int(d->s, &pid,
+                  "INSERT INTO person (last_name, first_name, birth_date, email, phone, household_id, created_at)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                  "tttttNi", m->last, m->first, m->birth[0] ? m->birth : NULL, email_domain ? email : NULL,
+                  phone ? tel : NULL, household, d->now) != 1)
+        return 0;
+    if (m->login) snprintf(login, LOGIN_CAP, "%s", m->login);
+    else if (unique_name(&d->logins, m->first, m->last, "", login, LOGIN_CAP) < 0) return 0;
+    bool active = m->login != NULL;
+    if (store_int(d->s, account_id,
+                  "INSERT INTO account (person_id, login, password_hash, state, created_at, activated_at,"
+                  " password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                  "itttiN", pid, login, active ? d->password_hash : NULL, active ? "active" : "pending", d->now,
+                  active ? d->now : (int64_t)0) != 1)
+        return 0;
+    d->sum->accounts++;
+    return pid;
+}
+
+/* A role from ROLE_STARTS_ON, open-ended. 0 or -1. */
+static int role_add(struct demo *d, int64_t person, const char *profile, int64_t establishment, int64_t territory,
+                    const char *title)
+{
+    return store_run(d->s,
+                     "INSERT INTO role (person_id, profile, establishment_id, territory_id, title, starts_on, ends_on)"
+                     " VALUES ($1, $2, $3, $4, $5, $6, NULL)",
+                     "itNNtt", person, profile, establishment, territory, title, ROLE_STARTS_ON);
+}
+
+/* A subject of an establishment; its id, 0 on error. */
+static int64_t subject_add(struct demo *d, int64_t establishment, const char *code, const char *name)
+{
+    int64_t id = 0;
+    if (store_int(d->s, &id, "INSERT INTO subject (establishment_id, code, name) VALUES ($1, $2, $3) RETURNING id",
+                  "itt", establishment, code, name) != 1)
+        return 0;
+    return id;
+}
+
+/* A teaching: subject × teacher × class. 0 or -1. */
+static int teaching_add(struct demo *d, int64_t establishment, int64_t subject, int64_t teacher, int64_t class_id)
+{
+    return store_run(d->s,
+                     "INSERT INTO teaching (establishment_id, subject_id, teacher_id, class_id)"
+                     " VALUES ($1, $2, $3, $4)",
+                     "iiii", establishment, subject, teacher, class_id);
+}
+
+/* A random adult, a woman with the given probability in percent: names
+ * and a birth date between 1965 and 1998. */
+static void adult_random(struct demo *d, struct member *m, int female_percent)
+{
+    m->female = rng_chance(&d->rng, female_percent);
+    m->first = m->female ? PICK(&d->rng, woman_names) : PICK(&d->rng, man_names);
+    m->last = PICK(&d->rng, last_names);
+    m->login = NULL;
+    adult_birth(d, rng_range(&d->rng, 1965, 1998), m->birth);
+}
+
+/* A member of staff (no household, an academic e-mail address): the person
+ * and account; the person id, 0 on error. */
+static int64_t staff_add(struct demo *d, const struct member *m)
+{
+    int64_t account = 0;
+    char login[LOGIN_CAP];
+    return person_add(d, m, STAFF_DOMAIN, false, 0, &account, login);
+}
+
+/* The fixed demo member (names, login, birth date) in m. */
+static void member_fixed(struct member *m, const char *first, const char *last, bool female, const char *birth,
+                         const char *login)
+{
+    m->first = first;
+    m->last = last;
+    m->female = female;
+    m->login = login;
+    snprintf(m->birth, sizeof m->birth, "%s", birth);
+}
+
+/* ---- Structure ---------------------------------------------------------- */
+
+/* The name and postcode of commune number g of the département. */
+static void commune_make(int g, char name[64], char postcode[6])
+{
+    int nb = COUNT(commune_bases);
+    snprintf(name, 64, "%s%s", commune_bases[g % nb], commune_suffixes[(g / nb) % COUNT(commune_suffixes)]);
+    snprintf(postcode, 6, "44%03u", 10u + ((unsigned)g * 37u) % 990u);
+}
+
+/* An establishment of the territory with its two school years and their
+ * trimestres. Writes the id of the current year into year_id; returns the
+ * establishment id, 0 on error. */
+static int64_t establishment_add(struct demo *d, const char *kind, const char *name, const char *city,
+                                 int64_t *year_id)
+{
+    /* UAI: département 044, four digits unique per establishment, and the
+     * check letter (the seven digits modulo 23). */
+    static const char uai_letters[] = "ABCDEFGHJKLMNPRSTUVWXYZ";
+    long number = 440000L + (long)((d->establishments_made * 7919 + 1234) % 10000);
+    char uai[9];
+    snprintf(uai, sizeof uai, "%07ld%c", number, uai_letters[number % 23]);
+    d->establishments_made++;
+    int64_t id = 0;
+    if (store_int(d->s, &id,
+                  "INSERT INTO establishment (territory_id, kind, uai, name, city, zone, tz)"
+                  " VALUES ($1, $2, $3, $4, $5, 'B', 'Europe/Paris') RETURNING id",
+                  "itttt", d->territory_id, kind, uai, name, city) != 1)
+        return 0;
+    bool ecole = !strcmp(kind, "ecole");
+    for (int y = 0; y < COUNT(years); y++) {
+        int64_t sy = 0;
+        if (store_int(d->s, &sy,
+                      "INSERT INTO school_year (establishment_id, label, starts_on, ends_on) VALUES ($1, $2, $3, $4)"
+                      " RETURNING id",
+                      "ittt", id, years[y].label, years[y].starts_on, years[y].ends_on) != 1)
+            return 0;
+        for (int p = 0; p < 3; p++) {
+            const char *const *dates = ecole ? years[y].ecole[p] : years[y].college[p];
+            if (store_run(d->s,
+                          "INSERT INTO period (school_year_id, ordinal, name, starts_on, ends_on)"
+                          " VALUES ($1, $2, $3, $4, $5)",
+                          "iittt", sy, (int64_t)(p + 1), period_names[p], dates[0], dates[1]) < 0)
+                return 0;
+        }
+        if (y == d->year) *year_id = sy;
+    }
+    d->sum->establishments++;
+    return id;
+}
+
+/* A class of the current year, appended to the sector with its number of
+ * seats. Returns its index in the sector, -1 on error. */
+static int class_add(struct demo *d, struct sector *sec, int64_t establishment, int64_t year_id, int level,
+                     const char *name, int seats)
+{
+    if (sec->nclasses >= SECTOR_MAX_CLASSES) return -1;
+    struct klass *k = &sec->classes[sec->nclasses];
+    if (store_int(d->s, &k->id,
+                  "INSERT INTO class (establishment_id, school_year_id, level_id, name) VALUES ($1, $2, $3, $4)"
+                  " RETURNING id",
+                  "iiit", establishment, year_id, d->level_id[level], name) != 1)
+        return -1;
+    k->establishment_id = establishment;
+    k->level = level;
+    k->seats = seats;
+    snprintf(k->name, sizeof k->name, "%s", name);
+    d->sum->classes++;
+    return sec->nclasses++;
+}
+
+/* Create the classes of levels [first, first + nlevels) of an establishment,
+ * nclasses spread over the levels (the lower ones get the extra classes),
+ * named "CE2" when a level has one class, "6e A", "6e B"… otherwise. Each
+ * gets seat_lo…seat_hi seats. Returns the index of the first class in the
+ * sector, -1 on error. */
+static int classes_make(struct demo *d, struct sector *sec, int64_t establishment, int64_t year_id, int first,
+                        int nlevels, int nclasses, int seat_lo, int seat_hi, bool letter_always)
+{
+    int start = sec->nclasses;
+    for (int l = 0; l < nlevels; l++) {
+        int per = nclasses / nlevels + (l < nclasses % nlevels);
+        for (int c = 0; c < per; c++) {
+            char name[16];
+            if (per == 1 && !letter_always) snprintf(name, sizeof name, "%s", levels[first + l].name);
+            else snprintf(name, sizeof name, "%s %c", levels[first + l].name, 'A' + c);
+            if (class_add(d, sec, establishment, year_id, first + l, name, rng_range(&d->rng, seat_lo, seat_hi)) < 0)
+                return -1;
+        }
+    }
+    return start;
+}
+
+/* An école élémentaire: nclasses classes CP…CM2, one teacher per class
+ * teaching "Polyvalent", the teacher of the last class (CM2) being also the
+ * director. Returns its id, 0 on error. */
+static int64_t ecole_build(struct demo *d, struct sector *sec, const char *patron, int commune, int nclasses,
+                           int seat_lo, int seat_hi)
+{
+    char name[128];
+    snprintf(name, sizeof name, "École élémentaire %s", patron);
+    int64_t year_id = 0;
+    int64_t id = establishment_add(d, "ecole", name, sec->commune[commune], &year_id);
+    if (!id) return 0;
+    int64_t poly = subject_add(d, id, "POLY", "Polyvalent");
+    if (!poly) return 0;
+    int start = classes_make(d, sec, id, year_id, LEVEL_CP, 5, nclasses, seat_lo, seat_hi, false);
+    if (start < 0) return 0;
+    for (int i = start; i < sec->nclasses; i++) {
+        struct member m;
+        adult_random(d, &m, 85); /* most professeurs des écoles are women */
+        int64_t t = staff_add(d, &m);
+        if (!t || role_add(d, t, "teacher", id, 0, NULL) < 0) return 0;
+        if (teaching_add(d, id, poly, t, sec->classes[i].id) < 0) return 0;
+        d->sum->teachers++;
+        if (i == sec->nclasses - 1 && role_add(d, t, "head", id, 0, m.female ? "Directrice" : "Directeur") < 0)
+            return 0;
+    }
+    return id;
+}
+
+/* The teachers of one collège subject: the classes from the subject's first
+ * level are shared out in consecutive runs of about per_teacher classes,
+ * one teacher each. In the demo collège, the mathematics teacher of 4e B is
+ * prof.demo. 0 or -1. */
+static int college_subject(struct demo *d, struct sector *sec, int64_t college, int start,
+                           const struct subject_def *sd, bool demo)
+{
+    int64_t subject = subject_add(d, college, sd->code, sd->name);
+    if (!subject) return -1;
+    int idx[SECTOR_MAX_CLASSES], n = 0;
+    for (int i = start; i < sec->nclasses; i++)
+        if (sec->classes[i].level >= sd->from_level) idx[n++] = i;
+    if (!n) return 0;
+    int nteachers = (n + sd->per_teacher / 2) / sd->per_teacher;
+    if (nteachers < 1) nteachers = 1;
+    for (int t = 0; t < nteachers; t++) {
+        int lo = t * n / nteachers, hi = (t + 1) * n / nteachers;
+        bool fixed = false;
+        for (int i = lo; i < hi && demo && !strcmp(sd->code, "MATH"); i++)
+            fixed = fixed || !strcmp(sec->classes[idx[i]].name, "4e B");
+        struct member m;
+        adult_random(d, &m, 60);
+        if (fixed) member_fixed(&m, "Nicolas", "Lefèvre", false, "1984-02-11", "prof.demo");
+        int64_t teacher = staff_add(d, &m);
+        if (!teacher || role_add(d, teacher, "teacher", college, 0, NULL) < 0) return -1;
+        d->sum->teachers++;
+        for (int i = lo; i < hi; i++)
+            if (teaching_add(d, college, subject, teacher, sec->classes[idx[i]].id) < 0) return -1;
+    }
+    return 0;
+}
+
+/* A member of the collège's staff with a role; fixed names for the demo
+ * accounts, random otherwise. title_f / title_m by sex. 0 or -1. */
+static int college_staff(struct demo *d, int64_t college, const char *profile, const char *title_f,
+                         const char *title_m, const struct member *fixed)
+{
+    struct member m;
+    adult_random(d, &m, 60);
+    if (fixed) m = *fixed;
+    int64_t p = staff_add(d, &m);
+    if (!p) return -1;
+    return role_add(d, p, profile, college, 0, m.female ? title_f : title_m);
+}
+
+/* A collège: nclasses classes 6e…3e, the twelve subjects and their
+ * teachers, a head, a deputy, a CPE and two AED. In the demo collège the
+ * head is direction.demo and the CPE cpe.demo. Returns its id, 0 on error. */
+static int64_t college_build(struct demo *d, struct sector *sec, const char *patron, int commune, int nclasses,
+                             int seat_lo, int seat_hi, bool demo)
+{
+    char name[128];
+    snprintf(name, sizeof name, "Collège %s", patron);
+    int64_t year_id = 0;
+    int64_t id = establishment_add(d, "college", name, sec->commune[commune], &year_id);
+    if (!id) return 0;
+    int start = classes_make(d, sec, id, year_id, LEVEL_6E, 4, nclasses, seat_lo, seat_hi, true);
+    if (start < 0) return 0;
+    for (int i = 0; i < COUNT(college_subjects); i++)
+        if (college_subject(d, sec, id, start, &college_subjects[i], demo) < 0) return 0;
+    struct member head, cpe;
+    member_fixed(&head, "Karim", "Haddad", false, "1972-09-23", "direction.demo");
+    member_fixed(&cpe, "Sandrine", "Petit", true, "1979-05-06", "cpe.demo");
+    if (college_staff(d, id, "head", "Principale", "Principal", demo ? &head : NULL) < 0 ||
+        college_staff(d, id, "head", "Principale adjointe", "Principal adjoint", NULL) < 0 ||
+        college_staff(d, id, "staff", "CPE", "CPE", demo ? &cpe : NULL) < 0 ||
+        college_staff(d, id, "staff", "AED", "AED", NULL) < 0 ||
+        college_staff(d, id, "staff", "AED", "AED", NULL) < 0)
+        return 0;
+    return id;
+}
+
+/* ---- Families ----------------------------------------------------------- */
+
+/* Insert a family: households, parents (with an activation code for the
+ * first parents), children with their pupil role and enrolment, the
+ * guardianships, and a parent role at each of the children's
+ * establishments. 0 or -1. */
+static int family_insert(struct demo *d, const struct sector *sec, const struct family *f)
+{
+    int64_t home[2] = {0, 0}, parent[2] = {0, 0}, child[3] = {0, 0, 0};
+    for (int h = 0; h < f->nhouseholds; h++)
+        if (!(home[h] = household_add(d, sec, f->commune[h]))) return -1;
+    for (int p = 0; p < f->nparents; p++) {
+        int64_t account = 0;
+        char login[LOGIN_CAP];
+        parent[p] = person_add(d, &f->parent[p], FAMILY_DOMAIN, true, home[f->home[p]], &account, login);
+        if (!parent[p]) return -1;
+        d->sum->parents++;
+        if (f->parent[p].login || d->codes_left <= 0) continue;
+        char code[15];
+        if (auth_activation_issue(d->s, account, code) < 0) return -1;
+        d->codes_left--;
+        if (f->sample && !d->sum->sample_code[0]) {
+            snprintf(d->sum->sample_login, sizeof d->sum->sample_login, "%s", login);
+            memcpy(d->sum->sample_code, code, sizeof d->sum->sample_code);
+        }
+    }
+    for (int c = 0; c < f->nchildren; c++) {
+        const struct klass *k = &sec->classes[f->klass[c]];
+        int64_t account = 0;
+        char login[LOGIN_CAP];
+        child[c] = person_add(d, &f->child[c], NULL, false, home[f->children_home], &account, login);
+        if (!child[c] || role_add(d, child[c], "pupil", k->establishment_id, 0, NULL) < 0) return -1;
+        if (store_run(d->s, "INSERT INTO enrolment (pupil_id, class_id, starts_on, ends_on) VALUES ($1, $2, $3, NULL)",
+                      "iit", child[c], k->id, ROLE_STARTS_ON) < 0)
+            return -1;
+        d->sum->pupils++;
+    }
+    for (int p = 0; p < f->nparents; p++) {
+        for (int c = 0; c < f->nchildren; c++) {
+            int64_t lives = f->lives_with[p];
+            if (store_run(d->s,
+                          "INSERT INTO guardianship (parent_id, pupil_id, relation, legal_responsibility, lives_with,"
+                          " receives_mail, pays) VALUES ($1, $2, $3, 1, $4, 1, $5)",
+                          "iitii", parent[p], child[c], f->relation[p], lives, lives) < 0)
+                return -1;
+        }
+        /* One parent role per establishment of the children. */
+        for (int c = 0; c < f->nchildren; c++) {
+            int64_t est = sec->classes[f->klass[c]].establishment_id;
+            bool seen = false;
+            for (int e = 0; e < c; e++) seen = seen || sec->classes[f->klass[e]].establishment_id == est;
+            if (!seen && role_add(d, parent[p], "parent", est, 0, NULL) < 0) return -1;
+        }
+    }
+    return 0;
+}
+
+/* Birth date of a pupil of the given level in the current year: a CP pupil
+ * turns 6 during the calendar year the school year starts. */
+static void pupil_birth(struct demo *d, int level, char out[11])
+{
+    int month = rng_range(&d->rng, 1, 12);
+    date_make(out, years[d->year].start_year - 6 - level, month, rng_range(&d->rng, 1, 28));
+}
+
+/* A random family for the children sitting in the sector's classes
+ * klass[0…n): a couple (70 %), separated parents with two households in
+ * different communes (15 %), a single parent (12 %) or a tutor (3 %).
+ * Siblings get different first names, twins (same level) the same birth
+ * date; the parents are 25 to 40 at the eldest child's birth. */
+static void family_random(struct demo *d, const struct sector *sec, const int *klass, int n, struct family *f)
+{
+    memset(f, 0, sizeof *f);
+    const char *family_name = PICK(&d->rng, last_names);
+    f->nchildren = n;
+    f->sample = true;
+    int eldest = 9999;
+    for (int c = 0; c < n; c++) {
+        struct member *m = &f->child[c];
+        int level = sec->classes[klass[c]].level;
+        f->klass[c] = klass[c];
+        m->female = rng_chance(&d->rng, 50);
+        m->last = family_name;
+        bool clash = true;
+        for (int tries = 0; clash && tries < 8; tries++) {
+            m->first = m->female ? PICK(&d->rng, girl_names) : PICK(&d->rng, boy_names);
+            clash = false;
+            for (int e = 0; e < c; e++) clash = clash || !strcmp(f->child[e].first, m->first);
+        }
+        pupil_birth(d, level, m->birth);
+        for (int e = 0; e < c; e++)
+            if (sec->classes[klass[e]].level == level) memcpy(m->birth, f->child[e].birth, sizeof m->birth);
+        int y = years[d->year].start_year - 6 - level;
+        if (y < eldest) eldest = y;
+    }
+
+    struct member mother = {.female = true}, father = {.female = false};
+    int mother_year = eldest - rng_range(&d->rng, 25, 40);
+    mother.first = PICK(&d->rng, woman_names);
+    mother.last = rng_chance(&d->rng, 60) ? family_name : PICK(&d->rng, last_names);
+    adult_birth(d, mother_year, mother.birth);
+    father.first = PICK(&d->rng, man_names);
+    father.last = family_name;
+    adult_birth(d, mother_year + rng_range(&d->rng, -6, 3), father.birth); /* fathers a little older */
+
+    int kind = rng_range(&d->rng, 0, 99);
+    f->commune[0] = rng_range(&d->rng, 0, SECTOR_COMMUNES - 1);
+    f->nhouseholds = 1;
+    if (kind < 85) {
+        f->nparents = 2;
+        f->parent[0] = mother;
+        f->parent[1] = father;
+        f->relation[0] = "mother";
+        f->relation[1] = "father";
+        f->lives_with[0] = f->lives_with[1] = 1;
+        if (kind >= 70) {
+            /* Separated: each parent has a household; the children live
+             * with one of them, both keep the legal responsibility. */
+            int resident = rng_chance(&d->rng, 75) ? 0 : 1;
+            f->nhouseholds = 2;
+            f->commune[1] = (f->commune[0] + rng_range(&d->rng, 1, SECTOR_COMMUNES - 1)) % SECTOR_COMMUNES;
+            f->home[1] = 1;
+            f->lives_with[1 - resident] = 0;
+            f->children_home = resident;
+        }
+    } else if (kind < 97) {
+        f->nparents = 1;
+        bool mum = rng_chance(&d->rng, 85);
+        f->parent[0] = mum ? mother : father;
+        f->parent[0].last = family_name;
+        f->relation[0] = mum ? "mother" : "father";
+        f->lives_with[0] = 1;
+    } else {
+        f->nparents = 1;
+        f->parent[0].female = rng_chance(&d->rng, 70);
+        f->parent[0].first = f->parent[0].female ? PICK(&d->rng, woman_names) : PICK(&d->rng, man_names);
+        f->parent[0].last = PICK(&d->rng, last_names);
+        adult_birth(d, eldest - rng_range(&d->rng, 30, 58), f->parent[0].birth);
+        f->relation[0] = "tuteur";
+        f->lives_with[0] = 1;
+    }
+}
+
+/* The demo family of sector 1: Claire Moreau (parent.demo) and Julien
+ * Moreau, separated, both with the legal responsibility; their children
+ * Lucie (eleve.demo, 4e B at the collège) and Hugo (CE2 at the école) live
+ * with Claire. klass: the classes of Lucie and Hugo. */
+static void family_demo(struct demo *d, const int klass[2], struct family *f)
+{
+    int start = years[d->year].start_year;
+    memset(f, 0, sizeof *f);
+    f->nparents = 2;
+    member_fixed(&f->parent[0], "Claire", "Moreau", true, "1983-04-17", "parent.demo");
+    member_fixed(&f->parent[1], "Julien", "Moreau", false, "1981-11-02", NULL);
+    f->relation[0] = "mother";
+    f->relation[1] = "father";
+    f->home[1] = 1;
+    f->lives_with[0] = 1;
+    f->nhouseholds = 2;
+    f->commune[1] = 1;
+    f->nchildren = 2;
+    member_fixed(&f->child[0], "Lucie", "Moreau", true, "", "eleve.demo");
+    date_make(f->child[0].birth, start - 6 - LEVEL_4E, 3, 14);
+    member_fixed(&f->child[1], "Hugo", "Moreau", false, "", NULL);
+    date_make(f->child[1].birth, start - 6 - LEVEL_CE2, 6, 8);
+    f->klass[0] = klass[0];
+    f->klass[1] = klass[1];
+}
+
+/* Index of the class named name in establishment est of the sector, -1
+ * when there is none. */
+static int class_find(const struct sector *sec, int64_t est, const char *name)
+{
+    for (int i = 0; i < sec->nclasses; i++)
+        if (sec->classes[i].establishment_id == est && !strcmp(sec->classes[i].name, name)) return i;
+    return -1;
+}
+
+/* Fill every seat of the sector's classes with the children of families of
+ * one to three children (45 %, 38 %, 17 %). Seats are shuffled across the
+ * sector's establishments, so that siblings are often in an école and the
+ * collège. In sector 1 the demo family comes first. 0 or -1. */
+static int families_build(struct demo *d, struct sector *sec)
+{
+    int seat[SECTOR_MAX_CLASSES * CLASS_MAX_SEATS];
+    int n = 0, start = 0;
+    for (int i = 0; i < sec->nclasses; i++)
+        for (int k = 0; k < sec->classes[i].seats && n < COUNT(seat); k++) seat[n++] = i;
+    struct family f;
+    if (sec->demo_college_id) {
+        int want[2] = {class_find(sec, sec->demo_college_id, "4e B"), class_find(sec, sec->demo_ecole_id, "CE2")};
+        for (int w = 0; w < 2; w++) {
+            int j = w;
+            while (j < n && seat[j] != want[w]) j++;
+            if (want[w] < 0 || j == n) return -1;
+            seat[j] = seat[w];
+            seat[w] = want[w];
+        }
+        family_demo(d, want, &f);
+        if (family_insert(d, sec, &f) < 0) return -1;
+        start = 2;
+    }
+    for (int i = n - 1; i > start; i--) {
+        int j = rng_range(&d->rng, start, i), t = seat[i];
+        seat[i] = seat[j];
+        seat[j] = t;
+    }
+    for (int pos = start; pos < n;) {
+        int r = rng_range(&d->rng, 0, 99), k = r < 45 ? 1 : r < 83 ? 2 : 3;
+        if (k > n - pos) k = n - pos;
+        family_random(d, sec, &seat[pos], k, &f);
+        if (family_insert(d, sec, &f) < 0) return -1;
+        pos += k;
+    }
+    return 0;
+}
+
+/* ---- Territory ---------------------------------------------------------- */
+
+/* Sector number index (0-based): its communes, its establishments and its
+ * families. Sector 0 is the small demo, with two more écoles when
+ * scale > 1. 0 or -1. */
+static int sector_build(struct demo *d, int index, int scale)
+{
+    struct sector sec = {0};
+    d->rng = DEMO_SEED ^ ((uint64_t)(index + 1) * 0xD1B54A32D192ED03ULL);
+    for (int j = 0; j < SECTOR_COMMUNES; j++)
+        commune_make(index * SECTOR_COMMUNES + j, sec.commune[j], sec.postcode[j]);
+    int first_ecole = 0;
+    if (index == 0) {
+        sec.demo_ecole_id = ecole_build(d, &sec, ecole_patrons[0], 0, 5, 22, 26);
+        if (!sec.demo_ecole_id) return -1;
+        sec.demo_college_id = college_build(d, &sec, college_patrons[0], 0, 12, 24, 28, true);
+        if (!sec.demo_college_id) return -1;
+        d->demo_college_id = sec.demo_college_id;
+        first_ecole = scale > 1 ? 1 : SECTOR_COMMUNES;
+    } else {
+        int nclasses = rng_range(&d->rng, 14, 20);
+        if (!college_build(d, &sec, college_patrons[index % COUNT(college_patrons)], 0, nclasses, 25, 30, false))
+            return -1;
+    }
+    for (int j = first_ecole; j < SECTOR_COMMUNES; j++) {
+        int nclasses = rng_range(&d->rng, 6, 10);
+        const char *patron = ecole_patrons[(index * SECTOR_COMMUNES + j) % COUNT(ecole_patrons)];
+        if (!ecole_build(d, &sec, patron, j, nclasses, 23, 28)) return -1;
+    }
+    return families_build(d, &sec);
+}
+
+/* The reference levels CP … Tle. 0 or -1. */
+static int levels_add(struct demo *d)
+{
+    for (int i = 0; i < LEVEL_COUNT; i++)
+        if (store_int(d->s, &d->level_id[i],
+                      "INSERT INTO level (code, name, cycle, ordinal) VALUES ($1, $2, $3, $4) RETURNING id", "ttii",
+                      levels[i].code, levels[i].name, (int64_t)levels[i].cycle, (int64_t)(i + 1)) != 1)
+            return -1;
+    return 0;
+}
+
+/* The services catalogue: three links for the whole territory and one for
+ * the demo collège. 0 or -1. */
+static int services_add(struct demo *d)
+{
+    static const struct link_def {
+        const char *title, *url, *description, *profiles;
+        bool college;
+    } links[] = {
+        {"Livret scolaire unique (LSU)", "https://educonnect.education.gouv.fr/",
+         "Les bilans périodiques et de fin de cycle de l'élève.", "parent,teacher,head", false},
+        {"Orientation — Onisep", "https://www.onisep.fr/", "Métiers, formations et orientation après la 3e.",
+         "pupil,parent,teacher,staff,head", false},
+        {"Ressources numériques — Éduthèque", "https://www.edutheque.fr/",
+         "Ressources pédagogiques des grands établissements culturels et scientifiques.", "pupil,teacher", false},
+        {"Restauration scolaire — menus", "https://www.example.org/menus",
+         "Les menus de la semaine au restaurant scolaire.", "pupil,parent,staff,head", true},
+    };
+    for (int i = 0; i < COUNT(links); i++)
+        if (store_run(d->s,
+                      "INSERT INTO service (territory_id, establishment_id, kind, title, url, description, profiles,"
+                      " position, enabled, created_at) VALUES ($1, $2, 'link', $3, $4, $5, $6, $7, 1, $8)",
+                      "NNttttii", links[i].college ? (int64_t)0 : d->territory_id,
+                      links[i].college ? d->demo_college_id : (int64_t)0, links[i].title, links[i].url,
+                      links[i].description, links[i].profiles, (int64_t)(10 * (i + 1)), d->now) < 0)
+            return -1;
+    return 0;
+}
+
+/* The territory, its levels, its administrator (admin.demo), every sector
+ * and the services catalogue. 0 or -1. */
+static int territory_build(struct demo *d, int scale)
+{
+    if (store_int(d->s, &d->territory_id, "INSERT INTO territory (code, name) VALUES ($1, $2) RETURNING id", "tt",
+                  "D-DEMO", "Département de la Vallée (démo)") != 1)
+        return -1;
+    if (levels_add(d) < 0) return -1;
+    struct member admin;
+    member_fixed(&admin, "Agnès", "Roussel", true, "1976-12-01", "admin.demo");
+    int64_t a = staff_add(d, &admin);
+    if (!a || role_add(d, a, "admin", 0, d->territory_id, "Administratrice du territoire") < 0) return -1;
+    for (int i = 0; i < scale; i++)
+        if (sector_build(d, i, scale) < 0) return -1;
+    return services_add(d);
+}
+
+/* See demo.h. The password is hashed once, before the transaction, and the
+ * hash shared by the six demo accounts. */
+int demo_generate(struct store *s, int scale, struct demo_summary *out)
+{
+    static const char *const fixed_logins[] = {"eleve.demo", "parent.demo", "prof.demo", "cpe.demo",
+                                               "direction.demo", "admin.demo"};
+    if (!s || !out) return -1;
+    memset(out, 0, sizeof *out);
+    if (scale < 1) scale = 1;
+    if (scale > DEMO_SCALE_MAX) {
+        log_error("demo_generate", "scale %d is too large (at most %d)", scale, DEMO_SCALE_MAX);
+        return -1;
+    }
+    struct demo *d = calloc(1, sizeof *d);
+    if (!d) return -1;
+    d->s = s;
+    d->sum = out;
+    d->now = clock_now();
+    d->codes_left = CODES_TO_ISSUE;
+    /* The current school year: the one containing today, the next one in
+     * the summer gap, the last one after both. */
+    char today[11];
+    clock_today(today);
+    d->year = strcmp(today, years[0].ends_on) <= 0 ? 0 : 1;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    bool in_transaction = false;
+    if (auth_password_hash(DEMO_PASSWORD, d->password_hash) < 0) {
+        log_error("demo_generate", "cannot hash the demo password: out of memory");
+        goto fail;
+    }
+    for (int i = 0; i < COUNT(fixed_logins); i++)
+        if (nameset_take(&d->logins, fixed_logins[i]) < 0) goto fail;
+    if (store_begin(s) < 0) goto fail;
+    in_transaction = true;
+    if (territory_build(d, scale) < 0 || store_commit(s) < 0) goto fail;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    log_info("demo_generate",
+             "scale %d, school year %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers,"
+             " %ld accounts in %.1f s",
+             scale, years[d->year].label, out->establishments, out->classes, out->pupils, out->parents, out->teachers,
+             out->accounts, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    nameset_free(&d->logins);
+    nameset_free(&d->emails);
+    free(d);
+    return 0;
+
+fail:
+    /* The failing statement is logged by the store; nothing is kept. */
+    log_error("demo_generate", "demo generation failed at scale %d: nothing written", scale);
+    if (in_transaction) store_rollback(s);
+    nameset_free(&d->logins);
+    nameset_free(&d->emails);
+    free(d);
+    memset(out, 0, sizeof *out);
+    return -1;
+}

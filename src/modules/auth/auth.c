@@ -1,0 +1,637 @@
+/* auth.c — sign-in, sign-out, sessions, throttling, activation. */
+#include "auth.h"
+#include "../../core/app.h"
+#include "../../core/audit.h"
+#include "../../core/clock.h"
+#include "../../core/i18n.h"
+#include "../../core/limits.h"
+#include "../../core/log.h"
+#include "../../core/page.h"
+#include "../../core/router.h"
+#include "../../core/text.h"
+#include "../../policy/policy.h"
+#include "../../store/store.h"
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define SESSION_COOKIE "carnet_session"
+
+int auth_password_hash(const char *pw, char out[AUTH_HASH_BYTES])
+{
+    return crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE);
+}
+
+static const char *const common_passwords[] = {
+    "motdepasse", "motdepasse1", "1234567890", "azertyuiop", "qwertyuiop", "0123456789", "azerty1234",
+    "password123", "motdepasse123", "soleil1234", "bonjour1234", "123456789a", "carnetcarnet", NULL};
+
+const char *auth_password_problem(const char *pw, const char *login)
+{
+    size_t n = text_utf8_len(pw);
+    if (n < PASSWORD_MIN_CHARS) return "err.password.short";
+    char lower[LIMIT_PASSWORD_BYTES + 1];
+    snprintf(lower, sizeof lower, "%s", pw);
+    for (char *c = lower; *c; c++) *c = (char)tolower((unsigned char)*c);
+    for (size_t i = 0; common_passwords[i]; i++)
+        if (!strcmp(lower, common_passwords[i])) return "err.password.common";
+    if (login && *login && strlen(login) >= 3 && strstr(lower, login)) return "err.password.login";
+    if (n < PASSWORD_PHRASE_CHARS) {
+        int letters = 0, others = 0;
+        for (const char *c = pw; *c; c++) {
+            if (isalpha((unsigned char)*c) || ((unsigned char)*c & 0x80)) letters = 1;
+            else others = 1;
+        }
+        if (!letters || !others) return "err.password.simple";
+    }
+    return NULL;
+}
+
+static void hex(const unsigned char *b, size_t n, char *outs)
+{
+    static const char h[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        outs[2 * i] = h[b[i] >> 4];
+        outs[2 * i + 1] = h[b[i] & 15];
+    }
+    outs[2 * n] = 0;
+}
+
+static void token_hash(const char *token, char out65[65])
+{
+    unsigned char d[32];
+    crypto_generichash(d, sizeof d, (const unsigned char *)token, strlen(token), NULL, 0);
+    hex(d, sizeof d, out65);
+}
+
+void auth_code_hash(const char *code, char out[65])
+{
+    /* Codes are compared without dashes or spaces, upper case. */
+    char norm[64];
+    size_t k = 0;
+    for (const char *c = code; *c && k + 1 < sizeof norm; c++)
+        if (isalnum((unsigned char)*c)) norm[k++] = (char)toupper((unsigned char)*c);
+    norm[k] = 0;
+    token_hash(norm, out);
+}
+
+int auth_activation_issue(struct store *s, int64_t account_id, char code[15])
+{
+    static const char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"; /* no 0/O, 1/I/L */
+    char raw[ACTIVATION_CODE_CHARS + 1];
+    for (int i = 0; i < ACTIVATION_CODE_CHARS; i++) raw[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    raw[ACTIVATION_CODE_CHARS] = 0;
+    snprintf(code, 15, "%.4s-%.4s-%.4s", raw, raw + 4, raw + 8);
+    char h[65];
+    auth_code_hash(raw, h);
+    return store_run(s, "UPDATE account SET activation_hash = $1, activation_expires_at = $2 WHERE id = $3",
+                     "tii", h, clock_now() + ACTIVATION_VALID_S, account_id);
+}
+
+/* ---- Throttling (R-SEC) ------------------------------------------------ */
+
+/* Seconds until key may try again, 0 when it may now. */
+static int64_t throttle_wait(struct store *s, const char *key, int limit)
+{
+    struct stmt *st = store_q(s, "SELECT failures, window_start FROM throttle WHERE key = $1", "t", key);
+    if (!st) return 0;
+    int64_t wait = 0, now = clock_now();
+    if (stmt_step(st) == STORE_ROW) {
+        int64_t failures = stmt_int(st, 0), start = stmt_int(st, 1);
+        if (start + THROTTLE_WINDOW_S > now && failures >= limit) wait = start + THROTTLE_WINDOW_S - now;
+    }
+    stmt_done(st);
+    return wait;
+}
+
+static void throttle_fail(struct store *s, const char *key)
+{
+    int64_t now = clock_now();
+    store_run(s,
+              "INSERT INTO throttle (key, window_start, failures) VALUES ($1, $2, 1)"
+              " ON CONFLICT (key) DO UPDATE SET"
+              " failures = CASE WHEN throttle.window_start <= $3 THEN 1 ELSE throttle.failures + 1 END,"
+              " window_start = CASE WHEN throttle.window_start <= $3 THEN $2 ELSE throttle.window_start END",
+              "tii", key, now, now - THROTTLE_WINDOW_S);
+}
+
+static void throttle_clear(struct store *s, const char *key)
+{
+    store_run(s, "DELETE FROM throttle WHERE key = $1", "t", key);
+}
+
+/* 0 when this login and address may try; otherwise the seconds to wait. */
+static int64_t throttled(struct store *s, struct req *r, const char *kind, const char *login)
+{
+    const char *kl = arena_printf(&r->arena, "%s:login:%s", kind, login);
+    const char *ka = arena_printf(&r->arena, "%s:addr:%s", kind, r->remote_addr);
+    int64_t a = throttle_wait(s, kl, THROTTLE_ACCOUNT_FAILURES), b = throttle_wait(s, ka, THROTTLE_ADDRESS_FAILURES);
+    return a > b ? a : b;
+}
+
+static void failed(struct store *s, struct req *r, const char *kind, const char *login)
+{
+    throttle_fail(s, arena_printf(&r->arena, "%s:login:%s", kind, login));
+    throttle_fail(s, arena_printf(&r->arena, "%s:addr:%s", kind, r->remote_addr));
+}
+
+static const char *wait_message(struct req *r, int64_t wait)
+{
+    char m[24];
+    snprintf(m, sizeof m, "%lld", (long long)((wait + 59) / 60));
+    return tr_fmt(r, "login.throttled", m, NULL);
+}
+
+/* ---- Sessions ----------------------------------------------------------- */
+
+static int session_create(struct store *s, struct req *r, int64_t account_id)
+{
+    unsigned char raw[SESSION_TOKEN_BYTES], craw[18];
+    char tok[sodium_base64_ENCODED_LEN(SESSION_TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    char csrf[sodium_base64_ENCODED_LEN(18, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    randombytes_buf(raw, sizeof raw);
+    randombytes_buf(craw, sizeof craw);
+    sodium_bin2base64(tok, sizeof tok, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_bin2base64(csrf, sizeof csrf, craw, sizeof craw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char h[65];
+    token_hash(tok, h);
+    int64_t now = clock_now();
+    const char *ua = req_header(r, "User-Agent");
+    char uab[200];
+    snprintf(uab, sizeof uab, "%s", ua && text_utf8_valid(ua, strlen(ua)) ? ua : "");
+    int64_t id = 0;
+    if (store_int(s, &id,
+                  "INSERT INTO session (token_hash, account_id, csrf, created_at, last_seen_at, expires_at, address,"
+                  " user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING id",
+                  "titiitt", h, account_id, csrf, now, now + SESSION_ABSOLUTE_S,
+                  r->remote_addr, uab) != 1)
+        return -1;
+    resp_cookie(r, SESSION_COOKIE, tok, -1, true);
+    r->session_id = id;
+    r->csrf = arena_strdup(&r->arena, csrf);
+    return 0;
+}
+
+void auth_load_session(struct req *r)
+{
+    const char *tok = req_cookie(r, SESSION_COOKIE);
+    if (!tok || strlen(tok) > 64) return;
+    struct store *s = store_thread();
+    if (!s) return;
+    char h[65];
+    token_hash(tok, h);
+    struct stmt *st = store_q(s,
+        "SELECT s.id, s.csrf, s.last_seen_at, s.expires_at, a.person_id, a.state FROM session s"
+        " JOIN account a ON a.id = s.account_id WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
+        "t", h);
+    if (!st) return;
+    int64_t now = clock_now(), id = 0, person = 0, last = 0;
+    bool ok = false;
+    if (stmt_step(st) == STORE_ROW) {
+        id = stmt_int(st, 0);
+        last = stmt_int(st, 2);
+        int64_t expires = stmt_int(st, 3);
+        person = stmt_int(st, 4);
+        ok = !strcmp(stmt_text(st, 5), "active") && now < expires && now - last < SESSION_IDLE_S;
+        if (ok) r->csrf = arena_strdup(&r->arena, stmt_text(st, 1));
+    }
+    stmt_done(st);
+    if (!ok) {
+        r->session_expired = true;
+        if (id) store_run(s, "UPDATE session SET revoked_at = $1 WHERE id = $2", "ii", now, id);
+        r->csrf = NULL;
+        return;
+    }
+    r->actor = policy_actor_load(s, &r->arena, person);
+    if (!r->actor) return;
+    r->session_id = id;
+    if (now - last >= SESSION_TOUCH_S)
+        store_run(s, "UPDATE session SET last_seen_at = $1 WHERE id = $2", "ii", now, id);
+}
+
+static void session_end(struct store *s, struct req *r)
+{
+    if (r->session_id)
+        store_run(s, "UPDATE session SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", "ii", clock_now(),
+                  r->session_id);
+    resp_cookie(r, SESSION_COOKIE, "", 0, true);
+}
+
+/* ---- Sign-in ------------------------------------------------------------ */
+
+/* A local path to go back to after sign-in, or "/". */
+static const char *local_next(const char *next)
+{
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strncmp(next, "/connexion", 10) == 0)
+        return "/";
+    return next;
+}
+
+static void login_form(struct req *r, const char *error, const char *login, const char *notice)
+{
+    page_begin(r, tr(r, "login.title"));
+    out(r, "<section class=\"card narrow\"><h1>%h</h1><p class=\"lead\">%h</p>", tr(r, "login.title"),
+        tr(r, "login.lead"));
+    if (notice) out(r, "<p class=\"notice\" role=\"status\">%h</p>", notice);
+    if (error) out(r, "<p class=\"error\" role=\"alert\" id=\"login-error\">%h</p>", error);
+    out(r, "<form method=\"post\" action=\"/connexion\" class=\"stack\">");
+    page_csrf_input(r);
+    out(r, "<input type=\"hidden\" name=\"suite\" value=\"%h\">", local_next(param(r, "suite")));
+    out(r, "<label for=\"login\">%h</label><input id=\"login\" name=\"login\" autocomplete=\"username\" "
+           "autocapitalize=\"none\" spellcheck=\"false\" required maxlength=\"64\" value=\"%h\"%R>",
+        tr(r, "login.login"), login ? login : "", error ? " aria-describedby=\"login-error\"" : ""); /* RAW_OK: literal */
+    out(r, "<label for=\"password\">%h</label><input id=\"password\" name=\"password\" type=\"password\" "
+           "autocomplete=\"current-password\" required maxlength=\"256\">",
+        tr(r, "login.password"));
+    out(r, "<button type=\"submit\" class=\"primary\">%h</button></form>", tr(r, "login.submit"));
+    out(r, "<p class=\"help\">%h <a href=\"/activer\">%h</a></p></section>", tr(r, "login.first_time"),
+        tr(r, "login.activate_link"));
+    page_end(r);
+}
+
+static void login_page(struct req *r)
+{
+    if (r->actor) {
+        reply_redirect(r, local_next(param(r, "suite")));
+        return;
+    }
+    const char *notice = NULL;
+    if (r->session_expired) {
+        notice = tr(r, "login.expired");
+        resp_cookie(r, SESSION_COOKIE, "", 0, true);
+    } else if (param_bool(r, "sortie")) {
+        notice = tr(r, "login.signed_out");
+    }
+    login_form(r, NULL, NULL, notice);
+}
+
+enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_PENDING, LOGIN_THROTTLED, LOGIN_ERROR };
+
+static enum login_result check_login(struct store *s, struct req *r, const char *login, const char *password,
+                                     int64_t *account_id, int64_t *person_id, int64_t *wait)
+{
+    *wait = throttled(s, r, "login", login);
+    if (*wait) return LOGIN_THROTTLED;
+    struct stmt *st = store_q(s, "SELECT id, person_id, password_hash, state FROM account WHERE login = $1", "t", login);
+    if (!st) return LOGIN_ERROR;
+    char hash[AUTH_HASH_BYTES] = "";
+    char state[16] = "";
+    if (stmt_step(st) == STORE_ROW) {
+        *account_id = stmt_int(st, 0);
+        *person_id = stmt_int(st, 1);
+        snprintf(hash, sizeof hash, "%s", stmt_text(st, 2) ? stmt_text(st, 2) : "");
+        snprintf(state, sizeof state, "%s", stmt_text(st, 3));
+    }
+    stmt_done(st);
+    if (!strcmp(state, "pending")) return LOGIN_PENDING;
+    bool good = false;
+    if (hash[0]) {
+        good = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    } else {
+        /* Unknown login: spend the same time so that logins cannot be probed. */
+        static char dummy[AUTH_HASH_BYTES];
+        if (!dummy[0]) auth_password_hash("carnet-dummy-password", dummy);
+        if (crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0) good = false;
+    }
+    if (!good || strcmp(state, "active")) {
+        failed(s, r, "login", login);
+        audit(s, r, *person_id, "login.failed", login, "");
+        return LOGIN_BAD;
+    }
+    throttle_clear(s, arena_printf(&r->arena, "login:login:%s", login));
+    return LOGIN_OK;
+}
+
+static void login_submit(struct req *r)
+{
+    struct store *s = store_thread();
+    const char *login = param(r, "login"), *password = param(r, "password");
+    int64_t account = 0, person = 0, wait = 0;
+    enum login_result res = check_login(s, r, login, password, &account, &person, &wait);
+    switch (res) {
+    case LOGIN_OK:
+        if (session_create(s, r, account) < 0) break;
+        audit(s, r, person, "login", login, "");
+        reply_redirect(r, local_next(param(r, "suite")));
+        return;
+    case LOGIN_THROTTLED:
+        r->status = 429;
+        resp_header(r, "Retry-After", arena_printf(&r->arena, "%lld", (long long)wait));
+        login_form(r, wait_message(r, wait), login, NULL);
+        return;
+    case LOGIN_PENDING:
+        r->status = 403;
+        login_form(r, tr(r, "login.pending"), login, NULL);
+        return;
+    case LOGIN_BAD:
+        r->status = 401;
+        login_form(r, tr(r, "login.bad"), login, NULL);
+        return;
+    case LOGIN_ERROR:
+        break;
+    }
+    reply_error(r, 503, tr(r, "err.unavailable"));
+}
+
+static void logout(struct req *r)
+{
+    struct store *s = store_thread();
+    audit(s, r, 0, "logout", "", "");
+    session_end(s, r);
+    reply_redirect(r, "/connexion?sortie=1");
+}
+
+/* ---- Activation by one-time code --------------------------------------- */
+
+static void activate_form(struct req *r, const char *error)
+{
+    page_begin(r, tr(r, "activate.title"));
+    out(r, "<section class=\"card narrow\"><h1>%h</h1><p class=\"lead\">%h</p>", tr(r, "activate.title"),
+        tr(r, "activate.lead"));
+    if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
+    out(r, "<form method=\"post\" action=\"/activer\" class=\"stack\">");
+    page_csrf_input(r);
+    out(r, "<label for=\"login\">%h</label><input id=\"login\" name=\"login\" autocomplete=\"username\" "
+           "autocapitalize=\"none\" required maxlength=\"64\" value=\"%h\">",
+        tr(r, "login.login"), param(r, "login") ? param(r, "login") : "");
+    out(r, "<label for=\"code\">%h</label><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" "
+           "autocapitalize=\"characters\" required maxlength=\"20\" placeholder=\"ABCD-EFGH-JKMN\" "
+           "aria-describedby=\"code-help\"><p class=\"help\" id=\"code-help\">%h</p>",
+        tr(r, "activate.code"), tr(r, "activate.code_help"));
+    out(r, "<label for=\"password\">%h</label><input id=\"password\" name=\"password\" type=\"password\" "
+           "autocomplete=\"new-password\" required minlength=\"10\" maxlength=\"256\" aria-describedby=\"pw-help\">"
+           "<p class=\"help\" id=\"pw-help\">%h</p>",
+        tr(r, "activate.password"), tr(r, "password.rule"));
+    out(r, "<label for=\"password2\">%h</label><input id=\"password2\" name=\"password2\" type=\"password\" "
+           "autocomplete=\"new-password\" required maxlength=\"256\">",
+        tr(r, "activate.password2"));
+    out(r, "<button type=\"submit\" class=\"primary\">%h</button></form></section>", tr(r, "activate.submit"));
+    page_end(r);
+}
+
+static void activate_page(struct req *r) { activate_form(r, NULL); }
+
+static void activate_submit(struct req *r)
+{
+    struct store *s = store_thread();
+    const char *login = param(r, "login"), *code = param(r, "code");
+    const char *pw = param(r, "password"), *pw2 = param(r, "password2");
+    int64_t wait = throttled(s, r, "activate", login);
+    if (wait) {
+        r->status = 429;
+        activate_form(r, wait_message(r, wait));
+        return;
+    }
+    char h[65];
+    auth_code_hash(code, h);
+    int64_t account = 0, person = 0, expires = 0;
+    char stored[65] = "";
+    struct stmt *st = store_q(s,
+        "SELECT id, person_id, activation_hash, activation_expires_at FROM account WHERE login = $1 AND state = 'pending'",
+        "t", login);
+    if (!st) { reply_error(r, 503, tr(r, "err.unavailable")); return; }
+    if (stmt_step(st) == STORE_ROW) {
+        account = stmt_int(st, 0);
+        person = stmt_int(st, 1);
+        snprintf(stored, sizeof stored, "%s", stmt_text(st, 2) ? stmt_text(st, 2) : "");
+        expires = stmt_int(st, 3);
+    }
+    stmt_done(st);
+    if (!account || !stored[0] || !text_equal_ct(stored, h)) {
+        failed(s, r, "activate", login);
+        r->status = 400;
+        activate_form(r, tr(r, "activate.bad"));
+        return;
+    }
+    if (expires < clock_now()) {
+        r->status = 400;
+        activate_form(r, tr(r, "activate.expired"));
+        return;
+    }
+    if (strcmp(pw, pw2)) {
+        r->status = 400;
+        activate_form(r, tr(r, "err.password.mismatch"));
+        return;
+    }
+    const char *problem = auth_password_problem(pw, login);
+    if (problem) {
+        r->status = 400;
+        activate_form(r, tr(r, problem));
+        return;
+    }
+    char hash[AUTH_HASH_BYTES];
+    if (auth_password_hash(pw, hash) < 0) { reply_error(r, 503, tr(r, "err.unavailable")); return; }
+    int64_t now = clock_now();
+    if (store_begin(s) < 0) { reply_error(r, 503, tr(r, "err.unavailable")); return; }
+    if (store_run(s,
+                  "UPDATE account SET password_hash = $1, state = 'active', activation_hash = NULL,"
+                  " activation_expires_at = NULL, activated_at = $2, password_changed_at = $2"
+                  " WHERE id = $3 AND state = 'pending'",
+                  "tii", hash, now, account) < 0 ||
+        store_changes(s) != 1 || session_create(s, r, account) < 0) {
+        store_rollback(s);
+        reply_error(r, 409, tr(r, "activate.bad"));
+        return;
+    }
+    store_commit(s);
+    audit(s, r, person, "account.activated", login, "");
+    reply_redirect(r, "/?bienvenue=1");
+}
+
+/* ---- My account: sessions, password ------------------------------------ */
+
+static void account_page_render(struct req *r, const char *error, const char *notice)
+{
+    struct store *s = store_thread();
+    const struct actor *a = r->actor;
+    page_begin(r, tr(r, "account.title"));
+    out(r, "<h1>%h</h1>", tr(r, "account.title"));
+    if (notice) out(r, "<p class=\"notice\" role=\"status\">%h</p>", notice);
+    if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
+    out(r, "<section class=\"card\"><h2>%h</h2><dl class=\"facts\"><dt>%h</dt><dd>%h %h</dd><dt>%h</dt><dd>%h</dd>",
+        tr(r, "account.identity"), tr(r, "account.name"), a->first_name, a->last_name, tr(r, "login.login"), a->login);
+    out(r, "<dt>%h</dt><dd><ul class=\"plain\">", tr(r, "account.roles"));
+    for (size_t i = 0; i < a->nroles; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "profile.%s", policy_profile_name(a->roles[i].profile));
+        out(r, "<li>%h%R%h</li>", tr(r, key), a->roles[i].establishment_name ? " — " : "", /* RAW_OK: literal */
+            a->roles[i].establishment_name ? a->roles[i].establishment_name : "");
+    }
+    out(r, "</ul></dd></dl></section>");
+
+    out(r, "<section class=\"card\"><h2 id=\"sessions\">%h</h2><p>%h</p><ul class=\"sessions\">",
+        tr(r, "account.sessions"), tr(r, "account.sessions_lead"));
+    struct stmt *st = store_q(s,
+        "SELECT id, created_at, last_seen_at, address, user_agent FROM session WHERE account_id = $1"
+        " AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3 ORDER BY last_seen_at DESC",
+        "iii", a->account_id, clock_now(), clock_now() - SESSION_IDLE_S);
+    while (st && stmt_step(st) == STORE_ROW) {
+        int64_t id = stmt_int(st, 0);
+        char created[17], seen[17];
+        clock_datetime(stmt_int(st, 1), created);
+        clock_datetime(stmt_int(st, 2), seen);
+        out(r, "<li><p><strong>%h</strong>", stmt_text(st, 4)[0] ? stmt_text(st, 4) : tr(r, "account.unknown_device"));
+        if (id == r->session_id) out(r, " <span class=\"badge\">%h</span>", tr(r, "account.this_device"));
+        out(r, "</p><p class=\"meta\">%h %h · %h %h · %h</p>", tr(r, "account.since"), created,
+            tr(r, "account.last_seen"), seen, stmt_text(st, 3));
+        if (id != r->session_id) {
+            out(r, "<form method=\"post\" action=\"/compte/sessions/%I/fin\">", id);
+            page_csrf_input(r);
+            out(r, "<button type=\"submit\">%h</button></form>", tr(r, "account.end_session"));
+        }
+        out(r, "</li>");
+    }
+    stmt_done(st);
+    out(r, "</ul><form method=\"post\" action=\"/compte/sessions/fin\">");
+    page_csrf_input(r);
+    out(r, "<button type=\"submit\" class=\"danger\">%h</button></form></section>", tr(r, "account.end_all"));
+
+    out(r, "<section class=\"card\"><h2>%h</h2><form method=\"post\" action=\"/compte/mot-de-passe\" class=\"stack\">",
+        tr(r, "account.password"));
+    page_csrf_input(r);
+    out(r, "<label for=\"current\">%h</label><input id=\"current\" name=\"current\" type=\"password\" "
+           "autocomplete=\"current-password\" required maxlength=\"256\">"
+           "<label for=\"password\">%h</label><input id=\"password\" name=\"password\" type=\"password\" "
+           "autocomplete=\"new-password\" required minlength=\"10\" maxlength=\"256\" aria-describedby=\"pw-help\">"
+           "<p class=\"help\" id=\"pw-help\">%h</p>"
+           "<label for=\"password2\">%h</label><input id=\"password2\" name=\"password2\" type=\"password\" "
+           "autocomplete=\"new-password\" required maxlength=\"256\">"
+           "<button type=\"submit\">%h</button></form></section>",
+        tr(r, "account.current_password"), tr(r, "activate.password"), tr(r, "password.rule"),
+        tr(r, "activate.password2"), tr(r, "account.change_password"));
+    page_end(r);
+}
+
+static void account_page(struct req *r)
+{
+    account_page_render(r, NULL, param_bool(r, "ok") ? tr(r, "account.saved") : NULL);
+}
+
+static void end_one(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t id = param_int(r, "id");
+    store_run(s, "UPDATE session SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL", "iii",
+              clock_now(), id, r->actor->account_id);
+    if (store_changes(s) != 1) {
+        reply_error(r, 404, tr(r, "err.not_found"));
+        return;
+    }
+    audit(s, r, 0, "session.ended", arena_printf(&r->arena, "session:%lld", (long long)id), "");
+    reply_redirect(r, "/compte?ok=1#sessions");
+}
+
+static void end_all(struct req *r)
+{
+    struct store *s = store_thread();
+    store_run(s, "UPDATE session SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL", "ii", clock_now(),
+              r->actor->account_id);
+    audit(s, r, 0, "session.ended_all", "", "");
+    resp_cookie(r, SESSION_COOKIE, "", 0, true);
+    reply_redirect(r, "/connexion?sortie=1");
+}
+
+static void change_password(struct req *r)
+{
+    struct store *s = store_thread();
+    const char *cur = param(r, "current"), *pw = param(r, "password"), *pw2 = param(r, "password2");
+    char hash[AUTH_HASH_BYTES] = "";
+    struct stmt *st = store_q(s, "SELECT password_hash FROM account WHERE id = $1", "i", r->actor->account_id);
+    if (st && stmt_step(st) == STORE_ROW && stmt_text(st, 0)) snprintf(hash, sizeof hash, "%s", stmt_text(st, 0));
+    stmt_done(st);
+    if (!hash[0] || crypto_pwhash_str_verify(hash, cur, strlen(cur)) != 0) {
+        r->status = 400;
+        account_page_render(r, tr(r, "account.bad_current"), NULL);
+        return;
+    }
+    const char *problem = strcmp(pw, pw2) ? "err.password.mismatch" : auth_password_problem(pw, r->actor->login);
+    if (problem) {
+        r->status = 400;
+        account_page_render(r, tr(r, problem), NULL);
+        return;
+    }
+    if (auth_password_hash(pw, hash) < 0) { reply_error(r, 503, tr(r, "err.unavailable")); return; }
+    int64_t now = clock_now();
+    store_run(s, "UPDATE account SET password_hash = $1, password_changed_at = $2 WHERE id = $3", "tii", hash, now,
+              r->actor->account_id);
+    /* Other devices are signed out: a changed password is often a stolen one. */
+    store_run(s, "UPDATE session SET revoked_at = $1 WHERE account_id = $2 AND id <> $3 AND revoked_at IS NULL", "iii",
+              now, r->actor->account_id, r->session_id);
+    audit(s, r, 0, "password.changed", "", "");
+    reply_redirect(r, "/compte?ok=1");
+}
+
+/* ---- JSON API ----------------------------------------------------------- */
+
+static void api_login(struct req *r)
+{
+    struct store *s = store_thread();
+    const char *login = param(r, "login"), *password = param(r, "password");
+    int64_t account = 0, person = 0, wait = 0;
+    switch (check_login(s, r, login, password, &account, &person, &wait)) {
+    case LOGIN_OK:
+        if (session_create(s, r, account) < 0) break;
+        audit(s, r, person, "login", login, "api");
+        reply_json(r, 200, json_pack("{s:I,s:s}", "person_id", (json_int_t)person, "csrf_token", r->csrf));
+        return;
+    case LOGIN_THROTTLED:
+        resp_header(r, "Retry-After", arena_printf(&r->arena, "%lld", (long long)wait));
+        reply_error(r, 429, wait_message(r, wait));
+        return;
+    case LOGIN_PENDING:
+        reply_error(r, 403, tr(r, "login.pending"));
+        return;
+    case LOGIN_BAD:
+        reply_error(r, 401, tr(r, "login.bad"));
+        return;
+    case LOGIN_ERROR:
+        break;
+    }
+    reply_error(r, 503, tr(r, "err.unavailable"));
+}
+
+static void api_logout(struct req *r)
+{
+    struct store *s = store_thread();
+    audit(s, r, 0, "logout", "", "api");
+    session_end(s, r);
+    reply_json(r, 200, json_pack("{s:b}", "signed_out", 1));
+}
+
+const struct route auth_routes[] = {
+    {.method = M_GET, .path = "/connexion", .handler = login_page, .action = ACT_PUBLIC,
+     .params = (const struct param_spec[]){{"suite", P_LINE, SRC_QUERY, .maxlen = 500},
+                                           {"sortie", P_BOOL, SRC_QUERY}, {0}}},
+    {.method = M_POST, .path = "/connexion", .handler = login_submit, .action = ACT_PUBLIC, .flags = ROUTE_ANON_FORM,
+     .params = (const struct param_spec[]){
+         {"login", P_LOGIN, SRC_BODY, .required = true, .maxlen = LIMIT_LOGIN_BYTES, .label = "login.login"},
+         {"password", P_PASSWORD, SRC_BODY, .required = true, .label = "login.password"},
+         {"suite", P_LINE, SRC_BODY, .maxlen = 500}, {0}}},
+    {.method = M_POST, .path = "/deconnexion", .handler = logout, .action = ACT_SIGNED_IN},
+    {.method = M_GET, .path = "/activer", .handler = activate_page, .action = ACT_PUBLIC,
+     .params = (const struct param_spec[]){{"login", P_LOGIN, SRC_QUERY, .maxlen = LIMIT_LOGIN_BYTES}, {0}}},
+    {.method = M_POST, .path = "/activer", .handler = activate_submit, .action = ACT_PUBLIC, .flags = ROUTE_ANON_FORM,
+     .params = (const struct param_spec[]){
+         {"login", P_LOGIN, SRC_BODY, .required = true, .maxlen = LIMIT_LOGIN_BYTES, .label = "login.login"},
+         {"code", P_CODE, SRC_BODY, .required = true, .maxlen = 20, .label = "activate.code"},
+         {"password", P_PASSWORD, SRC_BODY, .required = true, .label = "activate.password"},
+         {"password2", P_PASSWORD, SRC_BODY, .required = true, .label = "activate.password2"}, {0}}},
+    {.method = M_GET, .path = "/compte", .handler = account_page, .action = ACT_SIGNED_IN,
+     .params = (const struct param_spec[]){{"ok", P_BOOL, SRC_QUERY}, {0}}},
+    {.method = M_POST, .path = "/compte/sessions/{id}/fin", .handler = end_one, .action = ACT_SIGNED_IN,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+    {.method = M_POST, .path = "/compte/sessions/fin", .handler = end_all, .action = ACT_SIGNED_IN},
+    {.method = M_POST, .path = "/compte/mot-de-passe", .handler = change_password, .action = ACT_SIGNED_IN,
+     .params = (const struct param_spec[]){
+         {"current", P_PASSWORD, SRC_BODY, .required = true, .label = "account.current_password"},
+         {"password", P_PASSWORD, SRC_BODY, .required = true, .label = "activate.password"},
+         {"password2", P_PASSWORD, SRC_BODY, .required = true, .label = "activate.password2"}, {0}}},
+    {.method = M_POST, .path = "/api/v1/session", .handler = api_login, .action = ACT_PUBLIC, .flags = ROUTE_API,
+     .params = (const struct param_spec[]){
+         {"login", P_LOGIN, SRC_BODY, .required = true, .maxlen = LIMIT_LOGIN_BYTES},
+         {"password", P_PASSWORD, SRC_BODY, .required = true}, {0}}},
+    {.method = M_DELETE, .path = "/api/v1/session", .handler = api_logout, .action = ACT_SIGNED_IN, .flags = ROUTE_API},
+    {0}};

@@ -1,0 +1,309 @@
+/* portal.c — per-profile home pages, child switcher, /api/v1/me. */
+#include "portal.h"
+#include "../services/services.h"
+#include "../../core/clock.h"
+#include "../../core/i18n.h"
+#include "../../core/page.h"
+#include "../../core/router.h"
+#include "../../policy/policy.h"
+#include "../../store/store.h"
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+size_t portal_pupils(struct store *s, struct arena *a, int64_t person_id, int self, struct pupil_card **out)
+{
+    char today[11];
+    clock_today(today);
+    static const char *const q_children =
+        "SELECT p.id, p.first_name, p.last_name, c.id, c.name, e.id, e.name, e.kind, e.uai, e.city"
+        " FROM guardianship g JOIN person p ON p.id = g.pupil_id"
+        " LEFT JOIN enrolment en ON en.pupil_id = p.id AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+        " LEFT JOIN class c ON c.id = en.class_id LEFT JOIN establishment e ON e.id = c.establishment_id"
+        " WHERE g.parent_id = $1 ORDER BY p.birth_date DESC, p.id";
+    static const char *const q_self =
+        "SELECT p.id, p.first_name, p.last_name, c.id, c.name, e.id, e.name, e.kind, e.uai, e.city"
+        " FROM person p"
+        " JOIN enrolment en ON en.pupil_id = p.id AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+        " JOIN class c ON c.id = en.class_id JOIN establishment e ON e.id = c.establishment_id"
+        " WHERE p.id = $1";
+    struct stmt *st = store_q(s, self ? q_self : q_children, "it", person_id, today);
+    size_t n = 0, cap = 4;
+    struct pupil_card *v = arena_alloc(a, cap * sizeof *v);
+    while (st && stmt_step(st) == STORE_ROW) {
+        if (n == cap) {
+            struct pupil_card *w = arena_alloc(a, 2 * cap * sizeof *w);
+            memcpy(w, v, cap * sizeof *w);
+            v = w;
+            cap *= 2;
+        }
+        v[n++] = (struct pupil_card){
+            .id = stmt_int(st, 0), .first_name = arena_strdup(a, stmt_text(st, 1)),
+            .last_name = arena_strdup(a, stmt_text(st, 2)), .class_id = stmt_int(st, 3),
+            .class_name = arena_strdup(a, stmt_text(st, 4)), .establishment_id = stmt_int(st, 5),
+            .establishment_name = arena_strdup(a, stmt_text(st, 6)),
+            .establishment_kind = arena_strdup(a, stmt_text(st, 7)),
+            .establishment_uai = arena_strdup(a, stmt_text(st, 8)),
+            .establishment_city = arena_strdup(a, stmt_text(st, 9))};
+    }
+    stmt_done(st);
+    *out = v;
+    return n;
+}
+
+static const char *kind_label(struct req *r, const char *kind)
+{
+    char key[32];
+    snprintf(key, sizeof key, "kind.%s", kind ? kind : "none");
+    return tr(r, arena_strdup(&r->arena, key));
+}
+
+static void pupil_section(struct req *r, const struct pupil_card *c, enum profile as, const struct service_item *links,
+                          size_t nlinks, bool heading_is_name)
+{
+    out(r, "<section class=\"card child\" id=\"enfant-%I\" aria-labelledby=\"h-%I\">", c->id, c->id);
+    if (heading_is_name)
+        out(r, "<h2 id=\"h-%I\">%h %h</h2>", c->id, c->first_name, c->last_name);
+    else
+        out(r, "<h2 id=\"h-%I\">%h</h2>", c->id, tr(r, "portal.my_school"));
+    if (c->establishment_id) {
+        out(r, "<p class=\"school\"><span class=\"kind kind-%h\">%h</span> %h", c->establishment_kind,
+            kind_label(r, c->establishment_kind), c->establishment_name);
+        if (c->establishment_city && *c->establishment_city) out(r, " · %h", c->establishment_city);
+        out(r, "</p><p class=\"class\">%h <strong>%h</strong></p>", tr(r, "portal.class"), c->class_name);
+    } else {
+        out(r, "<p class=\"class\">%h</p>", tr(r, "portal.no_class"));
+    }
+    if (as == PROFILE_PARENT) out(r, "<p><a href=\"/personnes/%I\">%h</a></p>", c->id, tr(r, "portal.child_page"));
+    out(r, "<h3>%h</h3>", tr(r, "portal.services"));
+    services_render(r, as, c->establishment_id, links, nlinks);
+    out(r, "</section>");
+}
+
+/* Parent: every child, in every establishment, with one login (R-ID-1). */
+static void parent_part(struct req *r, struct store *s, const struct service_item *links, size_t nlinks)
+{
+    struct pupil_card *kids;
+    size_t n = portal_pupils(s, &r->arena, r->actor->person_id, 0, &kids);
+    int64_t chosen = param_int(r, "enfant");
+    if (chosen) {
+        bool mine = false;
+        for (size_t i = 0; i < n; i++) mine |= kids[i].id == chosen;
+        if (!mine || !policy_may(s, r->actor, ACT_PERSON_VIEW, OBJECT(OBJ_PERSON, chosen))) {
+            reply_error(r, 403, tr(r, "err.not_your_child"));
+            return;
+        }
+    }
+    out(r, "<h2 class=\"section\">%h</h2>", tr(r, n > 1 ? "portal.my_children" : "portal.my_child"));
+    if (!n) {
+        out(r, "<p class=\"card\">%h</p>", tr(r, "portal.no_children"));
+        return;
+    }
+    if (n > 1) {
+        out(r, "<nav class=\"switcher\" aria-label=\"%h\"><ul>", tr(r, "portal.switch_child"));
+        out(r, "<li><a href=\"/\"%R>%h</a></li>", chosen ? "" : " aria-current=\"page\"", /* RAW_OK: literal */
+            tr(r, "portal.all_children"));
+        for (size_t i = 0; i < n; i++)
+            out(r, "<li><a href=\"/?enfant=%I\"%R>%h <small>%h</small></a></li>", kids[i].id,
+                kids[i].id == chosen ? " aria-current=\"page\"" : "", /* RAW_OK: literal */
+                kids[i].first_name, kids[i].class_name ? kids[i].class_name : "");
+        out(r, "</ul></nav>");
+    }
+    out(r, "<div class=\"cards\">");
+    for (size_t i = 0; i < n; i++)
+        if (!chosen || kids[i].id == chosen) pupil_section(r, &kids[i], PROFILE_PARENT, links, nlinks, true);
+    out(r, "</div>");
+}
+
+static void pupil_part(struct req *r, struct store *s, const struct service_item *links, size_t nlinks)
+{
+    struct pupil_card *me;
+    size_t n = portal_pupils(s, &r->arena, r->actor->person_id, 1, &me);
+    if (!n) {
+        out(r, "<p class=\"card\">%h</p>", tr(r, "portal.no_class"));
+        return;
+    }
+    for (size_t i = 0; i < n; i++) pupil_section(r, &me[i], PROFILE_PUPIL, links, nlinks, false);
+}
+
+/* Teacher: per establishment, the classes taught and their subjects. */
+static void teacher_part(struct req *r, struct store *s, const struct role *role, const struct service_item *links,
+                         size_t nlinks)
+{
+    out(r, "<section class=\"card\"><h2>%h</h2><p class=\"school\"><span class=\"kind kind-%h\">%h</span> %h</p>",
+        tr(r, "portal.my_classes"), role->establishment_kind, kind_label(r, role->establishment_kind),
+        role->establishment_name);
+    struct stmt *st = store_q(s,
+        "SELECT c.id, c.name, sb.name FROM teaching t JOIN class c ON c.id = t.class_id JOIN subject sb ON sb.id = t.subject_id"
+        " JOIN level l ON l.id = c.level_id WHERE t.teacher_id = $1 AND t.establishment_id = $2"
+        " ORDER BY l.ordinal, c.name, sb.name",
+        "ii", r->actor->person_id, role->establishment_id);
+    int64_t last = 0;
+    int n = 0;
+    out(r, "<ul class=\"classes\">");
+    while (st && stmt_step(st) == STORE_ROW) {
+        int64_t cid = stmt_int(st, 0);
+        if (cid != last) {
+            if (last) out(r, "</span></li>");
+            out(r, "<li><a href=\"/classes/%I\">%h</a> <span class=\"meta\">%h", cid, stmt_text(st, 1), stmt_text(st, 2));
+            last = cid;
+            n++;
+        } else {
+            out(r, ", %h", stmt_text(st, 2));
+        }
+    }
+    stmt_done(st);
+    if (last) out(r, "</span></li>");
+    out(r, "</ul>");
+    if (!n) out(r, "<p>%h</p>", tr(r, "portal.no_teaching"));
+    out(r, "<h3>%h</h3>", tr(r, "portal.services"));
+    services_render(r, PROFILE_TEACHER, role->establishment_id, links, nlinks);
+    out(r, "</section>");
+}
+
+/* School-life staff and heads: the establishment at a glance. */
+static void staff_part(struct req *r, struct store *s, const struct role *role, const struct service_item *links,
+                       size_t nlinks)
+{
+    char today[11];
+    clock_today(today);
+    int64_t e = role->establishment_id, pupils = 0, classes = 0;
+    store_int(s, &classes, "SELECT count(*) FROM class WHERE establishment_id = $1", "i", e);
+    store_int(s, &pupils,
+              "SELECT count(*) FROM enrolment en JOIN class c ON c.id = en.class_id WHERE c.establishment_id = $1"
+              " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)", "it", e, today);
+    out(r, "<section class=\"card\"><h2>%h</h2><p class=\"school\"><span class=\"kind kind-%h\">%h</span> %h</p>",
+        tr(r, role->profile == PROFILE_HEAD ? "portal.my_establishment_head" : "portal.my_establishment"),
+        role->establishment_kind, kind_label(r, role->establishment_kind), role->establishment_name);
+    char np[24], nc[24];
+    snprintf(np, sizeof np, "%lld", (long long)pupils);
+    snprintf(nc, sizeof nc, "%lld", (long long)classes);
+    out(r, "<p>%h</p>", tr_fmt(r, "portal.counts", np, nc));
+    if (role->profile == PROFILE_HEAD) {
+        int64_t active = 0, total = 0;
+        store_int(s, &total,
+                  "SELECT count(DISTINCT g.parent_id) FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id"
+                  " JOIN class c ON c.id = en.class_id WHERE c.establishment_id = $1", "i", e);
+        store_int(s, &active,
+                  "SELECT count(DISTINCT g.parent_id) FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id"
+                  " JOIN class c ON c.id = en.class_id JOIN account a ON a.person_id = g.parent_id"
+                  " WHERE c.establishment_id = $1 AND a.state = 'active'", "i", e);
+        char na[24], nt[24];
+        snprintf(na, sizeof na, "%lld", (long long)active);
+        snprintf(nt, sizeof nt, "%lld", (long long)total);
+        out(r, "<p>%h</p>", tr_fmt(r, "portal.parents_active", na, nt));
+    }
+    out(r, "<p class=\"row\"><a class=\"button\" href=\"/etablissements/%I\">%h</a>", e, tr(r, "portal.open_establishment"));
+    if (policy_may(s, r->actor, ACT_SERVICES_EDIT, OBJECT(OBJ_ESTABLISHMENT, e)))
+        out(r, " <a class=\"button\" href=\"/etablissements/%I/services\">%h</a>", e, tr(r, "portal.edit_services"));
+    out(r, "</p><h3>%h</h3>", tr(r, "portal.services"));
+    services_render(r, role->profile, e, links, nlinks);
+    out(r, "</section>");
+}
+
+/* Territory admin: the establishments of the territory. */
+static void admin_part(struct req *r, struct store *s, const struct role *role)
+{
+    int64_t t = role->territory_id;
+    const char *name = NULL;
+    struct stmt *st = store_q(s, "SELECT name FROM territory WHERE id = $1", "i", t);
+    if (st && stmt_step(st) == STORE_ROW) name = arena_strdup(&r->arena, stmt_text(st, 0));
+    stmt_done(st);
+    out(r, "<section class=\"card\"><h2>%h</h2><p>%h</p>", tr(r, "portal.my_territory"), name ? name : "");
+    out(r, "<p><a class=\"button\" href=\"/territoires/%I/services\">%h</a></p>", t, tr(r, "portal.edit_territory_services"));
+    st = store_q(s,
+        "SELECT e.id, e.name, e.kind, e.city, e.uai, (SELECT count(*) FROM class c WHERE c.establishment_id = e.id)"
+        " FROM establishment e WHERE e.territory_id = $1 ORDER BY e.kind, e.name", "i", t);
+    out(r, "<table class=\"list\"><caption>%h</caption><thead><tr><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+           "<th scope=\"col\">%h</th><th scope=\"col\">%h</th></tr></thead><tbody>",
+        tr(r, "portal.establishments"), tr(r, "portal.establishment"), tr(r, "portal.uai"), tr(r, "portal.classes"),
+        tr(r, "portal.services"));
+    while (st && stmt_step(st) == STORE_ROW) {
+        int64_t e = stmt_int(st, 0);
+        out(r, "<tr><td><a href=\"/etablissements/%I\">%h</a><br><span class=\"meta\">%h · %h</span></td><td>%h</td>"
+               "<td>%I</td><td><a href=\"/etablissements/%I/services\">%h</a></td></tr>",
+            e, stmt_text(st, 1), kind_label(r, stmt_text(st, 2)), stmt_text(st, 3), stmt_text(st, 4), stmt_int(st, 5), e,
+            tr(r, "portal.edit"));
+    }
+    stmt_done(st);
+    out(r, "</tbody></table></section>");
+}
+
+static void home(struct req *r)
+{
+    struct store *s = store_thread();
+    const struct actor *a = r->actor;
+    struct service_item *links;
+    size_t nlinks = services_links_for_person(s, &r->arena, a->person_id, &links);
+    page_begin(r, tr(r, "portal.title"));
+    out(r, "<h1>%h</h1>", tr_fmt(r, "portal.hello", a->first_name, NULL));
+    if (param_bool(r, "bienvenue")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "portal.welcome"));
+    if (!a->nroles) out(r, "<p class=\"card\">%h</p>", tr(r, "portal.no_role"));
+    if (policy_has(a, PROFILE_PARENT)) parent_part(r, s, links, nlinks);
+    if (r->status != 200) return; /* the child asked for is not theirs */
+    if (policy_has(a, PROFILE_PUPIL)) pupil_part(r, s, links, nlinks);
+    for (size_t i = 0; i < a->nroles; i++) {
+        const struct role *role = &a->roles[i];
+        switch (role->profile) {
+        case PROFILE_TEACHER: teacher_part(r, s, role, links, nlinks); break;
+        case PROFILE_STAFF:
+        case PROFILE_HEAD: staff_part(r, s, role, links, nlinks); break;
+        case PROFILE_ADMIN: admin_part(r, s, role); break;
+        default: break;
+        }
+    }
+    out(r, "<p class=\"note\">%h</p>", tr(r, "portal.soon_note"));
+    page_end(r);
+}
+
+static json_t *establishment_json(int64_t id, const char *name, const char *kind, const char *uai)
+{
+    if (!id) return json_null();
+    return json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)id, "name", name ? name : "", "type", kind ? kind : "",
+                     "uai", uai ? uai : "");
+}
+
+static json_t *pupil_json(const struct pupil_card *c)
+{
+    return json_pack("{s:I,s:s,s:s,s:o,s:o}", "id", (json_int_t)c->id, "first_name", c->first_name, "last_name",
+                     c->last_name, "class",
+                     c->class_id ? json_pack("{s:I,s:s}", "id", (json_int_t)c->class_id, "name", c->class_name)
+                                 : json_null(),
+                     "establishment",
+                     establishment_json(c->establishment_id, c->establishment_name, c->establishment_kind,
+                                        c->establishment_uai));
+}
+
+static void api_me(struct req *r)
+{
+    struct store *s = store_thread();
+    const struct actor *a = r->actor;
+    json_t *roles = json_array();
+    for (size_t i = 0; i < a->nroles; i++) {
+        const struct role *ro = &a->roles[i];
+        json_array_append_new(roles, json_pack("{s:s,s:o,s:o}", "profile", policy_profile_name(ro->profile),
+                                               "establishment",
+                                               ro->establishment_id
+                                                   ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)ro->establishment_id,
+                                                               "name", ro->establishment_name, "type", ro->establishment_kind)
+                                                   : json_null(),
+                                               "territory_id", ro->territory_id ? json_integer(ro->territory_id) : json_null()));
+    }
+    json_t *children = json_array();
+    if (policy_has(a, PROFILE_PARENT)) {
+        struct pupil_card *kids;
+        size_t n = portal_pupils(s, &r->arena, a->person_id, 0, &kids);
+        for (size_t i = 0; i < n; i++) json_array_append_new(children, pupil_json(&kids[i]));
+    }
+    json_t *me = json_pack("{s:{s:I,s:s,s:s,s:s},s:o,s:o,s:s}", "person", "id", (json_int_t)a->person_id, "first_name",
+                           a->first_name, "last_name", a->last_name, "login", a->login ? a->login : "", "roles", roles,
+                           "children", children, "csrf_token", r->csrf ? r->csrf : "");
+    reply_json(r, 200, me);
+}
+
+const struct route portal_routes[] = {
+    {.method = M_GET, .path = "/", .handler = home, .action = ACT_SIGNED_IN,
+     .params = (const struct param_spec[]){{"enfant", P_ID, SRC_QUERY, .label = "portal.child"},
+                                           {"bienvenue", P_BOOL, SRC_QUERY}, {0}}},
+    {.method = M_GET, .path = "/api/v1/me", .handler = api_me, .action = ACT_SIGNED_IN, .flags = ROUTE_API},
+    {0}};

@@ -1,0 +1,253 @@
+/* policy.c — authorisation rules. Each rule names the SPEC rule it serves. */
+#include "policy.h"
+#include "../core/clock.h"
+#include "../core/log.h"
+#include "../store/store.h"
+#include <string.h>
+
+static const char *const profile_names[PROFILE_COUNT] = {
+    "pupil", "parent", "teacher", "staff", "head", "admin", "guest"};
+
+const char *policy_profile_name(enum profile p) { return p < PROFILE_COUNT ? profile_names[p] : "?"; }
+
+int policy_profile_parse(const char *name)
+{
+    for (int i = 0; i < PROFILE_COUNT; i++)
+        if (name && !strcmp(name, profile_names[i])) return i;
+    return -1;
+}
+
+bool policy_has(const struct actor *a, enum profile p) { return a && (a->profiles & (1u << p)); }
+
+bool policy_has_in(const struct actor *a, enum profile p, int64_t e)
+{
+    if (!a) return false;
+    for (size_t i = 0; i < a->nroles; i++)
+        if (a->roles[i].profile == p && a->roles[i].establishment_id == e) return true;
+    return false;
+}
+
+bool policy_is_staff(const struct actor *a)
+{
+    return a && (a->profiles & ((1u << PROFILE_TEACHER) | (1u << PROFILE_STAFF) | (1u << PROFILE_HEAD) |
+                                (1u << PROFILE_ADMIN)));
+}
+
+static bool admin_of_territory(const struct actor *a, int64_t territory)
+{
+    for (size_t i = 0; i < a->nroles; i++)
+        if (a->roles[i].profile == PROFILE_ADMIN && a->roles[i].territory_id == territory) return true;
+    return false;
+}
+
+static bool has_id(const int64_t *v, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == id) return true;
+    return false;
+}
+
+/* School-life staff and heads see every pupil and family of their
+ * establishment; a territory admin sees its establishments. */
+static bool manages(const struct actor *a, int64_t establishment, int64_t territory)
+{
+    return policy_has_in(a, PROFILE_STAFF, establishment) || policy_has_in(a, PROFILE_HEAD, establishment) ||
+           admin_of_territory(a, territory);
+}
+
+static int64_t territory_of(struct store *s, int64_t establishment)
+{
+    int64_t t = 0;
+    store_int(s, &t, "SELECT territory_id FROM establishment WHERE id = $1", "i", establishment);
+    return t;
+}
+
+/* Person pages: oneself; a guardian their children; a teacher the pupils
+ * of the classes they teach and those pupils' guardians; school-life staff
+ * and heads the pupils, families and staff of their establishment; anyone
+ * with a role in or a child at an establishment its staff members. A parent
+ * never sees another family's child, even at the same school. */
+static bool may_view_person(struct store *s, const struct actor *a, int64_t target)
+{
+    if (target == a->person_id) return true;
+    if (has_id(a->children, a->nchildren, target)) return true;
+    char today[11];
+    clock_today(today);
+
+    /* The target as a pupil: their current classes. */
+    static const char *const q_pupil =
+        "SELECT c.id, c.establishment_id, e.territory_id FROM enrolment en"
+        " JOIN class c ON c.id = en.class_id JOIN establishment e ON e.id = c.establishment_id"
+        " WHERE en.pupil_id = $1 AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)";
+    /* The target as a guardian: their children's current classes. */
+    static const char *const q_guardian =
+        "SELECT c.id, c.establishment_id, e.territory_id FROM guardianship g"
+        " JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id"
+        " JOIN establishment e ON e.id = c.establishment_id"
+        " WHERE g.parent_id = $1 AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)";
+    const char *const qs[2] = {q_pupil, q_guardian};
+    for (int k = 0; k < 2; k++) {
+        struct stmt *st = store_q(s, qs[k], "it", target, today);
+        if (!st) return false;
+        bool ok = false;
+        while (!ok && stmt_step(st) == STORE_ROW) {
+            int64_t cls = stmt_int(st, 0), est = stmt_int(st, 1), ter = stmt_int(st, 2);
+            ok = manages(a, est, ter) || has_id(a->taught_classes, a->ntaught, cls);
+        }
+        stmt_done(st);
+        if (ok) return true;
+    }
+    /* The target as a staff member of an establishment. */
+    struct stmt *st = store_q(s,
+        "SELECT r.establishment_id, e.territory_id FROM role r JOIN establishment e ON e.id = r.establishment_id"
+        " WHERE r.person_id = $1 AND r.profile IN ('teacher', 'staff', 'head')"
+        " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)",
+        "it", target, today);
+    if (!st) return false;
+    bool ok = false;
+    while (!ok && stmt_step(st) == STORE_ROW) {
+        int64_t est = stmt_int(st, 0), ter = stmt_int(st, 1);
+        for (size_t i = 0; i < a->nroles && !ok; i++)
+            ok = a->roles[i].establishment_id == est;
+        ok = ok || admin_of_territory(a, ter);
+        if (!ok && a->nchildren) {
+            /* A parent sees the staff of their children's establishments. */
+            for (size_t c = 0; c < a->nchildren && !ok; c++) {
+                int64_t n = 0;
+                store_int(s, &n,
+                          "SELECT count(*) FROM enrolment en JOIN class c ON c.id = en.class_id"
+                          " WHERE en.pupil_id = $1 AND c.establishment_id = $2"
+                          " AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $3)",
+                          "iit", a->children[c], est, today);
+                ok = n > 0;
+            }
+        }
+    }
+    stmt_done(st);
+    return ok;
+}
+
+/* Class lists: teachers of the class, school-life staff and heads of its
+ * establishment, admins of its territory. Pupils and parents never. */
+static bool may_view_class(struct store *s, const struct actor *a, int64_t cls)
+{
+    if (has_id(a->taught_classes, a->ntaught, cls)) return true;
+    int64_t est = 0;
+    if (store_int(s, &est, "SELECT establishment_id FROM class WHERE id = $1", "i", cls) != 1) return false;
+    return manages(a, est, territory_of(s, est));
+}
+
+bool policy_may(struct store *s, const struct actor *a, int action, struct object obj)
+{
+    if (action == ACT_PUBLIC) return true;
+    if (!a) return false;
+    switch ((enum policy_action)action) {
+    case ACT_PUBLIC:
+        return true;
+    case ACT_SIGNED_IN:
+        return true;
+    case ACT_PERSON_VIEW:
+        if (obj.kind == OBJ_NONE) return true;
+        return obj.kind == OBJ_PERSON && may_view_person(s, a, obj.id);
+    case ACT_CLASS_VIEW:
+        if (obj.kind == OBJ_NONE) return policy_is_staff(a);
+        return obj.kind == OBJ_CLASS && may_view_class(s, a, obj.id);
+    case ACT_ESTABLISHMENT_VIEW:
+        if (obj.kind == OBJ_NONE) return policy_is_staff(a);
+        if (obj.kind != OBJ_ESTABLISHMENT) return false;
+        for (size_t i = 0; i < a->nroles; i++)
+            if (a->roles[i].establishment_id == obj.id && a->roles[i].profile >= PROFILE_TEACHER &&
+                a->roles[i].profile <= PROFILE_HEAD)
+                return true;
+        return admin_of_territory(a, territory_of(s, obj.id));
+    case ACT_SERVICES_EDIT:
+        if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
+        if (obj.kind == OBJ_ESTABLISHMENT)
+            return policy_has_in(a, PROFILE_HEAD, obj.id) || admin_of_territory(a, territory_of(s, obj.id));
+        if (obj.kind == OBJ_TERRITORY) return admin_of_territory(a, obj.id);
+        return false;
+    case ACT_TERRITORY_MANAGE:
+        if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_ADMIN);
+        return obj.kind == OBJ_TERRITORY && admin_of_territory(a, obj.id);
+    case ACT_COUNT:
+        break;
+    }
+    return false;
+}
+
+struct actor *policy_actor_load(struct store *s, struct arena *ar, int64_t person_id)
+{
+    char today[11];
+    clock_today(today);
+    struct stmt *st = store_q(s,
+        "SELECT p.first_name, p.last_name, a.id, a.login FROM person p"
+        " LEFT JOIN account a ON a.person_id = p.id WHERE p.id = $1", "i", person_id);
+    if (!st) return NULL;
+    if (stmt_step(st) != STORE_ROW) { stmt_done(st); return NULL; }
+    struct actor *a = arena_alloc(ar, sizeof *a);
+    a->person_id = person_id;
+    a->first_name = arena_strdup(ar, stmt_text(st, 0));
+    a->last_name = arena_strdup(ar, stmt_text(st, 1));
+    a->account_id = stmt_int(st, 2);
+    a->login = arena_strdup(ar, stmt_text(st, 3));
+    stmt_done(st);
+
+    size_t cap = 8;
+    a->roles = arena_alloc(ar, cap * sizeof *a->roles);
+    st = store_q(s,
+        "SELECT r.id, r.profile, coalesce(r.establishment_id, 0), coalesce(e.territory_id, r.territory_id),"
+        " e.name, e.kind, r.title FROM role r LEFT JOIN establishment e ON e.id = r.establishment_id"
+        " WHERE r.person_id = $1 AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"
+        " ORDER BY r.id", "it", person_id, today);
+    if (!st) return NULL;
+    while (stmt_step(st) == STORE_ROW) {
+        int p = policy_profile_parse(stmt_text(st, 1));
+        if (p < 0) continue;
+        if (a->nroles == cap) {
+            struct role *n = arena_alloc(ar, 2 * cap * sizeof *n);
+            memcpy(n, a->roles, cap * sizeof *n);
+            a->roles = n;
+            cap *= 2;
+        }
+        struct role *r = &a->roles[a->nroles++];
+        r->id = stmt_int(st, 0);
+        r->profile = (enum profile)p;
+        r->establishment_id = stmt_int(st, 2);
+        r->territory_id = stmt_int(st, 3);
+        r->establishment_name = arena_strdup(ar, stmt_text(st, 4));
+        r->establishment_kind = arena_strdup(ar, stmt_text(st, 5));
+        r->title = arena_strdup(ar, stmt_text(st, 6));
+        a->profiles |= 1u << p;
+    }
+    stmt_done(st);
+
+    if (a->profiles & (1u << PROFILE_PARENT)) {
+        int64_t n = 0;
+        store_int(s, &n, "SELECT count(*) FROM guardianship WHERE parent_id = $1", "i", person_id);
+        a->children = arena_alloc(ar, ((size_t)n + 1) * sizeof *a->children);
+        st = store_q(s, "SELECT pupil_id FROM guardianship WHERE parent_id = $1 ORDER BY pupil_id", "i", person_id);
+        while (st && stmt_step(st) == STORE_ROW && a->nchildren < (size_t)n)
+            a->children[a->nchildren++] = stmt_int(st, 0);
+        stmt_done(st);
+    }
+    if (a->profiles & (1u << PROFILE_TEACHER)) {
+        size_t tcap = 16;
+        a->taught_classes = arena_alloc(ar, tcap * sizeof(int64_t));
+        st = store_q(s,
+            "SELECT DISTINCT coalesce(t.class_id, 0) FROM teaching t WHERE t.teacher_id = $1 AND t.class_id IS NOT NULL"
+            " UNION SELECT DISTINCT en.class_id FROM teaching t JOIN group_member gm ON gm.grp_id = t.grp_id"
+            " JOIN enrolment en ON en.pupil_id = gm.pupil_id WHERE t.teacher_id = $1",
+            "i", person_id);
+        while (st && stmt_step(st) == STORE_ROW) {
+            if (a->ntaught == tcap) {
+                int64_t *n = arena_alloc(ar, 2 * tcap * sizeof *n);
+                memcpy(n, a->taught_classes, tcap * sizeof *n);
+                a->taught_classes = n;
+                tcap *= 2;
+            }
+            a->taught_classes[a->ntaught++] = stmt_int(st, 0);
+        }
+        stmt_done(st);
+    }
+    return a;
+}

@@ -1,0 +1,83 @@
+/* policy.h — the single place that decides who may do what.
+ *
+ * Handlers never decide access themselves: the router asks policy_may() for
+ * the route's action with no object (may this person ever do this?), then
+ * the handler asks again with the object it is about to show or change.
+ * Rules depend on profile, establishment, role validity dates (today, from
+ * the clock) and guardianship. */
+#ifndef CARNET_POLICY_H
+#define CARNET_POLICY_H
+#include "../core/arena.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+struct store;
+
+enum profile {
+    PROFILE_PUPIL, PROFILE_PARENT, PROFILE_TEACHER, PROFILE_STAFF, PROFILE_HEAD,
+    PROFILE_ADMIN, PROFILE_GUEST, PROFILE_COUNT
+};
+
+struct role {
+    int64_t id;
+    enum profile profile;
+    int64_t establishment_id;  /* 0 for a territory role */
+    int64_t territory_id;      /* the establishment's territory, or the role's */
+    const char *establishment_name;
+    const char *establishment_kind;
+    const char *title;
+};
+
+struct actor {
+    int64_t person_id, account_id;
+    const char *first_name, *last_name, *login;
+    struct role *roles;        /* valid today */
+    size_t nroles;
+    unsigned profiles;         /* bit (1 << profile) for each valid role */
+    int64_t *children;         /* pupils this person is a guardian of */
+    size_t nchildren;
+    int64_t *taught_classes;   /* classes this person teaches (directly or through a group) */
+    size_t ntaught;
+};
+
+enum policy_action {
+    ACT_PUBLIC = 0,            /* anyone, signed in or not */
+    ACT_SIGNED_IN,             /* any signed-in person: portal, own account */
+    ACT_PERSON_VIEW,           /* object: person */
+    ACT_CLASS_VIEW,            /* object: class — the class list is a staff page */
+    ACT_ESTABLISHMENT_VIEW,    /* object: establishment — staff overview */
+    ACT_SERVICES_EDIT,         /* object: establishment — its services catalogue */
+    ACT_TERRITORY_MANAGE,      /* object: territory — establishments, territory links */
+    ACT_COUNT
+};
+
+enum object_kind { OBJ_NONE, OBJ_PERSON, OBJ_CLASS, OBJ_ESTABLISHMENT, OBJ_TERRITORY };
+
+struct object {
+    enum object_kind kind;
+    int64_t id;
+};
+
+#define OBJECT_NONE ((struct object){OBJ_NONE, 0})
+#define OBJECT(k, i) ((struct object){(k), (i)})
+
+/* May actor (NULL: nobody signed in) perform action on obj? With OBJ_NONE:
+ * may they perform it on anything at all (route-level check). Reads the
+ * store for facts about the object; allocates nothing. */
+bool policy_may(struct store *s, const struct actor *a, int action, struct object obj);
+
+/* Load the actor for a person, with roles valid today, children and taught
+ * classes. Allocates in arena. NULL when the person does not exist. */
+struct actor *policy_actor_load(struct store *s, struct arena *arena, int64_t person_id);
+
+/* Profile name as stored ("pupil"…), and back (-1 when unknown). */
+const char *policy_profile_name(enum profile p);
+int policy_profile_parse(const char *name);
+/* True when the actor holds profile p (in any establishment). */
+bool policy_has(const struct actor *a, enum profile p);
+/* True when the actor holds profile p in establishment e. */
+bool policy_has_in(const struct actor *a, enum profile p, int64_t establishment_id);
+/* True for teacher, staff, head, admin. */
+bool policy_is_staff(const struct actor *a);
+
+#endif

@@ -1,0 +1,138 @@
+/* store.c — driver dispatch, per-thread connections, binding helpers. */
+#include "store_impl.h"
+#include "../core/log.h"
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *default_url;
+static pthread_key_t tls_key;
+static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+static __thread struct store *tls_store;
+
+static const struct store_driver *driver_for(const char *url)
+{
+    (void)url; /* postgresql:// URLs get their driver with the PostgreSQL issue */
+    return &store_sqlite_driver;
+}
+
+struct store *store_open(const char *url, char *err, size_t errlen)
+{
+    if (!url || !*url) {
+        snprintf(err, errlen, "no database given (use --db FILE)");
+        return NULL;
+    }
+    if (!strncmp(url, "postgres", 8)) {
+        snprintf(err, errlen, "PostgreSQL is not supported by this build yet: use a SQLite file");
+        return NULL;
+    }
+    return driver_for(url)->open(url, err, errlen);
+}
+
+void store_close(struct store *s) { if (s) s->drv->close(s); }
+
+static void tls_destroy(void *p) { store_close(p); }
+static void tls_make_key(void) { pthread_key_create(&tls_key, tls_destroy); }
+
+void store_set_default(const char *url) { default_url = url; }
+
+struct store *store_thread(void)
+{
+    if (tls_store) return tls_store;
+    pthread_once(&tls_once, tls_make_key);
+    char err[256];
+    tls_store = store_open(default_url, err, sizeof err);
+    if (!tls_store) {
+        log_error("store_thread", "cannot open database: %s", err);
+        return NULL;
+    }
+    pthread_setspecific(tls_key, tls_store);
+    return tls_store;
+}
+
+void store_thread_close(void)
+{
+    if (!tls_store) return;
+    pthread_setspecific(tls_key, NULL);
+    store_close(tls_store);
+    tls_store = NULL;
+}
+
+struct stmt *store_prepare(struct store *s, const char *sql) { return s->drv->prepare(s, sql); }
+void stmt_bind_int(struct stmt *st, int n, int64_t v) { st->drv->bind_int(st, n, v); }
+void stmt_bind_text(struct stmt *st, int n, const char *v) { st->drv->bind_text(st, n, v); }
+void stmt_bind_null(struct stmt *st, int n) { st->drv->bind_null(st, n); }
+int stmt_step(struct stmt *st) { return st->drv->step(st); }
+int64_t stmt_int(struct stmt *st, int col) { return st->drv->col_int(st, col); }
+const char *stmt_text(struct stmt *st, int col) { return st->drv->col_text(st, col); }
+bool stmt_is_null(struct stmt *st, int col) { return st->drv->col_null(st, col); }
+void stmt_done(struct stmt *st) { if (st) st->drv->done(st); }
+int64_t store_changes(struct store *s) { return s->drv->changes(s); }
+int store_exec_script(struct store *s, const char *sql) { return s->drv->exec_script(s, sql); }
+const char *store_driver_name(struct store *s) { return s->drv->name; }
+const char *store_id_type(struct store *s) { return s->drv->id_type; }
+const char *store_error(struct store *s) { return s->drv->error(s); }
+int store_backup(struct store *s, const char *path) { return s->drv->backup(s, path); }
+
+static struct stmt *vq(struct store *s, const char *sql, const char *types, va_list ap)
+{
+    struct stmt *st = store_prepare(s, sql);
+    if (!st) return NULL;
+    for (int i = 0; types && types[i]; i++) {
+        switch (types[i]) {
+        case 'i': stmt_bind_int(st, i + 1, va_arg(ap, int64_t)); break;
+        case 'N': { /* int64_t, 0 binds NULL (optional references) */
+            int64_t v = va_arg(ap, int64_t);
+            if (v) stmt_bind_int(st, i + 1, v);
+            else stmt_bind_null(st, i + 1);
+            break;
+        }
+        case 't': stmt_bind_text(st, i + 1, va_arg(ap, const char *)); break;
+        default:
+            log_error("store_q", "bad type '%c' for: %s", types[i], sql);
+            stmt_done(st);
+            return NULL;
+        }
+    }
+    return st;
+}
+
+struct stmt *store_q(struct store *s, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct stmt *st = vq(s, sql, types, ap);
+    va_end(ap);
+    return st;
+}
+
+int store_run(struct store *s, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct stmt *st = vq(s, sql, types, ap);
+    va_end(ap);
+    if (!st) return -1;
+    int rc = stmt_step(st);
+    stmt_done(st);
+    return rc == STORE_ERR ? -1 : 0;
+}
+
+int store_int(struct store *s, int64_t *out, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct stmt *st = vq(s, sql, types, ap);
+    va_end(ap);
+    if (!st) return -1;
+    int rc = stmt_step(st);
+    if (rc == STORE_ROW) *out = stmt_int(st, 0);
+    stmt_done(st);
+    return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : -1;
+}
+
+int store_begin(struct store *s) { return store_run(s, "BEGIN IMMEDIATE", NULL); }
+int store_commit(struct store *s) { return store_run(s, "COMMIT", NULL); }
+void store_rollback(struct store *s) { store_run(s, "ROLLBACK", NULL); }

@@ -1,0 +1,77 @@
+/* store.h — the one interface to the database.
+ *
+ * SQL is literal text with $1…$n placeholders, prepared once per connection
+ * and cached by the address of the SQL literal; values are always bound.
+ * Each thread uses its own connection (store_thread()). Drivers: SQLite
+ * (store_sqlite.c); PostgreSQL follows behind the same functions. */
+#ifndef CARNET_STORE_H
+#define CARNET_STORE_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+struct store;
+struct stmt;
+
+enum { STORE_ERR = -1, STORE_DONE = 0, STORE_ROW = 1 };
+
+/* Open a connection to url ("sqlite:PATH", or a plain path). On failure
+ * returns NULL and writes a message into err. Allocates; store_close frees. */
+struct store *store_open(const char *url, char *err, size_t errlen);
+void store_close(struct store *s);
+
+/* Set the URL that store_thread() connects to (once, at start-up). */
+void store_set_default(const char *url);
+/* This thread's connection to the default URL, opened on first use and
+ * closed when the thread ends. NULL (logged) if it cannot be opened. */
+struct store *store_thread(void);
+/* Close this thread's connection now (used by single-threaded commands). */
+void store_thread_close(void);
+
+/* Prepared statement for sql (a string literal: cached by its address).
+ * The statement comes back reset with no bindings. NULL on error (logged). */
+struct stmt *store_prepare(struct store *s, const char *sql);
+void stmt_bind_int(struct stmt *st, int n, int64_t v);
+void stmt_bind_text(struct stmt *st, int n, const char *v); /* NULL binds NULL */
+void stmt_bind_null(struct stmt *st, int n);
+/* STORE_ROW, STORE_DONE or STORE_ERR (logged). */
+int stmt_step(struct stmt *st);
+int64_t stmt_int(struct stmt *st, int col);
+/* Text of a column, valid until the next step or stmt_done; NULL for NULL. */
+const char *stmt_text(struct stmt *st, int col);
+bool stmt_is_null(struct stmt *st, int col);
+/* Finish with a statement: reset it and clear its bindings. */
+void stmt_done(struct stmt *st);
+
+/* Prepare sql and bind arguments by a type string: 'i' int64_t, 'N' int64_t
+ * where 0 binds NULL, 't' const char * (NULL binds NULL). Returns the statement ready to step, or NULL. */
+struct stmt *store_q(struct store *s, const char *sql, const char *types, ...);
+/* Run a statement that returns no row. 0 on success, -1 on error. */
+int store_run(struct store *s, const char *sql, const char *types, ...);
+/* Run a statement and read column 0 of its first row as an integer.
+ * 1 when a row was found, 0 when none, -1 on error. */
+int store_int(struct store *s, int64_t *out, const char *sql, const char *types, ...);
+/* Rows changed by the last statement. */
+int64_t store_changes(struct store *s);
+
+/* Transactions. begin takes the write lock at once. 0 on success. */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* Run a script of several statements (migrations only; no parameters). */
+int store_exec_script(struct store *s, const char *sql);
+/* The name of the driver ("sqlite", "postgresql"). */
+const char *store_driver_name(struct store *s);
+/* Text substituted for {{ID}} in migrations by this driver. */
+const char *store_id_type(struct store *s);
+/* Last error message of the connection. */
+const char *store_error(struct store *s);
+
+/* Migrations (migrate.c): apply every embedded migration not yet applied.
+ * Returns the number applied, or -1. */
+int store_migrate(struct store *s);
+/* Online copy of the database into path (SQLite backup API). 0 on success. */
+int store_backup(struct store *s, const char *path);
+
+#endif

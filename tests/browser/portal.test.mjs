@@ -1,0 +1,127 @@
+// In a real browser (Debian's chromium driven by playwright-core): a parent
+// signs in with the form and sees both children; every page visited passes
+// axe-core with no violation; screenshots are saved under build/screenshots.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { startServer, PASSWORD } from '../lib/carnet.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const SHOTS = new URL('../../build/screenshots/', import.meta.url).pathname;
+mkdirSync(SHOTS, { recursive: true });
+
+let srv, browser;
+before(async () => {
+  srv = await startServer({ now: '2026-03-10T17:30' });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+/** Run axe-core in the page (evaluated through the devtools protocol, so the
+ * page's CSP stays on) and fail on any violation. */
+async function axe(page, label) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(result, [], `axe violations on ${label}:\n${result.join('\n')}`);
+}
+
+async function phone() {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, locale: 'fr-FR' });
+  return { ctx, page: await ctx.newPage() };
+}
+
+async function signIn(page, login) {
+  await page.goto(srv.url + '/');
+  assert.match(page.url(), /\/connexion\?suite=%2F$/);
+  await page.getByLabel('Identifiant').fill(login);
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(srv.url + '/');
+}
+
+test('R-ID-1: a parent on a phone signs in and sees both children (école and collège), pages pass axe', async () => {
+  const { ctx, page } = await phone();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(srv.url + '/connexion');
+  await axe(page, 'sign-in page');
+  await page.screenshot({ path: SHOTS + 'connexion.png', fullPage: true });
+  await signIn(page, 'parent.demo');
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Lucie Moreau' }).waitFor());
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Hugo Moreau' }).waitFor());
+  const body = await page.textContent('main');
+  assert.match(body, /Collège/);
+  assert.match(body, /École/);
+  await axe(page, 'parent portal');
+  await page.screenshot({ path: SHOTS + 'parent-portal.png', fullPage: true });
+
+  // The child switcher works without JavaScript: it is a list of links.
+  await page.getByRole('link', { name: /Hugo/ }).first().click();
+  await page.waitForURL(/enfant=/);
+  assert.equal(await page.getByRole('heading', { name: 'Lucie Moreau' }).count(), 0);
+  await axe(page, 'portal, one child');
+  await page.getByRole('link', { name: 'Fiche de l\'élève' }).click();
+  await axe(page, 'child page');
+  await page.screenshot({ path: SHOTS + 'child-page.png', fullPage: true });
+
+  await page.goto(srv.url + '/compte');
+  await axe(page, 'my account');
+  await page.screenshot({ path: SHOTS + 'compte.png', fullPage: true });
+
+  await page.goto(srv.url + '/personnes/1');
+  await axe(page, 'error page');
+
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await page.waitForURL(/connexion\?sortie=1/);
+  assert.match(await page.textContent('main'), /Vous êtes déconnecté/);
+  assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), [], 'no console errors (CSP included)');
+  await ctx.close();
+});
+
+test('every profile\'s home page and the staff pages pass axe on a phone', async () => {
+  for (const login of ['eleve.demo', 'prof.demo', 'cpe.demo', 'direction.demo', 'admin.demo']) {
+    const { ctx, page } = await phone();
+    await signIn(page, login);
+    await axe(page, `${login} home`);
+    await page.screenshot({ path: `${SHOTS}${login.replace('.demo', '')}-home.png`, fullPage: true });
+    const links = {
+      'prof.demo': 'a[href^="/classes/"]',
+      'cpe.demo': 'a[href^="/etablissements/"]',
+      'direction.demo': 'a[href$="/services"]',
+      'admin.demo': 'a[href^="/territoires/"]',
+    };
+    if (links[login]) {
+      await page.locator(links[login]).first().click();
+      await page.waitForLoadState();
+      await axe(page, `${login} → ${page.url()}`);
+      await page.screenshot({ path: `${SHOTS}${login.replace('.demo', '')}-page.png`, fullPage: true });
+    }
+    await ctx.close();
+  }
+});
+
+test('activation and language pages pass axe; the interface switches to English', async () => {
+  const { ctx, page } = await phone();
+  await page.goto(srv.url + '/activer');
+  await axe(page, 'activation page');
+  await page.getByLabel('Langue').selectOption('en');
+  await page.getByRole('button', { name: 'Changer' }).click();
+  await page.waitForURL(/activer/);
+  assert.match(await page.textContent('h1'), /Activate my account/);
+  await axe(page, 'activation page (English)');
+  await ctx.close();
+});
