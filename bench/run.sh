@@ -20,7 +20,7 @@ if [ ! -f "$DB" ] || [ build/carnet -nt "$DB" ]; then
   build/carnet demo --db "$DB" --scale "$SCALE" --now "$NOW" | tee "$OUT/dataset.txt"
   echo "generated in $(( $(date +%s) - start )) s" >> "$OUT/dataset.txt"
 fi
-DATASET=$(head -1 "$OUT/dataset.txt")
+DATASET=$(head -1 "$OUT/dataset.txt" | sed "s/^.*: //")
 DBSIZE=$(du -m "$DB" | cut -f1)
 
 PORTFILE="$OUT/port"

@@ -11,12 +11,16 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Requests between their first byte and their answer being sent. */
+static _Atomic int in_flight;
 
 struct conn {
     struct req r;
@@ -34,6 +38,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *c)
     req_init(&k->r);
     buf_init(&k->body);
     k->r.target = arena_strdup(&k->r.arena, uri);
+    atomic_fetch_add(&in_flight, 1);
     return k;
 }
 
@@ -44,6 +49,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
     (void)code;
     struct conn *k = *con_cls;
     if (!k) return;
+    atomic_fetch_sub(&in_flight, 1);
     buf_free(&k->body);
     req_free(&k->r);
     free(k);
@@ -174,6 +180,7 @@ int server_run(const struct server_options *opt)
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_TURBO | MHD_USE_ITC, 0, NULL, NULL,
         handler, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS,
@@ -181,7 +188,6 @@ int server_run(const struct server_options *opt)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HEADER_POOL_BYTES,
         MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
         MHD_OPTION_END);
     if (!d) {
@@ -204,10 +210,8 @@ int server_run(const struct server_options *opt)
     log_info("server_run", "signal %d: stopping, finishing requests in flight", sig);
     MHD_socket ls = MHD_quiesce_daemon(d);
     if (ls != MHD_INVALID_SOCKET) close(ls);
-    for (int i = 0; i < 50; i++) { /* up to 5 s for connections to drain */
-        const union MHD_DaemonInfo *ci = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-        if (!ci || ci->num_connections == 0) break;
-        struct timespec ts = {0, 100 * 1000 * 1000};
+    for (int i = 0; i < 100 && atomic_load(&in_flight) > 0; i++) { /* up to 5 s for requests in flight */
+        struct timespec ts = {0, 50 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
     MHD_stop_daemon(d);

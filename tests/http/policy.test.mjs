@@ -101,7 +101,7 @@ test('policy: school-life staff see every class of their establishment, not the 
 
 test('portal: each profile sees a home fitting it, with the services it is entitled to', async () => {
   const expect = {
-    'eleve.demo': [/Ma scolarité/, /4e B/, /Emploi du temps/, /bientôt/],
+    'eleve.demo': [/Ma scolarité/, /4e B/, /Emploi du temps/, /Bientôt dans Carnet/],
     'prof.demo': [/Mes classes/, /4e B/, /Mathématiques/],
     'cpe.demo': [/Mon établissement/, /élèves dans \d+ classes/],
     'direction.demo': [/Mon établissement \(direction\)/, /Comptes des responsables activés/, /Gérer les services/],

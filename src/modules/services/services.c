@@ -94,18 +94,20 @@ void services_render(struct req *r, enum profile p, int64_t est, const struct se
 {
     const struct service_item *const *bl;
     size_t nb = services_builtin(p, &bl);
-    out(r, "<ul class=\"services\">");
+    int n = 0;
     for (size_t i = 0; i < nlinks; i++) {
         if (links[i].establishment_id != est || !(links[i].profiles & (1u << p))) continue;
+        if (!n++) out(r, "<ul class=\"services\">");
         out(r, "<li class=\"svc link\"><a href=\"%h\" rel=\"noopener\"><span class=\"svc-title\">%h</span>"
                "<span class=\"svc-desc\">%h</span><span class=\"badge ext\">%h</span></a></li>",
             links[i].url, links[i].title, links[i].description, tr(r, "svc.external"));
     }
+    if (n) out(r, "</ul>");
+    /* Built-in services not delivered yet: named, compactly, never faked. */
+    out(r, "<p class=\"soon\"><span class=\"soon-label\">%h</span> ", tr(r, "svc.soon_list"));
     for (size_t i = 0; i < nb; i++)
-        out(r, "<li class=\"svc soon\"><span class=\"svc-title\">%h</span><span class=\"svc-desc\">%h</span>"
-               "<span class=\"badge\">%h</span></li>",
-            tr(r, bl[i]->title), tr(r, bl[i]->description), tr(r, "svc.soon"));
-    out(r, "</ul>");
+        out(r, "<span class=\"chip\" title=\"%h\">%h</span> ", tr(r, bl[i]->description), tr(r, bl[i]->title));
+    out(r, "</p>");
 }
 
 /* ---- Editor: head (establishment) or territory admin ------------------- */

@@ -1,0 +1,79 @@
+// The binary as an operator meets it: commands, --now, graceful stop,
+// test-http without a socket, migrations run twice.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, BIN, DEMO_DB } from '../lib/carnet.mjs';
+
+function tmpDb() {
+  const dir = mkdtempSync(join(tmpdir(), 'carnet-cli-'));
+  const db = join(dir, 'c.db');
+  copyFileSync(DEMO_DB, db);
+  return { dir, db };
+}
+
+test('SIGTERM lets a request in flight finish, then the server exits 0', async () => {
+  const srv = await startServer();
+  const c = srv.client();
+  await c.login('parent.demo');
+  const pending = c.get('/');
+  srv.child.kill('SIGTERM');
+  const res = await pending;
+  assert.equal(res.status, 200);
+  assert.equal(await srv.stop(), 0);
+});
+
+test('--now starts the clock at the given local time; a malformed --now is refused clearly', async () => {
+  const srv = await startServer({ now: '2026-03-10T21:00' });
+  const c = srv.client();
+  await c.login('parent.demo');
+  const page = await c.get('/compte');
+  assert.match(page.text, /2026-03-10 21:0\d/);
+  await srv.stop();
+  const bad = spawnSync(BIN, ['serve', '--db', DEMO_DB, '--now', '10/03/2026'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--now wants a date and time like 2026-03-10T21:00/);
+});
+
+test('test-http answers one request read from standard input, without a socket', () => {
+  const { dir, db } = tmpDb();
+  const r = spawnSync(BIN, ['test-http', '--db', db], { input: 'GET /connexion HTTP/1.1\r\nHost: x\r\n\r\n', encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^HTTP\/1.1 200 OK/);
+  assert.match(r.stdout, /Content-Security-Policy: default-src 'none'/);
+  assert.match(r.stdout, /<h1>Connexion<\/h1>/);
+  const login = spawnSync(BIN, ['test-http', '--db', db], {
+    input: 'POST /api/v1/session HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 44\r\n\r\n{"login":"parent.demo","password":"wrong!!"}', encoding: 'utf8' });
+  assert.match(login.stdout, /^HTTP\/1.1 401/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('migrations run twice apply nothing the second time; the demo refuses a database with data', () => {
+  const { dir, db } = tmpDb();
+  const m = spawnSync(BIN, ['migrate', '--db', db], { encoding: 'utf8' });
+  assert.equal(m.status, 0);
+  assert.match(m.stdout, /^0 migration\(s\) applied/);
+  const d = spawnSync(BIN, ['demo', '--db', db], { encoding: 'utf8' });
+  assert.equal(d.status, 1);
+  assert.match(d.stderr, /already holds data/);
+  const none = spawnSync(BIN, ['serve'], { encoding: 'utf8', env: { ...process.env, CARNET_DB: '' } });
+  assert.notEqual(none.status, 0);
+  assert.match(none.stderr, /no database/);
+  const unknown = spawnSync(BIN, ['serve', '--db', db, '--bogus'], { encoding: 'utf8' });
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown option --bogus/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('backup makes a usable copy of a live database', async () => {
+  const srv = await startServer();
+  const copy = join(srv.dir, 'backup.db');
+  const r = spawnSync(BIN, ['backup', '--db', srv.db, '--to', copy], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  const check = spawnSync('sqlite3', [copy, "SELECT count(*) FROM account WHERE login = 'parent.demo'"], { encoding: 'utf8' });
+  assert.equal(check.stdout.trim(), '1');
+  await srv.stop();
+});
