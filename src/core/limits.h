@@ -4,6 +4,7 @@
 
 /* HTTP */
 #define LIMIT_BODY_BYTES          (1024 * 1024)      /* largest request body */
+#define LIMIT_DISCARD_BYTES       (8 * 1024 * 1024)  /* larger bodies: answer 413 at once and close */
 #define LIMIT_URL_BYTES           2048               /* longest request target */
 #define LIMIT_HEADER_POOL_BYTES   (32 * 1024)        /* libmicrohttpd memory per connection */
 #define LIMIT_FIELDS              64                 /* form or query fields per request */

@@ -121,7 +121,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             r->remote_addr = arena_strdup(&r->arena, ip);
         }
         const char *cl = req_header(r, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > LIMIT_BODY_BYTES) {
+        unsigned long long announced = cl ? strtoull(cl, NULL, 10) : 0;
+        /* Too big but not absurd: read and drop it, then answer 413, so that
+         * the client is still listening when the answer comes. */
+        if (announced > LIMIT_BODY_BYTES) k->too_big = true;
+        if (announced > LIMIT_DISCARD_BYTES) {
             r->lang = i18n_negotiate(NULL, req_header(r, "Accept-Language"));
             r->api = r->target && !strncmp(r->target, "/api/", 5);
             reply_error(r, 413, tr(r, "err.too_large"));

@@ -36,6 +36,21 @@ test('an oversized body is refused with 413 before it is read, nothing stored', 
   assert.equal(snapshot(), before);
 });
 
+test('an absurd announced length is answered 413 at once, without reading the body', async () => {
+  const res = await new Promise((resolve, reject) => {
+    const s = net.connect(new URL(srv.url).port, '127.0.0.1', () => {
+      s.write('POST /connexion HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
+        'Content-Length: 104857600\r\n\r\nlogin=a');
+    });
+    let data = '';
+    s.on('data', (d) => { data += d; if (data.includes('</html>')) { s.destroy(); resolve(data); } });
+    s.on('end', () => resolve(data));
+    s.on('error', reject);
+  });
+  assert.match(res, /^HTTP\/1.1 413/);
+  assert.match(res, /dépasse la taille autorisée/);
+});
+
 test('a malformed form (bad percent escape) is a 400 that says so', async () => {
   const before = snapshot();
   const res = await head.request('POST', `/etablissements/${college}/services`, {
