@@ -127,14 +127,20 @@ static bool may_view_person(struct store *s, const struct actor *a, int64_t targ
     return ok;
 }
 
+/* School-life staff and heads of the class's establishment, admins of its
+ * territory. */
+static bool manages_class(struct store *s, const struct actor *a, int64_t cls)
+{
+    int64_t est = 0;
+    if (store_int(s, &est, "SELECT establishment_id FROM class WHERE id = $1", "i", cls) != 1) return false;
+    return manages(a, est, territory_of(s, est));
+}
+
 /* Class lists: teachers of the class, school-life staff and heads of its
  * establishment, admins of its territory. Pupils and parents never. */
 static bool may_view_class(struct store *s, const struct actor *a, int64_t cls)
 {
-    if (has_id(a->taught_classes, a->ntaught, cls)) return true;
-    int64_t est = 0;
-    if (store_int(s, &est, "SELECT establishment_id FROM class WHERE id = $1", "i", cls) != 1) return false;
-    return manages(a, est, territory_of(s, est));
+    return has_id(a->taught_classes, a->ntaught, cls) || manages_class(s, a, cls);
 }
 
 bool policy_may(struct store *s, const struct actor *a, int action, struct object obj)
@@ -169,6 +175,12 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
     case ACT_TERRITORY_MANAGE:
         if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_ADMIN);
         return obj.kind == OBJ_TERRITORY && admin_of_territory(a, obj.id);
+    case ACT_ACCOUNTS_ISSUE:
+        /* Handing accounts to families is the school office's job: school
+         * life and heads of the establishment, admins of the territory. */
+        if (obj.kind == OBJ_NONE)
+            return policy_has(a, PROFILE_STAFF) || policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
+        return obj.kind == OBJ_CLASS && manages_class(s, a, obj.id);
     case ACT_COUNT:
         break;
     }

@@ -48,6 +48,7 @@ enum policy_action {
     ACT_ESTABLISHMENT_VIEW,    /* object: establishment — staff overview */
     ACT_SERVICES_EDIT,         /* object: establishment — its services catalogue */
     ACT_TERRITORY_MANAGE,      /* object: territory — establishments, territory links */
+    ACT_ACCOUNTS_ISSUE,        /* object: class — print activation letters for its families */
     ACT_COUNT
 };
 

@@ -175,3 +175,36 @@ test('audit: sign-ins and catalogue changes are recorded with who and from where
   const rows = execFileSync('sqlite3', [srv.db, "SELECT action FROM audit WHERE action IN ('login', 'service.added', 'service.deleted') GROUP BY action ORDER BY action"], { encoding: 'utf8' }).trim().split('\n');
   assert.deepEqual(rows, ['login', 'service.added', 'service.deleted']);
 });
+
+test('activation letters: the CPE prints one letter per pending account of a class, codes work once', async () => {
+  const cpe = await as('cpe.demo');
+  const page = await cpe.get(`/classes/${ids.lucieClass}/courriers`);
+  assert.equal(page.status, 200);
+  const pending = [...page.text.matchAll(/<li>[^<]+ <span class="meta">\(([a-z0-9.-]+)\)<\/span><\/li>/g)].map((m) => m[1]);
+  assert.ok(pending.length > 10, 'a class has pupils and parents waiting');
+  assert.ok(!pending.includes('eleve.demo') && !pending.includes('parent.demo'), 'active accounts get no letter');
+  const res = await cpe.post(`/classes/${ids.lucieClass}/courriers`, { csrf: Client.csrfOf(page.text) });
+  assert.equal(res.status, 200);
+  const letters = [...res.text.matchAll(/<article class="letter card">[\s\S]*?<\/article>/g)].map((m) => m[0]);
+  assert.equal(letters.length, pending.length);
+  const first = letters.find((l) => /Responsable de/.test(l));
+  const login = first.match(/<dd><strong>([a-z0-9.-]+)<\/strong><\/dd>/)[1];
+  const code = first.match(/<strong class="code">([A-Z0-9-]+)<\/strong>/)[1];
+  assert.match(visibleText(first), /Activer mon compte/);
+  const family = srv.client();
+  const ok = await family.submit('/activer', '/activer', { login, code, password: 'notre maison bleue', password2: 'notre maison bleue' });
+  assert.equal(ok.status, 303);
+  const again = await srv.client().submit('/activer', '/activer', { login, code, password: 'notre maison bleue', password2: 'notre maison bleue' });
+  assert.equal(again.status, 400);
+});
+
+test('activation letters: teachers, pupils and parents cannot print them; another school\'s staff neither', async () => {
+  for (const login of ['prof.demo', 'eleve.demo', 'parent.demo']) {
+    const c = await as(login);
+    assert.equal((await c.get(`/classes/${ids.lucieClass}/courriers`)).status, 403, login);
+    const home = await c.get('/');
+    assert.equal((await c.post(`/classes/${ids.lucieClass}/courriers`, { csrf: Client.csrfOf(home.text) })).status, 403, login);
+  }
+  const head = await as('direction.demo');
+  assert.equal((await head.get(`/classes/${ids.ecoleClass}/courriers`)).status, 403);
+});

@@ -564,6 +564,135 @@ static void change_password(struct req *r)
     reply_redirect(r, "/compte?ok=1");
 }
 
+/* ---- Activation letters (paper, per class) ---------------------------- */
+
+/* Pending accounts of a class: its pupils and their guardians. */
+static const char *const q_pending =
+    "SELECT a.id, p.first_name, p.last_name, a.login, 'pupil', '' FROM enrolment en"
+    " JOIN person p ON p.id = en.pupil_id JOIN account a ON a.person_id = p.id"
+    " WHERE en.class_id = $1 AND a.state = 'pending' AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+    " UNION SELECT a.id, p.first_name, p.last_name, a.login, 'parent', c.first_name || ' ' || c.last_name"
+    " FROM enrolment en JOIN guardianship g ON g.pupil_id = en.pupil_id JOIN person p ON p.id = g.parent_id"
+    " JOIN person c ON c.id = en.pupil_id JOIN account a ON a.person_id = p.id"
+    " WHERE en.class_id = $1 AND a.state = 'pending' AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+    " ORDER BY 3, 2";
+
+static bool letters_allowed(struct req *r, int64_t cls, const char **class_name, const char **est_name)
+{
+    struct store *s = store_thread();
+    if (!policy_may(s, r->actor, ACT_ACCOUNTS_ISSUE, OBJECT(OBJ_CLASS, cls))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return false;
+    }
+    struct stmt *st = store_q(s, "SELECT c.name, e.name FROM class c JOIN establishment e ON e.id = c.establishment_id"
+                                 " WHERE c.id = $1", "i", cls);
+    bool found = st && stmt_step(st) == STORE_ROW;
+    if (found) {
+        *class_name = arena_strdup(&r->arena, stmt_text(st, 0));
+        *est_name = arena_strdup(&r->arena, stmt_text(st, 1));
+    }
+    stmt_done(st);
+    if (!found) reply_error(r, 404, tr(r, "err.not_found"));
+    return found;
+}
+
+static void letters_page(struct req *r)
+{
+    int64_t cls = param_int(r, "id");
+    const char *cname, *ename;
+    if (!letters_allowed(r, cls, &cname, &ename)) return;
+    char today[11];
+    clock_today(today);
+    struct stmt *st = store_q(store_thread(), q_pending, "it", cls, today);
+    int n = 0;
+    page_begin(r, tr(r, "letters.title"));
+    out(r, "<h1>%h</h1><p class=\"lead\">%h %h — %h</p><section class=\"card\"><p>%h</p><ul class=\"plain\">",
+        tr(r, "letters.title"), tr(r, "portal.class"), cname, ename, tr(r, "letters.lead"));
+    while (st && stmt_step(st) == STORE_ROW) {
+        n++;
+        out(r, "<li>%h %h <span class=\"meta\">(%h)</span></li>", stmt_text(st, 1), stmt_text(st, 2), stmt_text(st, 3));
+    }
+    stmt_done(st);
+    out(r, "</ul>");
+    if (!n) {
+        out(r, "<p>%h</p></section>", tr(r, "letters.none"));
+    } else {
+        char nb[16];
+        snprintf(nb, sizeof nb, "%d", n);
+        out(r, "<form method=\"post\" action=\"/classes/%I/courriers\">", cls);
+        page_csrf_input(r);
+        out(r, "<p class=\"help\">%h</p><button type=\"submit\" class=\"primary\">%h</button></form></section>",
+            tr(r, "letters.warning"), tr_fmt(r, "letters.generate", nb, NULL));
+    }
+    page_end(r);
+}
+
+static void letters_generate(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t cls = param_int(r, "id");
+    const char *cname, *ename;
+    if (!letters_allowed(r, cls, &cname, &ename)) return;
+    char today[11];
+    clock_today(today);
+    const char *host = req_header(r, "Host");
+    const char *url = arena_printf(&r->arena, "%s://%s/activer", r->tls ? "https" : "http", host ? host : "");
+    char until[11];
+    clock_date(clock_now() + ACTIVATION_VALID_S, until);
+    if (store_begin(s) < 0) {
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    struct letter { int64_t id; const char *first, *last, *login, *kind, *child; char code[15]; } *v = NULL;
+    size_t n = 0, cap = 64;
+    v = arena_alloc(&r->arena, cap * sizeof *v);
+    struct stmt *st = store_q(s, q_pending, "it", cls, today);
+    while (st && stmt_step(st) == STORE_ROW) {
+        if (n == cap) {
+            struct letter *w = arena_alloc(&r->arena, 2 * cap * sizeof *w);
+            memcpy(w, v, cap * sizeof *w);
+            v = w;
+            cap *= 2;
+        }
+        v[n] = (struct letter){.id = stmt_int(st, 0), .first = arena_strdup(&r->arena, stmt_text(st, 1)),
+                               .last = arena_strdup(&r->arena, stmt_text(st, 2)),
+                               .login = arena_strdup(&r->arena, stmt_text(st, 3)),
+                               .kind = arena_strdup(&r->arena, stmt_text(st, 4)),
+                               .child = arena_strdup(&r->arena, stmt_text(st, 5))};
+        n++;
+    }
+    stmt_done(st);
+    for (size_t i = 0; i < n; i++) {
+        if (auth_activation_issue(s, v[i].id, v[i].code) < 0) {
+            store_rollback(s);
+            reply_error(r, 503, tr(r, "err.unavailable"));
+            return;
+        }
+    }
+    char count[24];
+    snprintf(count, sizeof count, "%zu", n);
+    audit(s, r, 0, "activation.letters", arena_printf(&r->arena, "class:%lld", (long long)cls), count);
+    if (store_commit(s) < 0) {
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    page_begin(r, tr(r, "letters.title"));
+    out(r, "<div class=\"no-print\"><h1>%h</h1><p class=\"notice\" role=\"status\">%h</p></div>", tr(r, "letters.title"),
+        tr_fmt(r, "letters.done", count, NULL));
+    for (size_t i = 0; i < n; i++) {
+        out(r, "<article class=\"letter card\"><p class=\"meta\">%h — %h %h</p><h2>%h %h</h2>", ename, tr(r, "portal.class"),
+            cname, v[i].first, v[i].last);
+        if (!strcmp(v[i].kind, "parent")) out(r, "<p>%h</p>", tr_fmt(r, "letters.for_parent", v[i].child, NULL));
+        out(r, "<p>%h</p><dl class=\"facts\"><dt>%h</dt><dd><strong>%h</strong></dd><dt>%h</dt><dd><strong class=\"code\">%h</strong>"
+               " <span class=\"meta\">%h</span></dd><dt>%h</dt><dd>%h</dd></dl><ol><li>%h</li><li>%h</li><li>%h</li></ol>"
+               "<p class=\"meta\">%h</p></article>",
+            tr(r, "letters.intro"), tr(r, "login.login"), v[i].login, tr(r, "activate.code"), v[i].code,
+            tr_fmt(r, "letters.until", until, NULL), tr(r, "letters.address"), url, tr(r, "letters.step1"),
+            tr(r, "letters.step2"), tr(r, "password.rule"), tr(r, "letters.keep"));
+    }
+    page_end(r);
+}
+
 /* ---- JSON API ----------------------------------------------------------- */
 
 static void api_login(struct req *r)
@@ -629,6 +758,10 @@ const struct route auth_routes[] = {
          {"current", P_PASSWORD, SRC_BODY, .required = true, .label = "account.current_password"},
          {"password", P_PASSWORD, SRC_BODY, .required = true, .label = "activate.password"},
          {"password2", P_PASSWORD, SRC_BODY, .required = true, .label = "activate.password2"}, {0}}},
+    {.method = M_GET, .path = "/classes/{id}/courriers", .handler = letters_page, .action = ACT_ACCOUNTS_ISSUE,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+    {.method = M_POST, .path = "/classes/{id}/courriers", .handler = letters_generate, .action = ACT_ACCOUNTS_ISSUE,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_POST, .path = "/api/v1/session", .handler = api_login, .action = ACT_PUBLIC, .flags = ROUTE_API,
      .params = (const struct param_spec[]){
          {"login", P_LOGIN, SRC_BODY, .required = true, .maxlen = LIMIT_LOGIN_BYTES},

@@ -135,6 +135,8 @@ static void class_page(struct req *r)
     page_begin(r, arena_printf(&r->arena, "%s %s", tr(r, "portal.class"), name));
     out(r, "<h1>%h %h</h1><p class=\"lead\">%h — <a href=\"/etablissements/%I\">%h</a></p>", tr(r, "portal.class"), name,
         level, e, ename);
+    if (policy_may(s, r->actor, ACT_ACCOUNTS_ISSUE, OBJECT(OBJ_CLASS, id)))
+        out(r, "<p><a class=\"button\" href=\"/classes/%I/courriers\">%h</a></p>", id, tr(r, "portal.letters"));
     out(r, "<section class=\"card\"><h2>%h</h2><ul class=\"plain\">", tr(r, "person.team"));
     st = store_q(s,
         "SELECT sb.name, p.id, p.first_name, p.last_name FROM teaching t JOIN subject sb ON sb.id = t.subject_id"
