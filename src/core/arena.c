@@ -54,6 +54,16 @@ void *arena_alloc(struct arena *a, size_t n)
     return p;
 }
 
+void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t elem)
+{
+    if (v && n < *cap) return v;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    void *w = arena_alloc(a, ncap * elem);
+    if (v && n) memcpy(w, v, n * elem);
+    *cap = ncap;
+    return w;
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
     char *d = arena_alloc(a, n + 1);

@@ -17,6 +17,9 @@ void arena_init(struct arena *a);
 void arena_free(struct arena *a);
 /* Allocate n zeroed bytes, aligned for any type; aborts on out-of-memory. */
 void *arena_alloc(struct arena *a, size_t n);
+/* Room for one more element in an arena array of n elements of size elem
+ * with capacity *cap: returns v, or a copy twice as large (updating *cap). */
+void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t elem);
 /* Copy a string (or its first n bytes) into the arena, NUL-terminated. */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);

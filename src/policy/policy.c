@@ -204,8 +204,8 @@ struct actor *policy_actor_load(struct store *s, struct arena *ar, int64_t perso
     a->login = arena_strdup(ar, stmt_text(st, 3));
     stmt_done(st);
 
-    size_t cap = 8;
-    a->roles = arena_alloc(ar, cap * sizeof *a->roles);
+    size_t cap = 0;
+    a->roles = arena_grow(ar, NULL, 0, &cap, sizeof *a->roles);
     st = store_q(s,
         "SELECT r.id, r.profile, coalesce(r.establishment_id, 0), coalesce(e.territory_id, r.territory_id),"
         " e.name, e.kind, r.title FROM role r LEFT JOIN establishment e ON e.id = r.establishment_id"
@@ -215,12 +215,7 @@ struct actor *policy_actor_load(struct store *s, struct arena *ar, int64_t perso
     while (stmt_step(st) == STORE_ROW) {
         int p = policy_profile_parse(stmt_text(st, 1));
         if (p < 0) continue;
-        if (a->nroles == cap) {
-            struct role *n = arena_alloc(ar, 2 * cap * sizeof *n);
-            memcpy(n, a->roles, cap * sizeof *n);
-            a->roles = n;
-            cap *= 2;
-        }
+        a->roles = arena_grow(ar, a->roles, a->nroles, &cap, sizeof *a->roles);
         struct role *r = &a->roles[a->nroles++];
         r->id = stmt_int(st, 0);
         r->profile = (enum profile)p;
@@ -234,29 +229,23 @@ struct actor *policy_actor_load(struct store *s, struct arena *ar, int64_t perso
     stmt_done(st);
 
     if (a->profiles & (1u << PROFILE_PARENT)) {
-        int64_t n = 0;
-        store_int(s, &n, "SELECT count(*) FROM guardianship WHERE parent_id = $1", "i", person_id);
-        a->children = arena_alloc(ar, ((size_t)n + 1) * sizeof *a->children);
+        size_t ccap = 0;
         st = store_q(s, "SELECT pupil_id FROM guardianship WHERE parent_id = $1 ORDER BY pupil_id", "i", person_id);
-        while (st && stmt_step(st) == STORE_ROW && a->nchildren < (size_t)n)
+        while (st && stmt_step(st) == STORE_ROW) {
+            a->children = arena_grow(ar, a->children, a->nchildren, &ccap, sizeof(int64_t));
             a->children[a->nchildren++] = stmt_int(st, 0);
+        }
         stmt_done(st);
     }
     if (a->profiles & (1u << PROFILE_TEACHER)) {
-        size_t tcap = 16;
-        a->taught_classes = arena_alloc(ar, tcap * sizeof(int64_t));
+        size_t tcap = 0;
         st = store_q(s,
             "SELECT DISTINCT coalesce(t.class_id, 0) FROM teaching t WHERE t.teacher_id = $1 AND t.class_id IS NOT NULL"
             " UNION SELECT DISTINCT en.class_id FROM teaching t JOIN group_member gm ON gm.grp_id = t.grp_id"
             " JOIN enrolment en ON en.pupil_id = gm.pupil_id WHERE t.teacher_id = $1",
             "i", person_id);
         while (st && stmt_step(st) == STORE_ROW) {
-            if (a->ntaught == tcap) {
-                int64_t *n = arena_alloc(ar, 2 * tcap * sizeof *n);
-                memcpy(n, a->taught_classes, tcap * sizeof *n);
-                a->taught_classes = n;
-                tcap *= 2;
-            }
+            a->taught_classes = arena_grow(ar, a->taught_classes, a->ntaught, &tcap, sizeof(int64_t));
             a->taught_classes[a->ntaught++] = stmt_int(st, 0);
         }
         stmt_done(st);

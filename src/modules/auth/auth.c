@@ -644,16 +644,10 @@ static void letters_generate(struct req *r)
         return;
     }
     struct letter { int64_t id; const char *first, *last, *login, *kind, *child; char code[15]; } *v = NULL;
-    size_t n = 0, cap = 64;
-    v = arena_alloc(&r->arena, cap * sizeof *v);
+    size_t n = 0, cap = 0;
     struct stmt *st = store_q(s, q_pending, "it", cls, today);
     while (st && stmt_step(st) == STORE_ROW) {
-        if (n == cap) {
-            struct letter *w = arena_alloc(&r->arena, 2 * cap * sizeof *w);
-            memcpy(w, v, cap * sizeof *w);
-            v = w;
-            cap *= 2;
-        }
+        v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
         v[n] = (struct letter){.id = stmt_int(st, 0), .first = arena_strdup(&r->arena, stmt_text(st, 1)),
                                .last = arena_strdup(&r->arena, stmt_text(st, 2)),
                                .login = arena_strdup(&r->arena, stmt_text(st, 3)),

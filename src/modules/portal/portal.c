@@ -28,15 +28,10 @@ size_t portal_pupils(struct store *s, struct arena *a, int64_t person_id, int se
         " JOIN class c ON c.id = en.class_id JOIN establishment e ON e.id = c.establishment_id"
         " WHERE p.id = $1";
     struct stmt *st = store_q(s, self ? q_self : q_children, "it", person_id, today);
-    size_t n = 0, cap = 4;
-    struct pupil_card *v = arena_alloc(a, cap * sizeof *v);
+    size_t n = 0, cap = 0;
+    struct pupil_card *v = arena_grow(a, NULL, 0, &cap, sizeof *v);
     while (st && stmt_step(st) == STORE_ROW) {
-        if (n == cap) {
-            struct pupil_card *w = arena_alloc(a, 2 * cap * sizeof *w);
-            memcpy(w, v, cap * sizeof *w);
-            v = w;
-            cap *= 2;
-        }
+        v = arena_grow(a, v, n, &cap, sizeof *v);
         v[n++] = (struct pupil_card){
             .id = stmt_int(st, 0), .first_name = arena_strdup(a, stmt_text(st, 1)),
             .last_name = arena_strdup(a, stmt_text(st, 2)), .class_id = stmt_int(st, 3),

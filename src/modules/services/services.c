@@ -70,15 +70,10 @@ size_t services_links_for_person(struct store *s, struct arena *a, int64_t perso
         "  AND (s.establishment_id = e.id OR (s.establishment_id IS NULL AND s.territory_id = e.territory_id))"
         " ORDER BY e.id, s.position, s.id",
         "it", person_id, today);
-    size_t n = 0, cap = 16;
-    struct service_item *v = arena_alloc(a, cap * sizeof *v);
+    size_t n = 0, cap = 0;
+    struct service_item *v = arena_grow(a, NULL, 0, &cap, sizeof *v);
     while (st && stmt_step(st) == STORE_ROW) {
-        if (n == cap) {
-            struct service_item *w = arena_alloc(a, 2 * cap * sizeof *w);
-            memcpy(w, v, cap * sizeof *w);
-            v = w;
-            cap *= 2;
-        }
+        v = arena_grow(a, v, n, &cap, sizeof *v);
         v[n++] = (struct service_item){
             .establishment_id = stmt_int(st, 0), .id = stmt_int(st, 1), .title = arena_strdup(a, stmt_text(st, 2)),
             .url = arena_strdup(a, stmt_text(st, 3)), .description = arena_strdup(a, stmt_text(st, 4)),
