@@ -64,19 +64,23 @@ build/asan/obj/gen/%.o: build/gen/%.c
 	$(CC) $(CSTD) -O1 -c -o $@ $<
 
 build/carnet: $(OBJ)
-	$(CC) -o $@ $(OBJ) $(PKG_LIBS)
+	@echo "LINK $@"
+	@$(CC) -o $@ $(OBJ) $(PKG_LIBS)
 build/asan/carnet: $(ASAN_OBJ)
-	$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(PKG_LIBS)
+	@echo "LINK $@"
+	@$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(PKG_LIBS)
 
 asan: deps build/asan/carnet
 
 # Unit tests (cmocka), plain and sanitized.
-build/tests/%: tests/unit/%.c $(LIB_OBJ)
+build/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lcmocka
-build/asan/tests/%: tests/unit/%.c $(ASAN_LIB_OBJ)
+	@echo "LINK $@"
+	@$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lcmocka
+build/asan/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(ASAN_LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $< $(ASAN_LIB_OBJ) $(PKG_LIBS) -lcmocka
+	@echo "LINK (asan) $@"
+	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $< $(ASAN_LIB_OBJ) $(PKG_LIBS) -lcmocka
 UNIT_BIN      := $(UNIT:tests/unit/%.c=build/tests/%)
 ASAN_UNIT_BIN := $(UNIT:tests/unit/%.c=build/asan/tests/%)
 

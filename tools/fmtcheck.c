@@ -164,7 +164,7 @@ static void check_file(const char *file)
         size_t c = skip_comment(s, i);
         if (c != i) { i = c; continue; }
         if (s[i] == '"' || s[i] == '\'') { i = skip_lit(s, i); continue; }
-        if (s[i] == '#') { /* preprocessor line */
+        if (s[i] == '#' && !strncmp(s + i, "#include", 8)) { /* macros are checked like code */
             while (i < n && s[i] != '\n') i++;
             continue;
         }

@@ -54,7 +54,7 @@ bool clock_parse(const char *s, int64_t *out)
         rest += 3;
     }
     if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-        tm.tm_sec > 60)
+        tm.tm_sec > 59)
         return false;
     int day = tm.tm_mday, mon = tm.tm_mon;
     if (*rest == 0) {
@@ -69,6 +69,7 @@ bool clock_parse(const char *s, int64_t *out)
         shift = 0;
     } else if ((rest[0] == '+' || rest[0] == '-') && digits(rest + 1, 2) && rest[3] == ':' &&
                digits(rest + 4, 2) && rest[6] == 0) {
+        if (atoi(rest + 1) > 14 || atoi(rest + 4) > 59) return false;
         shift = (atoi(rest + 1) * 60 + atoi(rest + 4)) * 60;
         if (rest[0] == '-') shift = -shift;
     } else {

@@ -4,6 +4,7 @@
 #include "limits.h"
 #include "text.h"
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,9 +115,11 @@ static bool validate_one(struct req *r, const struct param_spec *ps, const char 
     case P_ID:
     case P_INT: {
         char *end = NULL;
-        if (!*v || strlen(v) > 19) goto bad;
+        if (!*v || strlen(v) > 20 || !(isdigit((unsigned char)v[0]) || (v[0] == '-' && isdigit((unsigned char)v[1]))))
+            goto bad;
+        errno = 0;
         long long n = strtoll(v, &end, 10);
-        if (*end) goto bad;
+        if (*end || errno == ERANGE) goto bad;
         if (ps->type == P_ID && n <= 0) goto bad;
         if ((ps->min || ps->max) && (n < ps->min || n > ps->max)) goto bad;
         break;

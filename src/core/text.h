@@ -13,7 +13,7 @@ size_t text_utf8_len(const char *s);
 bool text_has_control(const char *s, bool multiline);
 /* Constant-time comparison of two NUL-terminated strings. */
 bool text_equal_ct(const char *a, const char *b);
-/* Trim ASCII spaces at both ends, in place; returns s. */
+/* Trim ASCII spaces and tabs at both ends, in place; returns s. */
 char *text_trim(char *s);
 
 #endif

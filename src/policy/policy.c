@@ -240,10 +240,17 @@ struct actor *policy_actor_load(struct store *s, struct arena *ar, int64_t perso
     if (a->profiles & (1u << PROFILE_TEACHER)) {
         size_t tcap = 0;
         st = store_q(s,
-            "SELECT DISTINCT coalesce(t.class_id, 0) FROM teaching t WHERE t.teacher_id = $1 AND t.class_id IS NOT NULL"
-            " UNION SELECT DISTINCT en.class_id FROM teaching t JOIN group_member gm ON gm.grp_id = t.grp_id"
-            " JOIN enrolment en ON en.pupil_id = gm.pupil_id WHERE t.teacher_id = $1",
-            "i", person_id);
+            "SELECT t.class_id FROM teaching t JOIN role r ON r.person_id = t.teacher_id"
+            " AND r.establishment_id = t.establishment_id AND r.profile = 'teacher'"
+            " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"
+            " WHERE t.teacher_id = $1 AND t.class_id IS NOT NULL"
+            " UNION SELECT en.class_id FROM teaching t JOIN role r ON r.person_id = t.teacher_id"
+            " AND r.establishment_id = t.establishment_id AND r.profile = 'teacher'"
+            " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"
+            " JOIN group_member gm ON gm.grp_id = t.grp_id JOIN enrolment en ON en.pupil_id = gm.pupil_id"
+            " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+            " WHERE t.teacher_id = $1",
+            "it", person_id, today);
         while (st && stmt_step(st) == STORE_ROW) {
             a->taught_classes = arena_grow(ar, a->taught_classes, a->ntaught, &tcap, sizeof(int64_t));
             a->taught_classes[a->ntaught++] = stmt_int(st, 0);

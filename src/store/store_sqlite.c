@@ -76,7 +76,12 @@ static struct stmt *sq_prepare(struct store *base, const char *sql)
     for (size_t probe = 0; probe < CACHE_SLOTS; probe++) {
         struct sq_stmt *c = s->cache[slot];
         if (!c) break;
-        if (c->sql == sql) return &c->base;
+        if (c->sql == sql) {
+            /* As promised: reset, no bindings, even if a caller forgot stmt_done. */
+            if (sqlite3_stmt_busy(c->st)) sqlite3_reset(c->st);
+            sqlite3_clear_bindings(c->st);
+            return &c->base;
+        }
         slot = (slot + 1) & (CACHE_SLOTS - 1);
     }
     struct sq_stmt *c = calloc(1, sizeof *c);
