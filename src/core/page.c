@@ -7,6 +7,8 @@
 #include "router.h"
 #include "../policy/policy.h"
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *page_asset(struct req *r, const char *name)
@@ -18,6 +20,24 @@ const char *page_asset(struct req *r, const char *name)
     const char *s = arena_strdup(&r->arena, buf_cstr(&b));
     buf_free(&b);
     return s;
+}
+
+const char *page_date(struct req *r, int64_t t)
+{
+    char d[11];
+    clock_date(t, d);
+    char key[16];
+    snprintf(key, sizeof key, "month.%d", atoi(d + 5));
+    int day = atoi(d + 8);
+    const char *dayname = day == 1 ? tr(r, "date.first_day") : arena_printf(&r->arena, "%d", day);
+    return arena_printf(&r->arena, "%s %s %.4s", dayname, tr(r, key), d);
+}
+
+const char *page_datetime(struct req *r, int64_t t)
+{
+    char dt[17];
+    clock_datetime(t, dt);
+    return tr_fmt(r, "date.at", page_date(r, t), dt + 11);
 }
 
 void page_csrf_input(struct req *r)

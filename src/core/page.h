@@ -13,6 +13,10 @@ void page_end(struct req *r);
 void page_csrf_input(struct req *r);
 /* URL of an embedded static file with its cache-busting version. */
 const char *page_asset(struct req *r, const char *name);
+/* A date ("9 mai 2026") or date and time ("9 mai 2026 à 21:00") in the
+ * request's language and the default time zone; allocated in the arena. */
+const char *page_date(struct req *r, int64_t t);
+const char *page_datetime(struct req *r, int64_t t);
 /* Core routes: static files, language choice, test hooks. */
 extern const struct route core_routes[];
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, BIN, DEMO_DB } from '../lib/carnet.mjs';
+import { startServer, visibleText, BIN, DEMO_DB } from '../lib/carnet.mjs';
 
 function tmpDb() {
   const dir = mkdtempSync(join(tmpdir(), 'carnet-cli-'));
@@ -31,7 +31,7 @@ test('--now starts the clock at the given local time; a malformed --now is refus
   const c = srv.client();
   await c.login('parent.demo');
   const page = await c.get('/compte');
-  assert.match(page.text, /2026-03-10 21:0\d/);
+  assert.match(visibleText(page.text), /10 mars 2026 à 21:0\d/);
   await srv.stop();
   const bad = spawnSync(BIN, ['serve', '--db', DEMO_DB, '--now', '10/03/2026'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
@@ -76,4 +76,20 @@ test('backup makes a usable copy of a live database', async () => {
   const check = spawnSync('sqlite3', [copy, "SELECT count(*) FROM account WHERE login = 'parent.demo'"], { encoding: 'utf8' });
   assert.equal(check.stdout.trim(), '1');
   await srv.stop();
+});
+
+test('behind a TLS proxy (--trust-proxy), cookies are Secure and HSTS is sent; without it, neither', async () => {
+  const srv = await startServer({ extra: ['--trust-proxy'] });
+  const c = srv.client();
+  const page = await c.get('/connexion', { headers: { 'X-Forwarded-Proto': 'https' } });
+  assert.match(page.headers.get('strict-transport-security'), /max-age=/);
+  const res = await c.post('/connexion', { csrf: c.constructor.csrfOf(page.text), login: 'parent.demo', password: 'carnet-demo' },
+    { headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.7' } });
+  assert.equal(res.status, 303);
+  assert.match(res.headers.getSetCookie().find((h) => h.startsWith('carnet_session=')), /; Secure/);
+  await srv.stop();
+  const plain = await startServer();
+  const p = await plain.client().get('/connexion', { headers: { 'X-Forwarded-Proto': 'https' } });
+  assert.equal(p.headers.get('strict-transport-security'), null);
+  await plain.stop();
 });

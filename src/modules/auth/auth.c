@@ -470,9 +470,7 @@ static void account_page_render(struct req *r, const char *error, const char *no
         "iii", a->account_id, clock_now(), clock_now() - SESSION_IDLE_S);
     while (st && stmt_step(st) == STORE_ROW) {
         int64_t id = stmt_int(st, 0);
-        char created[17], seen[17];
-        clock_datetime(stmt_int(st, 1), created);
-        clock_datetime(stmt_int(st, 2), seen);
+        const char *created = page_datetime(r, stmt_int(st, 1)), *seen = page_datetime(r, stmt_int(st, 2));
         out(r, "<li><p><strong>%h</strong>", stmt_text(st, 4)[0] ? stmt_text(st, 4) : tr(r, "account.unknown_device"));
         if (id == r->session_id) out(r, " <span class=\"badge\">%h</span>", tr(r, "account.this_device"));
         out(r, "</p><p class=\"meta\">%h %h · %h %h · %h</p>", tr(r, "account.since"), created,
@@ -637,8 +635,7 @@ static void letters_generate(struct req *r)
     clock_today(today);
     const char *host = req_header(r, "Host");
     const char *url = arena_printf(&r->arena, "%s://%s/activer", r->tls ? "https" : "http", host ? host : "");
-    char until[11];
-    clock_date(clock_now() + ACTIVATION_VALID_S, until);
+    const char *until = page_date(r, clock_now() + ACTIVATION_VALID_S);
     if (store_begin(s) < 0) {
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;

@@ -188,6 +188,13 @@ static void staff_part(struct req *r, struct store *s, const struct role *role, 
         snprintf(nt, sizeof nt, "%lld", (long long)total);
         out(r, "<p>%h</p>", tr_fmt(r, "portal.parents_active", na, nt));
     }
+    struct stmt *st = store_q(s, "SELECT c.id, c.name FROM class c JOIN level l ON l.id = c.level_id"
+                                 " WHERE c.establishment_id = $1 ORDER BY l.ordinal, c.name", "i", e);
+    out(r, "<nav aria-label=\"%h\"><ul class=\"chips\">", tr(r, "portal.classes"));
+    while (st && stmt_step(st) == STORE_ROW)
+        out(r, "<li><a class=\"chip\" href=\"/classes/%I\">%h</a></li>", stmt_int(st, 0), stmt_text(st, 1));
+    stmt_done(st);
+    out(r, "</ul></nav>");
     out(r, "<p class=\"row\"><a class=\"button\" href=\"/etablissements/%I\">%h</a>", e, tr(r, "portal.open_establishment"));
     if (policy_may(s, r->actor, ACT_SERVICES_EDIT, OBJECT(OBJ_ESTABLISHMENT, e)))
         out(r, " <a class=\"button\" href=\"/etablissements/%I/services\">%h</a>", e, tr(r, "portal.edit_services"));
