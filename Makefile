@@ -20,7 +20,7 @@ LIB_OBJ      := $(filter-out build/obj/src/core/main.o,$(OBJ))
 ASAN_LIB_OBJ := $(filter-out build/asan/obj/src/core/main.o,$(ASAN_OBJ))
 UNIT     := $(sort $(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps asan demo check unit bench clean fmtcheck
+.PHONY: all deps asan demo check unit bench clean fmtcheck fuzz
 all: deps build/carnet
 
 deps:
@@ -103,6 +103,24 @@ bench:
 	@tools/install-deps.sh bench
 	@$(MAKE) --no-print-directory build/carnet
 	@bench/run.sh
+
+# Fuzzers (libFuzzer, clang): every parser of outside input, FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(CSTD) -Isrc
+fuzz:
+	@tools/install-deps.sh fuzz
+	@mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_form tests/fuzz/fuzz_form.c src/core/form.c src/core/arena.c src/core/text.c \
+	    $$(pkg-config --cflags --libs jansson)
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_utf8 tests/fuzz/fuzz_utf8.c src/core/text.c
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_clock tests/fuzz/fuzz_clock.c src/core/clock.c
+	@for f in form utf8 clock; do \
+	    mkdir -p build/fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build/fuzz/corpus-$$f/ 2>/dev/null; \
+	    echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
+	    build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/crash-$$f- \
+	        build/fuzz/corpus-$$f > build/fuzz/$$f.log 2>&1 || { tail -40 build/fuzz/$$f.log; exit 1; }; \
+	    tail -1 build/fuzz/$$f.log; \
+	done
 
 clean:
 	rm -rf build

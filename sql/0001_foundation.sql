@@ -183,7 +183,8 @@ CREATE TABLE session (
     address TEXT NOT NULL DEFAULT '',
     user_agent TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX session_account ON session(account_id);
+CREATE INDEX session_account ON session(account_id, expires_at);
+
 
 -- Failed-login counters, per login and per address, in the store so that
 -- several nodes share them.
@@ -192,6 +193,7 @@ CREATE TABLE throttle (
     window_start BIGINT NOT NULL,
     failures INTEGER NOT NULL
 );
+CREATE INDEX throttle_window ON throttle(window_start);
 
 -- Services catalogue: built-in services and external links, per
 -- establishment or for a whole territory.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # install-deps.sh — install the Debian 12 packages Carnet needs, if missing.
-# Usage: tools/install-deps.sh build|check|bench   (root: apt-get; otherwise it
+# Usage: tools/install-deps.sh build|check|bench|fuzz   (root: apt-get; otherwise it
 # says what to install and fails).
 set -eu
 need="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev"
@@ -8,7 +8,8 @@ case "${1:-build}" in
   build) ;;
   check) need="$need libcmocka-dev curl chromium sqlite3" ;;
   bench) need="$need wrk curl" ;;
-  *) echo "usage: $0 build|check|bench" >&2; exit 2 ;;
+  fuzz) need="$need clang" ;;
+  *) echo "usage: $0 build|check|bench|fuzz" >&2; exit 2 ;;
 esac
 missing=""
 for p in $need; do

@@ -97,4 +97,11 @@ void clock_datetime(int64_t t, char out[17])
     strftime(out, 17, "%Y-%m-%d %H:%M", &tm);
 }
 
+double clock_elapsed(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void clock_today(char out[11]) { clock_date(clock_now(), out); }

@@ -18,6 +18,8 @@ void clock_set_zone(const char *tz);
 void clock_date(int64_t t, char out[11]);
 /* Write "YYYY-MM-DD HH:MM" of t in the default zone into out[17]. */
 void clock_datetime(int64_t t, char out[17]);
+/* Seconds on a monotonic clock, for measuring durations (not dates). */
+double clock_elapsed(void);
 /* Today's local date (default zone) into out[11]. */
 void clock_today(char out[11]);
 

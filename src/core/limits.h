@@ -30,6 +30,7 @@
 #define SESSION_ABSOLUTE_S        (12 * 3600)        /* and in any case after 12 h */
 #define SESSION_TOUCH_S           60                 /* last-use time written at most once a minute */
 #define SESSION_TOKEN_BYTES       32
+#define SESSION_PURGE_AFTER_S     (30 * 24 * 3600)   /* ended sessions are deleted after 30 days */
 
 /* Login throttling */
 #define THROTTLE_WINDOW_S         (15 * 60)

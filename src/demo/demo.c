@@ -1026,8 +1026,7 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
     char today[11];
     clock_today(today);
     d->year = strcmp(today, years[0].ends_on) <= 0 ? 0 : 1;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = clock_elapsed();
     bool in_transaction = false;
     if (auth_password_hash(DEMO_PASSWORD, d->password_hash) < 0) {
         log_error("demo_generate", "cannot hash the demo password: out of memory");
@@ -1038,12 +1037,11 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
     if (store_begin(s) < 0) goto fail;
     in_transaction = true;
     if (territory_build(d, scale) < 0 || store_commit(s) < 0) goto fail;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     log_info("demo_generate",
              "scale %d, school year %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers,"
              " %ld accounts in %.1f s",
              scale, years[d->year].label, out->establishments, out->classes, out->pupils, out->parents, out->teachers,
-             out->accounts, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+             out->accounts, clock_elapsed() - t0);
     nameset_free(&d->logins);
     nameset_free(&d->emails);
     free(d);

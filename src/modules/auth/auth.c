@@ -110,6 +110,8 @@ static int64_t throttle_wait(struct store *s, const char *key, int limit)
 static void throttle_fail(struct store *s, const char *key)
 {
     int64_t now = clock_now();
+    /* Counters of past windows are of no use: keep the table small. */
+    store_run(s, "DELETE FROM throttle WHERE window_start <= $1", "i", now - THROTTLE_WINDOW_S);
     store_run(s,
               "INSERT INTO throttle (key, window_start, failures) VALUES ($1, $2, 1)"
               " ON CONFLICT (key) DO UPDATE SET"
@@ -159,6 +161,9 @@ static int session_create(struct store *s, struct req *r, int64_t account_id)
     char h[65];
     token_hash(tok, h);
     int64_t now = clock_now();
+    /* Sessions over for a month are of no use (sign-ins stay in the audit). */
+    store_run(s, "DELETE FROM session WHERE account_id = $1 AND expires_at < $2", "ii", account_id,
+              now - SESSION_PURGE_AFTER_S);
     const char *ua = req_header(r, "User-Agent");
     char uab[200];
     snprintf(uab, sizeof uab, "%s", ua && text_utf8_valid(ua, strlen(ua)) ? ua : "");
