@@ -3,7 +3,7 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer; `make bench` measures.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium jansson
+PKGS    := libmicrohttpd sqlite3 libsodium jansson libical
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wpointer-arith -Wcast-qual -Wsign-compare -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers
 CSTD    := -std=c11 -D_GNU_SOURCE
@@ -12,8 +12,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRC      := $(sort $(wildcard src/core/*.c src/store/*.c src/policy/*.c src/modules/*/*.c src/demo/*.c))
-GEN      := build/gen/assets_static.c build/gen/assets_sql.c build/gen/assets_locale.c
+SRC      := $(sort $(wildcard src/core/*.c src/store/*.c src/policy/*.c src/calendar/*.c src/modules/*/*.c src/demo/*.c))
+GEN      := build/gen/assets_static.c build/gen/assets_sql.c build/gen/assets_locale.c build/gen/assets_data.c
 OBJ      := $(SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
 ASAN_OBJ := $(SRC:%.c=build/asan/obj/%.o) $(GEN:build/gen/%.c=build/asan/obj/gen/%.o)
 LIB_OBJ      := $(filter-out build/obj/src/core/main.o,$(OBJ))
@@ -44,6 +44,9 @@ build/gen/assets_static.c: build/tools/embed $(wildcard static/*)
 build/gen/assets_sql.c: build/tools/embed $(wildcard sql/*.sql)
 	@mkdir -p $(@D)
 	build/tools/embed $@ assets_sql $(wildcard sql/*.sql)
+build/gen/assets_data.c: build/tools/embed $(wildcard data/*)
+	@mkdir -p $(@D)
+	build/tools/embed $@ assets_data $(wildcard data/*)
 build/gen/assets_locale.c: build/tools/embed $(wildcard locale/*.cat)
 	@mkdir -p $(@D)
 	build/tools/embed $@ assets_locale $(wildcard locale/*.cat)
@@ -84,15 +87,17 @@ build/asan/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(ASAN_LIB_OBJ)
 UNIT_BIN      := $(UNIT:tests/unit/%.c=build/tests/%)
 ASAN_UNIT_BIN := $(UNIT:tests/unit/%.c=build/asan/tests/%)
 
+# The demo school lives in 2025-2026: its clock starts on Tuesday 18 November 2025, 08:00.
+DEMO_NOW ?= 2025-11-18T08:00
 demo: deps build/carnet
 	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
-	@build/carnet demo --db build/demo.db
+	@build/carnet demo --db build/demo.db --now $(DEMO_NOW)
 	@echo
 	@echo "Carnet demo: http://127.0.0.1:8080   (Ctrl-C to stop)"
 	@echo "Logins (password carnet-demo): eleve.demo  parent.demo  prof.demo  cpe.demo  direction.demo  admin.demo"
-	@echo "Time travel: build/carnet serve --db build/demo.db --now 2026-03-10T21:00"
+	@echo "The demo's clock starts on $(DEMO_NOW) (Paris time). Another instant: make demo DEMO_NOW=2026-03-10T21:00"
 	@echo
-	build/carnet serve --db build/demo.db --port 8080
+	build/carnet serve --db build/demo.db --port 8080 --now $(DEMO_NOW)
 
 check:
 	@tools/install-deps.sh check

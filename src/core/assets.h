@@ -18,6 +18,8 @@ extern const struct asset assets_sql[];     /* sorted by name */
 extern const size_t assets_sql_count;
 extern const struct asset assets_locale[];
 extern const size_t assets_locale_count;
+extern const struct asset assets_data[];    /* reference data shipped with Carnet (data/) */
+extern const size_t assets_data_count;
 
 /* The asset called name in a table, or NULL. */
 const struct asset *assets_find(const struct asset *table, size_t n, const char *name);

@@ -104,4 +104,13 @@ double clock_elapsed(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int64_t clock_local_noon(const char *date)
+{
+    char s[20];
+    snprintf(s, sizeof s, "%.10sT12:00", date);
+    int64_t t = 0;
+    clock_parse(s, &t);
+    return t;
+}
+
 void clock_today(char out[11]) { clock_date(clock_now(), out); }

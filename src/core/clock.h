@@ -20,6 +20,8 @@ void clock_date(int64_t t, char out[11]);
 void clock_datetime(int64_t t, char out[17]);
 /* Seconds on a monotonic clock, for measuring durations (not dates). */
 double clock_elapsed(void);
+/* Noon, local time, of a "YYYY-MM-DD" date (for formatting a date). */
+int64_t clock_local_noon(const char *date);
 /* Today's local date (default zone) into out[11]. */
 void clock_today(char out[11]);
 

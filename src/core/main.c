@@ -13,6 +13,7 @@
 #include "../modules/persons/persons.h"
 #include "../modules/portal/portal.h"
 #include "../modules/services/services.h"
+#include "../modules/timetable/timetable.h"
 #include "../store/store.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -122,6 +123,7 @@ static void register_routes(const struct options *o)
     router_add(portal_routes);
     router_add(persons_routes);
     router_add(services_routes);
+    router_add(timetable_routes);
     app_init(&(struct app_hooks){.load_session = auth_load_session},
              &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy});
 }

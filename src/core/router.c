@@ -211,6 +211,9 @@ bool router_validate(struct req *r, const char **msg)
             }
             continue;
         }
+        /* An optional field left empty (an unselected <select>, a blank
+         * input) is absent, whatever its type. */
+        if (!p->required && !*raw) continue;
         const char *v;
         if (!validate_one(r, p, raw, &v, msg)) return false;
         r->params[r->nparams++] = (struct kv){.name = p->name, .value = v, .len = strlen(v)};

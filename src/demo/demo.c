@@ -16,6 +16,18 @@
  * --now in 2025-2026 or in 2026-2027. Birth dates follow the level of the
  * current year (a CP pupil is 6 in September).
  *
+ * Timetables. The 2025-2026 school calendar shipped in data/ is imported
+ * first (all zones; the establishments are in zone B). Every establishment
+ * gets its rooms and a weekly timetable, each slot written twice: for
+ * 2025-09-01…2026-07-03 and for 2026-09-01…2027-07-02, so that the same
+ * database works with a clock in either year. Collège lessons follow the
+ * official weekly hours (college_hours), placed greedily with no overlap
+ * for a class, a teacher or a room; école classes have four sessions on
+ * Monday, Tuesday, Thursday and Friday. Lesson changes fall in the weeks of
+ * 2025-11-17 and 2026-03-09 (both week B), with fixed ones for the demo
+ * family: Lucie's 4e B on 2025-11-18, 2025-11-20 and 2026-03-10, Hugo's
+ * CE2 on 2025-11-21.
+ *
  * Everything is deterministic for a given scale: names, classes and
  * families come from a splitmix64 generator reseeded at each sector (a
  * sector's content does not depend on the others). Only the one-time
@@ -24,10 +36,14 @@
  * ARCEP reserves for fiction (06 39 98 xx xx), UAI codes of département 044
  * with their real check letter. */
 #include "demo.h"
+#include "../calendar/calendar.h"
+#include "../core/arena.h"
+#include "../core/assets.h"
 #include "../core/clock.h"
 #include "../core/log.h"
 #include "../modules/auth/auth.h"
 #include "../store/store.h"
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +62,7 @@
 #define SECTOR_MAX_CLASSES 64         /* a collège (≤ 20) and three écoles (≤ 10 each) */
 #define CLASS_MAX_SEATS 30
 #define SECTOR_COMMUNES 3
+#define DEMO_CALENDAR "calendrier-scolaire-2025-2026.csv" /* embedded from data/ */
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -339,8 +356,16 @@ struct demo {
     int64_t demo_college_id;        /* Collège Louise-Michel, for its service link */
     int establishments_made;        /* numbers the UAI codes */
     int codes_left;                 /* activation codes still to issue */
+    long rooms, slots, changes, dropped; /* timetables, for the log line */
     struct nameset logins, emails;
     char password_hash[AUTH_HASH_BYTES];
+};
+
+/* The teaching of a subject in a class: its id, its teacher and whether
+ * the teacher is a woman (for the notes of the lesson changes). */
+struct teach {
+    int64_t id, teacher_id;
+    bool female;
 };
 
 /* A class of the sector being built. */
@@ -348,6 +373,9 @@ struct klass {
     int64_t id, establishment_id;
     int level, seats;
     char name[16];
+    /* Collège: by index in college_subjects (id 0: no such teaching);
+     * école: [0] is the class's Polyvalent teaching. */
+    struct teach teach[COUNT(college_subjects)];
 };
 
 /* A sector: its communes and the classes of its establishments. */
@@ -464,13 +492,17 @@ static int64_t subject_add(struct demo *d, int64_t establishment, const char *co
     return id;
 }
 
-/* A teaching: subject × teacher × class. 0 or -1. */
-static int teaching_add(struct demo *d, int64_t establishment, int64_t subject, int64_t teacher, int64_t class_id)
+/* A teaching: subject × teacher × class. Its id, 0 on error. */
+static int64_t teaching_add(struct demo *d, int64_t establishment, int64_t subject, int64_t teacher,
+                            int64_t class_id)
 {
-    return store_run(d->s,
-                     "INSERT INTO teaching (establishment_id, subject_id, teacher_id, class_id)"
-                     " VALUES ($1, $2, $3, $4)",
-                     "iiii", establishment, subject, teacher, class_id);
+    int64_t id = 0;
+    if (store_int(d->s, &id,
+                  "INSERT INTO teaching (establishment_id, subject_id, teacher_id, class_id)"
+                  " VALUES ($1, $2, $3, $4) RETURNING id",
+                  "iiii", establishment, subject, teacher, class_id) != 1)
+        return 0;
+    return id;
 }
 
 /* A random adult, a woman with the given probability in percent: names
@@ -502,6 +534,710 @@ static void member_fixed(struct member *m, const char *first, const char *last, 
     m->female = female;
     m->login = login;
     snprintf(m->birth, sizeof m->birth, "%s", birth);
+}
+
+/* ---- Timetables --------------------------------------------------------- */
+
+/* Weekly hours of the collège subjects by level (6e, 5e, 4e, 3e), from the
+ * official grids rounded to whole hours: every week, plus one more hour in
+ * week A only or in week B only. A class has one LV2 (ESP or ALL). A
+ * subject without a teaching for the class (PC, TECH and the LV2 in 6e) is
+ * skipped. room: the subject's own room, NULL for the class's home room;
+ * EPS goes to the Gymnase or the Plateau sportif, in 2-hour blocks. */
+static const struct hours_def {
+    const char *code, *room;
+    int every[4], week_a[4], week_b[4];
+} college_hours[] = {
+    {"FRA", NULL, {5, 4, 4, 4}, {0, 1, 1, 0}, {0, 0, 0, 0}},
+    {"MATH", NULL, {4, 3, 3, 4}, {1, 0, 0, 1}, {0, 1, 1, 0}},
+    {"HG", NULL, {3, 3, 3, 3}, {0, 0, 0, 0}, {0, 0, 0, 1}},
+    {"ANG", NULL, {4, 3, 3, 3}, {0, 0, 0, 0}, {0, 0, 0, 0}},
+    {"ESP", NULL, {0, 2, 2, 2}, {0, 1, 1, 1}, {0, 0, 0, 0}},
+    {"ALL", NULL, {0, 2, 2, 2}, {0, 1, 1, 1}, {0, 0, 0, 0}},
+    {"SVT", "Labo SVT", {1, 1, 1, 1}, {0, 0, 0, 0}, {1, 1, 1, 1}},
+    {"PC", "Labo physique-chimie", {1, 1, 1, 1}, {0, 1, 1, 1}, {0, 0, 0, 0}},
+    {"TECH", "Salle de technologie", {1, 1, 1, 1}, {0, 0, 0, 0}, {0, 1, 1, 1}},
+    {"EPS", "Gymnase", {4, 3, 3, 3}, {0, 0, 0, 0}, {0, 0, 0, 0}},
+    {"AP", "Salle d'arts plastiques", {1, 1, 1, 1}, {0, 0, 0, 0}, {0, 0, 0, 0}},
+    {"EM", "Salle de musique", {1, 1, 1, 1}, {0, 0, 0, 0}, {0, 0, 0, 0}},
+};
+
+/* Rooms of a collège after the home rooms Salle 101…112 and 201…212. */
+static const char *const college_rooms[] = {"Labo SVT", "Labo physique-chimie", "Salle de technologie",
+                                            "Salle d'arts plastiques", "Salle de musique", "Gymnase",
+                                            "Plateau sportif"};
+
+/* The two validity ranges every slot is written with: the demo works with a
+ * clock in 2025-2026 or in 2026-2027 (enrolments are open-ended). */
+static const char *const slot_validity[2][2] = {{"2025-09-01", "2026-07-03"}, {"2026-09-01", "2027-07-02"}};
+
+enum { WEEK_A = 1, WEEK_B = 2, WEEK_EVERY = 3 }; /* week masks of a lesson */
+enum { WEDNESDAY = 2 };                         /* days: 0 = Monday … 4 = Friday */
+#define TT_DAYS 5
+#define TT_PERIODS 8
+#define TT_HALF 4                      /* periods in a half-day (lunch after the 4th) */
+#define TT_DAY_MAX 7                   /* periods a class may have in a day (per week A / B) */
+#define TT_SALLES 24                   /* Salle 101…112, 201…212: the first rooms of a collège */
+#define TT_ROOMS_MAX (SECTOR_MAX_CLASSES + 8)
+#define TT_TEACHERS_MAX 128
+#define TT_LESSONS_MAX (SECTOR_MAX_CLASSES * 40)
+#define TT_EXTRAS_MAX (SECTOR_MAX_CLASSES * 8) /* ≤ 3 changes a class, each taking ≤ 2 */
+#define NSUBJECTS COUNT(college_subjects)
+
+/* Periods of the collège day (Wednesday: the first four only) and of the
+ * école day (Monday, Tuesday, Thursday, Friday). */
+static const char *const college_times[TT_PERIODS][2] = {
+    {"08:00", "08:55"}, {"08:55", "09:50"}, {"10:05", "11:00"}, {"11:00", "11:55"},
+    {"13:30", "14:25"}, {"14:25", "15:20"}, {"15:35", "16:30"}, {"16:30", "17:25"}};
+static const char *const ecole_times[TT_HALF][2] = {
+    {"08:30", "10:00"}, {"10:15", "11:30"}, {"13:30", "15:00"}, {"15:15", "16:30"}};
+/* Placement cost of each collège period: mornings first, late afternoon last. */
+static const int period_cost[TT_PERIODS] = {0, 0, 0, 0, 1, 1, 3, 6};
+
+/* A weekly lesson: len periods from period on day, in the weeks of the mask. */
+struct lesson {
+    int klass, subject, teacher, room; /* class in the sector; indices in college_subjects and the timetable */
+    int day, period, len, weeks;
+    int64_t teaching_id, slot_id;      /* slot_id: the 2025-2026 slot */
+};
+
+/* A teacher or a room taken on one date by a lesson change. */
+struct extra {
+    char date[11];
+    bool room;
+    int idx, period, len;
+};
+
+/* The timetable of one establishment being built: its rooms, its teachers
+ * (indices into the occupancy tables), who is busy when (week masks), the
+ * lessons placed and what the lesson changes took. */
+struct timetable {
+    const char *const (*times)[2];
+    int nrooms, nteachers, nlessons, nextras;
+    int64_t room_id[TT_ROOMS_MAX];
+    char room_name[TT_ROOMS_MAX][48];
+    int home[SECTOR_MAX_CLASSES];      /* home room of each class of the sector */
+    int64_t teacher_id[TT_TEACHERS_MAX];
+    bool teacher_female[TT_TEACHERS_MAX];
+    uint8_t class_busy[SECTOR_MAX_CLASSES][TT_DAYS][TT_PERIODS];
+    uint8_t teacher_busy[TT_TEACHERS_MAX][TT_DAYS][TT_PERIODS];
+    uint8_t room_busy[TT_ROOMS_MAX][TT_DAYS][TT_PERIODS];
+    uint8_t subject_day[SECTOR_MAX_CLASSES][NSUBJECTS][TT_DAYS];
+    struct lesson lesson[TT_LESSONS_MAX];
+    struct extra extra[TT_EXTRAS_MAX];
+};
+
+/* Index of a subject in college_subjects, -1 when there is none. */
+static int subject_index(const char *code)
+{
+    for (int s = 0; s < NSUBJECTS; s++)
+        if (!strcmp(college_subjects[s].code, code)) return s;
+    return -1;
+}
+
+/* The hours of collège subject s, NULL when it has none. */
+static const struct hours_def *hours_find(int s)
+{
+    for (int i = 0; i < COUNT(college_hours); i++)
+        if (!strcmp(college_hours[i].code, college_subjects[s].code)) return &college_hours[i];
+    return NULL;
+}
+
+/* The room of collège subject s, NULL for the class's home room. */
+static const char *subject_room(int s)
+{
+    const struct hours_def *h = hours_find(s);
+    return h ? h->room : NULL;
+}
+
+static int class_find(const struct sector *sec, int64_t est, const char *name);
+
+/* A room of the establishment; its index in the timetable, -1 on error. */
+static int tt_room_add(struct demo *d, struct timetable *t, int64_t establishment, const char *name)
+{
+    if (t->nrooms >= TT_ROOMS_MAX) return -1;
+    int r = t->nrooms;
+    if (store_int(d->s, &t->room_id[r], "INSERT INTO room (establishment_id, name) VALUES ($1, $2) RETURNING id",
+                  "it", establishment, name) != 1)
+        return -1;
+    snprintf(t->room_name[r], sizeof t->room_name[r], "%s", name);
+    d->rooms++;
+    return t->nrooms++;
+}
+
+/* Index of the room called name, -1 when there is none. */
+static int tt_room_find(const struct timetable *t, const char *name)
+{
+    for (int r = 0; r < t->nrooms; r++)
+        if (!strcmp(t->room_name[r], name)) return r;
+    return -1;
+}
+
+/* Index of the teacher of a teaching (added on first sight), -1 when full. */
+static int tt_teacher(struct timetable *t, const struct teach *te)
+{
+    for (int i = 0; i < t->nteachers; i++)
+        if (t->teacher_id[i] == te->teacher_id) return i;
+    if (t->nteachers >= TT_TEACHERS_MAX) return -1;
+    t->teacher_id[t->nteachers] = te->teacher_id;
+    t->teacher_female[t->nteachers] = te->female;
+    return t->nteachers++;
+}
+
+/* Are class k, the teacher and the room all free for len periods from
+ * period on day in the weeks of the mask? */
+static bool tt_free(const struct timetable *t, int k, int teacher, int room, int day, int period, int len, int weeks)
+{
+    for (int p = period; p < period + len; p++)
+        if ((t->class_busy[k][day][p] | t->teacher_busy[teacher][day][p] | t->room_busy[room][day][p]) & weeks)
+            return false;
+    return true;
+}
+
+/* Periods class k has on day in week w (WEEK_A or WEEK_B). */
+static int tt_load(const struct timetable *t, int k, int day, int w)
+{
+    int n = 0;
+    for (int p = 0; p < TT_PERIODS; p++) n += (t->class_busy[k][day][p] & w) != 0;
+    return n;
+}
+
+/* Record a lesson whose class, teacher and room were checked free. */
+static void tt_take(struct timetable *t, const struct lesson *l)
+{
+    for (int p = l->period; p < l->period + l->len; p++) {
+        t->class_busy[l->klass][l->day][p] |= (uint8_t)l->weeks;
+        t->teacher_busy[l->teacher][l->day][p] |= (uint8_t)l->weeks;
+        t->room_busy[l->room][l->day][p] |= (uint8_t)l->weeks;
+    }
+    t->subject_day[l->klass][l->subject][l->day]++;
+    t->lesson[t->nlessons++] = *l;
+}
+
+/* A lesson to place: len periods of a subject for class k in the weeks of
+ * the mask, in the first free of one or two rooms; taking the second costs
+ * second_cost. */
+struct request {
+    int klass, subject, len, weeks, nrooms, second_cost;
+    int room[2];
+};
+
+/* Append a request for len periods of subject s for class k: the Gymnase
+ * or the Plateau sportif for EPS (alternating which comes first), the
+ * subject's room — or the class's home room when it is full: the Labo SVT
+ * cannot hold two SVT periods a week for more than 18 classes — and the
+ * class's home room otherwise. */
+static void request_add(const struct timetable *t, struct request *req, int *nreq, int k, int s, int len, int weeks)
+{
+    if (*nreq >= TT_LESSONS_MAX) return;
+    struct request *r = &req[(*nreq)++];
+    const char *room = subject_room(s);
+    *r = (struct request){.klass = k, .subject = s, .len = len, .weeks = weeks, .nrooms = 1, .room = {t->home[k], -1}};
+    if (!strcmp(college_subjects[s].code, "EPS")) {
+        int gym = tt_room_find(t, "Gymnase"), plateau = tt_room_find(t, "Plateau sportif");
+        r->nrooms = 2;
+        r->room[0] = k % 2 ? plateau : gym;
+        r->room[1] = k % 2 ? gym : plateau;
+    } else if (room) {
+        r->nrooms = 2;
+        r->room[0] = tt_room_find(t, room);
+        r->room[1] = t->home[k];
+        r->second_cost = 150;
+    }
+}
+
+/* Place a request greedily: among the (day, period) where the class, the
+ * teacher and a room are free and the class stays within TT_DAY_MAX
+ * periods a day, the cheapest — the first room, a day without this
+ * subject yet, a light day, an early period, next to the class's other
+ * lessons, a week-A lesson facing a week-B one — with a little
+ * deterministic noise. A lesson never
+ * crosses the lunch break. False when nowhere fits (or out of room). */
+static bool tt_place(struct timetable *t, const struct sector *sec, const struct request *r, uint64_t *rng)
+{
+    int k = r->klass, s = r->subject;
+    const struct teach *te = &sec->classes[k].teach[s];
+    int teacher = tt_teacher(t, te);
+    if (teacher < 0 || t->nlessons >= TT_LESSONS_MAX) return false;
+    int best = INT_MAX, best_day = -1, best_period = -1, best_room = -1;
+    for (int day = 0; day < TT_DAYS; day++) {
+        int nperiods = day == WEDNESDAY ? TT_HALF : TT_PERIODS;
+        int load_a = tt_load(t, k, day, WEEK_A), load_b = tt_load(t, k, day, WEEK_B);
+        if (((r->weeks & WEEK_A) && load_a + r->len > TT_DAY_MAX) ||
+            ((r->weeks & WEEK_B) && load_b + r->len > TT_DAY_MAX))
+            continue;
+        for (int p = 0; p + r->len <= nperiods; p++) {
+            if (p / TT_HALF != (p + r->len - 1) / TT_HALF) continue;
+            int room = -1, score = 0;
+            for (int i = 0; i < r->nrooms && room < 0; i++)
+                if (tt_free(t, k, teacher, r->room[i], day, p, r->len, r->weeks)) {
+                    room = r->room[i];
+                    score = i ? r->second_cost : 0;
+                }
+            if (room < 0) continue;
+            score += 100 * t->subject_day[k][s][day] + 6 * (load_a > load_b ? load_a : load_b);
+            for (int q = p; q < p + r->len; q++) score += period_cost[q];
+            if (r->weeks != WEEK_EVERY && (t->class_busy[k][day][p] & (WEEK_EVERY ^ r->weeks))) score -= 20;
+            if (p % TT_HALF > 0 && t->class_busy[k][day][p - 1]) score -= 3;
+            int after = p + r->len;
+            if (after % TT_HALF > 0 && after < nperiods && t->class_busy[k][day][after]) score -= 3;
+            score += rng_range(rng, 0, 3);
+            if (score < best) {
+                best = score;
+                best_day = day;
+                best_period = p;
+                best_room = room;
+            }
+        }
+    }
+    if (best_day < 0) return false;
+    struct lesson l = {.klass = k, .subject = s, .teacher = teacher, .room = best_room, .day = best_day,
+                       .period = best_period, .len = r->len, .weeks = r->weeks, .teaching_id = te->id};
+    tt_take(t, &l);
+    return true;
+}
+
+/* Lessons in class, day, period, week order. */
+static int lesson_cmp(const void *a, const void *b)
+{
+    const struct lesson *x = a, *y = b;
+    if (x->klass != y->klass) return x->klass < y->klass ? -1 : 1;
+    if (x->day != y->day) return x->day < y->day ? -1 : 1;
+    if (x->period != y->period) return x->period < y->period ? -1 : 1;
+    return x->weeks < y->weeks ? -1 : x->weeks > y->weeks;
+}
+
+/* Write the placed lessons as timetable slots, each twice (one per
+ * validity range); keeps the id of the 2025-2026 slot. 0 or -1. */
+static int tt_write(struct demo *d, struct timetable *t)
+{
+    qsort(t->lesson, (size_t)t->nlessons, sizeof t->lesson[0], lesson_cmp);
+    for (int i = 0; i < t->nlessons; i++) {
+        struct lesson *l = &t->lesson[i];
+        const char *week = l->weeks == WEEK_A ? "A" : l->weeks == WEEK_B ? "B" : "";
+        for (int v = 0; v < 2; v++) {
+            int64_t id = 0;
+            if (store_int(d->s, &id,
+                          "INSERT INTO timetable_slot (teaching_id, weekday, starts_at, ends_at, room_id, week,"
+                          " valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                          "iittNttt", l->teaching_id, (int64_t)(l->day + 1), t->times[l->period][0],
+                          t->times[l->period + l->len - 1][1], t->room_id[l->room], week, slot_validity[v][0],
+                          slot_validity[v][1]) != 1)
+                return -1;
+            if (v == 0) l->slot_id = id;
+            d->slots++;
+        }
+    }
+    return 0;
+}
+
+/* ---- Lesson changes ----------------------------------------------------- */
+
+/* The week mask of a date (WEEK_A or WEEK_B from the calendar), 0 when the
+ * week has no school day or the calendar does not cover it. */
+static int week_of(const struct school_calendar *cal, const char *date)
+{
+    char w = calendar_week_ab(cal, date);
+    return w == 'A' ? WEEK_A : w == 'B' ? WEEK_B : 0;
+}
+
+/* The lessons of class k on day in the weeks of the mask, in period order
+ * (the lessons are sorted): their indices into at, their number. */
+static int day_lessons(const struct timetable *t, int k, int day, int weeks, int at[TT_PERIODS])
+{
+    int n = 0;
+    for (int i = 0; i < t->nlessons && n < TT_PERIODS; i++)
+        if (t->lesson[i].klass == k && t->lesson[i].day == day && (t->lesson[i].weeks & weeks)) at[n++] = i;
+    return n;
+}
+
+/* Is the teacher (room: the room) idx free on date, in the given week,
+ * for len periods from period on day — by the timetable and the changes
+ * already made? */
+static bool free_on(const struct timetable *t, bool room, int idx, const char *date, int weeks, int day, int period,
+                    int len)
+{
+    const uint8_t (*busy)[TT_PERIODS] = room ? t->room_busy[idx] : t->teacher_busy[idx];
+    for (int p = period; p < period + len; p++)
+        if (busy[day][p] & weeks) return false;
+    for (int i = 0; i < t->nextras; i++) {
+        const struct extra *e = &t->extra[i];
+        if (e->room == room && e->idx == idx && !strcmp(e->date, date) && e->period < period + len &&
+            period < e->period + e->len)
+            return false;
+    }
+    return true;
+}
+
+/* Remember that a change takes a teacher or a room on date. */
+static void extra_take(struct timetable *t, bool room, int idx, const char *date, int period, int len)
+{
+    if (t->nextras >= TT_EXTRAS_MAX) return;
+    struct extra *e = &t->extra[t->nextras++];
+    snprintf(e->date, sizeof e->date, "%s", date);
+    e->room = room;
+    e->idx = idx;
+    e->period = period;
+    e->len = len;
+}
+
+/* A free home room (Salle 1xx / 2xx) for the given time on date, trying
+ * first first (-1: none), never avoid; -1 when none is free. */
+static int free_salle(const struct timetable *t, const char *date, int weeks, int day, int period, int len,
+                      int first, int avoid)
+{
+    if (first >= 0 && first != avoid && free_on(t, true, first, date, weeks, day, period, len)) return first;
+    for (int r = 0; r < TT_SALLES && r < t->nrooms; r++)
+        if (r != avoid && free_on(t, true, r, date, weeks, day, period, len)) return r;
+    return -1;
+}
+
+/* A teacher of the same subject as lesson l, other than its own, free at
+ * its time on date (the first in the order of the lessons); -1 if none. */
+static int replacement_for(const struct timetable *t, const struct lesson *l, const char *date, int weeks)
+{
+    for (int i = 0; i < t->nlessons; i++) {
+        int cand = t->lesson[i].teacher;
+        if (t->lesson[i].subject != l->subject || cand == l->teacher) continue;
+        bool seen = false;
+        for (int j = 0; j < i && !seen; j++) seen = t->lesson[j].subject == l->subject && t->lesson[j].teacher == cand;
+        if (!seen && free_on(t, false, cand, date, weeks, l->day, l->period, l->len)) return cand;
+    }
+    return -1;
+}
+
+/* One lesson change on date for lesson l (its slot), or with period and
+ * len (slot_id NULL: an extra lesson or an exam); room and replacement
+ * are indices in the timetable, -1 for none. 0 or -1. */
+static int change_add(struct demo *d, struct timetable *t, const struct lesson *l, const char *date, const char *kind,
+                      int period, int len, int room, int replacement, const char *note, int64_t by)
+{
+    bool own = period >= 0; /* own times: no slot */
+    if (!own) {
+        period = l->period;
+        len = l->len;
+    }
+    if (store_run(d->s,
+                  "INSERT INTO lesson_change (teaching_id, slot_id, on_date, kind, starts_at, ends_at, room_id,"
+                  " replacement_teacher_id, note, created_by, created_at)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                  "iNttttNNtNi", l->teaching_id, own ? (int64_t)0 : l->slot_id, date, kind,
+                  own ? t->times[period][0] : NULL, own ? t->times[period + len - 1][1] : NULL,
+                  room >= 0 ? t->room_id[room] : (int64_t)0, replacement >= 0 ? t->teacher_id[replacement] : (int64_t)0,
+                  note, by, d->now) < 0)
+        return -1;
+    if (room >= 0) extra_take(t, true, room, date, period, len);
+    if (replacement >= 0) extra_take(t, false, replacement, date, period, len);
+    d->changes++;
+    return 0;
+}
+
+/* The day index (0 = Monday) and week mask of date, after checking that
+ * it is a school day of the calendar; false (logged) otherwise. */
+static bool change_day(const struct school_calendar *cal, const char *date, int *day, int *weeks)
+{
+    const char *why = NULL;
+    *day = calendar_weekday(date) - 1;
+    *weeks = week_of(cal, date);
+    if (calendar_is_school_day(cal, date, &why) && *weeks && *day >= 0 && *day < TT_DAYS) return true;
+    log_warn("demo_generate", "%s is not a school day (%s): no lesson change", date, why ? why : "?");
+    return false;
+}
+
+/* "Absence de l'enseignante" / "de l'enseignant" for lesson l. */
+static const char *absence_note(const struct timetable *t, const struct lesson *l)
+{
+    return t->teacher_female[l->teacher] ? "Absence de l'enseignante" : "Absence de l'enseignant";
+}
+
+/* The fixed changes of 4e B (class k) of the demo collège:
+ * - Tuesday 2025-11-18: its first lesson in its home room (Salle 101)
+ *   moves to a free room, its last other lesson has its teacher absent;
+ * - Thursday 2025-11-20: a mathematics exam (no slot) in the first free
+ *   period of 15:35, 16:30, 14:25, 13:30…, in a free room (its own first);
+ * - Tuesday 2026-03-10: its last lesson is cancelled (a school trip), the
+ *   first other one with a free teacher of the same subject is replaced.
+ * 0 or -1. */
+static int demo_class_changes(struct demo *d, struct timetable *t, const struct sector *sec, int k,
+                              const struct school_calendar *cal, int64_t by)
+{
+    static const int exam_order[TT_PERIODS] = {6, 7, 5, 4, 3, 2, 1, 0};
+    int at[TT_PERIODS], n, day, weeks, home = t->home[k];
+    char note[96];
+
+    const char *date = "2025-11-18";
+    if (change_day(cal, date, &day, &weeks)) {
+        n = day_lessons(t, k, day, weeks, at);
+        int moved = -1;
+        for (int i = 0; i < n && moved < 0; i++)
+            if (t->lesson[at[i]].room == home) moved = at[i];
+        if (moved >= 0) {
+            const struct lesson *l = &t->lesson[moved];
+            int room = free_salle(t, date, weeks, l->day, l->period, l->len, -1, home);
+            snprintf(note, sizeof note, "%s indisponible", t->room_name[home]);
+            if (room >= 0 && change_add(d, t, l, date, "room_changed", -1, 0, room, -1, note, by) < 0) return -1;
+        }
+        for (int i = n - 1; i >= 0; i--)
+            if (at[i] != moved) {
+                const struct lesson *l = &t->lesson[at[i]];
+                if (change_add(d, t, l, date, "teacher_absent", -1, 0, -1, -1, absence_note(t, l), by) < 0) return -1;
+                break;
+            }
+    }
+
+    date = "2025-11-20";
+    int math = subject_index("MATH");
+    const struct teach *te = &sec->classes[k].teach[math];
+    if (change_day(cal, date, &day, &weeks) && te->id) {
+        struct lesson exam = {.klass = k, .subject = math, .teacher = tt_teacher(t, te), .day = day,
+                              .teaching_id = te->id};
+        bool done = false;
+        for (int i = 0; i < TT_PERIODS && !done && exam.teacher >= 0; i++) {
+            int p = exam_order[i];
+            if (day == WEDNESDAY && p >= TT_HALF) continue;
+            if ((t->class_busy[k][day][p] & weeks) || !free_on(t, false, exam.teacher, date, weeks, day, p, 1))
+                continue;
+            int room = free_salle(t, date, weeks, day, p, 1, home, -1);
+            if (room < 0) continue;
+            exam.period = p;
+            exam.len = 1;
+            if (change_add(d, t, &exam, date, "exam", p, 1, room, -1, "Contrôle commun de mathématiques", by) < 0)
+                return -1;
+            extra_take(t, false, exam.teacher, date, p, 1);
+            done = true;
+        }
+        if (!done) log_warn("demo_generate", "%s: no free period for the mathematics exam on %s", sec->classes[k].name,
+                            date);
+    }
+
+    date = "2026-03-10";
+    if (change_day(cal, date, &day, &weeks)) {
+        n = day_lessons(t, k, day, weeks, at);
+        if (n > 0 && change_add(d, t, &t->lesson[at[n - 1]], date, "cancelled", -1, 0, -1, -1, "Sortie pédagogique",
+                                by) < 0)
+            return -1;
+        for (int i = 0; i + 1 < n; i++) {
+            const struct lesson *l = &t->lesson[at[i]];
+            int rep = replacement_for(t, l, date, weeks);
+            if (rep < 0) continue;
+            if (change_add(d, t, l, date, "replaced", -1, 0, -1, rep, "Remplacement", by) < 0) return -1;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* About one change a week for every other class of the collège, in the
+ * weeks of 2025-11-17 and 2026-03-09: a random lesson of a random day is
+ * cancelled, has its teacher absent, moves to a free room (lessons in a
+ * home room) or is replaced (when a teacher of the subject is free). 0 or
+ * -1. */
+static int college_changes(struct demo *d, struct timetable *t, const struct sector *sec, int start, int skip,
+                           const struct school_calendar *cal, int64_t by, uint64_t *rng)
+{
+    static const char *const mondays[] = {"2025-11-17", "2026-03-09"};
+    static const char *const cancel_notes[] = {"Sortie pédagogique", "Réunion pédagogique", "Conseil de classe",
+                                               "Formation des enseignants"};
+    for (int w = 0; w < COUNT(mondays); w++)
+        for (int k = start; k < sec->nclasses; k++) {
+            if (k == skip) continue;
+            char date[11];
+            calendar_add_days(mondays[w], rng_range(rng, 0, TT_DAYS - 1), date);
+            int day, weeks, at[TT_PERIODS];
+            if (!change_day(cal, date, &day, &weeks)) continue;
+            int n = day_lessons(t, k, day, weeks, at);
+            if (!n) continue;
+            const struct lesson *l = &t->lesson[at[rng_range(rng, 0, n - 1)]];
+            int roll = rng_range(rng, 0, 99), room = -1, rep = -1;
+            char note[96];
+            if (roll >= 60 && roll < 85 && l->room < TT_SALLES) {
+                room = free_salle(t, date, weeks, l->day, l->period, l->len, -1, l->room);
+                snprintf(note, sizeof note, "%s indisponible", t->room_name[l->room]);
+                if (room >= 0) {
+                    if (change_add(d, t, l, date, "room_changed", -1, 0, room, -1, note, by) < 0) return -1;
+                    continue;
+                }
+            }
+            if (roll >= 85 && (rep = replacement_for(t, l, date, weeks)) >= 0) {
+                if (change_add(d, t, l, date, "replaced", -1, 0, -1, rep, "Remplacement", by) < 0) return -1;
+                continue;
+            }
+            if (roll < 30) {
+                if (change_add(d, t, l, date, "cancelled", -1, 0, -1, -1, PICK(rng, cancel_notes), by) < 0) return -1;
+            } else if (change_add(d, t, l, date, "teacher_absent", -1, 0, -1, -1, absence_note(t, l), by) < 0) {
+                return -1;
+            }
+        }
+    return 0;
+}
+
+/* The calendar of an establishment (after the import), into arena a;
+ * NULL (logged) when it cannot be loaded. */
+static struct school_calendar *tt_calendar(struct demo *d, struct arena *a, int64_t establishment)
+{
+    struct school_calendar *cal = calendar_load(d->s, a, establishment);
+    if (!cal)
+        log_error("demo_generate", "cannot load the school calendar of establishment %lld", (long long)establishment);
+    return cal;
+}
+
+/* Rooms, timetable and lesson changes of a collège whose classes are the
+ * sector's classes from start. Every class gets the hours of its level
+ * (college_hours) with the teachings it has; lessons are placed greedily
+ * with no overlap for a class, a teacher or a room: first the EPS blocks,
+ * then the lessons in a subject room, then the week-A and week-B lessons,
+ * then the rest, class after class in rounds. A lesson that fits nowhere is
+ * dropped (logged). Lesson changes are made by the CPE (cpe); demo: the
+ * small demo's collège (fixed changes for 4e B, whose home room is Salle
+ * 101). 0 or -1. */
+static int college_timetable(struct demo *d, struct sector *sec, int64_t college, int start, int64_t cpe, bool demo)
+{
+    struct timetable *t = calloc(1, sizeof *t);
+    if (!t) return -1;
+    uint64_t rng = d->rng ^ 0x54696D6574616231ULL; /* a copy: the families' draws stay as they were */
+    struct arena a;
+    arena_init(&a);
+    int rc = -1, nreq = 0;
+    struct request *req = calloc(TT_LESSONS_MAX, sizeof *req);
+    t->times = college_times;
+    if (!req) goto out;
+    for (int floor = 1; floor <= 2; floor++)
+        for (int n = 1; n <= TT_SALLES / 2; n++) {
+            char name[32];
+            snprintf(name, sizeof name, "Salle %d%02d", floor, n);
+            if (tt_room_add(d, t, college, name) < 0) goto out;
+        }
+    for (int i = 0; i < COUNT(college_rooms); i++)
+        if (tt_room_add(d, t, college, college_rooms[i]) < 0) goto out;
+
+    /* Home rooms in class order; in the demo collège 4e B takes Salle 101. */
+    int demo_k = demo ? class_find(sec, college, "4e B") : -1;
+    for (int k = start; k < sec->nclasses; k++) t->home[k] = (k - start) % TT_SALLES;
+    if (demo_k >= 0) {
+        t->home[start] = t->home[demo_k];
+        t->home[demo_k] = 0;
+    }
+
+    /* The subjects of each class: its hours, its LV2 (ESP, ALL for every
+     * third class C, F…, or the one it has). */
+    int hours[SECTOR_MAX_CLASSES][NSUBJECTS][3] = {{{0}}}; /* every week, A, B */
+    for (int k = start; k < sec->nclasses; k++) {
+        const struct klass *c = &sec->classes[k];
+        int lvl = c->level - LEVEL_6E, letter = c->name[strlen(c->name) - 1] - 'A';
+        const char *lv2 = letter % 3 == 2 ? "ALL" : "ESP";
+        for (int s = 0; s < NSUBJECTS; s++) {
+            const char *code = college_subjects[s].code;
+            const struct hours_def *h = hours_find(s);
+            if (!h || !c->teach[s].id) continue;
+            if (!strcmp(code, "ESP") || !strcmp(code, "ALL")) {
+                int other = subject_index(strcmp(code, "ESP") ? "ESP" : "ALL");
+                if (strcmp(code, lv2) && other >= 0 && c->teach[other].id) continue; /* it has its LV2 */
+            }
+            hours[k][s][0] = h->every[lvl];
+            hours[k][s][1] = h->week_a[lvl];
+            hours[k][s][2] = h->week_b[lvl];
+        }
+    }
+
+    /* The requests, most constrained first. */
+    int eps = subject_index("EPS");
+    for (int round = 0; round < 2; round++) /* EPS: 2-hour blocks */
+        for (int k = start; k < sec->nclasses; k++)
+            if (eps >= 0 && hours[k][eps][0] / 2 > round) request_add(t, req, &nreq, k, eps, 2, WEEK_EVERY);
+    for (int k = start; k < sec->nclasses; k++) /* subject rooms, every week */
+        for (int s = 0; s < NSUBJECTS; s++) {
+            int n = s == eps ? hours[k][s][0] % 2 : subject_room(s) ? hours[k][s][0] : 0;
+            for (int h = 0; h < n; h++) request_add(t, req, &nreq, k, s, 1, WEEK_EVERY);
+        }
+    for (int w = 1; w <= 2; w++) /* week A, then week B */
+        for (int k = start; k < sec->nclasses; k++)
+            for (int s = 0; s < NSUBJECTS; s++)
+                for (int h = 0; h < hours[k][s][w]; h++) request_add(t, req, &nreq, k, s, 1, w == 1 ? WEEK_A : WEEK_B);
+    for (int round = 0; round < 6; round++) /* home room, every week, in rounds */
+        for (int k = start; k < sec->nclasses; k++)
+            for (int s = 0; s < NSUBJECTS; s++)
+                if (!subject_room(s) && hours[k][s][0] > round)
+                    request_add(t, req, &nreq, k, s, 1, WEEK_EVERY);
+    for (int i = 0; i < nreq; i++)
+        if (!tt_place(t, sec, &req[i], &rng)) {
+            const struct request *r = &req[i];
+            log_warn("demo_generate", "%s: no time for %d h of %s (week %s): lesson dropped",
+                     sec->classes[r->klass].name, r->len, college_subjects[r->subject].code,
+                     r->weeks == WEEK_A ? "A" : r->weeks == WEEK_B ? "B" : "A+B");
+            d->dropped++;
+        }
+    if (tt_write(d, t) < 0) goto out;
+
+    struct school_calendar *cal = tt_calendar(d, &a, college);
+    if (!cal) goto out;
+    if (demo_k >= 0 && demo_class_changes(d, t, sec, demo_k, cal, cpe) < 0) goto out;
+    if (college_changes(d, t, sec, start, demo_k, cal, cpe, &rng) < 0) goto out;
+    rc = 0;
+out:
+    arena_free(&a);
+    free(req);
+    free(t);
+    return rc;
+}
+
+/* Rooms, timetable and lesson changes of an école whose classes are the
+ * sector's classes from start: one room per class ("Classe de CE2") and
+ * the Préau; Monday, Tuesday, Thursday and Friday, four sessions a day
+ * with the class teacher in the class's room. In the small demo's école
+ * (demo), CE2's Friday 2025-11-21 13:30 session is cancelled by the head
+ * (a museum visit). 0 or -1. */
+static int ecole_timetable(struct demo *d, struct sector *sec, int64_t ecole, int start, int64_t head, bool demo)
+{
+    static const int days[] = {0, 1, 3, 4};
+    struct timetable *t = calloc(1, sizeof *t);
+    if (!t) return -1;
+    struct arena a;
+    arena_init(&a);
+    int rc = -1;
+    t->times = ecole_times;
+    for (int k = start; k < sec->nclasses; k++) {
+        char name[48];
+        snprintf(name, sizeof name, "Classe de %s", sec->classes[k].name);
+        if ((t->home[k] = tt_room_add(d, t, ecole, name)) < 0) goto out;
+    }
+    if (tt_room_add(d, t, ecole, "Préau") < 0) goto out;
+    for (int k = start; k < sec->nclasses; k++) {
+        int teacher = tt_teacher(t, &sec->classes[k].teach[0]);
+        for (int i = 0; i < COUNT(days); i++)
+            for (int p = 0; p < TT_HALF; p++) {
+                struct lesson l = {.klass = k, .subject = 0, .teacher = teacher, .room = t->home[k], .day = days[i],
+                                   .period = p, .len = 1, .weeks = WEEK_EVERY,
+                                   .teaching_id = sec->classes[k].teach[0].id};
+                if (teacher >= 0 && t->nlessons < TT_LESSONS_MAX &&
+                    tt_free(t, k, teacher, l.room, l.day, p, 1, WEEK_EVERY)) {
+                    tt_take(t, &l);
+                } else {
+                    log_warn("demo_generate", "%s: session %d of day %d dropped", sec->classes[k].name, p, days[i]);
+                    d->dropped++;
+                }
+            }
+    }
+    if (tt_write(d, t) < 0) goto out;
+    int k = demo ? class_find(sec, ecole, "CE2") : -1;
+    if (k >= 0) {
+        struct school_calendar *cal = tt_calendar(d, &a, ecole);
+        if (!cal) goto out;
+        const char *date = "2025-11-21";
+        int day, weeks, at[TT_PERIODS];
+        if (change_day(cal, date, &day, &weeks)) {
+            int n = day_lessons(t, k, day, weeks, at);
+            for (int i = 0; i < n; i++)
+                if (t->lesson[at[i]].period == 2 &&
+                    change_add(d, t, &t->lesson[at[i]], date, "cancelled", -1, 0, -1, -1,
+                               "Sortie au musée d'histoire naturelle", head) < 0)
+                    goto out;
+        }
+    }
+    rc = 0;
+out:
+    arena_free(&a);
+    free(t);
+    return rc;
 }
 
 /* ---- Structure ---------------------------------------------------------- */
@@ -599,9 +1335,10 @@ static int classes_make(struct demo *d, struct sector *sec, int64_t establishmen
 
 /* An école élémentaire: nclasses classes CP…CM2, one teacher per class
  * teaching "Polyvalent", the teacher of the last class (CM2) being also the
- * director. Returns its id, 0 on error. */
+ * director; its rooms and timetable (demo: the small demo's école, whose
+ * CE2 gets a lesson change). Returns its id, 0 on error. */
 static int64_t ecole_build(struct demo *d, struct sector *sec, const char *patron, int commune, int nclasses,
-                           int seat_lo, int seat_hi)
+                           int seat_lo, int seat_hi, bool demo)
 {
     char name[128];
     snprintf(name, sizeof name, "École élémentaire %s", patron);
@@ -612,16 +1349,23 @@ static int64_t ecole_build(struct demo *d, struct sector *sec, const char *patro
     if (!poly) return 0;
     int start = classes_make(d, sec, id, year_id, LEVEL_CP, 5, nclasses, seat_lo, seat_hi, false);
     if (start < 0) return 0;
+    int64_t head = 0;
     for (int i = start; i < sec->nclasses; i++) {
         struct member m;
         adult_random(d, &m, 85); /* most professeurs des écoles are women */
         int64_t t = staff_add(d, &m);
         if (!t || role_add(d, t, "teacher", id, 0, NULL) < 0) return 0;
-        if (teaching_add(d, id, poly, t, sec->classes[i].id) < 0) return 0;
+        struct teach *te = &sec->classes[i].teach[0];
+        if (!(te->id = teaching_add(d, id, poly, t, sec->classes[i].id))) return 0;
+        te->teacher_id = t;
+        te->female = m.female;
         d->sum->teachers++;
-        if (i == sec->nclasses - 1 && role_add(d, t, "head", id, 0, m.female ? "Directrice" : "Directeur") < 0)
-            return 0;
+        if (i == sec->nclasses - 1) {
+            if (role_add(d, t, "head", id, 0, m.female ? "Directrice" : "Directeur") < 0) return 0;
+            head = t;
+        }
     }
+    if (ecole_timetable(d, sec, id, start, head, demo) < 0) return 0;
     return id;
 }
 
@@ -651,28 +1395,34 @@ static int college_subject(struct demo *d, struct sector *sec, int64_t college, 
         int64_t teacher = staff_add(d, &m);
         if (!teacher || role_add(d, teacher, "teacher", college, 0, NULL) < 0) return -1;
         d->sum->teachers++;
-        for (int i = lo; i < hi; i++)
-            if (teaching_add(d, college, subject, teacher, sec->classes[idx[i]].id) < 0) return -1;
+        for (int i = lo; i < hi; i++) {
+            struct teach *te = &sec->classes[idx[i]].teach[sd - college_subjects];
+            if (!(te->id = teaching_add(d, college, subject, teacher, sec->classes[idx[i]].id))) return -1;
+            te->teacher_id = teacher;
+            te->female = m.female;
+        }
     }
     return 0;
 }
 
 /* A member of the collège's staff with a role; fixed names for the demo
- * accounts, random otherwise. title_f / title_m by sex. 0 or -1. */
-static int college_staff(struct demo *d, int64_t college, const char *profile, const char *title_f,
-                         const char *title_m, const struct member *fixed)
+ * accounts, random otherwise. title_f / title_m by sex. The person's id,
+ * 0 on error. */
+static int64_t college_staff(struct demo *d, int64_t college, const char *profile, const char *title_f,
+                             const char *title_m, const struct member *fixed)
 {
     struct member m;
     adult_random(d, &m, 60);
     if (fixed) m = *fixed;
     int64_t p = staff_add(d, &m);
-    if (!p) return -1;
-    return role_add(d, p, profile, college, 0, m.female ? title_f : title_m);
+    if (!p || role_add(d, p, profile, college, 0, m.female ? title_f : title_m) < 0) return 0;
+    return p;
 }
 
 /* A collège: nclasses classes 6e…3e, the twelve subjects and their
- * teachers, a head, a deputy, a CPE and two AED. In the demo collège the
- * head is direction.demo and the CPE cpe.demo. Returns its id, 0 on error. */
+ * teachers, a head, a deputy, a CPE and two AED, its rooms and timetable.
+ * In the demo collège the head is direction.demo and the CPE cpe.demo.
+ * Returns its id, 0 on error. */
 static int64_t college_build(struct demo *d, struct sector *sec, const char *patron, int commune, int nclasses,
                              int seat_lo, int seat_hi, bool demo)
 {
@@ -688,12 +1438,13 @@ static int64_t college_build(struct demo *d, struct sector *sec, const char *pat
     struct member head, cpe;
     member_fixed(&head, "Karim", "Haddad", false, "1972-09-23", "direction.demo");
     member_fixed(&cpe, "Sandrine", "Petit", true, "1979-05-06", "cpe.demo");
-    if (college_staff(d, id, "head", "Principale", "Principal", demo ? &head : NULL) < 0 ||
-        college_staff(d, id, "head", "Principale adjointe", "Principal adjoint", NULL) < 0 ||
-        college_staff(d, id, "staff", "CPE", "CPE", demo ? &cpe : NULL) < 0 ||
-        college_staff(d, id, "staff", "AED", "AED", NULL) < 0 ||
-        college_staff(d, id, "staff", "AED", "AED", NULL) < 0)
+    int64_t cpe_id = 0;
+    if (!college_staff(d, id, "head", "Principale", "Principal", demo ? &head : NULL) ||
+        !college_staff(d, id, "head", "Principale adjointe", "Principal adjoint", NULL) ||
+        !(cpe_id = college_staff(d, id, "staff", "CPE", "CPE", demo ? &cpe : NULL)) ||
+        !college_staff(d, id, "staff", "AED", "AED", NULL) || !college_staff(d, id, "staff", "AED", "AED", NULL))
         return 0;
+    if (college_timetable(d, sec, id, start, cpe_id, demo) < 0) return 0;
     return id;
 }
 
@@ -927,7 +1678,7 @@ static int sector_build(struct demo *d, int index, int scale)
         commune_make(index * SECTOR_COMMUNES + j, sec.commune[j], sec.postcode[j]);
     int first_ecole = 0;
     if (index == 0) {
-        sec.demo_ecole_id = ecole_build(d, &sec, ecole_patrons[0], 0, 5, 22, 26);
+        sec.demo_ecole_id = ecole_build(d, &sec, ecole_patrons[0], 0, 5, 22, 26, true);
         if (!sec.demo_ecole_id) return -1;
         sec.demo_college_id = college_build(d, &sec, college_patrons[0], 0, 12, 24, 28, true);
         if (!sec.demo_college_id) return -1;
@@ -941,7 +1692,7 @@ static int sector_build(struct demo *d, int index, int scale)
     for (int j = first_ecole; j < SECTOR_COMMUNES; j++) {
         int nclasses = rng_range(&d->rng, 6, 10);
         const char *patron = ecole_patrons[(index * SECTOR_COMMUNES + j) % COUNT(ecole_patrons)];
-        if (!ecole_build(d, &sec, patron, j, nclasses, 23, 28)) return -1;
+        if (!ecole_build(d, &sec, patron, j, nclasses, 23, 28, false)) return -1;
     }
     return families_build(d, &sec);
 }
@@ -1034,14 +1785,24 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
     }
     for (int i = 0; i < COUNT(fixed_logins); i++)
         if (nameset_take(&d->logins, fixed_logins[i]) < 0) goto fail;
+    /* The school calendar, before any timetable (the lesson changes fall on
+     * school days of zone B). The import has its own transaction and is
+     * idempotent: it stays if what follows fails. */
+    const struct asset *calendar = assets_find(assets_data, assets_data_count, DEMO_CALENDAR);
+    char err[256] = "";
+    if (!calendar || calendar_import_csv(s, (const char *)calendar->data, calendar->len, err, sizeof err) < 0) {
+        log_error("demo_generate", "cannot import the school calendar %s: %s", DEMO_CALENDAR,
+                  calendar ? err : "not embedded");
+        goto fail;
+    }
     if (store_begin(s) < 0) goto fail;
     in_transaction = true;
     if (territory_build(d, scale) < 0 || store_commit(s) < 0) goto fail;
     log_info("demo_generate",
              "scale %d, school year %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers,"
-             " %ld accounts in %.1f s",
+             " %ld accounts, %ld rooms, %ld timetable slots (%ld lessons dropped), %ld lesson changes in %.1f s",
              scale, years[d->year].label, out->establishments, out->classes, out->pupils, out->parents, out->teachers,
-             out->accounts, clock_elapsed() - t0);
+             out->accounts, d->rooms, d->slots, d->dropped, d->changes, clock_elapsed() - t0);
     nameset_free(&d->logins);
     nameset_free(&d->emails);
     free(d);
@@ -1049,7 +1810,8 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
 
 fail:
     /* The failing statement is logged by the store; nothing is kept. */
-    log_error("demo_generate", "demo generation failed at scale %d: nothing written", scale);
+    log_error("demo_generate", "demo generation failed at scale %d: nothing written (but the school calendar)",
+              scale);
     if (in_transaction) store_rollback(s);
     nameset_free(&d->logins);
     nameset_free(&d->emails);

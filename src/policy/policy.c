@@ -181,6 +181,53 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
         if (obj.kind == OBJ_NONE)
             return policy_has(a, PROFILE_STAFF) || policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
         return obj.kind == OBJ_CLASS && manages_class(s, a, obj.id);
+    case ACT_TEACHER_TIMETABLE: {
+        /* A teacher's own week; school-life staff and heads of an
+         * establishment where they teach; admins of its territory. */
+        if (obj.kind == OBJ_NONE) return policy_is_staff(a);
+        if (obj.kind != OBJ_PERSON) return false;
+        if (obj.id == a->person_id) return policy_has(a, PROFILE_TEACHER);
+        char today[11];
+        clock_today(today);
+        struct stmt *st = store_q(s,
+            "SELECT r.establishment_id, e.territory_id FROM role r JOIN establishment e ON e.id = r.establishment_id"
+            " WHERE r.person_id = $1 AND r.profile = 'teacher' AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)",
+            "it", obj.id, today);
+        bool ok = false;
+        while (!ok && st && stmt_step(st) == STORE_ROW) ok = manages(a, stmt_int(st, 0), stmt_int(st, 1));
+        stmt_done(st);
+        return ok;
+    }
+    case ACT_ROOM_VIEW:
+    case ACT_TIMETABLE_EDIT: {
+        /* Rooms are seen by the staff of their establishment; changes are
+         * made by school-life staff and heads. */
+        if (obj.kind == OBJ_NONE) return action == ACT_ROOM_VIEW ? policy_is_staff(a)
+                                                                 : policy_has(a, PROFILE_STAFF) || policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
+        int64_t est = obj.id;
+        if (obj.kind == OBJ_ROOM) {
+            if (store_int(s, &est, "SELECT establishment_id FROM room WHERE id = $1", "i", obj.id) != 1) return false;
+        } else if (obj.kind != OBJ_ESTABLISHMENT) {
+            return false;
+        }
+        if (manages(a, est, territory_of(s, est))) return true;
+        return action == ACT_ROOM_VIEW && policy_has_in(a, PROFILE_TEACHER, est);
+    }
+    case ACT_LESSON_EXAM: {
+        /* The teacher of the enseignement, or school-life staff and heads. */
+        if (obj.kind == OBJ_NONE) return policy_is_staff(a);
+        if (obj.kind != OBJ_TEACHING) return false;
+        int64_t teacher = 0, est = 0;
+        struct stmt *st = store_q(s, "SELECT teacher_id, establishment_id FROM teaching WHERE id = $1", "i", obj.id);
+        bool found = st && stmt_step(st) == STORE_ROW;
+        if (found) {
+            teacher = stmt_int(st, 0);
+            est = stmt_int(st, 1);
+        }
+        stmt_done(st);
+        if (!found) return false;
+        return (teacher == a->person_id && policy_has_in(a, PROFILE_TEACHER, est)) || manages(a, est, territory_of(s, est));
+    }
     case ACT_COUNT:
         break;
     }

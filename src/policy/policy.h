@@ -49,10 +49,14 @@ enum policy_action {
     ACT_SERVICES_EDIT,         /* object: establishment — its services catalogue */
     ACT_TERRITORY_MANAGE,      /* object: territory — establishments, territory links */
     ACT_ACCOUNTS_ISSUE,        /* object: class — print activation letters for its families */
+    ACT_TEACHER_TIMETABLE,     /* object: person — a teacher's whole timetable */
+    ACT_ROOM_VIEW,             /* object: room — its timetable */
+    ACT_TIMETABLE_EDIT,        /* object: establishment — one-off changes (cancel, replace, room…) */
+    ACT_LESSON_EXAM,           /* object: teaching — schedule an exam or an extra lesson */
     ACT_COUNT
 };
 
-enum object_kind { OBJ_NONE, OBJ_PERSON, OBJ_CLASS, OBJ_ESTABLISHMENT, OBJ_TERRITORY };
+enum object_kind { OBJ_NONE, OBJ_PERSON, OBJ_CLASS, OBJ_ESTABLISHMENT, OBJ_TERRITORY, OBJ_ROOM, OBJ_TEACHING };
 
 struct object {
     enum object_kind kind;

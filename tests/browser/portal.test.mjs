@@ -126,3 +126,34 @@ test('activation and language pages pass axe; the interface switches to English'
   await axe(page, 'activation page (English)');
   await ctx.close();
 });
+
+test('S-TIMETABLE in the browser: a parent opens a child\'s week from the portal; staff change a lesson; pages pass axe', async () => {
+  const { ctx, page } = await phone();
+  await signIn(page, 'parent.demo');
+  await page.getByRole('link', { name: /Emploi du temps/ }).last().click();
+  await page.waitForURL(/\/emploi-du-temps\/eleves\/\d+/);
+  assert.match(await page.textContent('h1'), /Emploi du temps de/);
+  await axe(page, 'child timetable');
+  await page.screenshot({ path: SHOTS + 'timetable-child.png', fullPage: true });
+  await page.getByRole('link', { name: /Semaine suivante/ }).click();
+  await page.waitForURL(/semaine=/);
+  await axe(page, 'next week');
+  await ctx.close();
+
+  const staff = await phone();
+  await signIn(staff.page, 'cpe.demo');
+  await staff.page.goto(srv.url + '/emploi-du-temps');
+  await axe(staff.page, 'timetable chooser');
+  await staff.page.getByRole('link', { name: '4e B' }).first().click();
+  await staff.page.getByRole('link', { name: 'Modifier ce cours' }).first().click();
+  await axe(staff.page, 'lesson change form');
+  await staff.page.getByLabel('Annulé').check();
+  await staff.page.getByLabel(/Message pour les familles/).fill('Réunion pédagogique');
+  await staff.page.getByRole('button', { name: 'Enregistrer le changement' }).click();
+  await staff.page.waitForLoadState();
+  await assert.doesNotReject(staff.page.getByText('Réunion pédagogique').waitFor());
+  await staff.page.screenshot({ path: SHOTS + 'timetable-change.png', fullPage: true });
+  await staff.page.goto(srv.url + '/emploi-du-temps/agenda');
+  await axe(staff.page, 'calendar feed page');
+  await staff.ctx.close();
+});

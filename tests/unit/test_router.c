@@ -406,7 +406,6 @@ static void test_bool_values(void **state)
     expect_ok(ps_bool, "0", "0");
     expect_ok(ps_bool, "off", "0");
     expect_ok(ps_bool, "false", "0");
-    expect_ok(ps_bool, "", "0");
     expect_bad(ps_bool, "yes");
     expect_bad(ps_bool, "2");
 }
@@ -420,6 +419,23 @@ static void test_bool_absent_is_false(void **state)
     assert_null(msg);
     assert_false(param_bool(&r, "ok"));
     req_free(&r);
+}
+
+/* An unselected <select> or a blank optional input sends an empty value:
+ * it is absent, not invalid, whatever the type. */
+static void test_empty_optional_field_is_absent(void **state)
+{
+    (void)state;
+    const struct param_spec *specs[] = {ps_bool, ps_int, ps_url, ps_enum, ps_line};
+    const char *names[] = {"ok", "n", "url", "c", "t"};
+    for (size_t i = 0; i < 5; i++) {
+        struct req r;
+        const char *msg;
+        assert_null(check(&r, specs[i], "", &msg));
+        assert_null(msg);
+        assert_null(param(&r, names[i]));
+        req_free(&r);
+    }
 }
 
 static void test_code_strips_dashes_and_spaces_and_upper_cases(void **state)
@@ -675,6 +691,7 @@ int main(void)
         cmocka_unit_test(test_url_maxlen_defaults_to_service_url_limit),
         cmocka_unit_test(test_bool_values),
         cmocka_unit_test(test_bool_absent_is_false),
+        cmocka_unit_test(test_empty_optional_field_is_absent),
         cmocka_unit_test(test_code_strips_dashes_and_spaces_and_upper_cases),
         cmocka_unit_test(test_enum_accepts_only_listed_choices),
         cmocka_unit_test(test_list_accepts_comma_separated_choices),

@@ -1,6 +1,7 @@
 /* portal.c — per-profile home pages, child switcher, /api/v1/me. */
 #include "portal.h"
 #include "../services/services.h"
+#include "../timetable/timetable.h"
 #include "../../core/clock.h"
 #include "../../core/i18n.h"
 #include "../../core/page.h"
@@ -53,6 +54,35 @@ static const char *kind_label(struct req *r, const char *kind)
     return tr(r, arena_strdup(&r->arena, key));
 }
 
+/* Today's lessons with their changes, for one pupil or teacher. */
+static void today_lessons(struct req *r, struct store *s, enum timetable_scope scope, int64_t id, const char *more)
+{
+    char today[11];
+    clock_today(today);
+    struct timetable_day *day;
+    bool covered;
+    out(r, "<h3>%h</h3>", tr(r, "portal.today"));
+    if (!timetable_days(s, &r->arena, scope, id, today, today, &day, &covered)) return;
+    if (!day->nlessons) {
+        out(r, "<p class=\"meta\">%h</p>", tr(r, day->why ? day->why : "timetable.no_lesson"));
+    } else {
+        out(r, "<ol class=\"today-list\">");
+        for (size_t i = 0; i < day->nlessons; i++) {
+            const struct lesson *l = &day->lessons[i];
+            bool off = l->status && (!strcmp(l->status, "cancelled") || !strcmp(l->status, "teacher_absent"));
+            out(r, "<li%R><time>%h</time> <span class=\"name\">%h</span>", off ? " class=\"off\"" : "", /* RAW_OK: literal */
+                l->starts_at, scope == TT_TEACHER ? arena_printf(&r->arena, "%s — %s", l->class_name, l->subject) : l->subject);
+            if (l->status)
+                out(r, " <span class=\"badge change %h\">%h</span>", l->status,
+                    tr(r, arena_printf(&r->arena, "change.%s", l->status)));
+            if (l->room) out(r, " <span class=\"meta\">%h</span>", l->room);
+            out(r, "</li>");
+        }
+        out(r, "</ol>");
+    }
+    out(r, "<p><a href=\"%h\">%h</a></p>", more, tr(r, "portal.whole_week"));
+}
+
 static void pupil_section(struct req *r, const struct pupil_card *c, enum profile as, const struct service_item *links,
                           size_t nlinks, bool heading_is_name)
 {
@@ -69,9 +99,13 @@ static void pupil_section(struct req *r, const struct pupil_card *c, enum profil
     } else {
         out(r, "<p class=\"class\">%h</p>", tr(r, "portal.no_class"));
     }
+    if (c->class_id)
+        today_lessons(r, store_thread(), TT_PUPIL, c->id,
+                      as == PROFILE_PARENT ? arena_printf(&r->arena, "/emploi-du-temps/eleves/%lld", (long long)c->id)
+                                           : "/emploi-du-temps");
     if (as == PROFILE_PARENT) out(r, "<p><a href=\"/personnes/%I\">%h</a></p>", c->id, tr(r, "portal.child_page"));
     out(r, "<h3>%h</h3>", tr(r, "portal.services"));
-    services_render(r, as, c->establishment_id, links, nlinks);
+    services_render(r, as, c->establishment_id, as == PROFILE_PARENT ? c->id : 0, links, nlinks);
     out(r, "</section>");
 }
 
@@ -128,6 +162,8 @@ static void teacher_part(struct req *r, struct store *s, const struct role *role
     out(r, "<section class=\"card\"><h2>%h</h2><p class=\"school\"><span class=\"kind kind-%h\">%h</span> %h</p>",
         tr(r, "portal.my_classes"), role->establishment_kind, kind_label(r, role->establishment_kind),
         role->establishment_name);
+    today_lessons(r, s, TT_TEACHER, r->actor->person_id,
+                  arena_printf(&r->arena, "/emploi-du-temps/enseignants/%lld", (long long)r->actor->person_id));
     struct stmt *st = store_q(s,
         "SELECT c.id, c.name, sb.name FROM teaching t JOIN class c ON c.id = t.class_id JOIN subject sb ON sb.id = t.subject_id"
         " JOIN level l ON l.id = c.level_id WHERE t.teacher_id = $1 AND t.establishment_id = $2"
@@ -152,7 +188,7 @@ static void teacher_part(struct req *r, struct store *s, const struct role *role
     out(r, "</ul>");
     if (!n) out(r, "<p>%h</p>", tr(r, "portal.no_teaching"));
     out(r, "<h3>%h</h3>", tr(r, "portal.services"));
-    services_render(r, PROFILE_TEACHER, role->establishment_id, links, nlinks);
+    services_render(r, PROFILE_TEACHER, role->establishment_id, 0, links, nlinks);
     out(r, "</section>");
 }
 
@@ -199,7 +235,7 @@ static void staff_part(struct req *r, struct store *s, const struct role *role, 
     if (policy_may(s, r->actor, ACT_SERVICES_EDIT, OBJECT(OBJ_ESTABLISHMENT, e)))
         out(r, " <a class=\"button\" href=\"/etablissements/%I/services\">%h</a>", e, tr(r, "portal.edit_services"));
     out(r, "</p><h3>%h</h3>", tr(r, "portal.services"));
-    services_render(r, role->profile, e, links, nlinks);
+    services_render(r, role->profile, e, 0, links, nlinks);
     out(r, "</section>");
 }
 
@@ -212,7 +248,9 @@ static void admin_part(struct req *r, struct store *s, const struct role *role)
     if (st && stmt_step(st) == STORE_ROW) name = arena_strdup(&r->arena, stmt_text(st, 0));
     stmt_done(st);
     out(r, "<section class=\"card\"><h2>%h</h2><p>%h</p>", tr(r, "portal.my_territory"), name ? name : "");
-    out(r, "<p><a class=\"button\" href=\"/territoires/%I/services\">%h</a></p>", t, tr(r, "portal.edit_territory_services"));
+    out(r, "<p class=\"row\"><a class=\"button\" href=\"/territoires/%I/services\">%h</a> "
+           "<a class=\"button\" href=\"/territoires/%I/calendrier\">%h</a></p>",
+        t, tr(r, "portal.edit_territory_services"), t, tr(r, "portal.calendar"));
     st = store_q(s,
         "SELECT e.id, e.name, e.kind, e.city, e.uai, (SELECT count(*) FROM class c WHERE c.establishment_id = e.id)"
         " FROM establishment e WHERE e.territory_id = $1 ORDER BY e.kind, e.name", "i", t);

@@ -17,7 +17,8 @@
 /* Every service of SPEC.md §3. None is delivered by this version: the
  * portal says so instead of showing made-up content. */
 static const struct service_item builtins[] = {
-    {.code = "timetable", .title = "svc.timetable", .description = "svc.timetable.d", .profiles = FAMILY | STAFF},
+    {.code = "timetable", .title = "svc.timetable", .description = "svc.timetable.d", .profiles = FAMILY | STAFF,
+     .url = "/emploi-du-temps", .available = true},
     {.code = "log", .title = "svc.log", .description = "svc.log.d", .profiles = FAMILY | STAFF},
     {.code = "grades", .title = "svc.grades", .description = "svc.grades.d", .profiles = FAMILY | STAFF},
     {.code = "attendance", .title = "svc.attendance", .description = "svc.attendance.d", .profiles = FAMILY | STAFF},
@@ -85,7 +86,8 @@ size_t services_links_for_person(struct store *s, struct arena *a, int64_t perso
     return n;
 }
 
-void services_render(struct req *r, enum profile p, int64_t est, const struct service_item *links, size_t nlinks)
+void services_render(struct req *r, enum profile p, int64_t est, int64_t child, const struct service_item *links,
+                     size_t nlinks)
 {
     const struct service_item *const *bl;
     size_t nb = services_builtin(p, &bl);
@@ -97,11 +99,23 @@ void services_render(struct req *r, enum profile p, int64_t est, const struct se
                "<span class=\"svc-desc\">%h</span><span class=\"badge ext\">%h</span></a></li>",
             links[i].url, links[i].title, links[i].description, tr(r, "svc.external"));
     }
+    /* Built-in services of Carnet that are delivered: links. */
+    for (size_t i = 0; i < nb; i++) {
+        if (!bl[i]->available) continue;
+        if (!n++) out(r, "<ul class=\"services\">");
+        const char *url = bl[i]->url;
+        if (p == PROFILE_PARENT && child)
+            url = arena_printf(&r->arena, "%s/eleves/%lld", bl[i]->url, (long long)child);
+        out(r, "<li class=\"svc builtin\"><a href=\"%h\"><span class=\"svc-title\">%h</span>"
+               "<span class=\"svc-desc\">%h</span></a></li>",
+            url, tr(r, bl[i]->title), tr(r, bl[i]->description));
+    }
     if (n) out(r, "</ul>");
     /* Built-in services not delivered yet: named, compactly, never faked. */
     out(r, "<p class=\"soon\"><span class=\"soon-label\">%h</span> ", tr(r, "svc.soon_list"));
     for (size_t i = 0; i < nb; i++)
-        out(r, "<span class=\"chip\" title=\"%h\">%h</span> ", tr(r, bl[i]->description), tr(r, bl[i]->title));
+        if (!bl[i]->available)
+            out(r, "<span class=\"chip\" title=\"%h\">%h</span> ", tr(r, bl[i]->description), tr(r, bl[i]->title));
     out(r, "</p>");
 }
 

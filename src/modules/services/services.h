@@ -27,9 +27,9 @@ size_t services_builtin(enum profile p, const struct service_item *const **out);
  * role or a child: one query. Allocated in arena. */
 size_t services_links_for_person(struct store *s, struct arena *a, int64_t person_id, struct service_item **out);
 /* Render the services of establishment e for profile p as a list (shared
- * by every portal section). */
-void services_render(struct req *r, enum profile p, int64_t establishment_id, const struct service_item *links,
-                     size_t nlinks);
+ * by every portal section); child: the pupil a parent's section is about. */
+void services_render(struct req *r, enum profile p, int64_t establishment_id, int64_t child,
+                     const struct service_item *links, size_t nlinks);
 /* Parse "pupil,parent" into a profile bit set. */
 unsigned services_profiles_parse(const char *list);
 

@@ -1,0 +1,51 @@
+/* timetable.h — emploi du temps (S-TIMETABLE): weekly slots per
+ * enseignement with A/B weeks and validity dates, one-off changes, no lesson
+ * on holidays or public holidays, views per pupil, teacher, class and room,
+ * and an iCalendar feed per person behind a secret address. */
+#ifndef CARNET_TIMETABLE_H
+#define CARNET_TIMETABLE_H
+#include "../../core/router.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct arena;
+
+enum timetable_scope { TT_PUPIL, TT_TEACHER, TT_CLASS, TT_ROOM };
+
+/* One lesson on one date, with its change applied. */
+struct lesson {
+    char date[11];
+    const char *starts_at, *ends_at;       /* "HH:MM" */
+    int64_t teaching_id, slot_id, change_id;
+    int64_t establishment_id, class_id, teacher_id, room_id;
+    const char *subject, *subject_code, *class_name, *teacher_name, *room;
+    const char *status;       /* NULL, or the change: "cancelled", "teacher_absent", "replaced",
+                                 "room_changed", "extra", "exam" */
+    const char *note;         /* the change's note */
+    const char *replacement;  /* replacing teacher's name */
+    const char *usual_room;   /* before a room change */
+    bool replacing;           /* TT_TEACHER: a lesson this teacher takes over */
+};
+
+/* A day of a week view. */
+struct timetable_day {
+    char date[11];
+    bool school_day;
+    const char *why;          /* message key or holiday description when not */
+    struct lesson *lessons;
+    size_t nlessons;
+};
+
+/* The lessons of [from, to] (inclusive dates) for a pupil, teacher, class
+ * or room, sorted by date and time, grouped into days. A fixed number of
+ * queries whatever the range. Allocated in arena; returns the number of
+ * days (to - from + 1), or 0 on error. *covered is false when the school
+ * calendar of some day is not loaded (then no lesson is shown that day). */
+size_t timetable_days(struct store *s, struct arena *a, enum timetable_scope scope, int64_t id, const char *from,
+                      const char *to, struct timetable_day **out, bool *covered);
+
+extern const struct route timetable_routes[];
+
+#endif
