@@ -1,5 +1,9 @@
 -- 0002 — school calendar and timetable (S-TIMETABLE).
 
+-- A pupil's enseignements are found through their groups too.
+CREATE INDEX group_member_pupil ON group_member(pupil_id);
+CREATE INDEX teaching_grp ON teaching(grp_id);
+
 -- The official school calendar, one row per zone and period, imported from
 -- the open dataset "fr-en-calendrier-scolaire" (never guessed).
 CREATE TABLE school_calendar (

@@ -798,6 +798,7 @@ struct school_calendar *calendar_load(struct store *s, struct arena *a, int64_t 
         p->ends_on = arena_strdup(a, stmt_text(st, 4));
         p->school_year = arena_strdup(a, stmt_text(st, 5));
         p->rentree = is_rentree(p->description);
+        p->summer = !p->rentree && is_summer(p->description);
     }
     stmt_done(st);
     if (r == STORE_ERR) {
@@ -823,7 +824,7 @@ static struct year_view view_year(const struct school_calendar *c, const char *y
         if (strcmp(p->school_year, year)) continue;
         v.loaded = true;
         if (p->rentree && (!v.rentree || strcmp(p->starts_on, v.rentree->starts_on) < 0)) v.rentree = p;
-        if (!p->rentree && is_summer(p->description)) v.summer = p;
+        if (p->summer) v.summer = p;
     }
     return v;
 }

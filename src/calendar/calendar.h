@@ -56,6 +56,7 @@ struct school_calendar {
         const char *ends_on;     /* the day classes resume */
         const char *school_year; /* "2025-2026" */
         bool rentree;            /* the "Rentrée scolaire des élèves" row */
+        bool summer;             /* the summer holidays' row */
     } *periods;
     size_t nperiods;
 };

@@ -244,6 +244,7 @@ int main(int argc, char **argv)
         return 0;
     }
     clock_set_zone(getenv("CARNET_TZ"));
+    store_init();
     if (sodium_init() < 0 || i18n_init() < 0) {
         fprintf(stderr, "carnet: cannot initialise (libsodium or message catalogues)\n");
         return 1;

@@ -36,6 +36,8 @@ void store_close(struct store *s) { if (s) s->drv->close(s); }
 static void tls_destroy(void *p) { store_close(p); }
 static void tls_make_key(void) { pthread_key_create(&tls_key, tls_destroy); }
 
+void store_init(void) { store_sqlite_init(); }
+
 void store_set_default(const char *url) { default_url = url; }
 
 struct store *store_thread(void)

@@ -20,6 +20,8 @@ enum { STORE_ERR = -1, STORE_DONE = 0, STORE_ROW = 1 };
 struct store *store_open(const char *url, char *err, size_t errlen);
 void store_close(struct store *s);
 
+/* Process-wide set-up of the drivers, before any connection or thread. */
+void store_init(void);
 /* Set the URL that store_thread() connects to (once, at start-up). */
 void store_set_default(const char *url);
 /* This thread's connection to the default URL, opened on first use and

@@ -28,5 +28,6 @@ struct store { const struct store_driver *drv; };
 struct stmt { const struct store_driver *drv; };
 
 extern const struct store_driver store_sqlite_driver;
+void store_sqlite_init(void);
 
 #endif

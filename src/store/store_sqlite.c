@@ -24,6 +24,15 @@ struct sq_store {
     struct sq_stmt *cache[CACHE_SLOTS];
 };
 
+/* Connections are used by one thread each: no global memory statistics
+ * (their mutex is taken on every allocation and serialises the threads). */
+void store_sqlite_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 static const char *sq_error(struct store *s) { return sqlite3_errmsg(((struct sq_store *)s)->db); }
 
 static struct store *sq_open(const char *url, char *err, size_t errlen)

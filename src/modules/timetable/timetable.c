@@ -27,13 +27,17 @@
     " JOIN person p ON p.id = t.teacher_id LEFT JOIN class c ON c.id = t.class_id LEFT JOIN grp g ON g.id = t.grp_id" \
     " LEFT JOIN room rm ON rm.id = s.room_id WHERE s.valid_from <= $3 AND s.valid_to >= $2 AND "
 
+/* The enseignements of a pupil: those of their classes and of their groups. */
+#define PUPIL_TEACHINGS                                                                                           \
+    "(SELECT t2.id FROM enrolment en JOIN teaching t2 ON t2.class_id = en.class_id WHERE en.pupil_id = $1"        \
+    " AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $2)"                                        \
+    " UNION SELECT t3.id FROM group_member gm JOIN teaching t3 ON t3.grp_id = gm.grp_id WHERE gm.pupil_id = $1)"
+
+/* Each scope selects through an index: slots by enseignement, or by room. */
 static const char *const q_slots[] = {
-    [TT_PUPIL] = SLOT_COLUMNS
-    "(t.class_id IN (SELECT en.class_id FROM enrolment en WHERE en.pupil_id = $1 AND en.starts_on <= $3"
-    " AND (en.ends_on IS NULL OR en.ends_on >= $2))"
-    " OR t.grp_id IN (SELECT gm.grp_id FROM group_member gm WHERE gm.pupil_id = $1))",
-    [TT_TEACHER] = SLOT_COLUMNS "t.teacher_id = $1",
-    [TT_CLASS] = SLOT_COLUMNS "t.class_id = $1",
+    [TT_PUPIL] = SLOT_COLUMNS "s.teaching_id IN " PUPIL_TEACHINGS,
+    [TT_TEACHER] = SLOT_COLUMNS "s.teaching_id IN (SELECT id FROM teaching WHERE teacher_id = $1)",
+    [TT_CLASS] = SLOT_COLUMNS "s.teaching_id IN (SELECT id FROM teaching WHERE class_id = $1)",
     [TT_ROOM] = SLOT_COLUMNS "s.room_id = $1",
 };
 
@@ -49,12 +53,10 @@ static const char *const q_slots[] = {
     " WHERE ch.on_date >= $2 AND ch.on_date <= $3 AND "
 
 static const char *const q_changes[] = {
-    [TT_PUPIL] = CHANGE_COLUMNS
-    "(t.class_id IN (SELECT en.class_id FROM enrolment en WHERE en.pupil_id = $1 AND en.starts_on <= $3"
-    " AND (en.ends_on IS NULL OR en.ends_on >= $2))"
-    " OR t.grp_id IN (SELECT gm.grp_id FROM group_member gm WHERE gm.pupil_id = $1))",
-    [TT_TEACHER] = CHANGE_COLUMNS "(t.teacher_id = $1 OR ch.replacement_teacher_id = $1)",
-    [TT_CLASS] = CHANGE_COLUMNS "t.class_id = $1",
+    [TT_PUPIL] = CHANGE_COLUMNS "ch.teaching_id IN " PUPIL_TEACHINGS,
+    [TT_TEACHER] = CHANGE_COLUMNS
+    "(ch.teaching_id IN (SELECT id FROM teaching WHERE teacher_id = $1) OR ch.replacement_teacher_id = $1)",
+    [TT_CLASS] = CHANGE_COLUMNS "ch.teaching_id IN (SELECT id FROM teaching WHERE class_id = $1)",
     [TT_ROOM] = CHANGE_COLUMNS "(ch.room_id = $1 OR s.room_id = $1)",
 };
 
@@ -195,26 +197,34 @@ size_t timetable_days(struct store *s, struct arena *a, enum timetable_scope sco
         const char *date = days[d].date;
         int wd = calendar_weekday(date);
         days[d].school_day = false;
+        /* Per calendar, computed once for the day: school day? week A/B? */
+        signed char open[8] = {0};
+        char ab[8] = {0};
         for (size_t i = 0; i < nslots; i++) {
             struct slot *sl = &slots[i];
             if (sl->weekday != wd || strcmp(sl->valid_from, date) > 0 || strcmp(sl->valid_to, date) < 0) continue;
-            struct school_calendar *cal = NULL;
-            for (size_t k = 0; k < ncals; k++)
-                if (cals[k].est == sl->base.establishment_id) cal = cals[k].cal;
-            if (!cal && ncals < 8) {
-                cal = calendar_load(s, a, sl->base.establishment_id);
+            size_t k = 0;
+            while (k < ncals && cals[k].est != sl->base.establishment_id) k++;
+            if (k == ncals) {
+                if (ncals == 8) continue;
                 cals[ncals].est = sl->base.establishment_id;
-                cals[ncals++].cal = cal;
+                cals[ncals++].cal = calendar_load(s, a, sl->base.establishment_id);
             }
+            struct school_calendar *cal = cals[k].cal;
             if (!cal) continue;
-            const char *why = NULL;
-            if (!calendar_is_school_day(cal, date, &why)) {
-                if (!days[d].why) days[d].why = why;
-                if (why && !strcmp(why, "calendar.not_loaded")) *covered = false;
-                continue;
+            if (!open[k]) {
+                const char *why = NULL;
+                open[k] = calendar_is_school_day(cal, date, &why) ? 1 : -1;
+                if (open[k] < 0) {
+                    if (!days[d].why) days[d].why = why;
+                    if (why && !strcmp(why, "calendar.not_loaded")) *covered = false;
+                } else {
+                    ab[k] = calendar_week_ab(cal, date);
+                }
             }
+            if (open[k] < 0) continue;
             days[d].school_day = true;
-            if (sl->week && calendar_week_ab(cal, date) != sl->week) continue;
+            if (sl->week && ab[k] != sl->week) continue;
             all = arena_grow(a, all, n, &cap, sizeof *all);
             struct lesson *l = &all[n++];
             *l = sl->base;
