@@ -941,8 +941,20 @@ char calendar_week_ab(const struct school_calendar *c, const char *date)
     if (!resolve_year(c, d, &v) || !v.rentree || !day_of(v.rentree->starts_on, &r)) return 0;
     int64_t week = r - (weekday_of(r) - 1);
     if (week > monday || monday - week > 60 * 7) return 0;
-    int school_weeks = 0;
-    for (; week <= monday; week += 7)
-        if (first_school_day_of_week(c, week, d)) school_weeks++;
+    /* School weeks = weeks since the rentrée's, less those whose Monday to
+     * Friday all fall in one holiday period (periods of a zone never
+     * overlap, and public holidays never fill a week). */
+    int64_t school_weeks = (monday - week) / 7 + 1;
+    for (size_t i = 0; i < c->nperiods; i++) {
+        const struct calendar_period *p = &c->periods[i];
+        int64_t from, to;
+        if (p->rentree || strcmp(p->school_year, v.rentree->school_year) || !day_of(p->starts_on, &from) ||
+            !day_of(p->ends_on, &to))
+            continue;
+        /* Mondays m in [week, monday] with [m, m + 4] inside [from, to). */
+        int64_t first = from + ((8 - weekday_of(from)) % 7); /* first Monday on or after from */
+        if (first < week) first = week;
+        for (int64_t m = first; m <= monday && m + 5 <= to; m += 7) school_weeks--;
+    }
     return school_weeks % 2 ? 'A' : 'B';
 }

@@ -269,3 +269,22 @@ test('S-TIMETABLE: iCalendar feed behind a secret address, regenerated on demand
   assert.equal((await fetch(srv.url + url.pathname)).status, 404);
   assert.equal((await fetch(srv.url + '/ical/not-a-real-token')).status, 404);
 });
+
+test('S-PORTAL: the parent portal shows each child\'s lessons of today with their changes (one query for all children)', async () => {
+  const p = await as('parent.demo');
+  const home = await p.get('/');
+  const cards = home.text.split('<section class="card child"').slice(1);
+  const lucie = visibleText(cards.find((c) => c.includes('Lucie Moreau')));
+  const hugo = visibleText(cards.find((c) => c.includes('Hugo Moreau')));
+  assert.match(lucie, /Aujourd'hui 08:00 Anglais Changement de salle Salle 102/);
+  assert.match(lucie, /14:25 Histoire-géographie Enseignant absent/);
+  assert.match(hugo, /08:30 Polyvalent/);
+  assert.doesNotMatch(hugo, /Anglais/);
+  assert.doesNotMatch(lucie, /Polyvalent/);
+  // On Saturday the portal says it is the weekend.
+  await srv.setClock('2025-11-22T10:00');
+  const again = await as('parent.demo'); // four days later the session has expired
+  const sat = visibleText((await again.get('/')).text);
+  assert.match(sat, /Aujourd'hui Week-end/);
+  await srv.setClock('2025-11-18T08:00');
+});

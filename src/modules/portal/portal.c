@@ -54,37 +54,42 @@ static const char *kind_label(struct req *r, const char *kind)
     return tr(r, arena_strdup(&r->arena, key));
 }
 
-/* Today's lessons with their changes, for one pupil or teacher. */
-static void today_lessons(struct req *r, struct store *s, enum timetable_scope scope, int64_t id, const char *more)
+/* Today's lessons and their changes: those of day (one query for the whole
+ * page) that belong to pupil (0: all of them, for a teacher). */
+static void today_lessons(struct req *r, const struct timetable_day *day, int64_t pupil, bool teacher, const char *more)
+{
+    out(r, "<h3>%h</h3>", tr(r, "portal.today"));
+    size_t shown = 0;
+    for (size_t i = 0; day && i < day->nlessons; i++) {
+        const struct lesson *l = &day->lessons[i];
+        if (pupil && l->pupil_id != pupil) continue;
+        if (!shown++) out(r, "<ol class=\"today-list\">");
+        bool off = l->status && (!strcmp(l->status, "cancelled") || !strcmp(l->status, "teacher_absent"));
+        out(r, "<li%R><time>%h</time> <span class=\"name\">%h</span>", off ? " class=\"off\"" : "", /* RAW_OK: literal */
+            l->starts_at, teacher ? arena_printf(&r->arena, "%s — %s", l->class_name, l->subject) : l->subject);
+        if (l->status)
+            out(r, " <span class=\"badge change %h\">%h</span>", l->status,
+                tr(r, arena_printf(&r->arena, "change.%s", l->status)));
+        if (l->room) out(r, " <span class=\"meta\">%h</span>", l->room);
+        out(r, "</li>");
+    }
+    if (shown) out(r, "</ol>");
+    else out(r, "<p class=\"meta\">%h</p>", tr(r, day && day->why ? day->why : "timetable.no_lesson"));
+    out(r, "<p><a href=\"%h\">%h</a></p>", more, tr(r, "portal.whole_week"));
+}
+
+/* Today of a pupil, of every child of a guardian, or of a teacher. */
+static const struct timetable_day *today_of(struct req *r, struct store *s, enum timetable_scope scope, int64_t id)
 {
     char today[11];
     clock_today(today);
     struct timetable_day *day;
     bool covered;
-    out(r, "<h3>%h</h3>", tr(r, "portal.today"));
-    if (!timetable_days(s, &r->arena, scope, id, today, today, &day, &covered)) return;
-    if (!day->nlessons) {
-        out(r, "<p class=\"meta\">%h</p>", tr(r, day->why ? day->why : "timetable.no_lesson"));
-    } else {
-        out(r, "<ol class=\"today-list\">");
-        for (size_t i = 0; i < day->nlessons; i++) {
-            const struct lesson *l = &day->lessons[i];
-            bool off = l->status && (!strcmp(l->status, "cancelled") || !strcmp(l->status, "teacher_absent"));
-            out(r, "<li%R><time>%h</time> <span class=\"name\">%h</span>", off ? " class=\"off\"" : "", /* RAW_OK: literal */
-                l->starts_at, scope == TT_TEACHER ? arena_printf(&r->arena, "%s — %s", l->class_name, l->subject) : l->subject);
-            if (l->status)
-                out(r, " <span class=\"badge change %h\">%h</span>", l->status,
-                    tr(r, arena_printf(&r->arena, "change.%s", l->status)));
-            if (l->room) out(r, " <span class=\"meta\">%h</span>", l->room);
-            out(r, "</li>");
-        }
-        out(r, "</ol>");
-    }
-    out(r, "<p><a href=\"%h\">%h</a></p>", more, tr(r, "portal.whole_week"));
+    return timetable_days(s, &r->arena, scope, id, today, today, &day, &covered) ? day : NULL;
 }
 
-static void pupil_section(struct req *r, const struct pupil_card *c, enum profile as, const struct service_item *links,
-                          size_t nlinks, bool heading_is_name)
+static void pupil_section(struct req *r, const struct pupil_card *c, enum profile as, const struct timetable_day *today,
+                          const struct service_item *links, size_t nlinks, bool heading_is_name)
 {
     out(r, "<section class=\"card child\" id=\"enfant-%I\" aria-labelledby=\"h-%I\">", c->id, c->id);
     if (heading_is_name)
@@ -100,7 +105,7 @@ static void pupil_section(struct req *r, const struct pupil_card *c, enum profil
         out(r, "<p class=\"class\">%h</p>", tr(r, "portal.no_class"));
     }
     if (c->class_id)
-        today_lessons(r, store_thread(), TT_PUPIL, c->id,
+        today_lessons(r, today, c->id, false,
                       as == PROFILE_PARENT ? arena_printf(&r->arena, "/emploi-du-temps/eleves/%lld", (long long)c->id)
                                            : "/emploi-du-temps");
     if (as == PROFILE_PARENT) out(r, "<p><a href=\"/personnes/%I\">%h</a></p>", c->id, tr(r, "portal.child_page"));
@@ -138,9 +143,10 @@ static void parent_part(struct req *r, struct store *s, const struct service_ite
                 kids[i].first_name, kids[i].class_name ? kids[i].class_name : "");
         out(r, "</ul></nav>");
     }
+    const struct timetable_day *today = today_of(r, s, TT_GUARDIAN, r->actor->person_id);
     out(r, "<div class=\"cards\">");
     for (size_t i = 0; i < n; i++)
-        if (!chosen || kids[i].id == chosen) pupil_section(r, &kids[i], PROFILE_PARENT, links, nlinks, true);
+        if (!chosen || kids[i].id == chosen) pupil_section(r, &kids[i], PROFILE_PARENT, today, links, nlinks, true);
     out(r, "</div>");
 }
 
@@ -152,7 +158,8 @@ static void pupil_part(struct req *r, struct store *s, const struct service_item
         out(r, "<p class=\"card\">%h</p>", tr(r, "portal.no_class"));
         return;
     }
-    for (size_t i = 0; i < n; i++) pupil_section(r, &me[i], PROFILE_PUPIL, links, nlinks, false);
+    const struct timetable_day *today = today_of(r, s, TT_PUPIL, r->actor->person_id);
+    for (size_t i = 0; i < n; i++) pupil_section(r, &me[i], PROFILE_PUPIL, today, links, nlinks, false);
 }
 
 /* Teacher: per establishment, the classes taught and their subjects. */
@@ -162,7 +169,7 @@ static void teacher_part(struct req *r, struct store *s, const struct role *role
     out(r, "<section class=\"card\"><h2>%h</h2><p class=\"school\"><span class=\"kind kind-%h\">%h</span> %h</p>",
         tr(r, "portal.my_classes"), role->establishment_kind, kind_label(r, role->establishment_kind),
         role->establishment_name);
-    today_lessons(r, s, TT_TEACHER, r->actor->person_id,
+    today_lessons(r, today_of(r, s, TT_TEACHER, r->actor->person_id), 0, true,
                   arena_printf(&r->arena, "/emploi-du-temps/enseignants/%lld", (long long)r->actor->person_id));
     struct stmt *st = store_q(s,
         "SELECT c.id, c.name, sb.name FROM teaching t JOIN class c ON c.id = t.class_id JOIN subject sb ON sb.id = t.subject_id"

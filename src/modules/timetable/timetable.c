@@ -19,45 +19,62 @@
 
 /* ---- Queries ------------------------------------------------------------ */
 
-#define SLOT_COLUMNS                                                                                              \
+#define SLOT_SELECT                                                                                               \
     "SELECT s.id, s.teaching_id, s.weekday, s.starts_at, s.ends_at, s.week, s.valid_from, s.valid_to,"           \
     " t.establishment_id, coalesce(t.class_id, 0), t.teacher_id, coalesce(s.room_id, 0), sb.name, sb.code,"      \
-    " coalesce(c.name, g.name), p.first_name, p.last_name, rm.name"                                              \
-    " FROM timetable_slot s JOIN teaching t ON t.id = s.teaching_id JOIN subject sb ON sb.id = t.subject_id"     \
+    " coalesce(c.name, g.name), p.first_name, p.last_name, rm.name, "
+#define SLOT_JOINS                                                                                                \
+    " JOIN teaching t ON t.id = s.teaching_id JOIN subject sb ON sb.id = t.subject_id"                           \
     " JOIN person p ON p.id = t.teacher_id LEFT JOIN class c ON c.id = t.class_id LEFT JOIN grp g ON g.id = t.grp_id" \
-    " LEFT JOIN room rm ON rm.id = s.room_id WHERE s.valid_from <= $3 AND s.valid_to >= $2 AND "
+    " LEFT JOIN room rm ON rm.id = s.room_id WHERE s.valid_from <= $3 AND s.valid_to >= $2"
 
 /* The enseignements of a pupil: those of their classes and of their groups. */
 #define PUPIL_TEACHINGS                                                                                           \
     "(SELECT t2.id FROM enrolment en JOIN teaching t2 ON t2.class_id = en.class_id WHERE en.pupil_id = $1"        \
     " AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $2)"                                        \
     " UNION SELECT t3.id FROM group_member gm JOIN teaching t3 ON t3.grp_id = gm.grp_id WHERE gm.pupil_id = $1)"
+/* The enseignements of every child of a guardian, with the child. */
+#define GUARDIAN_TEACHINGS                                                                                        \
+    "(SELECT en.pupil_id AS pupil, t2.id AS teaching FROM guardianship gd JOIN enrolment en"                      \
+    " ON en.pupil_id = gd.pupil_id AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $2)"           \
+    " JOIN teaching t2 ON t2.class_id = en.class_id WHERE gd.parent_id = $1"                                      \
+    " UNION SELECT gm.pupil_id, t3.id FROM guardianship gd JOIN group_member gm ON gm.pupil_id = gd.pupil_id"     \
+    " JOIN teaching t3 ON t3.grp_id = gm.grp_id WHERE gd.parent_id = $1) x"
 
-/* Each scope selects through an index: slots by enseignement, or by room. */
+/* Each scope selects through an index: slots by enseignement, or by room.
+ * The last column is the pupil the lesson is for (0 outside pupil scopes). */
 static const char *const q_slots[] = {
-    [TT_PUPIL] = SLOT_COLUMNS "s.teaching_id IN " PUPIL_TEACHINGS,
-    [TT_TEACHER] = SLOT_COLUMNS "s.teaching_id IN (SELECT id FROM teaching WHERE teacher_id = $1)",
-    [TT_CLASS] = SLOT_COLUMNS "s.teaching_id IN (SELECT id FROM teaching WHERE class_id = $1)",
-    [TT_ROOM] = SLOT_COLUMNS "s.room_id = $1",
+    [TT_PUPIL] = SLOT_SELECT "$1 FROM timetable_slot s" SLOT_JOINS " AND s.teaching_id IN " PUPIL_TEACHINGS,
+    [TT_GUARDIAN] = SLOT_SELECT "x.pupil FROM " GUARDIAN_TEACHINGS " JOIN timetable_slot s ON s.teaching_id = x.teaching"
+    SLOT_JOINS,
+    [TT_TEACHER] = SLOT_SELECT "0 FROM timetable_slot s" SLOT_JOINS
+    " AND s.teaching_id IN (SELECT id FROM teaching WHERE teacher_id = $1)",
+    [TT_CLASS] = SLOT_SELECT "0 FROM timetable_slot s" SLOT_JOINS
+    " AND s.teaching_id IN (SELECT id FROM teaching WHERE class_id = $1)",
+    [TT_ROOM] = SLOT_SELECT "0 FROM timetable_slot s" SLOT_JOINS " AND s.room_id = $1",
 };
 
-#define CHANGE_COLUMNS                                                                                            \
+#define CHANGE_SELECT                                                                                             \
     "SELECT ch.id, ch.teaching_id, coalesce(ch.slot_id, 0), ch.on_date, ch.kind, coalesce(ch.starts_at, s.starts_at)," \
     " coalesce(ch.ends_at, s.ends_at), coalesce(ch.room_id, 0), cr.name, ch.note, rp.first_name, rp.last_name,"   \
     " coalesce(ch.replacement_teacher_id, 0), t.establishment_id, coalesce(t.class_id, 0), t.teacher_id, sb.name,"  \
-    " sb.code, coalesce(c.name, g.name), p.first_name, p.last_name, coalesce(s.room_id, 0), sr.name"             \
-    " FROM lesson_change ch JOIN teaching t ON t.id = ch.teaching_id JOIN subject sb ON sb.id = t.subject_id"    \
+    " sb.code, coalesce(c.name, g.name), p.first_name, p.last_name, coalesce(s.room_id, 0), sr.name, "
+#define CHANGE_JOINS                                                                                              \
+    " JOIN teaching t ON t.id = ch.teaching_id JOIN subject sb ON sb.id = t.subject_id"                          \
     " JOIN person p ON p.id = t.teacher_id LEFT JOIN class c ON c.id = t.class_id LEFT JOIN grp g ON g.id = t.grp_id" \
     " LEFT JOIN timetable_slot s ON s.id = ch.slot_id LEFT JOIN room cr ON cr.id = ch.room_id"                    \
     " LEFT JOIN room sr ON sr.id = s.room_id LEFT JOIN person rp ON rp.id = ch.replacement_teacher_id"           \
-    " WHERE ch.on_date >= $2 AND ch.on_date <= $3 AND "
+    " WHERE ch.on_date >= $2 AND ch.on_date <= $3"
 
 static const char *const q_changes[] = {
-    [TT_PUPIL] = CHANGE_COLUMNS "ch.teaching_id IN " PUPIL_TEACHINGS,
-    [TT_TEACHER] = CHANGE_COLUMNS
-    "(ch.teaching_id IN (SELECT id FROM teaching WHERE teacher_id = $1) OR ch.replacement_teacher_id = $1)",
-    [TT_CLASS] = CHANGE_COLUMNS "ch.teaching_id IN (SELECT id FROM teaching WHERE class_id = $1)",
-    [TT_ROOM] = CHANGE_COLUMNS "(ch.room_id = $1 OR s.room_id = $1)",
+    [TT_PUPIL] = CHANGE_SELECT "$1 FROM lesson_change ch" CHANGE_JOINS " AND ch.teaching_id IN " PUPIL_TEACHINGS,
+    [TT_GUARDIAN] = CHANGE_SELECT "x.pupil FROM " GUARDIAN_TEACHINGS " JOIN lesson_change ch ON ch.teaching_id = x.teaching"
+    CHANGE_JOINS,
+    [TT_TEACHER] = CHANGE_SELECT "0 FROM lesson_change ch" CHANGE_JOINS
+    " AND (ch.teaching_id IN (SELECT id FROM teaching WHERE teacher_id = $1) OR ch.replacement_teacher_id = $1)",
+    [TT_CLASS] = CHANGE_SELECT "0 FROM lesson_change ch" CHANGE_JOINS
+    " AND ch.teaching_id IN (SELECT id FROM teaching WHERE class_id = $1)",
+    [TT_ROOM] = CHANGE_SELECT "0 FROM lesson_change ch" CHANGE_JOINS " AND (ch.room_id = $1 OR s.room_id = $1)",
 };
 
 struct slot {
@@ -107,6 +124,7 @@ static size_t load_slots(struct store *s, struct arena *a, enum timetable_scope 
         x->base.class_name = arena_strdup(a, stmt_text(st, 14));
         x->base.teacher_name = name_of(a, stmt_text(st, 15), stmt_text(st, 16));
         x->base.room = arena_strdup(a, stmt_text(st, 17));
+        x->base.pupil_id = stmt_int(st, 18);
     }
     stmt_done(st);
     *out = v;
@@ -145,6 +163,7 @@ static size_t load_changes(struct store *s, struct arena *a, enum timetable_scop
         l->teacher_name = name_of(a, stmt_text(st, 19), stmt_text(st, 20));
         l->room_id = stmt_int(st, 21);
         l->room = arena_strdup(a, stmt_text(st, 22));
+        l->pupil_id = stmt_int(st, 23);
         l->status = x->kind;
     }
     stmt_done(st);
@@ -230,7 +249,9 @@ size_t timetable_days(struct store *s, struct arena *a, enum timetable_scope sco
             *l = sl->base;
             snprintf(l->date, sizeof l->date, "%s", date);
             for (size_t c = 0; c < nchanges; c++)
-                if (changes[c].base.slot_id == l->slot_id && !strcmp(changes[c].base.date, date)) apply(l, &changes[c]);
+                if (changes[c].base.slot_id == l->slot_id && changes[c].base.pupil_id == l->pupil_id &&
+                    !strcmp(changes[c].base.date, date))
+                    apply(l, &changes[c]);
             if (scope == TT_ROOM && l->room_id != id) n--; /* moved to another room */
         }
     }

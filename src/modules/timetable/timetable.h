@@ -12,7 +12,9 @@
 struct store;
 struct arena;
 
-enum timetable_scope { TT_PUPIL, TT_TEACHER, TT_CLASS, TT_ROOM };
+/* Whose lessons: a pupil, every child of a guardian (one query for all of
+ * them: lesson.pupil_id tells whose), a teacher, a class, a room. */
+enum timetable_scope { TT_PUPIL, TT_GUARDIAN, TT_TEACHER, TT_CLASS, TT_ROOM };
 
 /* One lesson on one date, with its change applied. */
 struct lesson {
@@ -20,6 +22,7 @@ struct lesson {
     const char *starts_at, *ends_at;       /* "HH:MM" */
     int64_t teaching_id, slot_id, change_id;
     int64_t establishment_id, class_id, teacher_id, room_id;
+    int64_t pupil_id;         /* TT_PUPIL, TT_GUARDIAN: whose lesson */
     const char *subject, *subject_code, *class_name, *teacher_name, *room;
     const char *status;       /* NULL, or the change: "cancelled", "teacher_absent", "replaced",
                                  "room_changed", "extra", "exam" */
