@@ -112,14 +112,17 @@ bench:
 # Fuzzers (libFuzzer, clang): every parser of outside input, FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(CSTD) -Isrc
-fuzz:
+fuzz: build/gen/assets_sql.c
 	@tools/install-deps.sh fuzz
 	@mkdir -p build/fuzz
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_form tests/fuzz/fuzz_form.c src/core/form.c src/core/arena.c src/core/text.c \
 	    $$(pkg-config --cflags --libs jansson)
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_utf8 tests/fuzz/fuzz_utf8.c src/core/text.c
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_clock tests/fuzz/fuzz_clock.c src/core/clock.c
-	@for f in form utf8 clock; do \
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_calendar tests/fuzz/fuzz_calendar.c src/calendar/calendar.c src/store/store.c \
+	    src/store/store_sqlite.c src/store/migrate.c src/core/log.c src/core/clock.c src/core/arena.c src/core/assets.c src/core/text.c \
+	    build/gen/assets_sql.c $$(pkg-config --cflags --libs sqlite3)
+	@for f in form utf8 clock calendar; do \
 	    mkdir -p build/fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build/fuzz/corpus-$$f/ 2>/dev/null; \
 	    echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
 	    build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/crash-$$f- \

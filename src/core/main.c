@@ -8,6 +8,7 @@
 #include "router.h"
 #include "server.h"
 #include "testhttp.h"
+#include "../calendar/calendar.h"
 #include "../demo/demo.h"
 #include "../modules/auth/auth.h"
 #include "../modules/persons/persons.h"
@@ -23,7 +24,7 @@
 #define CARNET_VERSION "0.1.0"
 
 struct options {
-    const char *db, *listen, *now, *port_file, *to, *login;
+    const char *db, *listen, *now, *port_file, *to, *login, *file;
     int port, threads, scale;
     bool test_hooks, trust_proxy, quiet;
 };
@@ -38,6 +39,7 @@ static void usage(FILE *f)
           "  test-http   --db FILE [--now T]  answer one HTTP request read from standard input\n"
           "  backup      --db FILE --to FILE  online copy of the database\n"
           "  activation-code --db FILE --login LOGIN   issue a one-time activation code (paper letter)\n"
+          "  import-calendar --db FILE CALENDAR.csv    import the school calendar (official open dataset)\n"
           "  version\n"
           "Environment: CARNET_DB (default database), CARNET_TZ (default time zone, Europe/Paris).\n",
           f);
@@ -80,6 +82,7 @@ static int parse(int argc, char **argv, struct options *o)
         if (!strcmp(a, "--test-hooks")) { o->test_hooks = true; continue; }
         if (!strcmp(a, "--trust-proxy")) { o->trust_proxy = true; continue; }
         if (!strcmp(a, "--quiet")) { o->quiet = true; continue; }
+        if (a[0] != '-' && !o->file) { o->file = a; continue; }
         fprintf(stderr, "carnet: unknown option %s\n", a);
         return -1;
     }
@@ -214,6 +217,40 @@ static int cmd_activation(const struct options *o)
     return rc == 1 ? 0 : 1;
 }
 
+static int cmd_import_calendar(const struct options *o)
+{
+    if (!o->file) {
+        fprintf(stderr, "carnet: import-calendar needs the CSV file to read\n");
+        return 1;
+    }
+    FILE *f = fopen(o->file, "rb");
+    if (!f) {
+        fprintf(stderr, "carnet: cannot read %s\n", o->file);
+        return 1;
+    }
+    struct buf b;
+    buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_put(&b, chunk, n);
+    fclose(f);
+    struct store *s = open_db(o);
+    int rc = 1;
+    if (s && migrate(s) >= 0) {
+        char err[256];
+        int rows = calendar_import_csv(s, b.p ? b.p : "", b.len, err, sizeof err);
+        if (rows < 0) {
+            fprintf(stderr, "carnet: %s: %s (nothing was imported)\n", o->file, err);
+        } else {
+            printf("%d calendar periods imported from %s\n", rows, o->file);
+            rc = 0;
+        }
+    }
+    store_close(s);
+    buf_free(&b);
+    return rc;
+}
+
 static int run(const char *c, const struct options *o)
 {
     if (!strcmp(c, "serve")) return cmd_serve(o);
@@ -221,6 +258,7 @@ static int run(const char *c, const struct options *o)
     if (!strcmp(c, "test-http")) return cmd_test_http(o);
     if (!strcmp(c, "backup")) return cmd_backup(o);
     if (!strcmp(c, "activation-code")) return cmd_activation(o);
+    if (!strcmp(c, "import-calendar")) return cmd_import_calendar(o);
     if (!strcmp(c, "migrate")) {
         struct store *s = open_db(o);
         int n = s ? migrate(s) : -1;

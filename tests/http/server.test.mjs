@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, visibleText, BIN, DEMO_DB } from '../lib/carnet.mjs';
@@ -92,4 +92,19 @@ test('behind a TLS proxy (--trust-proxy), cookies are Secure and HSTS is sent; w
   const p = await plain.client().get('/connexion', { headers: { 'X-Forwarded-Proto': 'https' } });
   assert.equal(p.headers.get('strict-transport-security'), null);
   await plain.stop();
+});
+
+test('import-calendar: the shipped calendar imports again without duplicates; a bad file is refused whole', () => {
+  const { dir, db } = tmpDb();
+  const before = spawnSync('sqlite3', [db, 'SELECT count(*) FROM school_calendar'], { encoding: 'utf8' }).stdout.trim();
+  const ok = spawnSync(BIN, ['import-calendar', '--db', db, 'data/calendrier-scolaire-2025-2026.csv'], { encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /28 calendar periods imported/);
+  const bad = join(dir, 'bad.csv');
+  writeFileSync(bad, 'description;zones;start;end;annee_scolaire\nVacances;Zone B;2026-10-17;2026-11-02;2026-2027\nX;Zone Q;2026-01-01;2026-01-02;2026-2027\n');
+  const refused = spawnSync(BIN, ['import-calendar', '--db', db, bad], { encoding: 'utf8' });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /line 3: unknown zone/);
+  assert.equal(spawnSync('sqlite3', [db, 'SELECT count(*) FROM school_calendar'], { encoding: 'utf8' }).stdout.trim(), before);
+  rmSync(dir, { recursive: true, force: true });
 });
