@@ -157,3 +157,23 @@ test('S-TIMETABLE in the browser: a parent opens a child\'s week from the portal
   await axe(staff.page, 'calendar feed page');
   await staff.ctx.close();
 });
+
+test('S-TIMETABLE in the browser: a teacher schedules an assessment for a class they teach', async () => {
+  const { ctx, page } = await phone();
+  await signIn(page, 'prof.demo');
+  await page.getByRole('link', { name: '4e B' }).first().click();
+  await page.getByRole('link', { name: 'Emploi du temps' }).first().click();
+  await page.waitForURL(/\/emploi-du-temps\/classes\/\d+/);
+  await axe(page, 'class timetable with the event form');
+  const options = await page.locator('#teaching option').allTextContents();
+  assert.ok(options.length >= 1 && options.every((o) => /Lefèvre/.test(o)), 'only their own enseignements');
+  await page.getByLabel('Date').fill('2026-03-12');
+  await page.getByLabel('Début').fill('15:35');
+  await page.getByLabel('Fin').fill('16:30');
+  await page.getByLabel(/Message pour les familles/).fill('Évaluation de géométrie');
+  await page.getByRole('button', { name: /Programmer une évaluation/ }).click();
+  await page.waitForURL(/semaine=2026-03-12/);
+  await assert.doesNotReject(page.getByText('Évaluation de géométrie').waitFor());
+  await page.screenshot({ path: SHOTS + 'timetable-exam.png', fullPage: true });
+  await ctx.close();
+});

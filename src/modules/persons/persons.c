@@ -135,8 +135,10 @@ static void class_page(struct req *r)
     page_begin(r, arena_printf(&r->arena, "%s %s", tr(r, "portal.class"), name));
     out(r, "<h1>%h %h</h1><p class=\"lead\">%h — <a href=\"/etablissements/%I\">%h</a></p>", tr(r, "portal.class"), name,
         level, e, ename);
+    out(r, "<p class=\"row\"><a class=\"button\" href=\"/emploi-du-temps/classes/%I\">%h</a>", id, tr(r, "timetable.title"));
     if (policy_may(s, r->actor, ACT_ACCOUNTS_ISSUE, OBJECT(OBJ_CLASS, id)))
-        out(r, "<p><a class=\"button\" href=\"/classes/%I/courriers\">%h</a></p>", id, tr(r, "portal.letters"));
+        out(r, " <a class=\"button\" href=\"/classes/%I/courriers\">%h</a>", id, tr(r, "portal.letters"));
+    out(r, "</p>");
     out(r, "<section class=\"card\"><h2>%h</h2><ul class=\"plain\">", tr(r, "person.team"));
     st = store_q(s,
         "SELECT sb.name, p.id, p.first_name, p.last_name FROM teaching t JOIN subject sb ON sb.id = t.subject_id"

@@ -342,9 +342,13 @@ static void lesson_item(struct req *r, const struct lesson *l, enum timetable_sc
     out(r, "</div></li>");
 }
 
-/* The week page shared by every view. base: the page's own URL. */
+static void event_form(struct req *r, int64_t class_id, const char *monday);
+
+/* The week page shared by every view. base: the page's own URL; can_edit:
+ * lessons link to the change form; event_class: offer the form to schedule
+ * an exam or an extra lesson for that class (0: none). */
 static void week_page(struct req *r, enum timetable_scope scope, int64_t id, const char *title, const char *subtitle,
-                      const char *base, bool can_edit)
+                      const char *base, bool can_edit, int64_t event_class)
 {
     struct store *s = store_thread();
     char monday[11], sunday[11], prev[11], next[11], today[11];
@@ -402,6 +406,7 @@ static void week_page(struct req *r, enum timetable_scope scope, int64_t id, con
         }
         out(r, "</section>");
     }
+    if (event_class) event_form(r, event_class, monday);
     page_end(r);
 }
 
@@ -439,7 +444,7 @@ static void pupil_week(struct req *r)
         return;
     }
     week_page(r, TT_PUPIL, id, tr_fmt(r, "timetable.title_of", name, NULL), tr_fmt(r, "timetable.class_of", cls, NULL),
-              arena_printf(&r->arena, "/emploi-du-temps/eleves/%lld", (long long)id), false);
+              arena_printf(&r->arena, "/emploi-du-temps/eleves/%lld", (long long)id), false, 0);
 }
 
 static bool can_edit_in(struct req *r, int64_t establishment)
@@ -454,7 +459,7 @@ static void teacher_week(struct req *r)
     const char *name = person_name(r, id, NULL);
     week_page(r, TT_TEACHER, id, tr_fmt(r, "timetable.title_of", name ? name : "", NULL), NULL,
               arena_printf(&r->arena, "/emploi-du-temps/enseignants/%lld", (long long)id),
-              policy_has(r->actor, PROFILE_STAFF) || policy_has(r->actor, PROFILE_HEAD));
+              policy_has(r->actor, PROFILE_STAFF) || policy_has(r->actor, PROFILE_HEAD), 0);
 }
 
 static void class_week(struct req *r)
@@ -477,7 +482,7 @@ static void class_week(struct req *r)
         return;
     }
     week_page(r, TT_CLASS, id, tr_fmt(r, "timetable.title_class", name, NULL), ename,
-              arena_printf(&r->arena, "/emploi-du-temps/classes/%lld", (long long)id), can_edit_in(r, est));
+              arena_printf(&r->arena, "/emploi-du-temps/classes/%lld", (long long)id), can_edit_in(r, est), id);
 }
 
 static void room_week(struct req *r)
@@ -500,7 +505,7 @@ static void room_week(struct req *r)
         return;
     }
     week_page(r, TT_ROOM, id, tr_fmt(r, "timetable.title_room", name, NULL), ename,
-              arena_printf(&r->arena, "/emploi-du-temps/salles/%lld", (long long)id), can_edit_in(r, est));
+              arena_printf(&r->arena, "/emploi-du-temps/salles/%lld", (long long)id), can_edit_in(r, est), 0);
 }
 
 /* Staff: choose a class, a teacher or a room of each establishment. */
@@ -543,12 +548,12 @@ static void my_timetable(struct req *r)
     struct store *s = store_thread();
     const struct actor *a = r->actor;
     if (policy_has(a, PROFILE_PUPIL)) {
-        week_page(r, TT_PUPIL, a->person_id, tr(r, "timetable.title"), NULL, "/emploi-du-temps", false);
+        week_page(r, TT_PUPIL, a->person_id, tr(r, "timetable.title"), NULL, "/emploi-du-temps", false, 0);
         return;
     }
     if (policy_has(a, PROFILE_TEACHER) && !policy_has(a, PROFILE_STAFF) && !policy_has(a, PROFILE_HEAD) &&
         !policy_has(a, PROFILE_PARENT)) {
-        week_page(r, TT_TEACHER, a->person_id, tr(r, "timetable.title"), NULL, "/emploi-du-temps", false);
+        week_page(r, TT_TEACHER, a->person_id, tr(r, "timetable.title"), NULL, "/emploi-du-temps", false, 0);
         return;
     }
     if (policy_has(a, PROFILE_PARENT) && a->nchildren == 1 && !policy_is_staff(a)) {
@@ -572,13 +577,53 @@ static void my_timetable(struct req *r)
     page_end(r);
 }
 
+/* Schedule an exam or an extra lesson for one of the class's enseignements
+ * the actor may schedule (their own, or any for school-life staff). */
+static void event_form(struct req *r, int64_t class_id, const char *monday)
+{
+    struct store *s = store_thread();
+    struct stmt *st = store_q(s,
+        "SELECT t.id, sb.name, p.first_name, p.last_name FROM teaching t JOIN subject sb ON sb.id = t.subject_id"
+        " JOIN person p ON p.id = t.teacher_id WHERE t.class_id = $1 ORDER BY sb.name", "i", class_id);
+    struct { int64_t id; const char *label; } *v = NULL;
+    size_t n = 0, cap = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
+        v[n].id = stmt_int(st, 0);
+        v[n++].label = arena_printf(&r->arena, "%s — %.1s. %s", stmt_text(st, 1), stmt_text(st, 2), stmt_text(st, 3));
+    }
+    stmt_done(st);
+    size_t allowed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!policy_may(s, r->actor, ACT_LESSON_EXAM, OBJECT(OBJ_TEACHING, v[i].id))) continue;
+        if (!allowed++) {
+            out(r, "<section class=\"card\"><h2>%h</h2><form method=\"post\" action=\"/emploi-du-temps/evenements\" "
+                   "class=\"stack\">", tr(r, "timetable.add_event"));
+            page_csrf_input(r);
+            out(r, "<label for=\"teaching\">%h</label><select id=\"teaching\" name=\"teaching\">", tr(r, "timetable.teaching"));
+        }
+        out(r, "<option value=\"%I\">%h</option>", v[i].id, v[i].label);
+    }
+    if (!allowed) return;
+    out(r, "</select><fieldset><legend>%h</legend><label class=\"check\"><input type=\"radio\" name=\"kind\" value=\"exam\" "
+           "checked> %h</label><label class=\"check\"><input type=\"radio\" name=\"kind\" value=\"extra\"> %h</label></fieldset>",
+        tr(r, "timetable.change_kind"), tr(r, "change.exam"), tr(r, "change.extra"));
+    out(r, "<label for=\"date\">%h</label><input id=\"date\" name=\"date\" type=\"date\" required value=\"%h\">"
+           "<div class=\"row\"><p><label for=\"starts_at\">%h</label><input id=\"starts_at\" name=\"starts_at\" type=\"time\" "
+           "required></p><p><label for=\"ends_at\">%h</label><input id=\"ends_at\" name=\"ends_at\" type=\"time\" required></p></div>"
+           "<label for=\"note\">%h</label><input id=\"note\" name=\"note\" maxlength=\"200\">"
+           "<button type=\"submit\" class=\"primary\">%h</button></form></section>",
+        tr(r, "timetable.date"), monday, tr(r, "timetable.starts_at"), tr(r, "timetable.ends_at"), tr(r, "timetable.note"),
+        tr(r, "timetable.add_event"));
+}
+
 /* ---- Changes (school-life staff, heads) ---------------------------------- */
 
 static const char *const change_kinds[] = {"cancelled", "teacher_absent", "replaced", "room_changed", NULL};
 static const char *const extra_kinds[] = {"extra", "exam", NULL};
 
 struct slot_info {
-    int64_t teaching, est, teacher, subject;
+    int64_t teaching, est, teacher, subject, class_id;
     int weekday;
     const char *starts, *ends, *subject_name, *class_name, *valid_from, *valid_to;
 };
@@ -587,12 +632,14 @@ static bool slot_info(struct req *r, int64_t slot, struct slot_info *si)
 {
     struct stmt *st = store_q(store_thread(),
         "SELECT t.id, t.establishment_id, t.teacher_id, t.subject_id, s.weekday, s.starts_at, s.ends_at, sb.name,"
-        " coalesce(c.name, g.name), s.valid_from, s.valid_to FROM timetable_slot s JOIN teaching t ON t.id = s.teaching_id"
+        " coalesce(c.name, g.name), s.valid_from, s.valid_to, coalesce(t.class_id, 0) FROM timetable_slot s"
+        " JOIN teaching t ON t.id = s.teaching_id"
         " JOIN subject sb ON sb.id = t.subject_id LEFT JOIN class c ON c.id = t.class_id"
         " LEFT JOIN grp g ON g.id = t.grp_id WHERE s.id = $1", "i", slot);
     bool found = st && stmt_step(st) == STORE_ROW;
     if (found)
-        *si = (struct slot_info){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2), stmt_int(st, 3), (int)stmt_int(st, 4),
+        *si = (struct slot_info){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2), stmt_int(st, 3), stmt_int(st, 11),
+                                 (int)stmt_int(st, 4),
                                  arena_strdup(&r->arena, stmt_text(st, 5)), arena_strdup(&r->arena, stmt_text(st, 6)),
                                  arena_strdup(&r->arena, stmt_text(st, 7)), arena_strdup(&r->arena, stmt_text(st, 8)),
                                  arena_strdup(&r->arena, stmt_text(st, 9)), arena_strdup(&r->arena, stmt_text(st, 10))};
@@ -633,6 +680,8 @@ static void lesson_form(struct req *r, const char *error)
     out(r, "<h1>%h</h1><p class=\"lead\">%h — %h, %h–%h</p>", tr(r, "timetable.edit_lesson"), si.subject_name,
         si.class_name, si.starts, si.ends);
     out(r, "<p>%h</p>", day_title(r, date));
+    if (si.class_id)
+        out(r, "<p><a href=\"/emploi-du-temps/classes/%I?semaine=%h\">%h</a></p>", si.class_id, date, tr(r, "timetable.back"));
     if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
     struct stmt *st = store_q(s, "SELECT id, kind, note FROM lesson_change WHERE slot_id = $1 AND on_date = $2", "it", slot, date);
     bool has = false;
