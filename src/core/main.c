@@ -15,6 +15,7 @@
 #include "../modules/portal/portal.h"
 #include "../modules/services/services.h"
 #include "../modules/timetable/timetable.h"
+#include "../modules/log/log.h"
 #include "../store/store.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -127,6 +128,7 @@ static void register_routes(const struct options *o)
     router_add(persons_routes);
     router_add(services_routes);
     router_add(timetable_routes);
+    router_add(log_routes);
     app_init(&(struct app_hooks){.load_session = auth_load_session},
              &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy});
 }

@@ -228,6 +228,23 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
         if (!found) return false;
         return (teacher == a->person_id && policy_has_in(a, PROFILE_TEACHER, est)) || manages(a, est, territory_of(s, est));
     }
+    case ACT_LOG_WRITE: {
+        /* Only the teacher of the enseignement, while their role is valid. */
+        if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_TEACHER);
+        if (obj.kind != OBJ_TEACHING) return false;
+        int64_t teacher = 0, est = 0;
+        struct stmt *st = store_q(s, "SELECT teacher_id, establishment_id FROM teaching WHERE id = $1", "i", obj.id);
+        if (st && stmt_step(st) == STORE_ROW) {
+            teacher = stmt_int(st, 0);
+            est = stmt_int(st, 1);
+        }
+        stmt_done(st);
+        return teacher && teacher == a->person_id && policy_has_in(a, PROFILE_TEACHER, est);
+    }
+    case ACT_ESTABLISHMENT_SETTINGS:
+        if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
+        return obj.kind == OBJ_ESTABLISHMENT &&
+               (policy_has_in(a, PROFILE_HEAD, obj.id) || admin_of_territory(a, territory_of(s, obj.id)));
     case ACT_COUNT:
         break;
     }

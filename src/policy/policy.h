@@ -53,6 +53,8 @@ enum policy_action {
     ACT_ROOM_VIEW,             /* object: room — its timetable */
     ACT_TIMETABLE_EDIT,        /* object: establishment — one-off changes (cancel, replace, room…) */
     ACT_LESSON_EXAM,           /* object: teaching — schedule an exam or an extra lesson */
+    ACT_LOG_WRITE,             /* object: teaching — fill its class log and set homework */
+    ACT_ESTABLISHMENT_SETTINGS,/* object: establishment — settings such as refusing late homework */
     ACT_COUNT
 };
 

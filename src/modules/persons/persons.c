@@ -180,8 +180,12 @@ static void establishment_page(struct req *r)
         tr(r, "establishment.city"), stmt_text(st, 3), tr(r, "establishment.zone"), stmt_text(st, 4),
         tr(r, "establishment.tz"), stmt_text(st, 5));
     stmt_done(st);
+    out(r, "<p class=\"row\">");
     if (policy_may(s, r->actor, ACT_SERVICES_EDIT, OBJECT(OBJ_ESTABLISHMENT, id)))
-        out(r, "<p><a class=\"button\" href=\"/etablissements/%I/services\">%h</a></p>", id, tr(r, "portal.edit_services"));
+        out(r, "<a class=\"button\" href=\"/etablissements/%I/services\">%h</a> ", id, tr(r, "portal.edit_services"));
+    if (policy_may(s, r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, id)))
+        out(r, "<a class=\"button\" href=\"/etablissements/%I/cahier-de-textes\">%h</a>", id, tr(r, "log.settings_title"));
+    out(r, "</p>");
     out(r, "<section class=\"card\"><h2>%h</h2><table class=\"list\"><thead><tr><th scope=\"col\">%h</th>"
            "<th scope=\"col\">%h</th></tr></thead><tbody>",
         tr(r, "portal.classes"), tr(r, "portal.class"), tr(r, "class.pupils"));

@@ -19,7 +19,11 @@
 static const struct service_item builtins[] = {
     {.code = "timetable", .title = "svc.timetable", .description = "svc.timetable.d", .profiles = FAMILY | STAFF,
      .url = "/emploi-du-temps", .available = true},
-    {.code = "log", .title = "svc.log", .description = "svc.log.d", .profiles = FAMILY | STAFF},
+    {.code = "log", .title = "svc.log", .description = "svc.log.d", .profiles = FAMILY, .url = "/travail-a-faire",
+     .available = true},
+    {.code = "log", .title = "svc.log", .description = "svc.log.teacher", .profiles = P(TEACHER), .url = "/emploi-du-temps",
+     .available = true},
+    {.code = "log", .title = "svc.log", .description = "svc.log.d", .profiles = P(STAFF) | P(HEAD)},
     {.code = "grades", .title = "svc.grades", .description = "svc.grades.d", .profiles = FAMILY | STAFF},
     {.code = "attendance", .title = "svc.attendance", .description = "svc.attendance.d", .profiles = FAMILY | STAFF},
     {.code = "messages", .title = "svc.messages", .description = "svc.messages.d", .profiles = FAMILY | STAFF},

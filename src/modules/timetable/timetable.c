@@ -337,6 +337,10 @@ static void lesson_item(struct req *r, const struct lesson *l, enum timetable_sc
     out(r, "</p>");
     if (l->replacement) out(r, "<p class=\"meta\">%h</p>", tr_fmt(r, "timetable.replaced_by", l->replacement, NULL));
     if (l->note && *l->note) out(r, "<p class=\"note\">%h</p>", l->note);
+    /* The class log of one's own lessons (a link: the log is another module). */
+    if ((scope == TT_TEACHER || scope == TT_CLASS) && !l->replacing && l->slot_id && l->teacher_id == r->actor->person_id &&
+        (!l->status || strcmp(l->status, "cancelled")))
+        out(r, "<p><a href=\"/cahier-de-textes/cours/%I/%h\">%h</a></p>", l->slot_id, l->date, tr(r, "log.fill"));
     if (can_edit && l->slot_id && (!l->status || l->change_id))
         out(r, "<p><a href=\"/emploi-du-temps/cours/%I/%h\">%h</a></p>", l->slot_id, l->date, tr(r, "timetable.edit_lesson"));
     out(r, "</div></li>");

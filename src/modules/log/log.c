@@ -1,0 +1,677 @@
+/* log.c — class log entries, homework, done ticks, R-HOMEWORK. */
+#include "log.h"
+#include "../../calendar/calendar.h"
+#include "../../core/audit.h"
+#include "../../core/clock.h"
+#include "../../core/i18n.h"
+#include "../../core/page.h"
+#include "../../policy/policy.h"
+#include "../../store/store.h"
+#include <cmark.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOG_MAX_CONTENT 5000
+#define HOMEWORK_MAX_AHEAD_DAYS 60   /* a due date at most two months after the lesson */
+#define HOMEWORK_LIST_DAYS 14        /* families see two weeks ahead */
+#define LOG_LIST_DAYS 14             /* and the log of the last two weeks */
+
+/* Markdown to HTML through cmark's safe mode: raw HTML and javascript: links
+ * are dropped, so the result can be written raw. */
+static void markdown(struct req *r, const char *md)
+{
+    if (!md || !*md) return;
+    char *html = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_SAFE | CMARK_OPT_HARDBREAKS);
+    out(r, "<div class=\"md\">%R</div>", html ? html : ""); /* RAW_OK: cmark CMARK_OPT_SAFE output */
+    free(html);
+}
+
+/* ---- The lesson a log entry belongs to ----------------------------------- */
+
+struct lesson_ref {
+    int64_t slot, teaching, teacher, est, class_id;
+    int weekday;
+    const char *date, *subject, *class_name, *starts, *ends, *valid_from, *valid_to, *week;
+};
+
+static bool lesson_ref(struct req *r, struct lesson_ref *l)
+{
+    l->slot = param_int(r, "slot");
+    l->date = param(r, "date");
+    struct stmt *st = store_q(store_thread(),
+        "SELECT t.id, t.teacher_id, t.establishment_id, coalesce(t.class_id, 0), s.weekday, sb.name, coalesce(c.name, g.name),"
+        " s.starts_at, s.ends_at, s.valid_from, s.valid_to, s.week FROM timetable_slot s JOIN teaching t ON t.id = s.teaching_id"
+        " JOIN subject sb ON sb.id = t.subject_id LEFT JOIN class c ON c.id = t.class_id LEFT JOIN grp g ON g.id = t.grp_id"
+        " WHERE s.id = $1", "i", l->slot);
+    bool found = st && stmt_step(st) == STORE_ROW;
+    if (found) {
+        struct arena *a = &r->arena;
+        l->teaching = stmt_int(st, 0);
+        l->teacher = stmt_int(st, 1);
+        l->est = stmt_int(st, 2);
+        l->class_id = stmt_int(st, 3);
+        l->weekday = (int)stmt_int(st, 4);
+        l->subject = arena_strdup(a, stmt_text(st, 5));
+        l->class_name = arena_strdup(a, stmt_text(st, 6));
+        l->starts = arena_strdup(a, stmt_text(st, 7));
+        l->ends = arena_strdup(a, stmt_text(st, 8));
+        l->valid_from = arena_strdup(a, stmt_text(st, 9));
+        l->valid_to = arena_strdup(a, stmt_text(st, 10));
+        l->week = arena_strdup(a, stmt_text(st, 11));
+    }
+    stmt_done(st);
+    if (!found) {
+        reply_error(r, 404, tr(r, "err.not_found"));
+        return false;
+    }
+    if (!policy_may(store_thread(), r->actor, ACT_LOG_WRITE, OBJECT(OBJ_TEACHING, l->teaching))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return false;
+    }
+    if (!calendar_valid_date(l->date) || calendar_weekday(l->date) != l->weekday || strcmp(l->date, l->valid_from) < 0 ||
+        strcmp(l->date, l->valid_to) > 0) {
+        reply_error(r, 400, tr(r, "timetable.err.not_that_day"));
+        return false;
+    }
+    return true;
+}
+
+/* The date of the next lesson of this enseignement after date (same slot
+ * or another one), on a school day, within three weeks; "" if none. */
+static void next_lesson(struct req *r, const struct lesson_ref *l, struct school_calendar *cal, char out_date[11])
+{
+    out_date[0] = 0;
+    struct stmt *st = store_q(store_thread(),
+        "SELECT weekday, week, valid_from, valid_to FROM timetable_slot WHERE teaching_id = $1", "i", l->teaching);
+    struct { int wd; char week; const char *from, *to; } v[32];
+    size_t n = 0;
+    while (st && stmt_step(st) == STORE_ROW && n < 32) {
+        v[n].wd = (int)stmt_int(st, 0);
+        v[n].week = stmt_text(st, 1)[0];
+        v[n].from = arena_strdup(&r->arena, stmt_text(st, 2));
+        v[n].to = arena_strdup(&r->arena, stmt_text(st, 3));
+        n++;
+    }
+    stmt_done(st);
+    for (int d = 1; d <= 21 && cal; d++) {
+        char day[11];
+        calendar_add_days(l->date, d, day);
+        if (!calendar_is_school_day(cal, day, NULL)) continue;
+        int wd = calendar_weekday(day);
+        char ab = calendar_week_ab(cal, day);
+        for (size_t i = 0; i < n; i++)
+            if (v[i].wd == wd && strcmp(day, v[i].from) >= 0 && strcmp(day, v[i].to) <= 0 && (!v[i].week || v[i].week == ab)) {
+                memcpy(out_date, day, 11);
+                return;
+            }
+    }
+}
+
+/* R-HOMEWORK: homework due on the next school day, posted now, is late when
+ * today is not a school day (weekend, holiday) or the class's last lesson
+ * of today is over (with no lesson today: from 17:00). */
+static bool homework_is_late(struct req *r, const struct lesson_ref *l, struct school_calendar *cal, const char *due_on)
+{
+    char today[11], next[11], now[17];
+    clock_today(today);
+    clock_datetime(clock_now(), now);
+    if (!cal) return false;
+    if (!calendar_is_school_day(cal, today, NULL)) {
+        /* Posted on a day without classes, for the first day back. */
+        return calendar_next_school_day(cal, today, next) && !strcmp(next, due_on);
+    }
+    if (!calendar_next_school_day(cal, today, next) || strcmp(next, due_on)) return false;
+    char ab[2] = {calendar_week_ab(cal, today), 0};
+    const char *last = NULL;
+    struct stmt *st = store_q(store_thread(),
+        "SELECT max(s.ends_at) FROM timetable_slot s JOIN teaching t ON t.id = s.teaching_id WHERE t.class_id = $1"
+        " AND s.weekday = $2 AND s.valid_from <= $3 AND s.valid_to >= $3 AND (s.week = '' OR s.week = $4)",
+        "iitt", l->class_id, (int64_t)calendar_weekday(today), today, ab);
+    if (st && stmt_step(st) == STORE_ROW && stmt_text(st, 0)) last = arena_strdup(&r->arena, stmt_text(st, 0));
+    stmt_done(st);
+    return strcmp(now + 11, last ? last : "17:00") >= 0;
+}
+
+static const char *setting(struct store *s, struct arena *a, int64_t est, const char *key)
+{
+    struct stmt *st = store_q(s, "SELECT value FROM establishment_setting WHERE establishment_id = $1 AND key = $2", "it",
+                              est, key);
+    const char *v = st && stmt_step(st) == STORE_ROW ? arena_strdup(a, stmt_text(st, 0)) : NULL;
+    stmt_done(st);
+    return v;
+}
+
+/* ---- Teacher: one lesson's log and homework ------------------------------ */
+
+static void lesson_page_render(struct req *r, const char *error, const char *notice)
+{
+    struct store *s = store_thread();
+    struct lesson_ref l;
+    if (!lesson_ref(r, &l)) return;
+    struct school_calendar *cal = calendar_load(s, &r->arena, l.est);
+    char next[11];
+    next_lesson(r, &l, cal, next);
+    const char *base = arena_printf(&r->arena, "/cahier-de-textes/cours/%lld/%s", (long long)l.slot, l.date);
+    page_begin(r, tr(r, "log.title"));
+    out(r, "<h1>%h</h1><p class=\"lead\">%h — %h · %h %h–%h</p>", tr(r, "log.title"), l.subject, l.class_name,
+        page_date(r, clock_local_noon(l.date)), l.starts, l.ends);
+    if (notice) out(r, "<p class=\"notice\" role=\"status\">%h</p>", notice);
+    if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
+
+    const char *content = "";
+    struct stmt *st = store_q(s, "SELECT content FROM log_entry WHERE teaching_id = $1 AND on_date = $2 AND slot_id = $3",
+                              "iti", l.teaching, l.date, l.slot);
+    if (st && stmt_step(st) == STORE_ROW) content = arena_strdup(&r->arena, stmt_text(st, 0));
+    stmt_done(st);
+    out(r, "<section class=\"card\"><h2>%h</h2><form method=\"post\" action=\"%h\" class=\"stack\">", tr(r, "log.content"), base);
+    page_csrf_input(r);
+    out(r, "<label for=\"content\">%h</label><textarea id=\"content\" name=\"content\" rows=\"6\" maxlength=\"5000\" "
+           "aria-describedby=\"md-help\">%h</textarea><p class=\"help\" id=\"md-help\">%h</p>"
+           "<button type=\"submit\" class=\"primary\">%h</button></form></section>",
+        tr(r, "log.content_label"), content, tr(r, "log.markdown_help"), tr(r, "log.save"));
+
+    out(r, "<section class=\"card\"><h2>%h</h2>", tr(r, "log.homework"));
+    int64_t size = 0;
+    char today[11];
+    clock_today(today);
+    store_int(s, &size, "SELECT count(*) FROM enrolment WHERE class_id = $1 AND starts_on <= $2"
+                        " AND (ends_on IS NULL OR ends_on >= $2)", "it", l.class_id, today);
+    st = store_q(s,
+        "SELECT h.id, h.title, h.content, h.due_on, h.minutes, h.late, h.hand_in, h.given_in_class,"
+        " (SELECT count(*) FROM homework_done d WHERE d.homework_id = h.id)"
+        " FROM homework h WHERE h.teaching_id = $1 AND h.given_on = $2 ORDER BY h.due_on, h.id", "it", l.teaching, l.date);
+    int n = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        n++;
+        char done[48];
+        snprintf(done, sizeof done, "%lld / %lld", (long long)stmt_int(st, 8), (long long)size);
+        out(r, "<article class=\"hw\"><h3>%h</h3><p class=\"meta\">%h", stmt_text(st, 1),
+            tr_fmt(r, "log.due", page_date(r, clock_local_noon(stmt_text(st, 3))), NULL));
+        if (stmt_int(st, 4)) out(r, " · %h", tr_fmt(r, "log.minutes", arena_printf(&r->arena, "%lld", (long long)stmt_int(st, 4)), NULL));
+        out(r, "</p>");
+        if (stmt_int(st, 5)) out(r, "<p><span class=\"badge change\">%h</span></p>", tr(r, "log.late_badge"));
+        markdown(r, stmt_text(st, 2));
+        out(r, "<p class=\"meta\">%h</p><form method=\"post\" action=\"/travail/%I/supprimer\">",
+            tr_fmt(r, "log.progress", done, NULL), stmt_int(st, 0));
+        page_csrf_input(r);
+        out(r, "<input type=\"hidden\" name=\"suite\" value=\"%h\">", base);
+        out(r, "<button type=\"submit\" class=\"danger\">%h</button></form></article>", tr(r, "services.delete"));
+    }
+    stmt_done(st);
+    if (!n) out(r, "<p class=\"meta\">%h</p>", tr(r, "log.no_homework"));
+    out(r, "<h3>%h</h3><form method=\"post\" action=\"%h/travail\" class=\"stack\">", tr(r, "log.add_homework"), base);
+    page_csrf_input(r);
+    out(r, "<label for=\"title\">%h</label><input id=\"title\" name=\"title\" required maxlength=\"120\">"
+           "<label for=\"hw\">%h</label><textarea id=\"hw\" name=\"content\" rows=\"4\" maxlength=\"5000\"></textarea>"
+           "<label for=\"due_on\">%h</label><input id=\"due_on\" name=\"due_on\" type=\"date\" required value=\"%h\">"
+           "<label for=\"minutes\">%h</label><input id=\"minutes\" name=\"minutes\" type=\"number\" min=\"0\" max=\"600\" "
+           "step=\"5\" value=\"20\">"
+           "<label class=\"check\"><input type=\"checkbox\" name=\"given_in_class\" value=\"1\" checked> %h</label>"
+           "<label class=\"check\"><input type=\"checkbox\" name=\"hand_in\" value=\"1\"> %h</label>"
+           "<button type=\"submit\" class=\"primary\">%h</button></form></section>",
+        tr(r, "log.hw_title"), tr(r, "log.hw_content"), tr(r, "log.due_on"), next[0] ? next : l.date, tr(r, "log.minutes_label"),
+        tr(r, "log.given_in_class"), tr(r, "log.hand_in"), tr(r, "log.add_homework"));
+    out(r, "<p><a href=\"/emploi-du-temps\">%h</a></p>", tr(r, "timetable.title"));
+    page_end(r);
+}
+
+static void lesson_page(struct req *r)
+{
+    lesson_page_render(r, NULL, param_bool(r, "ok") ? tr(r, "account.saved") : param_bool(r, "tard") ? tr(r, "log.late_notice") : NULL);
+}
+
+static void lesson_save(struct req *r)
+{
+    struct store *s = store_thread();
+    struct lesson_ref l;
+    if (!lesson_ref(r, &l)) return;
+    const char *content = param(r, "content") ? param(r, "content") : "";
+    int64_t now = clock_now();
+    if (store_run(s,
+                  "INSERT INTO log_entry (teaching_id, slot_id, on_date, content, author_id, created_at, updated_at, published_at)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $6, $6) ON CONFLICT (teaching_id, on_date, coalesce(slot_id, 0))"
+                  " DO UPDATE SET content = $4, updated_at = $6",
+                  "iittii", l.teaching, l.slot, l.date, content, r->actor->person_id, now) < 0) {
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    reply_redirect(r, arena_printf(&r->arena, "/cahier-de-textes/cours/%lld/%s?ok=1", (long long)l.slot, l.date));
+}
+
+static void homework_add(struct req *r)
+{
+    struct store *s = store_thread();
+    struct lesson_ref l;
+    if (!lesson_ref(r, &l)) return;
+    const char *due = param(r, "due_on");
+    struct school_calendar *cal = calendar_load(s, &r->arena, l.est);
+    const char *why = NULL;
+    const char *problem = NULL;
+    if (!calendar_valid_date(due)) problem = tr_fmt(r, "err.param.invalid", tr(r, "log.due_on"), NULL);
+    else if (strcmp(due, l.date) < 0) problem = tr(r, "log.err.due_before_given");
+    else if (calendar_days_between(l.date, due) > HOMEWORK_MAX_AHEAD_DAYS) problem = tr(r, "log.err.too_far");
+    else if (!cal || !calendar_is_school_day(cal, due, &why))
+        problem = tr_fmt(r, "log.err.not_school_day", tr(r, why ? why : "calendar.not_loaded"), NULL);
+    if (problem) {
+        r->status = 400;
+        lesson_page_render(r, problem, NULL);
+        return;
+    }
+    bool late = homework_is_late(r, &l, cal, due);
+    if (late) {
+        const char *policy = setting(s, &r->arena, l.est, "homework.late");
+        if (policy && !strcmp(policy, "refuse")) {
+            r->status = 400;
+            lesson_page_render(r, tr(r, "log.err.late_refused"), NULL);
+            return;
+        }
+    }
+    int64_t now = clock_now(), id = 0;
+    if (store_int(s, &id,
+                  "INSERT INTO homework (teaching_id, given_on, due_on, title, content, minutes, given_in_class, hand_in, late,"
+                  " author_id, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+                  " $11, $11) RETURNING id",
+                  "ittttiiiiii", l.teaching, l.date, due, param(r, "title"),
+                  param(r, "content") ? param(r, "content") : "", param_int(r, "minutes"),
+                  (int64_t)param_bool(r, "given_in_class"), (int64_t)param_bool(r, "hand_in"), (int64_t)late,
+                  r->actor->person_id, now) != 1) {
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    audit(s, r, 0, late ? "homework.added_late" : "homework.added", arena_printf(&r->arena, "homework:%lld", (long long)id), due);
+    reply_redirect(r, arena_printf(&r->arena, "/cahier-de-textes/cours/%lld/%s?%s=1", (long long)l.slot, l.date,
+                                   late ? "tard" : "ok"));
+}
+
+static void homework_delete(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t id = param_int(r, "id"), teaching = 0;
+    if (store_int(s, &teaching, "SELECT teaching_id FROM homework WHERE id = $1", "i", id) != 1) {
+        reply_error(r, 404, tr(r, "err.not_found"));
+        return;
+    }
+    if (!policy_may(s, r->actor, ACT_LOG_WRITE, OBJECT(OBJ_TEACHING, teaching))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return;
+    }
+    if (store_begin(s) < 0 || store_run(s, "DELETE FROM homework_done WHERE homework_id = $1", "i", id) < 0 ||
+        store_run(s, "DELETE FROM homework WHERE id = $1", "i", id) < 0 || store_commit(s) < 0) {
+        store_rollback(s);
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    audit(s, r, 0, "homework.deleted", arena_printf(&r->arena, "homework:%lld", (long long)id), "");
+    reply_redirect(r, param(r, "suite") ? param(r, "suite") : "/emploi-du-temps");
+}
+
+/* ---- Families: homework due and the log -------------------------------- */
+
+#define HOMEWORK_COLUMNS                                                                                        \
+    "SELECT h.id, h.teaching_id, x.pupil, sb.name, p.first_name, p.last_name, h.title, h.content, h.given_on,"  \
+    " h.due_on, h.minutes, h.given_in_class, h.hand_in, h.late,"                                               \
+    " EXISTS (SELECT 1 FROM homework_done d WHERE d.homework_id = h.id AND d.pupil_id = x.pupil)"
+
+/* A pupil's (or a guardian's children's) enseignements, with the pupil. */
+#define PUPIL_TEACHINGS                                                                                         \
+    "(SELECT en.pupil_id AS pupil, t2.id AS teaching FROM enrolment en JOIN teaching t2 ON t2.class_id = en.class_id" \
+    " WHERE en.pupil_id = $1 AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $2)"              \
+    " UNION SELECT gm.pupil_id, t3.id FROM group_member gm JOIN teaching t3 ON t3.grp_id = gm.grp_id WHERE gm.pupil_id = $1) x"
+#define GUARDIAN_TEACHINGS                                                                                      \
+    "(SELECT en.pupil_id AS pupil, t2.id AS teaching FROM guardianship gd JOIN enrolment en ON en.pupil_id = gd.pupil_id" \
+    " AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $2) JOIN teaching t2 ON t2.class_id = en.class_id" \
+    " WHERE gd.parent_id = $1 UNION SELECT gm.pupil_id, t3.id FROM guardianship gd JOIN group_member gm"        \
+    " ON gm.pupil_id = gd.pupil_id JOIN teaching t3 ON t3.grp_id = gm.grp_id WHERE gd.parent_id = $1) x"
+#define HOMEWORK_JOINS                                                                                          \
+    " JOIN homework h ON h.teaching_id = x.teaching JOIN teaching t ON t.id = h.teaching_id"                    \
+    " JOIN subject sb ON sb.id = t.subject_id JOIN person p ON p.id = t.teacher_id"                             \
+    " WHERE h.due_on >= $2 AND h.due_on <= $3 ORDER BY h.due_on, sb.name, h.id"
+
+static const char *const q_homework[2] = {
+    HOMEWORK_COLUMNS " FROM " PUPIL_TEACHINGS HOMEWORK_JOINS,
+    HOMEWORK_COLUMNS " FROM " GUARDIAN_TEACHINGS HOMEWORK_JOINS,
+};
+
+size_t log_homework_due(struct store *s, struct arena *a, int64_t id, bool guardian, const char *from, const char *to,
+                        struct homework_item **out)
+{
+    struct stmt *st = store_q(s, q_homework[guardian], "itt", id, from, to);
+    size_t n = 0, cap = 0;
+    struct homework_item *v = NULL;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(a, v, n, &cap, sizeof *v);
+        v[n++] = (struct homework_item){
+            .id = stmt_int(st, 0), .teaching_id = stmt_int(st, 1), .pupil_id = stmt_int(st, 2),
+            .subject = arena_strdup(a, stmt_text(st, 3)),
+            .teacher = arena_printf(a, "%.1s. %s", stmt_text(st, 4), stmt_text(st, 5)),
+            .title = arena_strdup(a, stmt_text(st, 6)), .content = arena_strdup(a, stmt_text(st, 7)),
+            .given_on = arena_strdup(a, stmt_text(st, 8)), .due_on = arena_strdup(a, stmt_text(st, 9)),
+            .minutes = (int)stmt_int(st, 10), .given_in_class = stmt_int(st, 11) != 0, .hand_in = stmt_int(st, 12) != 0,
+            .late = stmt_int(st, 13) != 0, .done = stmt_int(st, 14) != 0};
+    }
+    stmt_done(st);
+    *out = v;
+    return n;
+}
+
+static const char *pupil_name(struct req *r, int64_t id)
+{
+    struct stmt *st = store_q(store_thread(), "SELECT first_name, last_name FROM person WHERE id = $1", "i", id);
+    const char *n = st && stmt_step(st) == STORE_ROW ? arena_printf(&r->arena, "%s %s", stmt_text(st, 0), stmt_text(st, 1)) : NULL;
+    stmt_done(st);
+    return n;
+}
+
+/* The homework list of one pupil: by due date; the pupil ticks it done. */
+static void homework_list(struct req *r, int64_t pupil, bool own)
+{
+    struct store *s = store_thread();
+    char today[11], to[11];
+    clock_today(today);
+    calendar_add_days(today, HOMEWORK_LIST_DAYS, to);
+    struct homework_item *v;
+    size_t n = log_homework_due(s, &r->arena, pupil, false, today, to, &v);
+    const char *name = pupil_name(r, pupil);
+    page_begin(r, tr(r, "log.todo_title"));
+    out(r, "<h1>%h</h1>", own ? tr(r, "log.todo_title") : tr_fmt(r, "log.todo_of", name ? name : "", NULL));
+    out(r, "<p><a href=\"%h\">%h</a></p>", own ? "/cahier-de-textes" : arena_printf(&r->arena, "/cahier-de-textes/eleves/%lld", (long long)pupil),
+        tr(r, "log.see_log"));
+    if (!n) out(r, "<p class=\"card\">%h</p>", tr(r, "log.nothing_due"));
+    const char *day = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const struct homework_item *h = &v[i];
+        if (!day || strcmp(day, h->due_on)) {
+            if (day) out(r, "</section>");
+            day = h->due_on;
+            char key[16];
+            snprintf(key, sizeof key, "weekday.%d", calendar_weekday(day));
+            out(r, "<section class=\"day\"><h2>%h</h2>",
+                tr_fmt(r, "log.for_day", arena_printf(&r->arena, "%s %s", tr(r, key), page_date(r, clock_local_noon(day))), NULL));
+        }
+        out(r, "<article class=\"hw%R\"><h3>%h <span class=\"meta\">— %h</span></h3><p class=\"meta\">%h", h->done ? " done" : "", /* RAW_OK: literal */
+            h->subject, h->title, h->teacher);
+        if (h->minutes) out(r, " · %h", tr_fmt(r, "log.minutes", arena_printf(&r->arena, "%d", h->minutes), NULL));
+        out(r, "</p>");
+        if (h->hand_in) out(r, "<span class=\"badge\">%h</span> ", tr(r, "log.hand_in"));
+        if (!h->given_in_class) out(r, "<span class=\"badge change\">%h</span> ", tr(r, "log.not_given_in_class"));
+        markdown(r, h->content);
+        if (own) {
+            out(r, "<form method=\"post\" action=\"/travail/%I/fait\">", h->id);
+            page_csrf_input(r);
+            out(r, "<input type=\"hidden\" name=\"fait\" value=\"%d\"><button type=\"submit\"%R>%h</button></form>", h->done ? 0 : 1,
+                h->done ? "" : " class=\"primary\"", /* RAW_OK: literal */
+                tr(r, h->done ? "log.mark_undone" : "log.mark_done"));
+        } else {
+            out(r, "<p><span class=\"badge%R\">%h</span></p>", h->done ? " ext" : "", /* RAW_OK: literal */
+                tr(r, h->done ? "log.done" : "log.not_done"));
+        }
+        out(r, "</article>");
+    }
+    if (day) out(r, "</section>");
+    page_end(r);
+}
+
+static void my_homework(struct req *r)
+{
+    const struct actor *a = r->actor;
+    if (policy_has(a, PROFILE_PUPIL)) {
+        homework_list(r, a->person_id, true);
+        return;
+    }
+    if (policy_has(a, PROFILE_PARENT) && a->nchildren) {
+        reply_redirect(r, arena_printf(&r->arena, "/travail-a-faire/eleves/%lld", (long long)a->children[0]));
+        return;
+    }
+    reply_error(r, 404, tr(r, "log.err.no_pupil"));
+}
+
+static void child_homework(struct req *r)
+{
+    int64_t id = param_int(r, "id");
+    if (!policy_may(store_thread(), r->actor, ACT_PERSON_VIEW, OBJECT(OBJ_PERSON, id))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return;
+    }
+    homework_list(r, id, id == r->actor->person_id);
+}
+
+static void mark_done(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t id = param_int(r, "id"), pupil = r->actor->person_id;
+    char today[11];
+    clock_today(today);
+    /* Only a pupil, for homework of one of their enseignements. */
+    int64_t mine = 0;
+    store_int(s, &mine,
+              "SELECT count(*) FROM homework h JOIN teaching t ON t.id = h.teaching_id WHERE h.id = $1 AND"
+              " (t.class_id IN (SELECT class_id FROM enrolment WHERE pupil_id = $2 AND starts_on <= $3"
+              " AND (ends_on IS NULL OR ends_on >= $3)) OR t.grp_id IN (SELECT grp_id FROM group_member WHERE pupil_id = $2))",
+              "iit", id, pupil, today);
+    if (!policy_has(r->actor, PROFILE_PUPIL) || !mine) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return;
+    }
+    if (param_bool(r, "fait"))
+        store_run(s, "INSERT INTO homework_done (homework_id, pupil_id, done_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                  "iii", id, pupil, clock_now());
+    else
+        store_run(s, "DELETE FROM homework_done WHERE homework_id = $1 AND pupil_id = $2", "ii", id, pupil);
+    reply_redirect(r, "/travail-a-faire");
+}
+
+/* The log of the last two weeks, for a pupil. */
+static void log_list(struct req *r, int64_t pupil, bool own)
+{
+    struct store *s = store_thread();
+    char today[11], from[11];
+    clock_today(today);
+    calendar_add_days(today, -LOG_LIST_DAYS, from);
+    struct stmt *st = store_q(s,
+        "SELECT le.on_date, sb.name, p.first_name, p.last_name, le.content, ts.starts_at FROM " PUPIL_TEACHINGS
+        " JOIN log_entry le ON le.teaching_id = x.teaching JOIN teaching t ON t.id = le.teaching_id"
+        " JOIN subject sb ON sb.id = t.subject_id JOIN person p ON p.id = t.teacher_id"
+        " LEFT JOIN timetable_slot ts ON ts.id = le.slot_id"
+        " WHERE le.on_date >= $2 AND le.on_date <= $3 ORDER BY le.on_date DESC, ts.starts_at",
+        "itt", pupil, from, today);
+    const char *name = pupil_name(r, pupil);
+    page_begin(r, tr(r, "log.title"));
+    out(r, "<h1>%h</h1>", own ? tr(r, "log.title") : tr_fmt(r, "log.title_of", name ? name : "", NULL));
+    out(r, "<p><a href=\"%h\">%h</a></p>", own ? "/travail-a-faire" : arena_printf(&r->arena, "/travail-a-faire/eleves/%lld", (long long)pupil),
+        tr(r, "log.todo_title"));
+    const char *day = NULL;
+    int n = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        const char *d = stmt_text(st, 0);
+        if (!day || strcmp(day, d)) {
+            if (day) out(r, "</section>");
+            day = arena_strdup(&r->arena, d);
+            char key[16];
+            snprintf(key, sizeof key, "weekday.%d", calendar_weekday(day));
+            out(r, "<section class=\"day\"><h2>%h %h</h2>", tr(r, key), page_date(r, clock_local_noon(day)));
+        }
+        n++;
+        out(r, "<article class=\"log\"><h3>%h <span class=\"meta\">%h · %h</span></h3>", stmt_text(st, 1),
+            stmt_text(st, 5) ? stmt_text(st, 5) : "", arena_printf(&r->arena, "%.1s. %s", stmt_text(st, 2), stmt_text(st, 3)));
+        markdown(r, stmt_text(st, 4));
+        out(r, "</article>");
+    }
+    stmt_done(st);
+    if (day) out(r, "</section>");
+    if (!n) out(r, "<p class=\"card\">%h</p>", tr(r, "log.empty"));
+    page_end(r);
+}
+
+static void my_log(struct req *r)
+{
+    const struct actor *a = r->actor;
+    if (policy_has(a, PROFILE_PUPIL)) {
+        log_list(r, a->person_id, true);
+        return;
+    }
+    if (policy_has(a, PROFILE_PARENT) && a->nchildren) {
+        reply_redirect(r, arena_printf(&r->arena, "/cahier-de-textes/eleves/%lld", (long long)a->children[0]));
+        return;
+    }
+    reply_redirect(r, "/emploi-du-temps");
+}
+
+static void child_log(struct req *r)
+{
+    int64_t id = param_int(r, "id");
+    if (!policy_may(store_thread(), r->actor, ACT_PERSON_VIEW, OBJECT(OBJ_PERSON, id))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return;
+    }
+    log_list(r, id, id == r->actor->person_id);
+}
+
+/* ---- Head: R-HOMEWORK figures and the establishment's rule -------------- */
+
+static void settings_render(struct req *r, int64_t est)
+{
+    struct store *s = store_thread();
+    const char *policy = setting(s, &r->arena, est, "homework.late");
+    bool refuse = policy && !strcmp(policy, "refuse");
+    char today[11], year[10], from[11];
+    clock_today(today);
+    calendar_school_year_of(today, year);
+    snprintf(from, sizeof from, "%.4s-09-01", year);
+    page_begin(r, tr(r, "log.settings_title"));
+    out(r, "<h1>%h</h1><section class=\"card\"><h2>%h</h2><p>%h</p>", tr(r, "log.settings_title"), tr(r, "log.late_rule"),
+        tr(r, "log.late_rule_lead"));
+    struct stmt *st = store_q(s,
+        "SELECT p.first_name, p.last_name, count(*) FROM homework h JOIN teaching t ON t.id = h.teaching_id"
+        " JOIN person p ON p.id = h.author_id WHERE t.establishment_id = $1 AND h.late = 1 AND h.given_on >= $2"
+        " GROUP BY p.id, p.first_name, p.last_name ORDER BY count(*) DESC, p.last_name", "it", est, from);
+    int64_t total = 0;
+    out(r, "<table class=\"list\"><caption>%h</caption><thead><tr><th scope=\"col\">%h</th><th scope=\"col\">%h</th></tr>"
+           "</thead><tbody>",
+        tr_fmt(r, "log.late_caption", year, NULL), tr(r, "timetable.teachers"), tr(r, "log.late_count"));
+    while (st && stmt_step(st) == STORE_ROW) {
+        total += stmt_int(st, 2);
+        out(r, "<tr><td>%h %h</td><td>%I</td></tr>", stmt_text(st, 0), stmt_text(st, 1), stmt_int(st, 2));
+    }
+    stmt_done(st);
+    out(r, "</tbody></table><p>%h</p>", tr_fmt(r, "log.late_total", arena_printf(&r->arena, "%lld", (long long)total), NULL));
+    out(r, "<form method=\"post\" action=\"/etablissements/%I/cahier-de-textes\" class=\"stack\"><fieldset><legend>%h</legend>",
+        est, tr(r, "log.late_policy"));
+    page_csrf_input(r);
+    out(r, "<label class=\"check\"><input type=\"radio\" name=\"late\" value=\"flag\"%R> %h</label>"
+           "<label class=\"check\"><input type=\"radio\" name=\"late\" value=\"refuse\"%R> %h</label></fieldset>"
+           "<button type=\"submit\" class=\"primary\">%h</button></form></section>",
+        refuse ? "" : " checked", tr(r, "log.late_flag"), refuse ? " checked" : "", /* RAW_OK: literal attributes */
+        tr(r, "log.late_refuse"), tr(r, "log.save"));
+    page_end(r);
+}
+
+static void settings_page(struct req *r)
+{
+    int64_t est = param_int(r, "id");
+    if (!policy_may(store_thread(), r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, est))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return;
+    }
+    settings_render(r, est);
+}
+
+static void settings_save(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t est = param_int(r, "id");
+    if (!policy_may(s, r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, est))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return;
+    }
+    if (store_run(s, "INSERT INTO establishment_setting (establishment_id, key, value) VALUES ($1, 'homework.late', $2)"
+                     " ON CONFLICT (establishment_id, key) DO UPDATE SET value = $2", "it", est, param(r, "late")) < 0) {
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    audit(s, r, 0, "setting.homework_late", arena_printf(&r->arena, "establishment:%lld", (long long)est), param(r, "late"));
+    reply_redirect(r, arena_printf(&r->arena, "/etablissements/%lld/cahier-de-textes", (long long)est));
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static void api_homework(struct req *r)
+{
+    struct store *s = store_thread();
+    const struct actor *a = r->actor;
+    int64_t pupil = param_int(r, "eleve");
+    bool guardian = false;
+    int64_t id = a->person_id;
+    if (pupil) {
+        if (!policy_may(s, a, ACT_PERSON_VIEW, OBJECT(OBJ_PERSON, pupil))) {
+            reply_error(r, 403, tr(r, "err.forbidden"));
+            return;
+        }
+        id = pupil;
+    } else if (policy_has(a, PROFILE_PARENT) && !policy_has(a, PROFILE_PUPIL)) {
+        guardian = true;
+    }
+    char today[11], to[11];
+    clock_today(today);
+    const char *from = param(r, "du") ? param(r, "du") : today;
+    if (param(r, "au")) snprintf(to, sizeof to, "%s", param(r, "au"));
+    else calendar_add_days(from, HOMEWORK_LIST_DAYS, to);
+    if (!calendar_valid_date(from) || !calendar_valid_date(to) || strcmp(from, to) > 0 || calendar_days_between(from, to) > 120) {
+        reply_error(r, 400, tr(r, "log.err.range"));
+        return;
+    }
+    struct homework_item *v;
+    size_t n = log_homework_due(s, &r->arena, id, guardian, from, to, &v);
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:b}", "id", (json_int_t)v[i].id,
+                                              "pupil_id", (json_int_t)v[i].pupil_id, "subject", v[i].subject, "teacher",
+                                              v[i].teacher, "title", v[i].title, "content", v[i].content, "given_on",
+                                              v[i].given_on, "due_on", v[i].due_on, "minutes", v[i].minutes,
+                                              "given_in_class", v[i].given_in_class, "hand_in", v[i].hand_in, "done", v[i].done));
+    reply_json(r, 200, json_pack("{s:s,s:s,s:o}", "from", from, "to", to, "homework", list));
+}
+
+static const char *const late_choices[] = {"flag", "refuse", NULL};
+static const struct param_spec lesson_params[] = {
+    {"slot", P_ID, SRC_PATH, .required = true}, {"date", P_LINE, SRC_PATH, .required = true, .maxlen = 10},
+    {"ok", P_BOOL, SRC_QUERY}, {"tard", P_BOOL, SRC_QUERY}, {0}};
+
+const struct route log_routes[] = {
+    {.method = M_GET, .path = "/cahier-de-textes/cours/{slot}/{date}", .handler = lesson_page, .action = ACT_LOG_WRITE,
+     .params = lesson_params},
+    {.method = M_POST, .path = "/cahier-de-textes/cours/{slot}/{date}", .handler = lesson_save, .action = ACT_LOG_WRITE,
+     .params = (const struct param_spec[]){
+         {"slot", P_ID, SRC_PATH, .required = true}, {"date", P_LINE, SRC_PATH, .required = true, .maxlen = 10},
+         {"content", P_TEXT, SRC_BODY, .maxlen = LOG_MAX_CONTENT, .label = "log.content_label"}, {0}}},
+    {.method = M_POST, .path = "/cahier-de-textes/cours/{slot}/{date}/travail", .handler = homework_add,
+     .action = ACT_LOG_WRITE,
+     .params = (const struct param_spec[]){
+         {"slot", P_ID, SRC_PATH, .required = true}, {"date", P_LINE, SRC_PATH, .required = true, .maxlen = 10},
+         {"title", P_LINE, SRC_BODY, .required = true, .maxlen = 120, .label = "log.hw_title"},
+         {"content", P_TEXT, SRC_BODY, .maxlen = LOG_MAX_CONTENT, .label = "log.hw_content"},
+         {"due_on", P_LINE, SRC_BODY, .required = true, .maxlen = 10, .label = "log.due_on"},
+         {"minutes", P_INT, SRC_BODY, .min = 0, .max = 600, .label = "log.minutes_label"},
+         {"given_in_class", P_BOOL, SRC_BODY}, {"hand_in", P_BOOL, SRC_BODY}, {0}}},
+    {.method = M_POST, .path = "/travail/{id}/supprimer", .handler = homework_delete, .action = ACT_LOG_WRITE,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
+                                           {"suite", P_LINE, SRC_BODY, .maxlen = 200}, {0}}},
+    {.method = M_POST, .path = "/travail/{id}/fait", .handler = mark_done, .action = ACT_SIGNED_IN,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"fait", P_BOOL, SRC_BODY}, {0}}},
+    {.method = M_GET, .path = "/travail-a-faire", .handler = my_homework, .action = ACT_SIGNED_IN},
+    {.method = M_GET, .path = "/travail-a-faire/eleves/{id}", .handler = child_homework, .action = ACT_PERSON_VIEW,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+    {.method = M_GET, .path = "/cahier-de-textes", .handler = my_log, .action = ACT_SIGNED_IN},
+    {.method = M_GET, .path = "/cahier-de-textes/eleves/{id}", .handler = child_log, .action = ACT_PERSON_VIEW,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+    {.method = M_GET, .path = "/etablissements/{id}/cahier-de-textes", .handler = settings_page,
+     .action = ACT_ESTABLISHMENT_SETTINGS, .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+    {.method = M_POST, .path = "/etablissements/{id}/cahier-de-textes", .handler = settings_save,
+     .action = ACT_ESTABLISHMENT_SETTINGS,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
+                                           {"late", P_ENUM, SRC_BODY, .required = true, .choices = late_choices}, {0}}},
+    {.method = M_GET, .path = "/api/v1/homework", .handler = api_homework, .action = ACT_SIGNED_IN, .flags = ROUTE_API,
+     .params = (const struct param_spec[]){{"eleve", P_ID, SRC_QUERY}, {"du", P_LINE, SRC_QUERY, .maxlen = 10},
+                                           {"au", P_LINE, SRC_QUERY, .maxlen = 10}, {0}}},
+    {0}};

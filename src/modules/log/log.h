@@ -1,0 +1,34 @@
+/* log.h — cahier de textes (S-LOG): what was done in each lesson and the
+ * homework (travail à faire) with due date, estimated time, "given in class"
+ * and hand-in flags; pupils tick homework done, parents see it per child,
+ * teachers see the class's progress. R-HOMEWORK: homework for the next
+ * school day posted after that day's last lesson with the class, or during a
+ * weekend or holiday, is flagged to its author and counted for the head; an
+ * establishment can refuse it. Markdown is rendered safely (cmark, no raw
+ * HTML). */
+#ifndef CARNET_MODULE_LOG_H
+#define CARNET_MODULE_LOG_H
+#include "../../core/router.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct arena;
+
+struct homework_item {
+    int64_t id, teaching_id, pupil_id;
+    const char *subject, *teacher, *title, *content, *given_on, *due_on;
+    int minutes;
+    bool given_in_class, hand_in, late, done;
+};
+
+/* Homework due in [from, to] for a pupil (guardian = false) or for every
+ * child of a guardian (pupil_id tells whose), with each pupil's done state,
+ * ordered by due date: one query. Allocated in arena. */
+size_t log_homework_due(struct store *s, struct arena *a, int64_t id, bool guardian, const char *from, const char *to,
+                        struct homework_item **out);
+
+extern const struct route log_routes[];
+
+#endif
