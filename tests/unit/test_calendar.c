@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SHIPPED_CSV "../shared/data/calendrier-scolaire-2025-2026.csv"
+#define SHIPPED_CSV "data/calendrier-scolaire-2025-2026.csv"
 
 static char db_path[64];
 static struct store *S;
