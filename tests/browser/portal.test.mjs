@@ -177,3 +177,33 @@ test('S-TIMETABLE in the browser: a teacher schedules an assessment for a class 
   await page.screenshot({ path: SHOTS + 'timetable-exam.png', fullPage: true });
   await ctx.close();
 });
+
+test('S-LOG in the browser: a teacher sets homework from the timetable, the pupil ticks it done; pages pass axe', async () => {
+  const teacher = await phone();
+  await signIn(teacher.page, 'prof.demo');
+  await teacher.page.goto(srv.url + '/emploi-du-temps?semaine=2026-03-09');
+  await teacher.page.locator('li.lesson', { hasText: '4e B' }).getByRole('link', { name: 'Cahier de textes' }).first().click();
+  await teacher.page.waitForURL(/\/cahier-de-textes\/cours\//);
+  await axe(teacher.page, 'lesson log page');
+  await teacher.page.getByLabel('Ce qui a été fait').fill('Révision : **fractions**.');
+  await teacher.page.getByRole('button', { name: 'Enregistrer' }).click();
+  await teacher.page.getByLabel('Intitulé').fill('Exercices 7 et 8 p. 60');
+  const due = await teacher.page.getByLabel('Pour le').inputValue();
+  assert.match(due, /^\d{4}-\d\d-\d\d$/);
+  await teacher.page.getByRole('button', { name: 'Ajouter du travail à faire' }).click();
+  await assert.doesNotReject(teacher.page.getByRole('heading', { name: 'Exercices 7 et 8 p. 60' }).waitFor());
+  await teacher.page.screenshot({ path: SHOTS + 'log-lesson.png', fullPage: true });
+  await teacher.ctx.close();
+
+  const pupil = await phone();
+  await signIn(pupil.page, 'eleve.demo');
+  await pupil.page.goto(srv.url + '/travail-a-faire');
+  await axe(pupil.page, 'homework list');
+  const item = pupil.page.locator('article.hw', { hasText: 'Exercices 7 et 8 p. 60' });
+  await item.getByRole('button', { name: "C'est fait" }).click();
+  await assert.doesNotReject(pupil.page.locator('article.hw.done', { hasText: 'Exercices 7 et 8 p. 60' }).waitFor());
+  await pupil.page.screenshot({ path: SHOTS + 'homework.png', fullPage: true });
+  await pupil.page.goto(srv.url + '/cahier-de-textes');
+  await axe(pupil.page, 'class log');
+  await pupil.ctx.close();
+});

@@ -74,7 +74,7 @@ test('S-LOG: homework for the next lesson; the pupil ticks it done; the teacher 
   const id = one("SELECT id FROM homework WHERE title = 'Exercices 3 à 6 p. 112'");
   const tick = await e.post(`/travail/${id}/fait`, { csrf: Client.csrfOf(todo.text), fait: '1' });
   assert.equal(tick.status, 303);
-  assert.match((await e.get('/travail-a-faire')).text, /Pas encore fait/);
+  assert.match((await e.get('/travail-a-faire')).text, /Annuler « fait »/);
   const progress = visibleText((await t.get(lessonPath())).text);
   assert.match(progress, /Fait par 1 \/ \d+ élèves/);
   const p = await as('parent.demo');
@@ -171,4 +171,18 @@ test('S-LOG: families only reach their own children; only pupils tick, and only 
   // Teachers do not fill another teacher's log.
   const t = await as('prof.demo');
   assert.equal((await t.get(`/cahier-de-textes/cours/${ids.other}/2025-11-17`)).status, 403);
+});
+
+test('S-PORTAL: the portal lists each child\'s homework due in the next 3 school days, with its done state', async () => {
+  const t = await as('prof.demo');
+  const page = await t.get(lessonPath());
+  await t.post(`${lessonPath()}/travail`, { csrf: Client.csrfOf(page.text), title: 'Fiche de révision', due_on: '2025-11-19', given_in_class: '1' });
+  await t.post(`${lessonPath()}/travail`, { csrf: Client.csrfOf(page.text), title: 'Devoir maison lointain', due_on: '2025-12-05', given_in_class: '1' });
+  const p = await as('parent.demo');
+  const cards = (await p.get('/')).text.split('<section class="card child"').slice(1);
+  const lucie = visibleText(cards.find((c) => c.includes('Lucie Moreau')));
+  const hugo = visibleText(cards.find((c) => c.includes('Hugo Moreau')));
+  assert.match(lucie, /Travail à faire \(3 prochains jours de cours\).*Mercredi Mathématiques — Fiche de révision/);
+  assert.doesNotMatch(lucie, /Devoir maison lointain/);
+  assert.doesNotMatch(hugo, /Fiche de révision/);
 });

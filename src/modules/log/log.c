@@ -394,6 +394,7 @@ static void homework_list(struct req *r, int64_t pupil, bool own)
             h->subject, h->title, h->teacher);
         if (h->minutes) out(r, " · %h", tr_fmt(r, "log.minutes", arena_printf(&r->arena, "%d", h->minutes), NULL));
         out(r, "</p>");
+        if (h->done && own) out(r, "<span class=\"badge ext\">%h</span> ", tr(r, "log.done"));
         if (h->hand_in) out(r, "<span class=\"badge\">%h</span> ", tr(r, "log.hand_in"));
         if (!h->given_in_class) out(r, "<span class=\"badge change\">%h</span> ", tr(r, "log.not_given_in_class"));
         markdown(r, h->content);

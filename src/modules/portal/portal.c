@@ -2,6 +2,8 @@
 #include "portal.h"
 #include "../services/services.h"
 #include "../timetable/timetable.h"
+#include "../log/log.h"
+#include "../../calendar/calendar.h"
 #include "../../core/clock.h"
 #include "../../core/i18n.h"
 #include "../../core/page.h"
@@ -88,8 +90,46 @@ static const struct timetable_day *today_of(struct req *r, struct store *s, enum
     return timetable_days(s, &r->arena, scope, id, today, today, &day, &covered) ? day : NULL;
 }
 
+/* Homework due from today to the third school day after today (by the
+ * pupil's establishment's calendar), from a list fetched once for the page. */
+struct homework_view {
+    struct homework_item *items;
+    size_t n;
+};
+
+static void homework_part(struct req *r, struct store *s, const struct homework_view *hw, const struct pupil_card *c,
+                          const char *more)
+{
+    char today[11], until[11];
+    clock_today(today);
+    strcpy(until, today);
+    struct school_calendar *cal = calendar_load(s, &r->arena, c->establishment_id);
+    for (int i = 0; i < 3 && cal; i++) {
+        char next[11];
+        if (!calendar_next_school_day(cal, until, next)) break;
+        memcpy(until, next, sizeof until);
+    }
+    out(r, "<h3>%h</h3>", tr(r, "portal.homework_due"));
+    size_t shown = 0;
+    for (size_t i = 0; hw && i < hw->n; i++) {
+        const struct homework_item *h = &hw->items[i];
+        if (h->pupil_id != c->id || strcmp(h->due_on, until) > 0) continue;
+        if (!shown++) out(r, "<ul class=\"today-list\">");
+        char key[16];
+        snprintf(key, sizeof key, "weekday.%d", calendar_weekday(h->due_on));
+        out(r, "<li%R><span class=\"meta\">%h</span> <span class=\"name\">%h</span> — %h", h->done ? " class=\"done\"" : "", /* RAW_OK: literal */
+            tr(r, key), h->subject, h->title);
+        if (h->done) out(r, " <span class=\"badge ext\">%h</span>", tr(r, "log.done"));
+        out(r, "</li>");
+    }
+    if (shown) out(r, "</ul>");
+    else out(r, "<p class=\"meta\">%h</p>", tr(r, "portal.no_homework"));
+    out(r, "<p><a href=\"%h\">%h</a></p>", more, tr(r, "log.todo_title"));
+}
+
 static void pupil_section(struct req *r, const struct pupil_card *c, enum profile as, const struct timetable_day *today,
-                          const struct service_item *links, size_t nlinks, bool heading_is_name)
+                          const struct homework_view *hw, const struct service_item *links, size_t nlinks,
+                          bool heading_is_name)
 {
     out(r, "<section class=\"card child\" id=\"enfant-%I\" aria-labelledby=\"h-%I\">", c->id, c->id);
     if (heading_is_name)
@@ -104,14 +144,30 @@ static void pupil_section(struct req *r, const struct pupil_card *c, enum profil
     } else {
         out(r, "<p class=\"class\">%h</p>", tr(r, "portal.no_class"));
     }
-    if (c->class_id)
+    if (c->class_id) {
         today_lessons(r, today, c->id, false,
                       as == PROFILE_PARENT ? arena_printf(&r->arena, "/emploi-du-temps/eleves/%lld", (long long)c->id)
                                            : "/emploi-du-temps");
+        homework_part(r, store_thread(), hw, c,
+                      as == PROFILE_PARENT ? arena_printf(&r->arena, "/travail-a-faire/eleves/%lld", (long long)c->id)
+                                           : "/travail-a-faire");
+    }
     if (as == PROFILE_PARENT) out(r, "<p><a href=\"/personnes/%I\">%h</a></p>", c->id, tr(r, "portal.child_page"));
     out(r, "<h3>%h</h3>", tr(r, "portal.services"));
     services_render(r, as, c->establishment_id, as == PROFILE_PARENT ? c->id : 0, links, nlinks);
     out(r, "</section>");
+}
+
+/* Homework due in the coming fortnight for a pupil or all of a guardian's
+ * children: one query for the page. */
+static struct homework_view homework_of(struct req *r, struct store *s, int64_t id, bool guardian)
+{
+    char today[11], to[11];
+    clock_today(today);
+    calendar_add_days(today, 14, to);
+    struct homework_view v;
+    v.n = log_homework_due(s, &r->arena, id, guardian, today, to, &v.items);
+    return v;
 }
 
 /* Parent: every child, in every establishment, with one login (R-ID-1). */
@@ -144,9 +200,10 @@ static void parent_part(struct req *r, struct store *s, const struct service_ite
         out(r, "</ul></nav>");
     }
     const struct timetable_day *today = today_of(r, s, TT_GUARDIAN, r->actor->person_id);
+    struct homework_view hw = homework_of(r, s, r->actor->person_id, true);
     out(r, "<div class=\"cards\">");
     for (size_t i = 0; i < n; i++)
-        if (!chosen || kids[i].id == chosen) pupil_section(r, &kids[i], PROFILE_PARENT, today, links, nlinks, true);
+        if (!chosen || kids[i].id == chosen) pupil_section(r, &kids[i], PROFILE_PARENT, today, &hw, links, nlinks, true);
     out(r, "</div>");
 }
 
@@ -159,7 +216,8 @@ static void pupil_part(struct req *r, struct store *s, const struct service_item
         return;
     }
     const struct timetable_day *today = today_of(r, s, TT_PUPIL, r->actor->person_id);
-    for (size_t i = 0; i < n; i++) pupil_section(r, &me[i], PROFILE_PUPIL, today, links, nlinks, false);
+    struct homework_view hw = homework_of(r, s, r->actor->person_id, false);
+    for (size_t i = 0; i < n; i++) pupil_section(r, &me[i], PROFILE_PUPIL, today, &hw, links, nlinks, false);
 }
 
 /* Teacher: per establishment, the classes taught and their subjects. */
