@@ -28,13 +28,18 @@
  * family: Lucie's 4e B on 2025-11-18, 2025-11-20 and 2026-03-10, Hugo's
  * CE2 on 2025-11-21.
  *
- * Everything is deterministic for a given scale: names, classes and
- * families come from a splitmix64 generator reseeded at each sector (a
- * sector's content does not depend on the others). Only the one-time
- * activation codes and the password salt are random. Fictional contact
- * data: e-mail addresses at example.org, mobile numbers in the range that
- * ARCEP reserves for fiction (06 39 98 xx xx), UAI codes of département 044
- * with their real check letter. */
+ * Class log and homework. Every class of every sector gets its class log
+ * for the lessons that took place from the rentrée to the day before
+ * today, and homework (some already announced for the coming week) with
+ * the pupils who ticked it done; see "Class log and homework" below.
+ *
+ * Everything is deterministic for a given scale (and, for the class log,
+ * clock): names, classes and families come from a splitmix64 generator
+ * reseeded at each sector (a sector's content does not depend on the
+ * others). Only the one-time activation codes and the password salt are
+ * random. Fictional contact data: e-mail addresses at example.org, mobile
+ * numbers in the range that ARCEP reserves for fiction (06 39 98 xx xx),
+ * UAI codes of département 044 with their real check letter. */
 #include "demo.h"
 #include "../calendar/calendar.h"
 #include "../core/arena.h"
@@ -344,6 +349,20 @@ static int unique_name(struct nameset *ns, const char *first, const char *last, 
 
 /* ---- Generator state ---------------------------------------------------- */
 
+/* A calendar day of the current school year (from the first day of its
+ * slots), for the class log. */
+struct day {
+    char date[11];
+    int dow;                        /* 0 = Monday … 6 = Sunday */
+    int64_t evening;                /* 17:30 local, when the class log is written */
+};
+
+/* A lesson that did not take place on a date (cancelled, teacher absent). */
+struct skip {
+    int64_t slot_id;
+    char date[11];
+};
+
 /* The generator's state for one run. */
 struct demo {
     struct store *s;
@@ -357,6 +376,13 @@ struct demo {
     int establishments_made;        /* numbers the UAI codes */
     int codes_left;                 /* activation codes still to issue */
     long rooms, slots, changes, dropped; /* timetables, for the log line */
+    long entries, homework, done;   /* class log, for the log line */
+    char today[11];                 /* clock_today() at generation */
+    struct day *days;               /* the calendar days of the current year's slots */
+    int ndays, today_idx;           /* today_idx: today's index in days (may be out of range) */
+    int64_t yesterday_evening;      /* 17:30 on the day before today */
+    struct skip *skip;              /* lessons that did not take place, in the sector being built */
+    int nskip, capskip;
     struct nameset logins, emails;
     char password_hash[AUTH_HASH_BYTES];
 };
@@ -376,6 +402,8 @@ struct klass {
     /* Collège: by index in college_subjects (id 0: no such teaching);
      * école: [0] is the class's Polyvalent teaching. */
     struct teach teach[COUNT(college_subjects)];
+    int64_t pupil[CLASS_MAX_SEATS]; /* the pupils enrolled, in the order they were created */
+    int npupils;
 };
 
 /* A sector: its communes and the classes of its establishments. */
@@ -385,6 +413,8 @@ struct sector {
     int64_t demo_ecole_id, demo_college_id; /* sector 0 only */
     struct klass classes[SECTOR_MAX_CLASSES];
     int nclasses;
+    struct lesson *lessons;         /* the weekly lessons of all its establishments (heap) */
+    int nlessons, caplessons;
 };
 
 /* Someone to create: names, and a fixed login for the demo accounts. */
@@ -599,6 +629,7 @@ struct lesson {
     int klass, subject, teacher, room; /* class in the sector; indices in college_subjects and the timetable */
     int day, period, len, weeks;
     int64_t teaching_id, slot_id;      /* slot_id: the 2025-2026 slot */
+    int64_t slot_next;                 /* the same lesson's 2026-2027 slot */
 };
 
 /* A teacher or a room taken on one date by a lesson change. */
@@ -825,6 +856,7 @@ static int tt_write(struct demo *d, struct timetable *t)
                           slot_validity[v][1]) != 1)
                 return -1;
             if (v == 0) l->slot_id = id;
+            else l->slot_next = id;
             d->slots++;
         }
     }
@@ -906,6 +938,40 @@ static int replacement_for(const struct timetable *t, const struct lesson *l, co
     return -1;
 }
 
+/* Remember that the lesson of slot_id did not take place on date (it was
+ * cancelled or its teacher absent): no class log, no homework. 0 or -1. */
+static int skip_add(struct demo *d, int64_t slot_id, const char *date)
+{
+    if (d->nskip == d->capskip) {
+        int cap = d->capskip ? 2 * d->capskip : 64;
+        struct skip *n = realloc(d->skip, (size_t)cap * sizeof *n);
+        if (!n) return -1;
+        d->skip = n;
+        d->capskip = cap;
+    }
+    d->skip[d->nskip].slot_id = slot_id;
+    snprintf(d->skip[d->nskip].date, sizeof d->skip[d->nskip].date, "%s", date);
+    d->nskip++;
+    return 0;
+}
+
+/* Keep a copy of the timetable's lessons (after tt_write: with their slot
+ * ids) in the sector, for the class log. 0 or -1. */
+static int sector_keep_lessons(struct sector *sec, const struct timetable *t)
+{
+    if (sec->nlessons + t->nlessons > sec->caplessons) {
+        int cap = sec->caplessons ? sec->caplessons : 1024;
+        while (cap < sec->nlessons + t->nlessons) cap *= 2;
+        struct lesson *n = realloc(sec->lessons, (size_t)cap * sizeof *n);
+        if (!n) return -1;
+        sec->lessons = n;
+        sec->caplessons = cap;
+    }
+    memcpy(sec->lessons + sec->nlessons, t->lesson, (size_t)t->nlessons * sizeof *t->lesson);
+    sec->nlessons += t->nlessons;
+    return 0;
+}
+
 /* One lesson change on date for lesson l (its slot), or with period and
  * len (slot_id NULL: an extra lesson or an exam); room and replacement
  * are indices in the timetable, -1 for none. 0 or -1. */
@@ -929,6 +995,8 @@ static int change_add(struct demo *d, struct timetable *t, const struct lesson *
     if (room >= 0) extra_take(t, true, room, date, period, len);
     if (replacement >= 0) extra_take(t, false, replacement, date, period, len);
     d->changes++;
+    if (!own && (!strcmp(kind, "cancelled") || !strcmp(kind, "teacher_absent")))
+        return skip_add(d, l->slot_id, date);
     return 0;
 }
 
@@ -1166,7 +1234,7 @@ static int college_timetable(struct demo *d, struct sector *sec, int64_t college
                      r->weeks == WEEK_A ? "A" : r->weeks == WEEK_B ? "B" : "A+B");
             d->dropped++;
         }
-    if (tt_write(d, t) < 0) goto out;
+    if (tt_write(d, t) < 0 || sector_keep_lessons(sec, t) < 0) goto out;
 
     struct school_calendar *cal = tt_calendar(d, &a, college);
     if (!cal) goto out;
@@ -1217,7 +1285,7 @@ static int ecole_timetable(struct demo *d, struct sector *sec, int64_t ecole, in
                 }
             }
     }
-    if (tt_write(d, t) < 0) goto out;
+    if (tt_write(d, t) < 0 || sector_keep_lessons(sec, t) < 0) goto out;
     int k = demo ? class_find(sec, ecole, "CE2") : -1;
     if (k >= 0) {
         struct school_calendar *cal = tt_calendar(d, &a, ecole);
@@ -1454,7 +1522,7 @@ static int64_t college_build(struct demo *d, struct sector *sec, const char *pat
  * first parents), children with their pupil role and enrolment, the
  * guardianships, and a parent role at each of the children's
  * establishments. 0 or -1. */
-static int family_insert(struct demo *d, const struct sector *sec, const struct family *f)
+static int family_insert(struct demo *d, struct sector *sec, const struct family *f)
 {
     int64_t home[2] = {0, 0}, parent[2] = {0, 0}, child[3] = {0, 0, 0};
     for (int h = 0; h < f->nhouseholds; h++)
@@ -1475,7 +1543,7 @@ static int family_insert(struct demo *d, const struct sector *sec, const struct 
         }
     }
     for (int c = 0; c < f->nchildren; c++) {
-        const struct klass *k = &sec->classes[f->klass[c]];
+        struct klass *k = &sec->classes[f->klass[c]];
         int64_t account = 0;
         char login[LOGIN_CAP];
         child[c] = person_add(d, &f->child[c], NULL, false, home[f->children_home], &account, login);
@@ -1483,6 +1551,7 @@ static int family_insert(struct demo *d, const struct sector *sec, const struct 
         if (store_run(d->s, "INSERT INTO enrolment (pupil_id, class_id, starts_on, ends_on) VALUES ($1, $2, $3, NULL)",
                       "iit", child[c], k->id, ROLE_STARTS_ON) < 0)
             return -1;
+        if (k->npupils < CLASS_MAX_SEATS) k->pupil[k->npupils++] = child[c];
         d->sum->pupils++;
     }
     for (int p = 0; p < f->nparents; p++) {
@@ -1665,36 +1734,780 @@ static int families_build(struct demo *d, struct sector *sec)
     return 0;
 }
 
+/* ---- Class log and homework --------------------------------------------- */
+
+/* The demo fills the current school year up to the demo day, so that every
+ * page looks like a real school in November (or March):
+ * - a class log entry (log_entry) for every lesson that took place, from
+ *   the first day of the slots to the day before today: school days of the
+ *   establishment's calendar, week-A/B lessons in their weeks only, lessons
+ *   cancelled or whose teacher was absent (lesson_change) left out; written
+ *   by the teaching's teacher at 17:30 that day;
+ * - homework (homework) for about one collège lesson in three (never EPS),
+ *   due at the next lesson of the same teaching (if there is one within
+ *   LOG_DUE_WITHIN days), and two or three times a week in écoles, given in
+ *   the day's last session and due the next day of class; also for the
+ *   lessons of the next LOG_AHEAD_DAYS days (homework already announced,
+ *   published the evening before today). The small demo's 4e B and CE2 are
+ *   sure to have homework due in the school days after 2025-11-18 and
+ *   2026-03-10, and a few homework of its collège were posted late
+ *   (late_cases, R-HOMEWORK);
+ * - homework ticked done (homework_done) by about 80 % of the pupils when
+ *   due before today (the evening before), 30 % when still to do.
+ * Every choice is a draw keyed by the sector, the class, the lesson and the
+ * day (draw()), so that a lesson gets the same log and homework whatever
+ * the clock and the scale (the clock only decides which lessons are in and
+ * who has ticked done yet). No window is needed at large scales: scale 60
+ * with the 2026-03-10 clock (about 1 M log entries, 240 000 homework, 4.8 M
+ * ticks) takes about 18 s in all. */
+
+#define LOG_AHEAD_DAYS 7   /* homework announced for the lessons of the next week */
+#define LOG_DUE_WITHIN 21  /* homework is due at the next lesson within 21 days, or not given */
+
+/* What a lesson of each subject was about (Markdown), taken in turn. */
+static const char *const log_fra[] = {
+    "Lecture analytique : *Le Horla*, Maupassant — le journal du narrateur et la montée de l'angoisse. Relevé"
+    " des indices du fantastique.",
+    "**Grammaire** : les propositions subordonnées relatives. Leçon copiée, exercices 4 et 5 p. 214.",
+    "Étude de la langue : l'accord du participe passé employé avec *avoir*. Dictée préparée, correction collective.",
+    "Lecture cursive : présentation des livres du trimestre et constitution des groupes de lecture.",
+    "Expression écrite : rédiger le portrait d'un personnage inquiétant. Brouillon et critères de réussite.",
+    "Vocabulaire : le champ lexical de la peur. Tableau de synthèse dans le cahier de leçons.",
+    "Oral : lecture expressive d'un extrait de *La Parure*. Passage de cinq élèves, évaluation entre pairs.",
+    "Conjugaison : le passé simple et l'imparfait dans le récit. Exercices 9 à 11 p. 251.",
+    "Correction de la rédaction ; méthode : construire un paragraphe (idée, exemple, explication).",
+    "Poésie : « Demain, dès l'aube… », Victor Hugo. Lecture, repérage des vers, des rimes et des images.",
+    "Évaluation de lecture (45 min) sur la nouvelle étudiée.",
+    "Orthographe : les homophones grammaticaux (*a / à*, *et / est*, *son / sont*). Fiche d'entraînement.",
+};
+static const char *const log_math[] = {
+    "Chapitre 3 : **fractions** — addition de fractions de même dénominateur. Exercices 12 et 14 p. 58.",
+    "Correction des exercices 15 à 17 p. 59. Activité d'introduction : comparer des fractions.",
+    "**Calcul littéral** : développer avec la simple distributivité. Exemples au tableau, exercices 3 et 4 p. 82.",
+    "Chapitre 4 : **théorème de Pythagore** — énoncé, figure codée, premiers calculs de longueur.",
+    "Géométrie : construction de triangles au compas. Travail en binômes, fiche d'exercices.",
+    "Calcul mental (10 min), puis **proportionnalité** : tableaux et produit en croix. Exercices 21 à 23 p. 104.",
+    "Statistiques : moyenne et médiane d'une série. Relevés de températures, exercice 8 p. 146.",
+    "Interrogation écrite (20 min) sur les fractions, puis correction collective.",
+    "**Nombres relatifs** : multiplication et règle des signes. Exercices 30 à 33 p. 27.",
+    "Résolution de problèmes : la méthode en quatre étapes, problème « Le jardin de M. Martin ».",
+    "Équations : tester si un nombre est solution. Exercices 5, 6 et 9 p. 96.",
+    "Algorithmique : programmer le tracé d'un polygone régulier avec Scratch (salle informatique).",
+};
+static const char *const log_hg[] = {
+    "Histoire — **La Révolution française** : de la prise de la Bastille à la Déclaration des droits de l'homme"
+    " et du citoyen (1789).",
+    "Géographie : les espaces productifs en France. Étude de cas : le port du Havre. Croquis commencé.",
+    "Histoire : l'Empire napoléonien. Carte de l'Europe en 1811, repères chronologiques à connaître.",
+    "EMC : la laïcité à l'école. Lecture de la Charte de la laïcité, débat réglé.",
+    "Géographie : l'urbanisation du monde. Lecture de cartes et de graphiques ; *métropole*, *mégapole*.",
+    "Histoire : les traites négrières et l'esclavage. Analyse d'une gravure, questions 1 à 4.",
+    "Méthode : présenter un document (nature, auteur, date, thème). Application sur une affiche de 1793.",
+    "Géographie : mobilités et tourisme. Schéma légendé réalisé en binômes.",
+    "Contrôle de connaissances (20 min) : repères et vocabulaire, puis correction.",
+    "Histoire : l'industrialisation — usines, ouvriers et transformation des villes au XIXe siècle.",
+};
+static const char *const log_ang[] = {
+    "Unit 3 — *Around the world* : vocabulary of travelling, listening activity p. 38.",
+    "Grammar : **past simple** of regular and irregular verbs. Exercises 2 and 3 p. 41.",
+    "Oral : *Describe your best holiday* — préparation en binômes, passage à l'oral.",
+    "Reading : *A day in London*, compréhension écrite et questions. Mots nouveaux dans le cahier.",
+    "Culture : *Thanksgiving in the USA* — vidéo, repérage d'informations, trace écrite.",
+    "Grammar : comparatives and superlatives. Jeu en équipes, exercises 5 to 7 p. 46.",
+    "Listening test (20 min), correction ; révision des verbes irréguliers (liste 2).",
+    "Writing : *an e-mail to a pen friend*. Consignes et brouillon commencé en classe.",
+    "Project : *My dream city* — recherche de vocabulaire et plan de la présentation.",
+    "Vocabulary : food and recipes. Dialogue *At the restaurant* joué en classe.",
+};
+static const char *const log_esp[] = {
+    "Unidad 2 — *¡Vamos al mercado!* : los alimentos y las cantidades. Diálogo p. 30.",
+    "Gramática : le présent des verbes à diphtongue (*querer*, *poder*). Ejercicios 1 y 2 p. 33.",
+    "Comprensión oral : vidéo sur le *Día de los Muertos* au Mexique.",
+    "Expression orale : se présenter et présenter sa famille. Passage de six élèves.",
+    "Cultura : Frida Kahlo, analyse d'un autoportrait. Vocabulaire de la description.",
+    "Gramática : *ser* et *estar*. Tableau de synthèse et exercices d'application.",
+    "Lectura : *Un día en Madrid*, questions de compréhension. Mots nouveaux à noter.",
+    "Évaluation orale courte, puis chanson : compréhension et vocabulaire des émotions.",
+};
+static const char *const log_all[] = {
+    "Kapitel 2 — *Meine Familie* : le vocabulaire de la famille, dialogue p. 24.",
+    "Grammatik : les articles au nominatif et à l'accusatif. Übungen 3 und 4, S. 27.",
+    "Hörverstehen : *Mein Schultag* — compréhension orale et relevé d'informations.",
+    "Sprechen : présenter ses loisirs (*Ich spiele gern…*). Travail en binômes.",
+    "Landeskunde : la Saint-Martin (*Sankt Martin*) et les traditions de novembre en Allemagne.",
+    "Grammatik : la place du verbe dans la phrase. Exercices d'entraînement au tableau.",
+    "Lesen : *Ein Tag in Berlin*, questions de compréhension, vocabulaire à apprendre.",
+    "Kurzer Test (15 min) sur le vocabulaire, puis correction.",
+};
+static const char *const log_svt[] = {
+    "**La digestion** : le trajet des aliments dans le tube digestif. Schéma légendé à compléter.",
+    "TP : observation de cellules d'épiderme d'oignon au microscope. Dessin d'observation.",
+    "Géologie : séismes et volcans, leur localisation à la surface du globe. Carte mondiale.",
+    "La respiration : expérience à l'eau de chaux, interprétation des résultats.",
+    "Méthode : formuler une hypothèse et concevoir une expérience témoin.",
+    "Écosystèmes : les relations alimentaires dans une mare. Réseau trophique construit en groupe.",
+    "Le système nerveux : du stimulus à la réponse. Activité documentaire p. 112.",
+    "Évaluation (30 min) sur la nutrition, puis correction de l'activité précédente.",
+    "La reproduction des plantes à fleurs : dissection d'une fleur de lys.",
+};
+static const char *const log_pc[] = {
+    "**Chimie** : les états de la matière et les changements d'état. Courbe de température de l'eau.",
+    "TP : mesure de la masse volumique d'un liquide. Compte rendu à compléter.",
+    "Électricité : circuits en série et en dérivation. Montages réalisés en binômes.",
+    "Optique : propagation rectiligne de la lumière, ombre et pénombre. Schémas.",
+    "Mélanges et solutions : dissolution et solubilité. Expérience avec le sel et le sucre.",
+    "Mouvement et vitesse : calcul de vitesses moyennes. Exercices 4 et 6 p. 152.",
+    "Atomes et molécules : modèles moléculaires, formules de l'eau et du dioxyde de carbone.",
+    "**Loi d'Ohm** : mesures de tension et d'intensité, caractéristique d'un conducteur ohmique.",
+};
+static const char *const log_tech[] = {
+    "Projet : cahier des charges d'un objet connecté. Répartition des rôles dans les îlots.",
+    "Programmation : carte micro:bit, premier programme (un message qui défile).",
+    "Analyse d'un objet technique : la trottinette électrique, ses fonctions et ses contraintes.",
+    "Modélisation 3D : dessin d'une pièce simple à partir d'un croquis coté.",
+    "Les matériaux : familles et propriétés. Classement d'échantillons en groupe.",
+    "Algorithmique : les structures conditionnelles *si… alors… sinon*. Exercices sur Scratch.",
+    "Chaîne d'énergie et chaîne d'information d'un portail automatique. Schéma fonctionnel.",
+    "Réseaux : le trajet d'une information sur Internet, adresse IP et routeur.",
+};
+static const char *const log_eps[] = {
+    "**Demi-fond** : travail de l'allure, 3 × 6 minutes à vitesse régulière.",
+    "Badminton : le service long et le dégagé. Matchs en montante-descendante.",
+    "Gymnastique : enchaînement au sol, roulades et équilibres. Travail en ateliers.",
+    "Handball : conserver le ballon et progresser vers la cible. Jeu à 5 contre 5.",
+    "Acrosport : construction de pyramides à trois, parade et sécurité.",
+    "Course d'orientation dans le parc : lecture de carte, balises en binômes.",
+    "Volley-ball : la manchette et la passe haute, jeu réduit à 2 contre 2.",
+    "Évaluation de demi-fond : course de 10 minutes, projet de vitesse.",
+};
+static const char *const log_ap[] = {
+    "Projet *L'objet détourné* : recherches au crayon dans le carnet de croquis.",
+    "Pratique : la couleur et ses contrastes, gouache sur format raisin.",
+    "Histoire des arts : *La Nuit étoilée*, Van Gogh. Description et analyse.",
+    "Volume : construction d'une sculpture en carton, assemblage et équilibre.",
+    "Photographie : cadrage et point de vue, prises de vue dans le collège.",
+    "Verbalisation : présentation des productions à la classe, vocabulaire plastique.",
+    "Collage et photomontage à la manière de Hannah Höch.",
+    "Perspective : le point de fuite, dessin d'un couloir du collège.",
+};
+static const char *const log_em[] = {
+    "Chant : *Le Chant des partisans*, travail de la justesse et des nuances.",
+    "Écoute : le *Boléro* de Ravel — crescendo et orchestration. Fiche d'écoute.",
+    "Pratique rythmique : percussions corporelles, pulsation et tempo.",
+    "Histoire des arts : le jazz à La Nouvelle-Orléans, écoute de Louis Armstrong.",
+    "Projet chorale : répartition des voix, apprentissage du refrain.",
+    "Écoute comparée : deux versions d'un même chant, ce qui change.",
+    "Vocabulaire musical : timbre, hauteur, intensité. Quiz en équipes.",
+    "Musique et image : une bande originale de film et les émotions qu'elle porte.",
+};
+
+/* École: the four sessions of the day (français, mathématiques,
+ * questionner le monde, arts / EPS / langue vivante). */
+static const char *const log_ecole_fr[] = {
+    "**Lecture** : chapitre 3 de l'album de la période, lecture à voix haute et questions de compréhension.",
+    "Étude de la langue : le verbe et son sujet. Exercices 1 à 3 du fichier.",
+    "Dictée de mots (les mots de la semaine), correction individuelle.",
+    "Production d'écrit : raconter la suite de l'histoire en cinq phrases.",
+    "Conjugaison : le présent des verbes du 1er groupe. Affichage de la leçon.",
+    "Vocabulaire : les familles de mots (*terre*, *terrain*, *enterrer*…). Jeu de cartes.",
+    "Poésie : « Le Cancre », Jacques Prévert — lecture et illustration.",
+    "Grammaire : le nom, le déterminant et l'adjectif. Tri de mots en groupe.",
+};
+static const char *const log_ecole_math[] = {
+    "**Calcul mental** : les doubles et les moitiés. Numération : les nombres jusqu'à 1 000.",
+    "Mathématiques : la soustraction posée avec retenue. Exercices du fichier p. 34.",
+    "Tables de multiplication : la table de 7, jeu du furet et ardoises.",
+    "Géométrie : tracer un carré et un rectangle sur quadrillage, à la règle et à l'équerre.",
+    "Problèmes : résoudre des problèmes de partage. Schéma et phrase réponse.",
+    "Mesures : les longueurs (m, dm, cm). Mesurer des objets de la classe.",
+    "Monnaie : rendre la monnaie, jeu de la marchande.",
+    "Fractions simples : partager une bande en demis et en quarts.",
+};
+static const char *const log_ecole_monde[] = {
+    "Questionner le monde : les états de l'eau. Expérience avec des glaçons.",
+    "Sciences : le cycle de vie du papillon, observation des chenilles de la classe.",
+    "Se repérer dans le temps : la frise chronologique de la classe.",
+    "Géographie : lire le plan du quartier, légende et points cardinaux.",
+    "Le corps humain : les dents et l'hygiène dentaire.",
+    "Histoire : la vie au Moyen Âge, le château fort. Documents et trace écrite.",
+    "Sciences : les aimants — ce qu'ils attirent et ce qu'ils n'attirent pas.",
+    "EMC : les règles de la classe et le conseil d'élèves.",
+};
+static const char *const log_ecole_arts[] = {
+    "Arts plastiques : paysage d'automne à la craie grasse.",
+    "EPS : jeux collectifs au préau (la balle au capitaine).",
+    "Anglais : *Colours and numbers*, chanson et jeu de *Simon says*.",
+    "Éducation musicale : chant en canon, rythmes aux claves.",
+    "Bibliothèque de classe : emprunt des livres et lecture libre.",
+    "EPS : parcours de motricité, sauter et se réceptionner.",
+    "Anglais : *My family*, vocabulaire et courte présentation orale.",
+    "Arts visuels : à la manière de Kandinsky, des cercles concentriques.",
+};
+
+/* A homework's title and content (Markdown). */
+struct hw_def {
+    const char *title, *content;
+};
+
+static const struct hw_def hw_fra[] = {
+    {"Lire la nouvelle jusqu'à la page 45",
+     "Lire *Le Horla* jusqu'à la page 45 et noter trois passages qui font peur."},
+    {"Apprendre la leçon sur les propositions relatives", "Savoir donner la définition et trois exemples."},
+    {"Rédiger un paragraphe argumenté",
+     "Un paragraphe de **10 à 15 lignes** : le narrateur est-il fou ? Justifier avec deux citations du texte."},
+    {"Préparer la dictée", "Apprendre les mots de la liste 5 (orthographe et accords)."},
+    {"Exercices 9 à 11 p. 251", "Conjuguer au passé simple et à l'imparfait ; souligner les terminaisons."},
+    {"Apprendre la poésie (deux strophes)", "« Demain, dès l'aube… » : savoir réciter les deux premières strophes."},
+    {"Terminer le brouillon de la rédaction",
+     "Portrait d'un personnage inquiétant : relire le brouillon avec la grille de critères."},
+    {"Fiche de vocabulaire", "Compléter la fiche sur le champ lexical de la peur (exercices 1 à 3)."},
+};
+static const struct hw_def hw_math[] = {
+    {"Exercices 5 à 8 p. 42", "Faire les exercices **5 à 8** p. 42 sur le cahier d'exercices. Justifier chaque étape."},
+    {"Apprendre la leçon sur les fractions", "Savoir refaire les exemples 1 et 2 du cours. *Interrogation possible.*"},
+    {"Problème 27 p. 63", "Rédiger la solution complète du problème **27** p. 63 ; terminer par une phrase réponse."},
+    {"Terminer la fiche de calcul mental", "Finir la fiche distribuée en classe (colonnes B et C), sans calculatrice."},
+    {"Exercices 3 et 4 p. 82", "Développer et réduire les expressions des exercices **3** et **4** p. 82."},
+    {"Construire la figure de l'exercice 11 p. 120",
+     "Règle, équerre et compas ; laisser les traits de construction apparents."},
+    {"Réviser pour l'interrogation", "Revoir le chapitre et les exercices corrigés en classe."},
+    {"Exercices 21 à 23 p. 104", "Proportionnalité : compléter les tableaux, puis utiliser le produit en croix."},
+};
+static const struct hw_def hw_hg[] = {
+    {"Apprendre la leçon sur 1789",
+     "Savoir les dates et le vocabulaire en gras. Repères : 14 juillet, 4 août et 26 août 1789."},
+    {"Terminer le croquis", "Compléter la légende et le titre du croquis commencé en classe ; soigner les couleurs."},
+    {"Questions 1 à 4 p. 97", "Répondre par des phrases complètes en citant le document."},
+    {"Réviser les repères chronologiques", "Interrogation de 10 minutes au prochain cours."},
+    {"Présenter le document p. 112", "Nature, auteur, date, thème : une présentation de cinq lignes."},
+    {"Apprendre le vocabulaire de géographie",
+     "*Métropole*, *mégapole*, *périurbanisation*, *étalement urbain* : savoir les définir."},
+};
+static const struct hw_def hw_ang[] = {
+    {"Learn the irregular verbs (list 2)", "Base verbale, prétérit, participe passé : de *be* à *write*."},
+    {"Exercises 2 and 3 p. 41", "Past simple : compléter les phrases, vérifier avec la liste des verbes irréguliers."},
+    {"Prepare your oral presentation",
+     "*My best holiday* : une minute, avec des notes sur une fiche bristol (mots-clés seulement)."},
+    {"Learn the new vocabulary", "Unit 3 : les mots du voyage p. 38, orthographe et prononciation."},
+    {"Write an e-mail to your pen friend", "Environ 80 mots, au propre sur la copie distribuée."},
+    {"Reading p. 44", "Lire *A day in London* et répondre aux questions 1 à 5."},
+};
+static const struct hw_def hw_esp[] = {
+    {"Aprender el vocabulario de la unidad 2", "Les aliments et les quantités p. 30 : savoir les écrire."},
+    {"Ejercicios 1 y 2 p. 33", "Conjuguer *querer* et *poder* au présent."},
+    {"Préparer la présentation orale", "Se présenter et présenter sa famille : six phrases au moins."},
+    {"Relire le dialogue p. 30", "S'entraîner à le lire à voix haute ; attention à la *jota*."},
+    {"Fiche ser / estar", "Compléter la fiche d'exercices distribuée en classe."},
+};
+static const struct hw_def hw_all[] = {
+    {"Vokabeln lernen : die Familie", "Le vocabulaire p. 24, avec les articles (*der*, *die*, *das*)."},
+    {"Übungen 3 und 4, S. 27", "Nominatif et accusatif : compléter avec l'article qui convient."},
+    {"Préparer la présentation des loisirs", "*Ich spiele gern…* : cinq phrases, à dire sans lire."},
+    {"Relire le texte Ein Tag in Berlin", "Relever cinq mots nouveaux et les noter avec leur traduction."},
+    {"Apprendre la conjugaison de sein et haben", "Au présent, à toutes les personnes."},
+};
+static const struct hw_def hw_svt[] = {
+    {"Apprendre la leçon sur la digestion", "Savoir refaire le schéma légendé du tube digestif."},
+    {"Terminer le dessin d'observation", "Titre, légende et grossissement ; au crayon à papier."},
+    {"Activité documentaire p. 112", "Répondre aux questions 1 à 3 en utilisant les documents."},
+    {"Rédiger l'hypothèse de l'expérience", "Une phrase « Je pense que… car… », puis proposer une expérience témoin."},
+    {"Réviser pour l'évaluation", "Nutrition : le bilan du chapitre et les schémas."},
+};
+static const struct hw_def hw_pc[] = {
+    {"Apprendre la leçon sur les changements d'état", "Savoir nommer les six changements d'état."},
+    {"Terminer le compte rendu du TP", "Masse volumique : calculs et conclusion."},
+    {"Exercices 4 et 6 p. 152", "Calculer les vitesses moyennes en m/s et en km/h."},
+    {"Schématiser les circuits", "Refaire au propre les schémas des deux montages, avec les symboles normalisés."},
+    {"Réviser pour l'évaluation", "Électricité : les lois des circuits en série et en dérivation."},
+};
+static const struct hw_def hw_tech[] = {
+    {"Terminer la fiche d'analyse", "La trottinette électrique : fonctions et contraintes (tableau à compléter)."},
+    {"Rechercher trois objets connectés", "Pour chacun : sa fonction et l'information qu'il transmet."},
+    {"Apprendre le vocabulaire de la chaîne d'énergie", "*Alimenter*, *distribuer*, *convertir*, *transmettre*."},
+    {"Finir l'algorigramme", "L'algorigramme du portail automatique, sur la fiche distribuée."},
+};
+static const struct hw_def hw_ap[] = {
+    {"Apporter un objet du quotidien", "Pour le projet *L'objet détourné* : un petit objet sans valeur."},
+    {"Trois croquis de recherche", "Dans le carnet de croquis : trois idées différentes pour le projet."},
+    {"Apporter le matériel de peinture", "Gouaches, pinceaux et chiffon."},
+};
+static const struct hw_def hw_em[] = {
+    {"Apprendre les paroles du refrain", "Pour la chorale : le refrain et le premier couplet."},
+    {"Réécouter l'extrait", "Le *Boléro* de Ravel (lien sur l'ENT) : compléter la fiche d'écoute."},
+    {"Réviser le vocabulaire musical", "Timbre, hauteur, intensité, tempo."},
+};
+static const struct hw_def hw_ecole[] = {
+    {"Lire les pages 12 à 15", "Lire à voix haute à un adulte les pages 12 à 15 du livre de lecture."},
+    {"Réviser la table de 7", "Savoir réciter la table de 7 dans l'ordre et dans le désordre."},
+    {"Apprendre la poésie", "Les deux premières strophes de « Le Cancre »."},
+    {"Apprendre les mots de la dictée", "Liste 8 : savoir les écrire sans erreur."},
+    {"Relire la leçon de conjugaison", "Le présent des verbes du 1er groupe."},
+    {"Finir la fiche de calcul", "Les exercices qui n'ont pas été terminés en classe."},
+    {"Lire le chapitre 4", "Lire le chapitre 4 de l'album et dessiner son personnage préféré."},
+    {"Réviser les tables de 2 à 5", "Interrogation orale au prochain jour de classe."},
+};
+
+/* The pools of a collège subject, by code. */
+static const struct log_pool {
+    const char *code;
+    const char *const *log;
+    int nlog;
+    const struct hw_def *hw;
+    int nhw, max_minutes;           /* homework takes 10 to max_minutes minutes */
+} log_pools[] = {
+#define POOL(code, l, h, m) {code, l, COUNT(l), h, COUNT(h), m}
+    POOL("FRA", log_fra, hw_fra, 45),   POOL("MATH", log_math, hw_math, 45), POOL("HG", log_hg, hw_hg, 45),
+    POOL("ANG", log_ang, hw_ang, 45),   POOL("ESP", log_esp, hw_esp, 45),    POOL("ALL", log_all, hw_all, 45),
+    POOL("SVT", log_svt, hw_svt, 45),   POOL("PC", log_pc, hw_pc, 45),       POOL("TECH", log_tech, hw_tech, 30),
+    POOL("AP", log_ap, hw_ap, 20),      POOL("EM", log_em, hw_em, 20),
+    {"EPS", log_eps, COUNT(log_eps), NULL, 0, 0}, /* no homework in EPS */
+#undef POOL
+};
+static const struct {
+    const char *const *log;
+    int n;
+} ecole_pools[TT_HALF] = {{log_ecole_fr, COUNT(log_ecole_fr)},
+                          {log_ecole_math, COUNT(log_ecole_math)},
+                          {log_ecole_monde, COUNT(log_ecole_monde)},
+                          {log_ecole_arts, COUNT(log_ecole_arts)}};
+
+/* Homework of the small demo's collège posted too late (R-HOMEWORK): for
+ * the next school day after the day's last lesson, or during a weekend.
+ * in_class: given in a lesson of that day (a teaching with a lesson on
+ * that day and on the due day), otherwise posted from home (a teaching
+ * with a lesson on the due day); pick chooses among the lessons that fit,
+ * in date and period order (modulo their number). */
+static const struct late_def {
+    const char *klass, *posted, *due_on; /* posted: "YYYY-MM-DDTHH:MM", local */
+    bool in_class;
+    int pick;
+} late_cases[] = {
+    {"4e B", "2025-11-17T21:30", "2025-11-18", true, 0},  /* Monday evening for Tuesday */
+    {"4e B", "2026-03-08T20:00", "2026-03-09", false, 0}, /* Sunday evening for Monday's first lesson */
+    {"6e A", "2025-11-13T22:15", "2025-11-14", true, 1},
+    {"5e B", "2025-11-16T19:45", "2025-11-17", false, 2},
+    {"3e A", "2026-03-05T21:40", "2026-03-06", true, 1},
+};
+
+/* Due dates of the small demo's 4e B that are sure to have homework: the
+ * three school days after the demo day (2025-11-18) and after the tests'
+ * day (2026-03-10). */
+static const char *const demo_due_days[] = {"2025-11-19", "2025-11-20", "2025-11-21",
+                                           "2026-03-11", "2026-03-12", "2026-03-13"};
+
+/* A lesson that took place: its day (index in d->days), the lesson (index
+ * in the sector's lessons) and its rank (collège: the teaching's lessons
+ * before it; école: the class's days of class before it). */
+struct occ {
+    int day, lesson, nth;
+};
+
+/* The class log of one class being generated. */
+struct class_log {
+    struct demo *d;
+    struct sector *sec;
+    int sector, k;                  /* sector index, class index in the sector */
+    const struct klass *c;
+    struct occ *occ;
+    int nocc;
+    int from, log_to, hw_to;        /* day indices: log in [from, log_to], homework given in [from, hw_to] */
+};
+
+/* A deterministic draw from four numbers: the same lesson of the same
+ * class gets the same draw whatever the clock. */
+static uint64_t draw(uint64_t a, uint64_t b, uint64_t c, uint64_t e)
+{
+    const uint64_t v[4] = {a, b, c, e};
+    uint64_t st = DEMO_SEED ^ 0x4C6F67426F6F6B21ULL, h = 0; /* "LogBook!" */
+    for (int i = 0; i < 4; i++) {
+        st ^= v[i] * 0x9E3779B97F4A7C15ULL + h;
+        h = rng_next(&st);
+    }
+    return h;
+}
+
+/* Index of date in d->days, -1 when it is outside. */
+static int day_index(const struct demo *d, const char *date)
+{
+    if (!d->ndays || !calendar_valid_date(date)) return -1;
+    int i = calendar_days_between(d->days[0].date, date);
+    return i >= 0 && i < d->ndays ? i : -1;
+}
+
+/* The calendar days of the current year's slots, with 17:30 of each day;
+ * today's index and yesterday's 17:30. 0 or -1. */
+static int days_make(struct demo *d)
+{
+    const char *from = slot_validity[d->year][0], *to = slot_validity[d->year][1];
+    int n = calendar_days_between(from, to) + 1;
+    if (n <= 0 || !(d->days = calloc((size_t)n, sizeof *d->days))) return -1;
+    for (int i = 0; i < n; i++) {
+        char at[20];
+        calendar_add_days(from, i, d->days[i].date);
+        d->days[i].dow = calendar_weekday(d->days[i].date) - 1;
+        snprintf(at, sizeof at, "%sT17:30", d->days[i].date);
+        if (!clock_parse(at, &d->days[i].evening)) return -1;
+    }
+    d->ndays = n;
+    d->today_idx = calendar_days_between(from, d->today);
+    char yesterday[11], at[20];
+    calendar_add_days(d->today, -1, yesterday);
+    snprintf(at, sizeof at, "%sT17:30", yesterday);
+    return clock_parse(at, &d->yesterday_evening) ? 0 : -1;
+}
+
+/* The week mask (WEEK_A, WEEK_B) of every day of d->days for an
+ * establishment, 0 on days without classes; NULL on error. */
+static uint8_t *school_weeks(struct demo *d, int64_t establishment)
+{
+    struct arena a;
+    arena_init(&a);
+    uint8_t *wk = calloc((size_t)d->ndays, 1);
+    struct school_calendar *cal = wk ? tt_calendar(d, &a, establishment) : NULL;
+    if (cal)
+        for (int i = 0; i < d->ndays; i++)
+            if (d->days[i].dow < TT_DAYS && calendar_is_school_day(cal, d->days[i].date, NULL))
+                wk[i] = (uint8_t)week_of(cal, d->days[i].date);
+    arena_free(&a);
+    if (!cal) {
+        free(wk);
+        return NULL;
+    }
+    return wk;
+}
+
+/* Did the lesson of slot_id not take place on date? */
+static bool skipped(const struct demo *d, int64_t slot_id, const char *date)
+{
+    for (int i = 0; i < d->nskip; i++)
+        if (d->skip[i].slot_id == slot_id && !strcmp(d->skip[i].date, date)) return true;
+    return false;
+}
+
+/* The lessons of class k that take place on days [0, last], in date and
+ * period order, into cl->occ (grown as needed; *cap its size). 0 or -1. */
+static int occ_build(struct class_log *cl, const uint8_t *wk, int last, int *cap)
+{
+    const struct sector *sec = cl->sec;
+    int les[TT_DAYS * TT_PERIODS * 2], nles = 0, count[NSUBJECTS] = {0}, days_of_class = 0;
+    bool ecole = cl->c->level < LEVEL_6E;
+    for (int i = 0; i < sec->nlessons && nles < COUNT(les); i++)
+        if (sec->lessons[i].klass == cl->k) les[nles++] = i;
+    cl->nocc = 0;
+    for (int day = 0; day <= last; day++) {
+        if (!wk[day]) continue;
+        bool any = false;
+        for (int j = 0; j < nles; j++) {
+            const struct lesson *l = &sec->lessons[les[j]];
+            if (l->day != cl->d->days[day].dow || !(l->weeks & wk[day]) ||
+                skipped(cl->d, l->slot_id, cl->d->days[day].date))
+                continue;
+            if (cl->nocc == *cap) {
+                int n = *cap ? 2 * *cap : 1024;
+                struct occ *o = realloc(cl->occ, (size_t)n * sizeof *o);
+                if (!o) return -1;
+                cl->occ = o;
+                *cap = n;
+            }
+            cl->occ[cl->nocc++] = (struct occ){day, les[j], ecole ? days_of_class : count[l->subject]++};
+            any = true;
+        }
+        days_of_class += any;
+    }
+    return 0;
+}
+
+/* The pools of collège subject s (NULL when there are none). */
+static const struct log_pool *pool_of(int s)
+{
+    for (int i = 0; i < COUNT(log_pools); i++)
+        if (!strcmp(log_pools[i].code, college_subjects[s].code)) return &log_pools[i];
+    return NULL;
+}
+
+/* The teaching and the teacher of a lesson of the class. */
+static const struct teach *lesson_teach(const struct class_log *cl, const struct lesson *l)
+{
+    return &cl->c->teach[cl->c->level < LEVEL_6E ? 0 : l->subject];
+}
+
+/* The class log entries of days [from, log_to]. 0 or -1. */
+static int class_log_entries(struct class_log *cl)
+{
+    struct demo *d = cl->d;
+    for (int i = 0; i < cl->nocc; i++) {
+        const struct occ *o = &cl->occ[i];
+        if (o->day < cl->from || o->day > cl->log_to) continue;
+        const struct lesson *l = &cl->sec->lessons[o->lesson];
+        const char *text;
+        if (cl->c->level < LEVEL_6E) {
+            int p = l->period < TT_HALF ? l->period : TT_HALF - 1;
+            text = ecole_pools[p].log[(o->nth + cl->k) % ecole_pools[p].n];
+        } else {
+            const struct log_pool *pool = pool_of(l->subject);
+            if (!pool) continue;
+            text = pool->log[(o->nth + cl->k) % pool->nlog];
+        }
+        const struct teach *te = lesson_teach(cl, l);
+        int64_t at = d->days[o->day].evening;
+        if (store_run(d->s,
+                      "INSERT INTO log_entry (teaching_id, slot_id, on_date, content, author_id, created_at,"
+                      " updated_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $6)",
+                      "iNttii", te->id, d->year ? l->slot_next : l->slot_id, d->days[o->day].date, text,
+                      te->teacher_id, at) < 0)
+            return -1;
+        d->entries++;
+    }
+    return 0;
+}
+
+/* A homework of the class given on day given for the teaching te, due on
+ * day due, published at created; then the pupils who ticked it done (key:
+ * the homework's draw). 0 or -1. */
+static int homework_add(struct class_log *cl, const struct teach *te, int given, int due, const struct hw_def *hw,
+                        int minutes, bool in_class, bool hand_in, bool late, int64_t created, uint64_t key)
+{
+    struct demo *d = cl->d;
+    int64_t id = 0;
+    if (store_int(d->s, &id,
+                  "INSERT INTO homework (teaching_id, given_on, due_on, title, content, minutes, given_in_class,"
+                  " hand_in, late, author_id, created_at, updated_at, published_at)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11) RETURNING id",
+                  "ittttiiiiii", te->id, d->days[given].date, d->days[due].date, hw->title, hw->content,
+                  (int64_t)minutes, (int64_t)in_class, (int64_t)hand_in, (int64_t)late, te->teacher_id,
+                  created) != 1)
+        return -1;
+    d->homework++;
+    /* Done: 80 % of the pupils when it was due before today (the evening
+     * before the due day), 30 % when it is still to do (if it was given
+     * before today: last evening). Never before it was posted, never
+     * after now. */
+    bool upcoming = due >= d->today_idx;
+    if (upcoming && given >= d->today_idx) return 0;
+    for (int p = 0; p < cl->c->npupils; p++) {
+        uint64_t h = draw(key, (uint64_t)p, 0x646F6E65u, 0);
+        if ((int)(h % 100) >= (upcoming ? 30 : 80)) continue;
+        int64_t off = (int64_t)((h >> 8) % 180) * 60; /* 18:00 to 21:00 */
+        int64_t at = d->days[due - 1].evening + 30 * 60 + off;
+        if (at >= d->now) at = d->yesterday_evening + 30 * 60 + off;
+        if (at < created + 30 * 60) at = created + 30 * 60 + off / 4;
+        if (at >= d->now) continue;
+        if (store_run(d->s, "INSERT INTO homework_done (homework_id, pupil_id, done_at) VALUES ($1, $2, $3)", "iii",
+                      id, cl->c->pupil[p], at) < 0)
+            return -1;
+        d->done++;
+    }
+    return 0;
+}
+
+/* When homework given on day given is published: 17:30 that day, or the
+ * evening before today for a lesson still to come (already announced). */
+static int64_t homework_published(const struct demo *d, int given)
+{
+    int64_t at = d->days[given].evening;
+    return at < d->now ? at : d->yesterday_evening;
+}
+
+/* The occurrence after i of the same teaching on a later day within
+ * LOG_DUE_WITHIN days; -1 when there is none. */
+static int next_lesson(const struct class_log *cl, int i)
+{
+    const struct occ *o = &cl->occ[i];
+    int64_t teaching = cl->sec->lessons[o->lesson].teaching_id;
+    for (int j = i + 1; j < cl->nocc && cl->occ[j].day - o->day <= LOG_DUE_WITHIN; j++)
+        if (cl->occ[j].day > o->day && cl->sec->lessons[cl->occ[j].lesson].teaching_id == teaching) return j;
+    return -1;
+}
+
+/* The late homework of a collège class (late_cases; demo collège only):
+ * the occurrences whose regular homework they replace go into reserved
+ * (*nreserved). 0 or -1. */
+static int late_homework(struct class_log *cl, int *reserved, int *nreserved)
+{
+    struct demo *d = cl->d;
+    if (!cl->sec->demo_college_id || cl->c->establishment_id != cl->sec->demo_college_id) return 0;
+    for (int n = 0; n < COUNT(late_cases); n++) {
+        const struct late_def *lc = &late_cases[n];
+        char given_on[11];
+        int64_t posted;
+        if (strcmp(lc->klass, cl->c->name) || !clock_parse(lc->posted, &posted) || posted >= d->now) continue;
+        snprintf(given_on, sizeof given_on, "%.10s", lc->posted);
+        int given = day_index(d, given_on), due = day_index(d, lc->due_on);
+        if (given < cl->from || given > cl->hw_to || due <= given) continue;
+        int cand[TT_PERIODS], ncand = 0; /* the lessons that fit; lc->pick chooses one */
+        for (int i = 0; i < cl->nocc && ncand < TT_PERIODS; i++) {
+            const struct occ *o = &cl->occ[i];
+            const struct log_pool *pool = pool_of(cl->sec->lessons[o->lesson].subject);
+            if (!pool || !pool->nhw) continue;
+            if (lc->in_class && o->day == given) {
+                int j = next_lesson(cl, i);
+                if (j >= 0 && cl->occ[j].day == due) cand[ncand++] = i;
+            } else if (!lc->in_class && o->day == due) {
+                cand[ncand++] = i;
+            }
+        }
+        int at = ncand ? cand[lc->pick % ncand] : -1;
+        if (at < 0) {
+            log_warn("demo_generate", "%s: no lesson for the late homework posted %s", cl->c->name, lc->posted);
+            continue;
+        }
+        const struct occ *o = &cl->occ[at];
+        const struct lesson *l = &cl->sec->lessons[o->lesson];
+        const struct log_pool *pool = pool_of(l->subject);
+        uint64_t key = draw((uint64_t)cl->sector, (uint64_t)cl->k, 0x6C617465u, (uint64_t)n); /* "late" */
+        if (lc->in_class && *nreserved < COUNT(late_cases)) reserved[(*nreserved)++] = at;
+        /* Not the one the next lessons would give. */
+        if (homework_add(cl, lesson_teach(cl, l), given, due, &pool->hw[(o->nth + cl->k + pool->nhw / 2) % pool->nhw],
+                         15 + 5 * (int)(key % 2), lc->in_class, false, true, posted, key) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The homework of a collège class: about one lesson in three (not EPS),
+ * due at the next lesson of the teaching; in the small demo's 4e B, when
+ * due on one of demo_due_days: always for the first two, then three
+ * lessons in four. 0 or -1. */
+static int college_homework(struct class_log *cl)
+{
+    struct demo *d = cl->d;
+    int reserved[COUNT(late_cases)], nreserved = 0, due_count[COUNT(demo_due_days)] = {0};
+    if (late_homework(cl, reserved, &nreserved) < 0) return -1;
+    bool demo = cl->sec->demo_college_id && cl->c->establishment_id == cl->sec->demo_college_id &&
+                !strcmp(cl->c->name, "4e B");
+    for (int i = 0; i < cl->nocc; i++) {
+        const struct occ *o = &cl->occ[i];
+        if (o->day < cl->from || o->day > cl->hw_to) continue;
+        const struct lesson *l = &cl->sec->lessons[o->lesson];
+        const struct log_pool *pool = pool_of(l->subject);
+        if (!pool || !pool->nhw) continue;
+        bool taken = false;
+        for (int r = 0; r < nreserved; r++) taken = taken || reserved[r] == i;
+        int j = taken ? -1 : next_lesson(cl, i);
+        if (j < 0) continue;
+        int due = cl->occ[j].day, percent = 33, demo_day = -1;
+        for (int n = 0; demo && n < COUNT(demo_due_days); n++)
+            if (!strcmp(d->days[due].date, demo_due_days[n])) demo_day = n;
+        if (demo_day >= 0) percent = due_count[demo_day] < 2 ? 100 : 75;
+        uint64_t h = draw((uint64_t)cl->sector, (uint64_t)cl->k, (uint64_t)(l->day * TT_PERIODS + l->period),
+                          (uint64_t)o->day);
+        if ((int)(h % 100) >= percent) continue;
+        if (demo_day >= 0) due_count[demo_day]++;
+        int minutes = 10 + 5 * (int)((h >> 8) % (uint64_t)((pool->max_minutes - 5) / 5)); /* 10 … max, by 5 */
+        bool in_class = (h >> 16) % 100 >= 5, hand_in = (h >> 24) % 100 < 10;
+        if (homework_add(cl, lesson_teach(cl, l), o->day, due, &pool->hw[(o->nth + cl->k) % pool->nhw], minutes,
+                         in_class, hand_in, false, homework_published(d, o->day), h) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The homework of an école class: two or three days a week (the small
+ * demo's CE2: Monday, Tuesday and Thursday), given in the day's last
+ * session, due the next day of class. 0 or -1. */
+static int ecole_homework(struct class_log *cl)
+{
+    struct demo *d = cl->d;
+    bool demo = cl->sec->demo_ecole_id && cl->c->establishment_id == cl->sec->demo_ecole_id &&
+                !strcmp(cl->c->name, "CE2");
+    for (int i = 0; i < cl->nocc; i++) {
+        const struct occ *o = &cl->occ[i];
+        if (o->day < cl->from || o->day > cl->hw_to) continue;
+        if (i + 1 < cl->nocc && cl->occ[i + 1].day == o->day) continue; /* not the day's last session */
+        int j = i + 1;
+        if (j >= cl->nocc || cl->occ[j].day - o->day > LOG_DUE_WITHIN) continue;
+        int dow = d->days[o->day].dow;
+        uint64_t h = draw((uint64_t)cl->sector, (uint64_t)cl->k, 0x65636F6Cu, (uint64_t)o->day); /* "ecol" */
+        bool given = demo ? dow == 0 || dow == 1 || dow == 3 : (int)(h % 100) < 62;
+        if (!given) continue;
+        const struct lesson *l = &cl->sec->lessons[o->lesson];
+        if (homework_add(cl, lesson_teach(cl, l), o->day, cl->occ[j].day,
+                         &hw_ecole[(o->nth + cl->k) % COUNT(hw_ecole)], 10 + 5 * (int)((h >> 8) % 3), true, false,
+                         false, homework_published(d, o->day), h) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The class log and homework of every class of the sector (see above). 0
+ * or -1. */
+static int sector_log(struct demo *d, struct sector *sec, int index)
+{
+    if (!d->ndays) return 0;
+    int hw_to = d->today_idx + LOG_AHEAD_DAYS < d->ndays - 1 ? d->today_idx + LOG_AHEAD_DAYS : d->ndays - 1;
+    if (hw_to < 0) return 0; /* before the year's first week */
+    int last = hw_to + LOG_DUE_WITHIN < d->ndays - 1 ? hw_to + LOG_DUE_WITHIN : d->ndays - 1;
+    int64_t est_id[8] = {0}; /* a sector has a collège and up to three écoles */
+    uint8_t *est_wk[8] = {NULL};
+    int nest = 0, cap = 0, rc = -1;
+    struct class_log cl = {.d = d, .sec = sec, .sector = index, .from = 0, .hw_to = hw_to};
+    cl.log_to = d->today_idx - 1 < d->ndays - 1 ? d->today_idx - 1 : d->ndays - 1;
+    for (int k = 0; k < sec->nclasses; k++) {
+        cl.k = k;
+        cl.c = &sec->classes[k];
+        const uint8_t *wk = NULL;
+        for (int e = 0; e < nest && !wk; e++)
+            if (est_id[e] == cl.c->establishment_id) wk = est_wk[e];
+        if (!wk) {
+            if (nest == COUNT(est_id) || !(est_wk[nest] = school_weeks(d, cl.c->establishment_id))) goto out;
+            est_id[nest] = cl.c->establishment_id;
+            wk = est_wk[nest++];
+        }
+        if (occ_build(&cl, wk, last, &cap) < 0 || class_log_entries(&cl) < 0 ||
+            (cl.c->level < LEVEL_6E ? ecole_homework(&cl) : college_homework(&cl)) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    for (int e = 0; e < nest; e++) free(est_wk[e]);
+    free(cl.occ);
+    return rc;
+}
+
 /* ---- Territory ---------------------------------------------------------- */
 
-/* Sector number index (0-based): its communes, its establishments and its
- * families. Sector 0 is the small demo, with two more écoles when
+/* Fill sector number index (0-based): its communes, its establishments and
+ * its families. Sector 0 is the small demo, with two more écoles when
  * scale > 1. 0 or -1. */
-static int sector_build(struct demo *d, int index, int scale)
+static int sector_fill(struct demo *d, struct sector *sec, int index, int scale)
 {
-    struct sector sec = {0};
     d->rng = DEMO_SEED ^ ((uint64_t)(index + 1) * 0xD1B54A32D192ED03ULL);
     for (int j = 0; j < SECTOR_COMMUNES; j++)
-        commune_make(index * SECTOR_COMMUNES + j, sec.commune[j], sec.postcode[j]);
+        commune_make(index * SECTOR_COMMUNES + j, sec->commune[j], sec->postcode[j]);
     int first_ecole = 0;
     if (index == 0) {
-        sec.demo_ecole_id = ecole_build(d, &sec, ecole_patrons[0], 0, 5, 22, 26, true);
-        if (!sec.demo_ecole_id) return -1;
-        sec.demo_college_id = college_build(d, &sec, college_patrons[0], 0, 12, 24, 28, true);
-        if (!sec.demo_college_id) return -1;
-        d->demo_college_id = sec.demo_college_id;
+        sec->demo_ecole_id = ecole_build(d, sec, ecole_patrons[0], 0, 5, 22, 26, true);
+        if (!sec->demo_ecole_id) return -1;
+        sec->demo_college_id = college_build(d, sec, college_patrons[0], 0, 12, 24, 28, true);
+        if (!sec->demo_college_id) return -1;
+        d->demo_college_id = sec->demo_college_id;
         first_ecole = scale > 1 ? 1 : SECTOR_COMMUNES;
     } else {
         int nclasses = rng_range(&d->rng, 14, 20);
-        if (!college_build(d, &sec, college_patrons[index % COUNT(college_patrons)], 0, nclasses, 25, 30, false))
+        if (!college_build(d, sec, college_patrons[index % COUNT(college_patrons)], 0, nclasses, 25, 30, false))
             return -1;
     }
     for (int j = first_ecole; j < SECTOR_COMMUNES; j++) {
         int nclasses = rng_range(&d->rng, 6, 10);
         const char *patron = ecole_patrons[(index * SECTOR_COMMUNES + j) % COUNT(ecole_patrons)];
-        if (!ecole_build(d, &sec, patron, j, nclasses, 23, 28, false)) return -1;
+        if (!ecole_build(d, sec, patron, j, nclasses, 23, 28, false)) return -1;
     }
-    return families_build(d, &sec);
+    return families_build(d, sec);
+}
+
+/* Sector number index: its content (sector_fill), then its class log and
+ * homework (sector_log). The sector is on the heap (its lessons too). 0 or
+ * -1. */
+static int sector_build(struct demo *d, int index, int scale)
+{
+    struct sector *sec = calloc(1, sizeof *sec);
+    if (!sec) return -1;
+    d->nskip = 0;
+    int rc = sector_fill(d, sec, index, scale);
+    if (rc == 0) rc = sector_log(d, sec, index);
+    free(sec->lessons);
+    free(sec);
+    return rc;
 }
 
 /* The reference levels CP … Tle. 0 or -1. */
@@ -1753,6 +2566,16 @@ static int territory_build(struct demo *d, int scale)
     return services_add(d);
 }
 
+/* Free the generator's state. */
+static void demo_free(struct demo *d)
+{
+    nameset_free(&d->logins);
+    nameset_free(&d->emails);
+    free(d->days);
+    free(d->skip);
+    free(d);
+}
+
 /* See demo.h. The password is hashed once, before the transaction, and the
  * hash shared by the six demo accounts. */
 int demo_generate(struct store *s, int scale, struct demo_summary *out)
@@ -1774,11 +2597,14 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
     d->codes_left = CODES_TO_ISSUE;
     /* The current school year: the one containing today, the next one in
      * the summer gap, the last one after both. */
-    char today[11];
-    clock_today(today);
-    d->year = strcmp(today, years[0].ends_on) <= 0 ? 0 : 1;
+    clock_today(d->today);
+    d->year = strcmp(d->today, years[0].ends_on) <= 0 ? 0 : 1;
     double t0 = clock_elapsed();
     bool in_transaction = false;
+    if (days_make(d) < 0) {
+        log_error("demo_generate", "cannot compute the days of the school year");
+        goto fail;
+    }
     if (auth_password_hash(DEMO_PASSWORD, d->password_hash) < 0) {
         log_error("demo_generate", "cannot hash the demo password: out of memory");
         goto fail;
@@ -1800,12 +2626,12 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
     if (territory_build(d, scale) < 0 || store_commit(s) < 0) goto fail;
     log_info("demo_generate",
              "scale %d, school year %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers,"
-             " %ld accounts, %ld rooms, %ld timetable slots (%ld lessons dropped), %ld lesson changes in %.1f s",
+             " %ld accounts, %ld rooms, %ld timetable slots (%ld lessons dropped), %ld lesson changes, %ld class log"
+             " entries, %ld homework (%ld ticked done) in %.1f s",
              scale, years[d->year].label, out->establishments, out->classes, out->pupils, out->parents, out->teachers,
-             out->accounts, d->rooms, d->slots, d->dropped, d->changes, clock_elapsed() - t0);
-    nameset_free(&d->logins);
-    nameset_free(&d->emails);
-    free(d);
+             out->accounts, d->rooms, d->slots, d->dropped, d->changes, d->entries, d->homework, d->done,
+             clock_elapsed() - t0);
+    demo_free(d);
     return 0;
 
 fail:
@@ -1813,9 +2639,7 @@ fail:
     log_error("demo_generate", "demo generation failed at scale %d: nothing written (but the school calendar)",
               scale);
     if (in_transaction) store_rollback(s);
-    nameset_free(&d->logins);
-    nameset_free(&d->emails);
-    free(d);
+    demo_free(d);
     memset(out, 0, sizeof *out);
     return -1;
 }

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,12 +18,30 @@ function tmpDb() {
 
 test('SIGTERM lets a request in flight finish, then the server exits 0', async () => {
   const srv = await startServer();
-  const c = srv.client();
-  await c.login('parent.demo');
-  const pending = c.get('/');
-  srv.child.kill('SIGTERM');
-  const res = await pending;
-  assert.equal(res.status, 200);
+  const port = new URL(srv.url).port;
+  const page = await srv.client().get('/connexion');
+  const pre = page.headers.getSetCookie().find((h) => h.startsWith('carnet_pre=')).split(';')[0];
+  const csrf = pre.split('=')[1];
+  const body = `csrf=${csrf}&login=parent.demo&password=carnet-demo&suite=%2F`;
+  // Send the headers and half the body, stop the server, then send the rest.
+  const answer = new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1', () => {
+      sock.write(`POST /connexion HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${pre}\r\n` +
+        `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n` +
+        body.slice(0, 10));
+      setTimeout(() => {
+        srv.child.kill('SIGTERM');
+        setTimeout(() => sock.write(body.slice(10)), 200);
+      }, 100);
+    });
+    let data = '';
+    sock.on('data', (d) => { data += d; });
+    sock.on('end', () => resolve(data));
+    sock.on('error', reject);
+  });
+  const res = await answer;
+  assert.match(res, /^HTTP\/1.1 303/);
+  assert.match(res, /carnet_session=/);
   assert.equal(await srv.stop(), 0);
 });
 
