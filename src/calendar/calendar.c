@@ -773,7 +773,31 @@ out_committed:
 /* Load the calendar of an establishment (see calendar.h): one query; the
  * result and its strings live in arena a. NULL when the establishment does
  * not exist or the query fails (logged). */
+/* Calendars already loaded by this thread for the request whose arena is
+ * identified by id: a page showing lessons and homework loads each once. */
+#define CALENDAR_REQUEST_CACHE 8
+static __thread struct { uint64_t arena; int64_t est; struct school_calendar *cal; } request_cache[CALENDAR_REQUEST_CACHE];
+static __thread unsigned request_cache_next;
+
+static struct school_calendar *calendar_fetch(struct store *s, struct arena *a, int64_t establishment_id);
+
 struct school_calendar *calendar_load(struct store *s, struct arena *a, int64_t establishment_id)
+{
+    for (int i = 0; i < CALENDAR_REQUEST_CACHE; i++)
+        if (request_cache[i].arena == a->id && request_cache[i].est == establishment_id && request_cache[i].cal)
+            return request_cache[i].cal;
+    struct school_calendar *c = calendar_fetch(s, a, establishment_id);
+    if (c) {
+        unsigned k = request_cache_next++ % CALENDAR_REQUEST_CACHE;
+        request_cache[k].arena = a->id;
+        request_cache[k].est = establishment_id;
+        request_cache[k].cal = c;
+    }
+    return c;
+}
+
+/* One query: the establishment's regime and its zone's periods. */
+static struct school_calendar *calendar_fetch(struct store *s, struct arena *a, int64_t establishment_id)
 {
     static const char *const q =
         "SELECT e.uai, e.zone, sc.description, sc.starts_on, sc.ends_on, sc.school_year"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 struct arena_block {
@@ -12,7 +13,14 @@ struct arena_block {
     max_align_t data[];
 };
 
-void arena_init(struct arena *a) { a->head = NULL; a->used_total = 0; }
+static _Atomic uint64_t next_id = 1;
+
+void arena_init(struct arena *a)
+{
+    a->head = NULL;
+    a->used_total = 0;
+    a->id = atomic_fetch_add(&next_id, 1);
+}
 
 void arena_free(struct arena *a)
 {

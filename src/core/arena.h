@@ -4,11 +4,13 @@
 #define CARNET_ARENA_H
 #include <stddef.h>
 #include <stdarg.h>
+#include <stdint.h>
 
 struct arena_block;
 struct arena {
     struct arena_block *head;
     size_t used_total;
+    uint64_t id;               /* unique per arena_init: tells requests apart in caches */
 };
 
 /* Initialise an empty arena; allocates nothing yet. */

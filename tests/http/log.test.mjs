@@ -186,3 +186,27 @@ test('S-PORTAL: the portal lists each child\'s homework due in the next 3 school
   assert.doesNotMatch(lucie, /Devoir maison lointain/);
   assert.doesNotMatch(hugo, /Fiche de révision/);
 });
+
+test('S-PORTAL: GET /api/v1/dashboard gives each child with establishment type, today\'s lessons and homework due', async () => {
+  const p = await as('parent.demo');
+  const d = (await p.get('/api/v1/dashboard')).json();
+  assert.equal(d.date, '2025-11-17');
+  assert.equal(d.pupils.length, 2);
+  const lucie = d.pupils.find((x) => x.first_name === 'Lucie');
+  const hugo = d.pupils.find((x) => x.first_name === 'Hugo');
+  assert.equal(lucie.establishment.type, 'college');
+  assert.equal(hugo.establishment.type, 'ecole');
+  assert.ok(lucie.lessons_today.some((l) => l.subject === 'Mathématiques' && l.start === '14:25'));
+  assert.ok(hugo.lessons_today.every((l) => l.subject === 'Polyvalent'));
+  assert.ok(lucie.homework_due.some((h) => h.title === 'Fiche de révision' && h.due_on === '2025-11-19'));
+  assert.ok(!lucie.homework_due.some((h) => h.title === 'Devoir maison lointain'));
+  const e = await as('eleve.demo');
+  const me = (await e.get('/api/v1/dashboard')).json();
+  assert.equal(me.pupils.length, 1);
+  assert.equal(me.pupils[0].name, 'Lucie Moreau');
+  const t = await as('prof.demo');
+  const td = (await t.get('/api/v1/dashboard')).json();
+  assert.deepEqual(td.pupils, []);
+  assert.ok(td.teacher.lessons_today.some((l) => l.class === '4e B'));
+  assert.equal((await srv.client().get('/api/v1/dashboard')).status, 401);
+});

@@ -97,18 +97,24 @@ struct homework_view {
     size_t n;
 };
 
-static void homework_part(struct req *r, struct store *s, const struct homework_view *hw, const struct pupil_card *c,
-                          const char *more)
+/* The third school day after today for an establishment (today when its
+ * calendar is missing): the horizon of "homework due next". */
+static void homework_horizon(struct req *r, struct store *s, int64_t establishment_id, char until[11])
 {
-    char today[11], until[11];
-    clock_today(today);
-    strcpy(until, today);
-    struct school_calendar *cal = calendar_load(s, &r->arena, c->establishment_id);
+    clock_today(until);
+    struct school_calendar *cal = establishment_id ? calendar_load(s, &r->arena, establishment_id) : NULL;
     for (int i = 0; i < 3 && cal; i++) {
         char next[11];
         if (!calendar_next_school_day(cal, until, next)) break;
-        memcpy(until, next, sizeof until);
+        memcpy(until, next, 11);
     }
+}
+
+static void homework_part(struct req *r, struct store *s, const struct homework_view *hw, const struct pupil_card *c,
+                          const char *more)
+{
+    char until[11];
+    homework_horizon(r, s, c->establishment_id, until);
     out(r, "<h3>%h</h3>", tr(r, "portal.homework_due"));
     size_t shown = 0;
     for (size_t i = 0; hw && i < hw->n; i++) {
@@ -406,9 +412,70 @@ static void api_me(struct req *r)
     reply_json(r, 200, me);
 }
 
+/* The dashboard as JSON: for each child (parent) or for me (pupil),
+ * today's lessons with their changes and the homework due in the next 3
+ * school days; for a teacher, today's lessons. Grades and absences join it
+ * with their services. A fixed number of queries whatever the children. */
+static json_t *lessons_json(const struct timetable_day *day, int64_t pupil)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; day && i < day->nlessons; i++) {
+        const struct lesson *l = &day->lessons[i];
+        if (pupil && l->pupil_id != pupil) continue;
+        json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?}", "start", l->starts_at, "end", l->ends_at,
+                                           "subject", l->subject, "teacher", l->teacher_name, "class", l->class_name,
+                                           "room", l->room, "change", l->status,
+                                           "note", l->note && *l->note ? l->note : NULL));
+    }
+    return a;
+}
+
+static void api_dashboard(struct req *r)
+{
+    struct store *s = store_thread();
+    const struct actor *a = r->actor;
+    char today[11];
+    clock_today(today);
+    json_t *pupils = json_array();
+    bool parent = policy_has(a, PROFILE_PARENT), pupil = policy_has(a, PROFILE_PUPIL);
+    if (parent || pupil) {
+        struct pupil_card *kids;
+        size_t n = portal_pupils(s, &r->arena, a->person_id, pupil && !parent, &kids);
+        const struct timetable_day *day = today_of(r, s, parent ? TT_GUARDIAN : TT_PUPIL, a->person_id);
+        struct homework_view hw = homework_of(r, s, a->person_id, parent);
+        for (size_t i = 0; i < n; i++) {
+            const struct pupil_card *c = &kids[i];
+            char until[11];
+            homework_horizon(r, s, c->establishment_id, until);
+            json_t *due = json_array();
+            for (size_t k = 0; k < hw.n; k++) {
+                const struct homework_item *h = &hw.items[k];
+                if (h->pupil_id != c->id || strcmp(h->due_on, until) > 0) continue;
+                json_array_append_new(due, json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:b}", "id", (json_int_t)h->id,
+                                                     "subject", h->subject, "title", h->title, "due_on", h->due_on,
+                                                     "given_on", h->given_on, "minutes", h->minutes, "hand_in", h->hand_in,
+                                                     "given_in_class", h->given_in_class, "done", h->done));
+            }
+            json_array_append_new(pupils, json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o}", "id", (json_int_t)c->id, "name",
+                arena_printf(&r->arena, "%s %s", c->first_name, c->last_name), "first_name", c->first_name,
+                "class", c->class_id ? json_pack("{s:I,s:s}", "id", (json_int_t)c->class_id, "name", c->class_name) : json_null(),
+                "establishment", c->establishment_id ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)c->establishment_id,
+                                                                 "name", c->establishment_name, "type", c->establishment_kind)
+                                                     : json_null(),
+                "lessons_today", lessons_json(day, parent ? c->id : 0), "homework_due", due));
+        }
+    }
+    json_t *doc = json_pack("{s:s,s:o}", "date", today, "pupils", pupils);
+    if (policy_has(a, PROFILE_TEACHER))
+        json_object_set_new(doc, "teacher", json_pack("{s:o}", "lessons_today",
+                                                      lessons_json(today_of(r, s, TT_TEACHER, a->person_id), 0)));
+    reply_json(r, 200, doc);
+}
+
 const struct route portal_routes[] = {
     {.method = M_GET, .path = "/", .handler = home, .action = ACT_SIGNED_IN,
      .params = (const struct param_spec[]){{"enfant", P_ID, SRC_QUERY, .label = "portal.child"},
                                            {"bienvenue", P_BOOL, SRC_QUERY}, {0}}},
     {.method = M_GET, .path = "/api/v1/me", .handler = api_me, .action = ACT_SIGNED_IN, .flags = ROUTE_API},
+    {.method = M_GET, .path = "/api/v1/dashboard", .handler = api_dashboard, .action = ACT_SIGNED_IN, .flags = ROUTE_API},
     {0}};
