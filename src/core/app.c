@@ -371,7 +371,11 @@ void app_handle(struct req *r)
         reply_error(r, 400, msg);
         goto done;
     }
+    /* A page is read in one snapshot: consistent, and one lock instead of
+     * one per query. GET never writes (the session touch came before). */
+    bool snapshot = s && (r->method & (M_GET | M_HEAD)) && store_begin_read(s) == 0;
     r->route->handler(r);
+    if (snapshot) store_commit(s);
 done:
     security_headers(r);
 }

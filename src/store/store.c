@@ -136,5 +136,6 @@ int store_int(struct store *s, int64_t *out, const char *sql, const char *types,
 }
 
 int store_begin(struct store *s) { return store_run(s, "BEGIN IMMEDIATE", NULL); }
+int store_begin_read(struct store *s) { return store_run(s, "BEGIN", NULL); }
 int store_commit(struct store *s) { return store_run(s, "COMMIT", NULL); }
 void store_rollback(struct store *s) { store_run(s, "ROLLBACK", NULL); }

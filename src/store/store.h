@@ -56,8 +56,10 @@ int store_int(struct store *s, int64_t *out, const char *sql, const char *types,
 /* Rows changed by the last statement. */
 int64_t store_changes(struct store *s);
 
-/* Transactions. begin takes the write lock at once. 0 on success. */
+/* Transactions. begin takes the write lock at once; begin_read opens a
+ * read-only snapshot (one lock for all the reads of a page). 0 on success. */
 int store_begin(struct store *s);
+int store_begin_read(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
 
