@@ -6,6 +6,7 @@
 #include "../../core/i18n.h"
 #include "../../core/page.h"
 #include "../../policy/policy.h"
+#include "../../policy/scope_sql.h"
 #include "../../store/store.h"
 #include <cmark.h>
 #include <jansson.h>
@@ -314,24 +315,14 @@ static void homework_delete(struct req *r)
     " h.due_on, h.minutes, h.given_in_class, h.hand_in, h.late,"                                               \
     " EXISTS (SELECT 1 FROM homework_done d WHERE d.homework_id = h.id AND d.pupil_id = x.pupil)"
 
-/* A pupil's (or a guardian's children's) enseignements, with the pupil. */
-#define PUPIL_TEACHINGS                                                                                         \
-    "(SELECT en.pupil_id AS pupil, t2.id AS teaching FROM enrolment en JOIN teaching t2 ON t2.class_id = en.class_id" \
-    " WHERE en.pupil_id = $1 AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $2)"              \
-    " UNION SELECT gm.pupil_id, t3.id FROM group_member gm JOIN teaching t3 ON t3.grp_id = gm.grp_id WHERE gm.pupil_id = $1) x"
-#define GUARDIAN_TEACHINGS                                                                                      \
-    "(SELECT en.pupil_id AS pupil, t2.id AS teaching FROM guardianship gd JOIN enrolment en ON en.pupil_id = gd.pupil_id" \
-    " AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $2) JOIN teaching t2 ON t2.class_id = en.class_id" \
-    " WHERE gd.parent_id = $1 UNION SELECT gm.pupil_id, t3.id FROM guardianship gd JOIN group_member gm"        \
-    " ON gm.pupil_id = gd.pupil_id JOIN teaching t3 ON t3.grp_id = gm.grp_id WHERE gd.parent_id = $1) x"
 #define HOMEWORK_JOINS                                                                                          \
     " JOIN homework h ON h.teaching_id = x.teaching JOIN teaching t ON t.id = h.teaching_id"                    \
     " JOIN subject sb ON sb.id = t.subject_id JOIN person p ON p.id = t.teacher_id"                             \
     " WHERE h.due_on >= $2 AND h.due_on <= $3 ORDER BY h.due_on, sb.name, h.id"
 
 static const char *const q_homework[2] = {
-    HOMEWORK_COLUMNS " FROM " PUPIL_TEACHINGS HOMEWORK_JOINS,
-    HOMEWORK_COLUMNS " FROM " GUARDIAN_TEACHINGS HOMEWORK_JOINS,
+    HOMEWORK_COLUMNS " FROM " SQL_PUPIL_TEACHINGS HOMEWORK_JOINS,
+    HOMEWORK_COLUMNS " FROM " SQL_GUARDIAN_TEACHINGS HOMEWORK_JOINS,
 };
 
 size_t log_homework_due(struct store *s, struct arena *a, int64_t id, bool guardian, const char *from, const char *to,
@@ -471,7 +462,7 @@ static void log_list(struct req *r, int64_t pupil, bool own)
     clock_today(today);
     calendar_add_days(today, -LOG_LIST_DAYS, from);
     struct stmt *st = store_q(s,
-        "SELECT le.on_date, sb.name, p.first_name, p.last_name, le.content, ts.starts_at FROM " PUPIL_TEACHINGS
+        "SELECT le.on_date, sb.name, p.first_name, p.last_name, le.content, ts.starts_at FROM " SQL_PUPIL_TEACHINGS
         " JOIN log_entry le ON le.teaching_id = x.teaching JOIN teaching t ON t.id = le.teaching_id"
         " JOIN subject sb ON sb.id = t.subject_id JOIN person p ON p.id = t.teacher_id"
         " LEFT JOIN timetable_slot ts ON ts.id = le.slot_id"

@@ -9,6 +9,7 @@
 #include "../../core/limits.h"
 #include "../../core/page.h"
 #include "../../policy/policy.h"
+#include "../../policy/scope_sql.h"
 #include "../../store/store.h"
 #include <jansson.h>
 #include <libical/ical.h>
@@ -28,24 +29,12 @@
     " JOIN person p ON p.id = t.teacher_id LEFT JOIN class c ON c.id = t.class_id LEFT JOIN grp g ON g.id = t.grp_id" \
     " LEFT JOIN room rm ON rm.id = s.room_id WHERE s.valid_from <= $3 AND s.valid_to >= $2"
 
-/* The enseignements of a pupil: those of their classes and of their groups. */
-#define PUPIL_TEACHINGS                                                                                           \
-    "(SELECT t2.id FROM enrolment en JOIN teaching t2 ON t2.class_id = en.class_id WHERE en.pupil_id = $1"        \
-    " AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $2)"                                        \
-    " UNION SELECT t3.id FROM group_member gm JOIN teaching t3 ON t3.grp_id = gm.grp_id WHERE gm.pupil_id = $1)"
-/* The enseignements of every child of a guardian, with the child. */
-#define GUARDIAN_TEACHINGS                                                                                        \
-    "(SELECT en.pupil_id AS pupil, t2.id AS teaching FROM guardianship gd JOIN enrolment en"                      \
-    " ON en.pupil_id = gd.pupil_id AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $2)"           \
-    " JOIN teaching t2 ON t2.class_id = en.class_id WHERE gd.parent_id = $1"                                      \
-    " UNION SELECT gm.pupil_id, t3.id FROM guardianship gd JOIN group_member gm ON gm.pupil_id = gd.pupil_id"     \
-    " JOIN teaching t3 ON t3.grp_id = gm.grp_id WHERE gd.parent_id = $1) x"
-
 /* Each scope selects through an index: slots by enseignement, or by room.
  * The last column is the pupil the lesson is for (0 outside pupil scopes). */
 static const char *const q_slots[] = {
-    [TT_PUPIL] = SLOT_SELECT "$1 FROM timetable_slot s" SLOT_JOINS " AND s.teaching_id IN " PUPIL_TEACHINGS,
-    [TT_GUARDIAN] = SLOT_SELECT "x.pupil FROM " GUARDIAN_TEACHINGS " JOIN timetable_slot s ON s.teaching_id = x.teaching"
+    [TT_PUPIL] = SLOT_SELECT "x.pupil FROM " SQL_PUPIL_TEACHINGS " JOIN timetable_slot s ON s.teaching_id = x.teaching"
+    SLOT_JOINS,
+    [TT_GUARDIAN] = SLOT_SELECT "x.pupil FROM " SQL_GUARDIAN_TEACHINGS " JOIN timetable_slot s ON s.teaching_id = x.teaching"
     SLOT_JOINS,
     [TT_TEACHER] = SLOT_SELECT "0 FROM timetable_slot s" SLOT_JOINS
     " AND s.teaching_id IN (SELECT id FROM teaching WHERE teacher_id = $1)",
@@ -67,9 +56,10 @@ static const char *const q_slots[] = {
     " WHERE ch.on_date >= $2 AND ch.on_date <= $3"
 
 static const char *const q_changes[] = {
-    [TT_PUPIL] = CHANGE_SELECT "$1 FROM lesson_change ch" CHANGE_JOINS " AND ch.teaching_id IN " PUPIL_TEACHINGS,
-    [TT_GUARDIAN] = CHANGE_SELECT "x.pupil FROM " GUARDIAN_TEACHINGS " JOIN lesson_change ch ON ch.teaching_id = x.teaching"
+    [TT_PUPIL] = CHANGE_SELECT "x.pupil FROM " SQL_PUPIL_TEACHINGS " JOIN lesson_change ch ON ch.teaching_id = x.teaching"
     CHANGE_JOINS,
+    [TT_GUARDIAN] = CHANGE_SELECT "x.pupil FROM " SQL_GUARDIAN_TEACHINGS
+    " JOIN lesson_change ch ON ch.teaching_id = x.teaching" CHANGE_JOINS,
     [TT_TEACHER] = CHANGE_SELECT "0 FROM lesson_change ch" CHANGE_JOINS
     " AND (ch.teaching_id IN (SELECT id FROM teaching WHERE teacher_id = $1) OR ch.replacement_teacher_id = $1)",
     [TT_CLASS] = CHANGE_SELECT "0 FROM lesson_change ch" CHANGE_JOINS
