@@ -20,6 +20,9 @@ if [ ! -f "$DB" ] || [ build/carnet -nt "$DB" ]; then
   build/carnet demo --db "$DB" --scale "$SCALE" --now "$NOW" | tee "$OUT/dataset.txt"
   echo "generated in $(( $(date +%s) - start )) s" >> "$OUT/dataset.txt"
 fi
+# A freshly generated dataset is hundreds of MB of dirty pages: let the
+# kernel write them back now rather than during the measurements.
+sync
 DATASET=$(head -1 "$OUT/dataset.txt" | sed "s/^.*: //")
 DBSIZE=$(du -m "$DB" | cut -f1)
 

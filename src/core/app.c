@@ -138,7 +138,7 @@ void reply_json(struct req *r, int status, json_t *j)
     r->status = status;
     r->content_type = "application/json; charset=utf-8";
     buf_reset(&r->out);
-    char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *s = json_dumps(j, JSON_COMPACT);
     buf_puts(&r->out, s);
     free(s);
     json_decref(j);
