@@ -18,7 +18,7 @@ int auth_password_hash(const char *password, char out[AUTH_HASH_BYTES]);
 /* Password policy a parent can satisfy: NULL when acceptable, otherwise the
  * message key of what is wrong. */
 const char *auth_password_problem(const char *password, const char *login);
-/* New one-time activation code for a pending account (format XXXX-XXXX-XXXX,
+/* New one-time activation code for a pending account (format ABCD-EFGH-JKMN,
  * written into code[15]); its hash and expiry are stored. 0 or -1. */
 int auth_activation_issue(struct store *s, int64_t account_id, char code[15]);
 /* Hash of an activation code as stored (hex into out[65]). */

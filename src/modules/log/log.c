@@ -365,8 +365,8 @@ static void homework_list(struct req *r, int64_t pupil, bool own)
     struct homework_item *v;
     size_t n = log_homework_due(s, &r->arena, pupil, false, today, to, &v);
     const char *name = pupil_name(r, pupil);
-    page_begin(r, tr(r, "log.todo_title"));
-    out(r, "<h1>%h</h1>", own ? tr(r, "log.todo_title") : tr_fmt(r, "log.todo_of", name ? name : "", NULL));
+    page_begin(r, tr(r, "log.homework_title"));
+    out(r, "<h1>%h</h1>", own ? tr(r, "log.homework_title") : tr_fmt(r, "log.homework_of", name ? name : "", NULL));
     out(r, "<p><a href=\"%h\">%h</a></p>", own ? "/cahier-de-textes" : arena_printf(&r->arena, "/cahier-de-textes/eleves/%lld", (long long)pupil),
         tr(r, "log.see_log"));
     if (!n) out(r, "<p class=\"card\">%h</p>", tr(r, "log.nothing_due"));
@@ -472,7 +472,7 @@ static void log_list(struct req *r, int64_t pupil, bool own)
     page_begin(r, tr(r, "log.title"));
     out(r, "<h1>%h</h1>", own ? tr(r, "log.title") : tr_fmt(r, "log.title_of", name ? name : "", NULL));
     out(r, "<p><a href=\"%h\">%h</a></p>", own ? "/travail-a-faire" : arena_printf(&r->arena, "/travail-a-faire/eleves/%lld", (long long)pupil),
-        tr(r, "log.todo_title"));
+        tr(r, "log.homework_title"));
     const char *day = NULL;
     int n = 0;
     while (st && stmt_step(st) == STORE_ROW) {

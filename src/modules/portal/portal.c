@@ -130,7 +130,7 @@ static void homework_part(struct req *r, struct store *s, const struct homework_
     }
     if (shown) out(r, "</ul>");
     else out(r, "<p class=\"meta\">%h</p>", tr(r, "portal.no_homework"));
-    out(r, "<p><a href=\"%h\">%h</a></p>", more, tr(r, "log.todo_title"));
+    out(r, "<p><a href=\"%h\">%h</a></p>", more, tr(r, "log.homework_title"));
 }
 
 static void pupil_section(struct req *r, const struct pupil_card *c, enum profile as, const struct timetable_day *today,
