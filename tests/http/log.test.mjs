@@ -27,11 +27,7 @@ before(async () => {
 });
 after(async () => { await srv.stop(); });
 
-async function as(login) {
-  const c = srv.client();
-  assert.equal((await c.login(login)).status, 303, `${login} signs in`);
-  return c;
-}
+const as = (login) => srv.as(login);
 const lessonPath = () => `/cahier-de-textes/cours/${ids.monday}/2025-11-17`;
 
 test('S-LOG: the teacher fills the log from the timetable; the pupil reads it, Markdown rendered safely', async () => {

@@ -26,11 +26,7 @@ before(async () => {
 });
 after(async () => { await srv.stop(); });
 
-async function as(login) {
-  const c = srv.client();
-  assert.equal((await c.login(login)).status, 303, `${login} signs in`);
-  return c;
-}
+const as = (login) => srv.as(login);
 
 test('policy: a parent reads their own children, never another family\'s child', async () => {
   const p = await as('parent.demo');

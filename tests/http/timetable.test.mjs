@@ -23,11 +23,7 @@ before(async () => {
 });
 after(async () => { await srv.stop(); });
 
-async function as(login) {
-  const c = srv.client();
-  assert.equal((await c.login(login)).status, 303, `${login} signs in`);
-  return c;
-}
+const as = (login) => srv.as(login);
 async function week(c, monday, query = '') {
   const r = await c.get(`/api/v1/timetable?semaine=${monday}${query}`);
   assert.equal(r.status, 200, r.text);

@@ -46,6 +46,13 @@ export async function startServer({ now = '2026-03-10T10:00', extra = [] } = {})
       return code;
     },
     client() { return new Client(server.url); },
+    /** A new client signed in as login (the demo password), or an error. */
+    async as(login) {
+      const c = new Client(server.url);
+      const res = await c.login(login);
+      if (res.status !== 303) throw new Error(`${login} cannot sign in: ${res.status}`);
+      return c;
+    },
     async setClock(now) {
       const r = await fetch(`${server.url}/__test/clock`, {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ now }),
