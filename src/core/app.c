@@ -7,6 +7,7 @@
 #include "log.h"
 #include "page.h"
 #include "router.h"
+#include "secret.h"
 #include "text.h"
 #include "../policy/policy.h"
 #include "../store/store.h"
@@ -170,11 +171,7 @@ void reply_error(struct req *r, int status, const char *message)
 const char *csrf_token(struct req *r)
 {
     if (r->csrf) return r->csrf;
-    unsigned char raw[18];
-    char tok[sodium_base64_ENCODED_LEN(18, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2base64(tok, sizeof tok, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    r->csrf = arena_strdup(&r->arena, tok);
+    r->csrf = secret_token(&r->arena, 18);
     resp_cookie(r, "carnet_pre", r->csrf, -1, true);
     return r->csrf;
 }

@@ -8,6 +8,7 @@
 #include "../../core/log.h"
 #include "../../core/page.h"
 #include "../../core/router.h"
+#include "../../core/secret.h"
 #include "../../core/text.h"
 #include "../../policy/policy.h"
 #include "../../store/store.h"
@@ -50,23 +51,6 @@ const char *auth_password_problem(const char *pw, const char *login)
     return NULL;
 }
 
-static void hex(const unsigned char *b, size_t n, char *outs)
-{
-    static const char h[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        outs[2 * i] = h[b[i] >> 4];
-        outs[2 * i + 1] = h[b[i] & 15];
-    }
-    outs[2 * n] = 0;
-}
-
-static void token_hash(const char *token, char out65[65])
-{
-    unsigned char d[32];
-    crypto_generichash(d, sizeof d, (const unsigned char *)token, strlen(token), NULL, 0);
-    hex(d, sizeof d, out65);
-}
-
 void auth_code_hash(const char *code, char out[65])
 {
     /* Codes are compared without dashes or spaces, upper case. */
@@ -75,7 +59,7 @@ void auth_code_hash(const char *code, char out[65])
     for (const char *c = code; *c && k + 1 < sizeof norm; c++)
         if (isalnum((unsigned char)*c)) norm[k++] = (char)toupper((unsigned char)*c);
     norm[k] = 0;
-    token_hash(norm, out);
+    secret_hash(norm, out);
 }
 
 int auth_activation_issue(struct store *s, int64_t account_id, char code[15])
@@ -151,15 +135,9 @@ static const char *wait_message(struct req *r, int64_t wait)
 
 static int session_create(struct store *s, struct req *r, int64_t account_id)
 {
-    unsigned char raw[SESSION_TOKEN_BYTES], craw[18];
-    char tok[sodium_base64_ENCODED_LEN(SESSION_TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-    char csrf[sodium_base64_ENCODED_LEN(18, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-    randombytes_buf(raw, sizeof raw);
-    randombytes_buf(craw, sizeof craw);
-    sodium_bin2base64(tok, sizeof tok, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_bin2base64(csrf, sizeof csrf, craw, sizeof craw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    const char *tok = secret_token(&r->arena, SESSION_TOKEN_BYTES), *csrf = secret_token(&r->arena, 18);
     char h[65];
-    token_hash(tok, h);
+    secret_hash(tok, h);
     int64_t now = clock_now();
     /* Sessions over for a month are of no use (sign-ins stay in the audit). */
     store_run(s, "DELETE FROM session WHERE account_id = $1 AND expires_at < $2", "ii", account_id,
@@ -176,7 +154,7 @@ static int session_create(struct store *s, struct req *r, int64_t account_id)
         return -1;
     resp_cookie(r, SESSION_COOKIE, tok, -1, true);
     r->session_id = id;
-    r->csrf = arena_strdup(&r->arena, csrf);
+    r->csrf = csrf;
     return 0;
 }
 
@@ -187,7 +165,7 @@ void auth_load_session(struct req *r)
     struct store *s = store_thread();
     if (!s) return;
     char h[65];
-    token_hash(tok, h);
+    secret_hash(tok, h);
     struct stmt *st = store_q(s,
         "SELECT s.id, s.csrf, s.last_seen_at, s.expires_at, a.person_id, a.state FROM session s"
         " JOIN account a ON a.id = s.account_id WHERE s.token_hash = $1 AND s.revoked_at IS NULL",

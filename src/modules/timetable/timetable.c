@@ -8,12 +8,12 @@
 #include "../../core/i18n.h"
 #include "../../core/limits.h"
 #include "../../core/page.h"
+#include "../../core/secret.h"
 #include "../../policy/policy.h"
 #include "../../policy/scope_sql.h"
 #include "../../store/store.h"
 #include <jansson.h>
 #include <libical/ical.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -456,48 +456,42 @@ static void teacher_week(struct req *r)
               policy_has(r->actor, PROFILE_STAFF) || policy_has(r->actor, PROFILE_HEAD), 0);
 }
 
-static void class_week(struct req *r)
+/* Name, establishment name and establishment of a class or a room (sql
+ * selects those three columns for $1); false after answering 404. */
+static bool place(struct req *r, const char *sql, int64_t id, const char **name, const char **ename, int64_t *est)
 {
-    struct store *s = store_thread();
-    int64_t id = param_int(r, "id");
-    if (deny(r, ACT_CLASS_VIEW, OBJECT(OBJ_CLASS, id))) return;
-    struct stmt *st = store_q(s, "SELECT c.name, c.establishment_id, e.name FROM class c"
-                                 " JOIN establishment e ON e.id = c.establishment_id WHERE c.id = $1", "i", id);
-    const char *name = NULL, *ename = NULL;
-    int64_t est = 0;
+    struct stmt *st = store_q(store_thread(), sql, "i", id);
+    *name = NULL;
     if (st && stmt_step(st) == STORE_ROW) {
-        name = arena_strdup(&r->arena, stmt_text(st, 0));
-        est = stmt_int(st, 1);
-        ename = arena_strdup(&r->arena, stmt_text(st, 2));
+        *name = arena_strdup(&r->arena, stmt_text(st, 0));
+        *ename = arena_strdup(&r->arena, stmt_text(st, 1));
+        *est = stmt_int(st, 2);
     }
     stmt_done(st);
-    if (!name) {
-        reply_error(r, 404, tr(r, "err.not_found"));
+    if (!*name) reply_error(r, 404, tr(r, "err.not_found"));
+    return *name != NULL;
+}
+
+static void class_week(struct req *r)
+{
+    int64_t id = param_int(r, "id"), est;
+    const char *name, *ename;
+    if (deny(r, ACT_CLASS_VIEW, OBJECT(OBJ_CLASS, id)) ||
+        !place(r, "SELECT c.name, e.name, c.establishment_id FROM class c"
+                  " JOIN establishment e ON e.id = c.establishment_id WHERE c.id = $1", id, &name, &ename, &est))
         return;
-    }
     week_page(r, TT_CLASS, id, tr_fmt(r, "timetable.title_class", name, NULL), ename,
               arena_printf(&r->arena, "/emploi-du-temps/classes/%lld", (long long)id), can_edit_in(r, est), id);
 }
 
 static void room_week(struct req *r)
 {
-    struct store *s = store_thread();
-    int64_t id = param_int(r, "id");
-    if (deny(r, ACT_ROOM_VIEW, OBJECT(OBJ_ROOM, id))) return;
-    struct stmt *st = store_q(s, "SELECT rm.name, e.name, rm.establishment_id FROM room rm"
-                                 " JOIN establishment e ON e.id = rm.establishment_id WHERE rm.id = $1", "i", id);
-    const char *name = NULL, *ename = NULL;
-    int64_t est = 0;
-    if (st && stmt_step(st) == STORE_ROW) {
-        name = arena_strdup(&r->arena, stmt_text(st, 0));
-        ename = arena_strdup(&r->arena, stmt_text(st, 1));
-        est = stmt_int(st, 2);
-    }
-    stmt_done(st);
-    if (!name) {
-        reply_error(r, 404, tr(r, "err.not_found"));
+    int64_t id = param_int(r, "id"), est;
+    const char *name, *ename;
+    if (deny(r, ACT_ROOM_VIEW, OBJECT(OBJ_ROOM, id)) ||
+        !place(r, "SELECT rm.name, e.name, rm.establishment_id FROM room rm"
+                  " JOIN establishment e ON e.id = rm.establishment_id WHERE rm.id = $1", id, &name, &ename, &est))
         return;
-    }
     week_page(r, TT_ROOM, id, tr_fmt(r, "timetable.title_room", name, NULL), ename,
               arena_printf(&r->arena, "/emploi-du-temps/salles/%lld", (long long)id), can_edit_in(r, est), 0);
 }
@@ -848,18 +842,6 @@ static void extra_submit(struct req *r)
 
 /* ---- iCalendar feed (RFC 5545) -------------------------------------------- */
 
-static void token_hash(const char *token, char out[65])
-{
-    unsigned char d[32];
-    crypto_generichash(d, sizeof d, (const unsigned char *)token, strlen(token), NULL, 0);
-    static const char h[] = "0123456789abcdef";
-    for (size_t i = 0; i < sizeof d; i++) {
-        out[2 * i] = h[d[i] >> 4];
-        out[2 * i + 1] = h[d[i] & 15];
-    }
-    out[64] = 0;
-}
-
 static struct icaltimetype ical_utc(const char *date, const char *hhmm)
 {
     int64_t t = 0;
@@ -873,7 +855,7 @@ static void ical_feed(struct req *r)
 {
     struct store *s = store_thread();
     char h[65];
-    token_hash(param(r, "token"), h);
+    secret_hash(param(r, "token"), h);
     int64_t person = 0;
     if (store_int(s, &person, "SELECT person_id FROM ical_feed WHERE token_hash = $1", "t", h) != 1) {
         reply_error(r, 404, tr(r, "err.not_found"));
@@ -932,12 +914,9 @@ static void ical_feed(struct req *r)
 static void ical_create(struct req *r)
 {
     struct store *s = store_thread();
-    unsigned char raw[24];
-    char tok[sodium_base64_ENCODED_LEN(24, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2base64(tok, sizeof tok, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    const char *tok = secret_token(&r->arena, 24);
     char h[65];
-    token_hash(tok, h);
+    secret_hash(tok, h);
     if (store_run(s,
                   "INSERT INTO ical_feed (person_id, token_hash, created_at) VALUES ($1, $2, $3)"
                   " ON CONFLICT (person_id) DO UPDATE SET token_hash = $2, created_at = $3",
