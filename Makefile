@@ -3,16 +3,16 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer; `make bench` measures.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium jansson libical libcmark
+PKGS    := libmicrohttpd sqlite3 libsodium jansson libical libcmark libmagic
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wpointer-arith -Wcast-qual -Wsign-compare -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers
 CSTD    := -std=c11 -D_GNU_SOURCE
 OPT     ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRC      := $(sort $(wildcard src/core/*.c src/store/*.c src/policy/*.c src/calendar/*.c src/modules/*/*.c src/demo/*.c))
+SRC      := $(sort $(wildcard src/core/*.c src/store/*.c src/policy/*.c src/calendar/*.c src/grades/*.c src/modules/*/*.c src/demo/*.c))
 GEN      := build/gen/assets_static.c build/gen/assets_sql.c build/gen/assets_locale.c build/gen/assets_data.c
 OBJ      := $(SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
 ASAN_OBJ := $(SRC:%.c=build/asan/obj/%.o) $(GEN:build/gen/%.c=build/asan/obj/gen/%.o)

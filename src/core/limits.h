@@ -3,11 +3,11 @@
 #define CARNET_LIMITS_H
 
 /* HTTP */
-#define LIMIT_BODY_BYTES          (1024 * 1024)      /* largest request body */
+#define LIMIT_BODY_BYTES          (6 * 1024 * 1024)  /* largest request body (a 5 MB attachment and its form) */
 #define LIMIT_DISCARD_BYTES       (8 * 1024 * 1024)  /* larger bodies: answer 413 at once and close */
 #define LIMIT_URL_BYTES           2048               /* longest request target */
 #define LIMIT_HEADER_POOL_BYTES   (32 * 1024)        /* libmicrohttpd memory per connection */
-#define LIMIT_FIELDS              64                 /* form or query fields per request */
+#define LIMIT_FIELDS              512                /* form or query fields per request (a class's marks and skills) */
 #define LIMIT_FIELD_NAME_BYTES    64
 #define LIMIT_FIELD_VALUE_BYTES   (64 * 1024)
 #define LIMIT_MULTIPART_PARTS     16

@@ -16,6 +16,9 @@
 #include "../modules/services/services.h"
 #include "../modules/timetable/timetable.h"
 #include "../modules/log/log.h"
+#include "../modules/grades/grades.h"
+#include "../modules/attendance/attendance.h"
+#include "../modules/files/files.h"
 #include "../store/store.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -129,6 +132,9 @@ static void register_routes(const struct options *o)
     router_add(services_routes);
     router_add(timetable_routes);
     router_add(log_routes);
+    router_add(grades_routes);
+    router_add(attendance_routes);
+    router_add(files_routes);
     app_init(&(struct app_hooks){.load_session = auth_load_session},
              &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy});
 }

@@ -195,14 +195,51 @@ bad:
     return false;
 }
 
+/* Every field named prefix + [0-9_]+ from the spec's source. */
+static bool validate_prefixed(struct req *r, const struct param_spec *p, const char **msg)
+{
+    size_t pl = strlen(p->name);
+    size_t from = p->src == SRC_BODY ? r->nquery_fields : 0;
+    size_t to = p->src == SRC_QUERY ? r->nquery_fields : r->nfields;
+    for (size_t i = from; i < to; i++) {
+        const char *name = r->fields[i].name;
+        if (strncmp(name, p->name, pl) || !name[pl] || !all_chars(name + pl, "_")) continue;
+        bool digits = true;
+        for (const char *c = name + pl; *c; c++)
+            if (!isdigit((unsigned char)*c) && *c != '_') digits = false;
+        if (!digits) continue;
+        /* An empty cell is kept (as ""): on a whole-class sheet it clears
+         * what was there. */
+        const char *v = "";
+        if (*r->fields[i].value && !validate_one(r, p, r->fields[i].value, &v, msg)) return false;
+        r->params[r->nparams++] = (struct kv){.name = name, .value = v, .len = strlen(v)};
+    }
+    return true;
+}
+
+size_t param_prefixed(struct req *r, const char *prefix, const struct kv **out)
+{
+    size_t pl = strlen(prefix), first = r->nparams, n = 0;
+    for (size_t i = 0; i < r->nparams; i++) {
+        if (strncmp(r->params[i].name, prefix, pl)) continue;
+        if (!n++) first = i;
+    }
+    *out = r->params + first;
+    return n;
+}
+
 bool router_validate(struct req *r, const char **msg)
 {
     const struct param_spec *ps = r->route ? r->route->params : NULL;
     size_t n = 0;
     for (const struct param_spec *p = ps; p && p->name; p++) n++;
-    r->params = arena_alloc(&r->arena, (n + 1) * sizeof *r->params);
+    r->params = arena_alloc(&r->arena, (n + r->nfields + 1) * sizeof *r->params);
     r->nparams = 0;
     for (const struct param_spec *p = ps; p && p->name; p++) {
+        if (p->prefix) {
+            if (!validate_prefixed(r, p, msg)) return false;
+            continue;
+        }
         const char *raw = find_src(r, p);
         if (!raw) {
             if (p->required) {

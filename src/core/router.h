@@ -45,6 +45,8 @@ struct param_spec {
     int64_t min, max;          /* P_INT bounds (both 0: any) */
     const char *const *choices;
     const char *label;         /* message key naming the field for errors */
+    bool prefix;               /* name is a prefix: every field named name + digits and '_'
+                                  (e.g. "note_123" for pupil 123) is validated as this type */
 };
 
 enum route_flags {
@@ -70,5 +72,8 @@ int router_match(struct req *r, char *allow, size_t allowlen);
 /* Validate declared parameters into r->params. On failure writes a clear,
  * translated message into *msg and returns false. */
 bool router_validate(struct req *r, const char **msg);
+/* The declared parameters whose name starts with prefix (see .prefix), in
+ * the order they came; *out points into r->params. */
+size_t param_prefixed(struct req *r, const char *prefix, const struct kv **out);
 
 #endif

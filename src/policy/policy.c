@@ -143,6 +143,43 @@ static bool may_view_class(struct store *s, const struct actor *a, int64_t cls)
     return has_id(a->taught_classes, a->ntaught, cls) || manages_class(s, a, cls);
 }
 
+struct teaching_facts {
+    int64_t teacher, establishment, class_id, grp;
+};
+
+static bool teaching_facts(struct store *s, int64_t id, struct teaching_facts *f)
+{
+    struct stmt *st = store_q(s, "SELECT teacher_id, establishment_id, coalesce(class_id, 0), coalesce(grp_id, 0)"
+                                 " FROM teaching WHERE id = $1", "i", id);
+    bool found = st && stmt_step(st) == STORE_ROW;
+    if (found)
+        *f = (struct teaching_facts){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2), stmt_int(st, 3)};
+    stmt_done(st);
+    return found;
+}
+
+/* The enseignement's own teacher, while their role there is valid. */
+static bool teaches(const struct actor *a, const struct teaching_facts *f)
+{
+    return f->teacher == a->person_id && policy_has_in(a, PROFILE_TEACHER, f->establishment);
+}
+
+/* A pupil of the enseignement (class or group), or one of its pupils'
+ * guardians. */
+static bool follows(struct store *s, const struct actor *a, int64_t teaching)
+{
+    char today[11];
+    clock_today(today);
+    int64_t n = 0;
+    store_int(s, &n,
+              "SELECT count(*) FROM teaching t WHERE t.id = $1 AND EXISTS (SELECT 1 FROM enrolment en"
+              " LEFT JOIN guardianship g ON g.pupil_id = en.pupil_id"
+              " WHERE (en.pupil_id = $2 OR g.parent_id = $2) AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $3)"
+              " AND (en.class_id = t.class_id OR en.pupil_id IN (SELECT pupil_id FROM group_member WHERE grp_id = t.grp_id)))",
+              "iit", teaching, a->person_id, today);
+    return n > 0;
+}
+
 bool policy_may(struct store *s, const struct actor *a, int action, struct object obj)
 {
     if (action == ACT_PUBLIC) return true;
@@ -213,38 +250,54 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
         if (manages(a, est, territory_of(s, est))) return true;
         return action == ACT_ROOM_VIEW && policy_has_in(a, PROFILE_TEACHER, est);
     }
-    case ACT_LESSON_EXAM: {
-        /* The teacher of the enseignement, or school-life staff and heads. */
+    case ACT_LESSON_EXAM:
+    case ACT_ROLL_CALL: {
+        /* Exams, extra lessons and roll calls (S-ATTENDANCE): the teacher of
+         * the enseignement; school-life staff and heads of the establishment
+         * stand in when the teacher cannot. */
+        struct teaching_facts f;
         if (obj.kind == OBJ_NONE) return policy_is_staff(a);
-        if (obj.kind != OBJ_TEACHING) return false;
-        int64_t teacher = 0, est = 0;
-        struct stmt *st = store_q(s, "SELECT teacher_id, establishment_id FROM teaching WHERE id = $1", "i", obj.id);
-        bool found = st && stmt_step(st) == STORE_ROW;
-        if (found) {
-            teacher = stmt_int(st, 0);
-            est = stmt_int(st, 1);
-        }
-        stmt_done(st);
-        if (!found) return false;
-        return (teacher == a->person_id && policy_has_in(a, PROFILE_TEACHER, est)) || manages(a, est, territory_of(s, est));
+        if (obj.kind != OBJ_TEACHING || !teaching_facts(s, obj.id, &f)) return false;
+        return teaches(a, &f) || manages(a, f.establishment, territory_of(s, f.establishment));
     }
-    case ACT_LOG_WRITE: {
-        /* Only the teacher of the enseignement, while their role is valid. */
+    case ACT_LOG_WRITE:
+    case ACT_GRADES_WRITE: {
+        /* Class log and marks (S-LOG, S-GRADES): only the teacher of the
+         * enseignement, while their role is valid. */
+        struct teaching_facts f;
         if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_TEACHER);
-        if (obj.kind != OBJ_TEACHING) return false;
-        int64_t teacher = 0, est = 0;
-        struct stmt *st = store_q(s, "SELECT teacher_id, establishment_id FROM teaching WHERE id = $1", "i", obj.id);
-        if (st && stmt_step(st) == STORE_ROW) {
-            teacher = stmt_int(st, 0);
-            est = stmt_int(st, 1);
-        }
-        stmt_done(st);
-        return teacher && teacher == a->person_id && policy_has_in(a, PROFILE_TEACHER, est);
+        return obj.kind == OBJ_TEACHING && teaching_facts(s, obj.id, &f) && teaches(a, &f);
     }
     case ACT_ESTABLISHMENT_SETTINGS:
         if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
         return obj.kind == OBJ_ESTABLISHMENT &&
                (policy_has_in(a, PROFILE_HEAD, obj.id) || admin_of_territory(a, territory_of(s, obj.id)));
+    case ACT_TEACHING_VIEW: {
+        /* Its teacher, its pupils and their guardians, the establishment's
+         * school-life staff and heads. */
+        struct teaching_facts f;
+        if (obj.kind == OBJ_NONE) return a->nroles > 0;
+        if (obj.kind != OBJ_TEACHING || !teaching_facts(s, obj.id, &f)) return false;
+        return teaches(a, &f) || manages(a, f.establishment, territory_of(s, f.establishment)) || follows(s, a, obj.id);
+    }
+    case ACT_PUPIL_RECORD:
+        /* Grades, skills and absences: the pupil, their guardians, the
+         * teachers of their classes, school-life staff and heads. */
+        if (obj.kind == OBJ_NONE) return a->nroles > 0;
+        return obj.kind == OBJ_PERSON && may_view_person(s, a, obj.id);
+    case ACT_ATTENDANCE_MANAGE:
+        if (obj.kind == OBJ_NONE)
+            return policy_has(a, PROFILE_STAFF) || policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
+        return obj.kind == OBJ_ESTABLISHMENT && manages(a, obj.id, territory_of(s, obj.id));
+    case ACT_ABSENCE_JUSTIFY: {
+        /* S-ATTENDANCE: a guardian with legal responsibility for the pupil. */
+        if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_PARENT);
+        if (obj.kind != OBJ_PERSON || !has_id(a->children, a->nchildren, obj.id)) return false;
+        int64_t legal = 0;
+        store_int(s, &legal, "SELECT legal_responsibility FROM guardianship WHERE parent_id = $1 AND pupil_id = $2", "ii",
+                  a->person_id, obj.id);
+        return legal != 0;
+    }
     case ACT_COUNT:
         break;
     }

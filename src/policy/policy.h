@@ -55,6 +55,12 @@ enum policy_action {
     ACT_LESSON_EXAM,           /* object: teaching — schedule an exam or an extra lesson */
     ACT_LOG_WRITE,             /* object: teaching — fill its class log and set homework */
     ACT_ESTABLISHMENT_SETTINGS,/* object: establishment — settings such as refusing late homework */
+    ACT_TEACHING_VIEW,         /* object: teaching — its log, homework and their attachments */
+    ACT_GRADES_WRITE,          /* object: teaching — create assessments, enter marks and skills */
+    ACT_PUPIL_RECORD,          /* object: person — a pupil's grades, skills and absences */
+    ACT_ROLL_CALL,             /* object: teaching — take the roll call of its lessons */
+    ACT_ATTENDANCE_MANAGE,     /* object: establishment — day's roll calls, justifications, alerts, reasons */
+    ACT_ABSENCE_JUSTIFY,       /* object: person — justify a pupil's absences (legal guardian) */
     ACT_COUNT
 };
 

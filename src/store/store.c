@@ -66,10 +66,12 @@ struct stmt *store_prepare(struct store *s, const char *sql) { return s->drv->pr
 void stmt_bind_int(struct stmt *st, int n, int64_t v) { st->drv->bind_int(st, n, v); }
 void stmt_bind_text(struct stmt *st, int n, const char *v) { st->drv->bind_text(st, n, v); }
 void stmt_bind_null(struct stmt *st, int n) { st->drv->bind_null(st, n); }
+void stmt_bind_blob(struct stmt *st, int n, const void *v, size_t len) { st->drv->bind_blob(st, n, v, len); }
 int stmt_step(struct stmt *st) { return st->drv->step(st); }
 int64_t stmt_int(struct stmt *st, int col) { return st->drv->col_int(st, col); }
 const char *stmt_text(struct stmt *st, int col) { return st->drv->col_text(st, col); }
 bool stmt_is_null(struct stmt *st, int col) { return st->drv->col_null(st, col); }
+const void *stmt_blob(struct stmt *st, int col, size_t *len) { return st->drv->col_blob(st, col, len); }
 void stmt_done(struct stmt *st) { if (st) st->drv->done(st); }
 int64_t store_changes(struct store *s) { return s->drv->changes(s); }
 int store_exec_script(struct store *s, const char *sql) { return s->drv->exec_script(s, sql); }
@@ -92,6 +94,11 @@ static struct stmt *vq(struct store *s, const char *sql, const char *types, va_l
             break;
         }
         case 't': stmt_bind_text(st, i + 1, va_arg(ap, const char *)); break;
+        case 'b': {
+            const void *v = va_arg(ap, const void *);
+            stmt_bind_blob(st, i + 1, v, va_arg(ap, size_t));
+            break;
+        }
         default:
             log_error("store_q", "bad type '%c' for: %s", types[i], sql);
             stmt_done(st);

@@ -36,17 +36,22 @@ struct stmt *store_prepare(struct store *s, const char *sql);
 void stmt_bind_int(struct stmt *st, int n, int64_t v);
 void stmt_bind_text(struct stmt *st, int n, const char *v); /* NULL binds NULL */
 void stmt_bind_null(struct stmt *st, int n);
+/* Binary data (files); copied. */
+void stmt_bind_blob(struct stmt *st, int n, const void *v, size_t len);
 /* STORE_ROW, STORE_DONE or STORE_ERR (logged). */
 int stmt_step(struct stmt *st);
 int64_t stmt_int(struct stmt *st, int col);
 /* Text of a column, valid until the next step or stmt_done; NULL for NULL. */
 const char *stmt_text(struct stmt *st, int col);
 bool stmt_is_null(struct stmt *st, int col);
+/* Bytes of a binary column and their number, valid like stmt_text. */
+const void *stmt_blob(struct stmt *st, int col, size_t *len);
 /* Finish with a statement: reset it and clear its bindings. */
 void stmt_done(struct stmt *st);
 
 /* Prepare sql and bind arguments by a type string: 'i' int64_t, 'N' int64_t
- * where 0 binds NULL, 't' const char * (NULL binds NULL). Returns the statement ready to step, or NULL. */
+ * where 0 binds NULL, 't' const char * (NULL binds NULL), 'b' const void * then size_t
+ * (binary data). Returns the statement ready to step, or NULL. */
 struct stmt *store_q(struct store *s, const char *sql, const char *types, ...);
 /* Run a statement that returns no row. 0 on success, -1 on error. */
 int store_run(struct store *s, const char *sql, const char *types, ...);

@@ -12,10 +12,12 @@ struct store_driver {
     void (*bind_int)(struct stmt *st, int n, int64_t v);
     void (*bind_text)(struct stmt *st, int n, const char *v);
     void (*bind_null)(struct stmt *st, int n);
+    void (*bind_blob)(struct stmt *st, int n, const void *v, size_t len);
     int (*step)(struct stmt *st);
     int64_t (*col_int)(struct stmt *st, int col);
     const char *(*col_text)(struct stmt *st, int col);
     bool (*col_null)(struct stmt *st, int col);
+    const void *(*col_blob)(struct stmt *st, int col, size_t *len);
     void (*done)(struct stmt *st);
     int64_t (*changes)(struct store *s);
     int (*exec_script)(struct store *s, const char *sql);

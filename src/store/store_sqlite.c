@@ -142,6 +142,12 @@ static void sq_bind_text(struct stmt *st, int n, const char *v)
     else sqlite3_bind_null(((struct sq_stmt *)st)->st, i);
 }
 
+static void sq_bind_blob(struct stmt *st, int n, const void *v, size_t len)
+{
+    int i = idx(st, n);
+    if (i) sqlite3_bind_blob64(((struct sq_stmt *)st)->st, i, v, len, SQLITE_TRANSIENT);
+}
+
 static void sq_bind_null(struct stmt *st, int n)
 {
     int i = idx(st, n);
@@ -168,6 +174,14 @@ static const char *sq_text(struct stmt *st, int col)
 static bool sq_null(struct stmt *st, int col)
 {
     return sqlite3_column_type(((struct sq_stmt *)st)->st, col) == SQLITE_NULL;
+}
+
+static const void *sq_blob(struct stmt *st, int col, size_t *len)
+{
+    sqlite3_stmt *q = ((struct sq_stmt *)st)->st;
+    const void *v = sqlite3_column_blob(q, col);
+    *len = (size_t)sqlite3_column_bytes(q, col);
+    return v;
 }
 
 static void sq_done(struct stmt *st)
@@ -217,10 +231,12 @@ const struct store_driver store_sqlite_driver = {
     .bind_int = sq_bind_int,
     .bind_text = sq_bind_text,
     .bind_null = sq_bind_null,
+    .bind_blob = sq_bind_blob,
     .step = sq_step,
     .col_int = sq_int,
     .col_text = sq_text,
     .col_null = sq_null,
+    .col_blob = sq_blob,
     .done = sq_done,
     .changes = sq_changes,
     .exec_script = sq_exec_script,

@@ -207,3 +207,100 @@ test('S-LOG in the browser: a teacher sets homework from the timetable, the pupi
   await axe(pupil.page, 'class log');
   await pupil.ctx.close();
 });
+
+test('S-GRADES in the browser: a teacher enters a whole class\'s marks with the keyboard; the pupil sees them; pages pass axe', async () => {
+  const teacher = await phone();
+  await signIn(teacher.page, 'prof.demo');
+  await teacher.page.goto(srv.url + '/notes/enseignements');
+  await axe(teacher.page, 'teacher grade books');
+  await teacher.page.getByRole('link', { name: /4e B — Mathématiques/ }).click();
+  await axe(teacher.page, 'grade book');
+  await teacher.page.screenshot({ path: SHOTS + 'grade-book.png', fullPage: true });
+  await teacher.page.getByLabel('Intitulé').fill('Contrôle — théorème de Thalès');
+  await teacher.page.getByLabel('Date').fill('2026-03-10');
+  await teacher.page.getByLabel('Coefficient').fill('2');
+  await teacher.page.getByRole('button', { name: 'Créer l\'évaluation' }).click();
+  await teacher.page.waitForURL(/\/notes\/evaluations\/\d+$/);
+  // Type a mark, Tab to the next pupil, and so on down the class.
+  const first = teacher.page.locator('input[name^="note_"]').first();
+  await first.focus();
+  const marks = ['14', '9,5', 'abs', '17', '12'];
+  for (const m of marks) {
+    await teacher.page.keyboard.type(m);
+    await teacher.page.keyboard.press('Tab');
+  }
+  await teacher.page.getByLabel('Moreau Lucie').fill('15,5');
+  await teacher.page.getByLabel('Publiée aux élèves et aux familles').check();
+  await axe(teacher.page, 'mark entry sheet');
+  await teacher.page.getByRole('button', { name: 'Enregistrer les notes' }).click();
+  await assert.doesNotReject(teacher.page.getByText('Notes enregistrées.').waitFor());
+  assert.equal(await teacher.page.locator('input[name^="note_"]').nth(1).inputValue(), '9,5');
+  assert.equal(await teacher.page.locator('input[name^="note_"]').nth(2).inputValue(), 'abs');
+  await teacher.page.screenshot({ path: SHOTS + 'mark-entry.png', fullPage: true });
+  // A typing mistake: nothing saved, the pupil named, the value kept.
+  await teacher.page.getByLabel('Moreau Lucie').fill('25');
+  await teacher.page.getByRole('button', { name: 'Enregistrer les notes' }).click();
+  await assert.doesNotReject(teacher.page.getByText(/Lucie Moreau : la note dépasse le barème/).waitFor());
+  await axe(teacher.page, 'mark entry sheet with an error');
+  await teacher.ctx.close();
+
+  const pupil = await phone();
+  await signIn(pupil.page, 'eleve.demo');
+  await assert.doesNotReject(pupil.page.locator('li', { hasText: /Contrôle — théorème de Thalès 15,5\/20/ }).first().waitFor());
+  await pupil.page.getByRole('link', { name: 'Notes', exact: true }).first().click();
+  await pupil.page.waitForURL(/\/notes/);
+  await assert.doesNotReject(pupil.page.getByText('Contrôle — théorème de Thalès').waitFor());
+  await axe(pupil.page, 'pupil grades');
+  await pupil.page.screenshot({ path: SHOTS + 'grades.png', fullPage: true });
+  await pupil.page.getByRole('link', { name: 'Comment les moyennes sont calculées' }).click();
+  await axe(pupil.page, 'averages rules');
+  await pupil.ctx.close();
+});
+
+test('S-ATTENDANCE in the browser: roll call from the timetable, the parent justifies with a photo, school life accepts; pages pass axe', async () => {
+  const teacher = await phone();
+  await signIn(teacher.page, 'prof.demo');
+  await teacher.page.goto(srv.url + '/emploi-du-temps?semaine=2026-03-09');
+  await teacher.page.locator('li.lesson', { hasText: '4e B' }).getByRole('link', { name: 'Appel' }).first().click();
+  await teacher.page.waitForURL(/\/appel\/\d+\/2026-03-09$/);
+  await axe(teacher.page, 'roll call');
+  // One tap per absent pupil.
+  await teacher.page.getByRole('checkbox', { name: /Moreau Lucie/ }).check();
+  await teacher.page.screenshot({ path: SHOTS + 'roll-call.png', fullPage: true });
+  await teacher.page.getByRole('button', { name: 'Valider l\'appel' }).click();
+  await assert.doesNotReject(teacher.page.getByText(/Appel enregistré/).waitFor());
+  assert.equal(await teacher.page.getByRole('checkbox', { name: /Moreau Lucie/ }).isChecked(), true);
+  await teacher.ctx.close();
+
+  const parent = await phone();
+  await signIn(parent.page, 'parent.demo');
+  await assert.doesNotReject(parent.page.getByText(/Lundi 9 mars 2026, après-midi/).first().waitFor());
+  await parent.page.locator('section.child', { hasText: 'Lucie Moreau' }).getByRole('link', { name: 'Justifier' }).click();
+  await parent.page.waitForURL(/\/absences\/eleves\/\d+$/);
+  await axe(parent.page, 'absences of a child');
+  const item = parent.page.locator('li', { hasText: 'Lundi 9 mars 2026, après-midi' }).first();
+  await item.locator('summary').click();
+  await item.getByLabel('Motif').selectOption({ label: 'Maladie' });
+  await item.getByLabel('Commentaire (facultatif)').fill('Forte fièvre depuis dimanche soir');
+  // A small PNG, as a phone photo would be.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  await item.getByLabel('Justificatif (facultatif)').setInputFiles({ name: 'ordonnance.png', mimeType: 'image/png', buffer: png });
+  await axe(parent.page, 'justification form');
+  await parent.page.screenshot({ path: SHOTS + 'justify.png', fullPage: true });
+  await item.getByRole('button', { name: 'Envoyer le justificatif' }).click();
+  await assert.doesNotReject(parent.page.getByText(/Justificatif envoyé : la vie scolaire va le valider/).waitFor());
+  await parent.ctx.close();
+
+  const cpe = await phone();
+  await signIn(cpe.page, 'cpe.demo');
+  await cpe.page.getByRole('link', { name: 'Vie scolaire' }).first().click();
+  await cpe.page.waitForURL(/\/vie-scolaire/);
+  await axe(cpe.page, 'school life day');
+  await cpe.page.screenshot({ path: SHOTS + 'school-life.png', fullPage: true });
+  const pending = cpe.page.locator('li', { hasText: 'Forte fièvre depuis dimanche soir' }).first();
+  await assert.doesNotReject(pending.getByRole('link', { name: 'ordonnance.png' }).waitFor());
+  await pending.getByRole('button', { name: 'Accepter' }).click();
+  await cpe.page.waitForURL(/ok=1/);
+  assert.equal(await cpe.page.locator('li', { hasText: 'Forte fièvre depuis dimanche soir' }).count(), 0);
+  await cpe.ctx.close();
+});

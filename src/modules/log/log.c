@@ -1,5 +1,6 @@
 /* log.c — class log entries, homework, done ticks, R-HOMEWORK. */
 #include "log.h"
+#include "../timetable/timetable.h"
 #include "../../calendar/calendar.h"
 #include "../../core/audit.h"
 #include "../../core/clock.h"
@@ -31,57 +32,11 @@ static void markdown(struct req *r, const char *md)
 
 /* ---- The lesson a log entry belongs to ----------------------------------- */
 
-struct lesson_ref {
-    int64_t slot, teaching, teacher, est, class_id;
-    int weekday;
-    const char *date, *subject, *class_name, *starts, *ends, *valid_from, *valid_to, *week;
-};
-
-static bool lesson_ref(struct req *r, struct lesson_ref *l)
-{
-    l->slot = param_int(r, "slot");
-    l->date = param(r, "date");
-    struct stmt *st = store_q(store_thread(),
-        "SELECT t.id, t.teacher_id, t.establishment_id, coalesce(t.class_id, 0), s.weekday, sb.name, coalesce(c.name, g.name),"
-        " s.starts_at, s.ends_at, s.valid_from, s.valid_to, s.week FROM timetable_slot s JOIN teaching t ON t.id = s.teaching_id"
-        " JOIN subject sb ON sb.id = t.subject_id LEFT JOIN class c ON c.id = t.class_id LEFT JOIN grp g ON g.id = t.grp_id"
-        " WHERE s.id = $1", "i", l->slot);
-    bool found = st && stmt_step(st) == STORE_ROW;
-    if (found) {
-        struct arena *a = &r->arena;
-        l->teaching = stmt_int(st, 0);
-        l->teacher = stmt_int(st, 1);
-        l->est = stmt_int(st, 2);
-        l->class_id = stmt_int(st, 3);
-        l->weekday = (int)stmt_int(st, 4);
-        l->subject = arena_strdup(a, stmt_text(st, 5));
-        l->class_name = arena_strdup(a, stmt_text(st, 6));
-        l->starts = arena_strdup(a, stmt_text(st, 7));
-        l->ends = arena_strdup(a, stmt_text(st, 8));
-        l->valid_from = arena_strdup(a, stmt_text(st, 9));
-        l->valid_to = arena_strdup(a, stmt_text(st, 10));
-        l->week = arena_strdup(a, stmt_text(st, 11));
-    }
-    stmt_done(st);
-    if (!found) {
-        reply_error(r, 404, tr(r, "err.not_found"));
-        return false;
-    }
-    if (!policy_may(store_thread(), r->actor, ACT_LOG_WRITE, OBJECT(OBJ_TEACHING, l->teaching))) {
-        reply_error(r, 403, tr(r, "err.forbidden"));
-        return false;
-    }
-    if (!calendar_valid_date(l->date) || calendar_weekday(l->date) != l->weekday || strcmp(l->date, l->valid_from) < 0 ||
-        strcmp(l->date, l->valid_to) > 0) {
-        reply_error(r, 400, tr(r, "timetable.err.not_that_day"));
-        return false;
-    }
-    return true;
-}
+static bool lesson_ref(struct req *r, struct lesson_at *l) { return timetable_lesson_at(r, ACT_LOG_WRITE, l); }
 
 /* The date of the next lesson of this enseignement after date (same slot
  * or another one), on a school day, within three weeks; "" if none. */
-static void next_lesson(struct req *r, const struct lesson_ref *l, struct school_calendar *cal, char out_date[11])
+static void next_lesson(struct req *r, const struct lesson_at *l, struct school_calendar *cal, char out_date[11])
 {
     out_date[0] = 0;
     struct stmt *st = store_q(store_thread(),
@@ -113,7 +68,7 @@ static void next_lesson(struct req *r, const struct lesson_ref *l, struct school
 /* R-HOMEWORK: homework due on the next school day, posted now, is late when
  * today is not a school day (weekend, holiday) or the class's last lesson
  * of today is over (with no lesson today: from 17:00). */
-static bool homework_is_late(struct req *r, const struct lesson_ref *l, struct school_calendar *cal, const char *due_on)
+static bool homework_is_late(struct req *r, const struct lesson_at *l, struct school_calendar *cal, const char *due_on)
 {
     char today[11], next[11], now[17];
     clock_today(today);
@@ -149,7 +104,7 @@ static const char *setting(struct store *s, struct arena *a, int64_t est, const 
 static void lesson_page_render(struct req *r, const char *error, const char *notice)
 {
     struct store *s = store_thread();
-    struct lesson_ref l;
+    struct lesson_at l;
     if (!lesson_ref(r, &l)) return;
     struct school_calendar *cal = calendar_load(s, &r->arena, l.est);
     char next[11];
@@ -226,7 +181,7 @@ static void lesson_page(struct req *r)
 static void lesson_save(struct req *r)
 {
     struct store *s = store_thread();
-    struct lesson_ref l;
+    struct lesson_at l;
     if (!lesson_ref(r, &l)) return;
     const char *content = param(r, "content") ? param(r, "content") : "";
     int64_t now = clock_now();
@@ -244,7 +199,7 @@ static void lesson_save(struct req *r)
 static void homework_add(struct req *r)
 {
     struct store *s = store_thread();
-    struct lesson_ref l;
+    struct lesson_at l;
     if (!lesson_ref(r, &l)) return;
     const char *due = param(r, "due_on");
     struct school_calendar *cal = calendar_load(s, &r->arena, l.est);
@@ -306,6 +261,45 @@ static void homework_delete(struct req *r)
     }
     audit(s, r, 0, "homework.deleted", arena_printf(&r->arena, "homework:%lld", (long long)id), "");
     reply_redirect(r, param(r, "suite") ? param(r, "suite") : "/emploi-du-temps");
+}
+
+size_t log_missing(struct store *s, struct arena *a, int64_t teacher, const char *from, const char *to, struct log_gap **out)
+{
+    struct timetable_day *days;
+    bool covered;
+    size_t nd = timetable_days(s, a, TT_TEACHER, teacher, from, to, &days, &covered);
+    struct stmt *st = store_q(s, "SELECT le.teaching_id, coalesce(le.slot_id, 0), le.on_date FROM log_entry le"
+                                 " JOIN teaching t ON t.id = le.teaching_id WHERE t.teacher_id = $1 AND le.on_date >= $2"
+                                 " AND le.on_date <= $3", "itt", teacher, from, to);
+    struct filled { int64_t teaching, slot; char date[11]; } *f = NULL;
+    size_t nf = 0, cap = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        f = arena_grow(a, f, nf, &cap, sizeof *f);
+        f[nf] = (struct filled){stmt_int(st, 0), stmt_int(st, 1), ""};
+        snprintf(f[nf].date, sizeof f[nf].date, "%s", stmt_text(st, 2));
+        nf++;
+    }
+    stmt_done(st);
+    char now[17];
+    clock_datetime(clock_now(), now);
+    size_t n = 0, vcap = 0;
+    struct log_gap *v = NULL;
+    for (size_t d = 0; d < nd; d++)
+        for (size_t i = 0; i < days[d].nlessons; i++) {
+            const struct lesson *l = &days[d].lessons[i];
+            if (!l->slot_id || l->replacing || l->teacher_id != teacher) continue;
+            if (l->status && (!strcmp(l->status, "cancelled") || !strcmp(l->status, "teacher_absent"))) continue;
+            int cmp = strcmp(l->date, now);   /* "YYYY-MM-DD" against "YYYY-MM-DDTHH:MM" */
+            if (cmp > 0 || (!strncmp(l->date, now, 10) && strcmp(l->ends_at, now + 11) > 0)) continue;
+            bool done = false;
+            for (size_t k = 0; k < nf && !done; k++)
+                done = f[k].teaching == l->teaching_id && f[k].slot == l->slot_id && !strcmp(f[k].date, l->date);
+            if (done) continue;
+            v = arena_grow(a, v, n, &vcap, sizeof *v);
+            v[n++] = (struct log_gap){l->slot_id, l->date, l->starts_at, l->class_name, l->subject};
+        }
+    *out = v;
+    return n;
 }
 
 /* ---- Families: homework due and the log -------------------------------- */

@@ -29,6 +29,16 @@ struct homework_item {
 size_t log_homework_due(struct store *s, struct arena *a, int64_t id, bool guardian, const char *from, const char *to,
                         struct homework_item **out);
 
+/* A lesson of a teacher, over, whose class log is still empty. */
+struct log_gap {
+    int64_t slot;
+    const char *date, *starts, *class_name, *subject;
+};
+
+/* The teacher's own lessons of [from, to] that are over (not cancelled)
+ * and have no log entry, oldest first. Allocated in arena. */
+size_t log_missing(struct store *s, struct arena *a, int64_t teacher, const char *from, const char *to, struct log_gap **out);
+
 extern const struct route log_routes[];
 
 #endif

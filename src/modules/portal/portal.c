@@ -3,6 +3,9 @@
 #include "../services/services.h"
 #include "../timetable/timetable.h"
 #include "../log/log.h"
+#include "../grades/grades.h"
+#include "../attendance/attendance.h"
+#include "../../grades/average.h"
 #include "../../calendar/calendar.h"
 #include "../../core/clock.h"
 #include "../../core/i18n.h"
@@ -56,10 +59,27 @@ static const char *kind_label(struct req *r, const char *kind)
     return tr(r, arena_strdup(&r->arena, key));
 }
 
-/* Today's lessons and their changes: those of day (one query for the whole
- * page) that belong to pupil (0: all of them, for a teacher). */
-static void today_lessons(struct req *r, const struct timetable_day *day, int64_t pupil, bool teacher, const char *more)
+/* Roll calls taken today, for a teacher's list (NULL for pupils). */
+struct roll_view {
+    struct roll_done *v;
+    size_t n;
+};
+
+static bool roll_taken(const struct roll_view *rv, const struct lesson *l)
 {
+    for (size_t i = 0; rv && i < rv->n; i++)
+        if (rv->v[i].teaching == l->teaching_id && rv->v[i].slot == l->slot_id) return true;
+    return false;
+}
+
+/* Today's lessons and their changes: those of day (one query for the whole
+ * page) that belong to pupil (0: all of them, for a teacher, with the roll
+ * call of each lesson already begun). */
+static void today_lessons(struct req *r, const struct timetable_day *day, int64_t pupil, bool teacher, const char *more,
+                          const struct roll_view *rv)
+{
+    char now[17];
+    clock_datetime(clock_now(), now);
     out(r, "<h3>%h</h3>", tr(r, "portal.today"));
     size_t shown = 0;
     for (size_t i = 0; day && i < day->nlessons; i++) {
@@ -73,12 +93,20 @@ static void today_lessons(struct req *r, const struct timetable_day *day, int64_
             out(r, " <span class=\"badge change %h\">%h</span>", l->status,
                 tr(r, arena_printf(&r->arena, "change.%s", l->status)));
         if (l->room) out(r, " <span class=\"meta\">%h</span>", l->room);
+        if (rv && !off && l->slot_id && !l->replacing) {
+            bool taken = roll_taken(rv, l), begun = strcmp(now + 11, l->starts_at) >= 0;
+            if (taken) out(r, " <a class=\"badge ext\" href=\"/appel/%I/%h\">%h</a>", l->slot_id, l->date, tr(r, "portal.roll_done"));
+            else if (begun) out(r, " <a class=\"badge change\" href=\"/appel/%I/%h\">%h</a>", l->slot_id, l->date, tr(r, "portal.roll_todo"));
+        }
         out(r, "</li>");
     }
     if (shown) out(r, "</ol>");
     else out(r, "<p class=\"meta\">%h</p>", tr(r, day && day->why ? day->why : "timetable.no_lesson"));
     out(r, "<p><a href=\"%h\">%h</a></p>", more, tr(r, "portal.whole_week"));
 }
+
+#define LOG_GAP_DAYS 7        /* the teacher's dashboard lists empty logs of the last week */
+#define LATEST_GRADES 5       /* S-PORTAL: the 5 latest grades */
 
 /* Today of a pupil, of every child of a guardian, or of a teacher. */
 static const struct timetable_day *today_of(struct req *r, struct store *s, enum timetable_scope scope, int64_t id)
@@ -95,6 +123,10 @@ static const struct timetable_day *today_of(struct req *r, struct store *s, enum
 struct homework_view {
     struct homework_item *items;
     size_t n;
+    struct grade_item *grades;      /* the latest grades of each pupil */
+    size_t ngrades;
+    struct absence_item *absences;  /* half-days still to justify */
+    size_t nabsences;
 };
 
 /* The third school day after today for an establishment (today when its
@@ -133,6 +165,9 @@ static void homework_part(struct req *r, struct store *s, const struct homework_
     out(r, "<p><a href=\"%h\">%h</a></p>", more, tr(r, "log.homework_title"));
 }
 
+static void grades_part(struct req *r, const struct homework_view *hw, const struct pupil_card *c, const char *more);
+static void absences_part(struct req *r, const struct homework_view *hw, const struct pupil_card *c, const char *more);
+
 static void pupil_section(struct req *r, const struct pupil_card *c, enum profile as, const struct timetable_day *today,
                           const struct homework_view *hw, const struct service_item *links, size_t nlinks,
                           bool heading_is_name)
@@ -153,10 +188,16 @@ static void pupil_section(struct req *r, const struct pupil_card *c, enum profil
     if (c->class_id) {
         today_lessons(r, today, c->id, false,
                       as == PROFILE_PARENT ? arena_printf(&r->arena, "/emploi-du-temps/eleves/%lld", (long long)c->id)
-                                           : "/emploi-du-temps");
+                                           : "/emploi-du-temps", NULL);
         homework_part(r, store_thread(), hw, c,
                       as == PROFILE_PARENT ? arena_printf(&r->arena, "/travail-a-faire/eleves/%lld", (long long)c->id)
                                            : "/travail-a-faire");
+        /* Écoles assess skills, not marks: their pupils get the link only. */
+        if (c->establishment_kind && strcmp(c->establishment_kind, "ecole"))
+            grades_part(r, hw, c, arena_printf(&r->arena, "/notes/eleves/%lld", (long long)c->id));
+        else
+            out(r, "<p><a href=\"/notes/eleves/%I\">%h</a></p>", c->id, tr(r, "portal.skills_link"));
+        absences_part(r, hw, c, arena_printf(&r->arena, "/absences/eleves/%lld", (long long)c->id));
     }
     if (as == PROFILE_PARENT) out(r, "<p><a href=\"/personnes/%I\">%h</a></p>", c->id, tr(r, "portal.child_page"));
     out(r, "<h3>%h</h3>", tr(r, "portal.services"));
@@ -173,7 +214,48 @@ static struct homework_view homework_of(struct req *r, struct store *s, int64_t 
     calendar_add_days(today, 14, to);
     struct homework_view v;
     v.n = log_homework_due(s, &r->arena, id, guardian, today, to, &v.items);
+    v.ngrades = grades_latest(s, &r->arena, id, guardian, LATEST_GRADES, &v.grades);
+    v.nabsences = attendance_to_justify(s, &r->arena, id, guardian, &v.absences);
     return v;
+}
+
+static const char *grade_text(struct req *r, const struct grade_item *g)
+{
+    if (*g->special) return tr(r, arena_printf(&r->arena, "mark.%s", g->special));
+    char v[16];
+    grades_format(g->value, v);
+    return arena_printf(&r->arena, "%s/%d", v, g->scale);
+}
+
+static void grades_part(struct req *r, const struct homework_view *hw, const struct pupil_card *c, const char *more)
+{
+    out(r, "<h3>%h</h3>", tr(r, "portal.latest_grades"));
+    size_t shown = 0;
+    for (size_t i = 0; i < hw->ngrades; i++) {
+        const struct grade_item *g = &hw->grades[i];
+        if (g->pupil_id != c->id) continue;
+        if (!shown++) out(r, "<ul class=\"today-list\">");
+        out(r, "<li><span class=\"name\">%h</span> — %h <strong class=\"mark\">%h</strong></li>", g->subject, g->title, grade_text(r, g));
+    }
+    if (shown) out(r, "</ul>");
+    else out(r, "<p class=\"meta\">%h</p>", tr(r, "portal.no_grades"));
+    out(r, "<p><a href=\"%h\">%h</a></p>", more, tr(r, "grades.title"));
+}
+
+static void absences_part(struct req *r, const struct homework_view *hw, const struct pupil_card *c, const char *more)
+{
+    size_t shown = 0;
+    for (size_t i = 0; i < hw->nabsences; i++) {
+        const struct absence_item *x = &hw->absences[i];
+        if (x->pupil_id != c->id) continue;
+        if (!shown++) out(r, "<h3>%h</h3><ul class=\"today-list\">", tr(r, "portal.absences_to_justify"));
+        char key[16];
+        snprintf(key, sizeof key, "weekday.%d", calendar_weekday(x->on_date));
+        out(r, "<li><span class=\"badge change\">%h</span> %h %h, %h</li>", tr(r, arena_printf(&r->arena, "attendance.state.%s", x->state)),
+            tr(r, key), page_date(r, clock_local_noon(x->on_date)), tr(r, !strcmp(x->half, "am") ? "portal.morning" : "portal.afternoon"));
+    }
+    if (shown) out(r, "</ul><p><a href=\"%h\">%h</a></p>", more, tr(r, "attendance.justify"));
+    else out(r, "<p class=\"meta\"><a href=\"%h\">%h</a></p>", more, tr(r, "attendance.title"));
 }
 
 /* Parent: every child, in every establishment, with one login (R-ID-1). */
@@ -233,8 +315,25 @@ static void teacher_part(struct req *r, struct store *s, const struct role *role
     out(r, "<section class=\"card\"><h2>%h</h2><p class=\"school\"><span class=\"kind kind-%h\">%h</span> %h</p>",
         tr(r, "portal.my_classes"), role->establishment_kind, kind_label(r, role->establishment_kind),
         role->establishment_name);
+    char today[11], from[11];
+    clock_today(today);
+    struct roll_view rv;
+    rv.n = attendance_roll_calls_on(s, &r->arena, r->actor->person_id, today, &rv.v);
     today_lessons(r, today_of(r, s, TT_TEACHER, r->actor->person_id), 0, true,
-                  arena_printf(&r->arena, "/emploi-du-temps/enseignants/%lld", (long long)r->actor->person_id));
+                  arena_printf(&r->arena, "/emploi-du-temps/enseignants/%lld", (long long)r->actor->person_id), &rv);
+    /* Class log still to fill for the lessons of the last week. */
+    calendar_add_days(today, -LOG_GAP_DAYS, from);
+    struct log_gap *gaps;
+    size_t ngaps = log_missing(s, &r->arena, r->actor->person_id, from, today, &gaps);
+    out(r, "<h3>%h</h3>", tr(r, "portal.log_to_fill"));
+    if (!ngaps) out(r, "<p class=\"meta\">%h</p>", tr(r, "portal.log_all_filled"));
+    else out(r, "<ul class=\"today-list\">");
+    for (size_t i = 0; i < ngaps && i < 5; i++)
+        out(r, "<li><a href=\"/cahier-de-textes/cours/%I/%h\">%h %h — %h, %h</a></li>", gaps[i].slot, gaps[i].date,
+            page_date(r, clock_local_noon(gaps[i].date)), gaps[i].starts, gaps[i].class_name, gaps[i].subject);
+    if (ngaps) out(r, "</ul>");
+    if (ngaps > 5) out(r, "<p class=\"meta\">%h</p>", tr_fmt(r, "portal.log_more", arena_printf(&r->arena, "%zu", ngaps - 5), NULL));
+    out(r, "<p><a href=\"/notes/enseignements\">%h</a></p>", tr(r, "grades.my_teachings"));
     struct stmt *st = store_q(s,
         "SELECT c.id, c.name, sb.name FROM teaching t JOIN class c ON c.id = t.class_id JOIN subject sb ON sb.id = t.subject_id"
         " JOIN level l ON l.id = c.level_id WHERE t.teacher_id = $1 AND t.establishment_id = $2"
@@ -302,7 +401,15 @@ static void staff_part(struct req *r, struct store *s, const struct role *role, 
         out(r, "<li><a class=\"chip\" href=\"/classes/%I\">%h</a></li>", stmt_int(st, 0), stmt_text(st, 1));
     stmt_done(st);
     out(r, "</ul></nav>");
-    out(r, "<p class=\"row\"><a class=\"button\" href=\"/etablissements/%I\">%h</a>", e, tr(r, "portal.open_establishment"));
+    int64_t pending = 0, alerts = 0;
+    store_int(s, &pending, "SELECT count(*) FROM (SELECT DISTINCT pupil_id, on_date, half FROM attendance"
+                           " WHERE establishment_id = $1 AND state = 'pending') d", "i", e);
+    store_int(s, &alerts, "SELECT count(*) FROM attendance_alert WHERE establishment_id = $1 AND seen_at IS NULL", "i", e);
+    out(r, "<p>%h</p>", tr_fmt(r, "portal.school_life_summary", arena_printf(&r->arena, "%lld", (long long)pending),
+                               arena_printf(&r->arena, "%lld", (long long)alerts)));
+    out(r, "<p class=\"row\"><a class=\"button primary\" href=\"/vie-scolaire?etablissement=%I\">%h</a> ", e,
+        tr(r, "attendance.school_life"));
+    out(r, "<a class=\"button\" href=\"/etablissements/%I\">%h</a>", e, tr(r, "portal.open_establishment"));
     if (policy_may(s, r->actor, ACT_SERVICES_EDIT, OBJECT(OBJ_ESTABLISHMENT, e)))
         out(r, " <a class=\"button\" href=\"/etablissements/%I/services\">%h</a>", e, tr(r, "portal.edit_services"));
     out(r, "</p><h3>%h</h3>", tr(r, "portal.services"));
@@ -422,7 +529,8 @@ static json_t *lessons_json(const struct timetable_day *day, int64_t pupil)
     for (size_t i = 0; day && i < day->nlessons; i++) {
         const struct lesson *l = &day->lessons[i];
         if (pupil && l->pupil_id != pupil) continue;
-        json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?}", "start", l->starts_at, "end", l->ends_at,
+        json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?}", "slot_id", (json_int_t)l->slot_id,
+                                           "start", l->starts_at, "end", l->ends_at,
                                            "subject", l->subject, "teacher", l->teacher_name, "class", l->class_name,
                                            "room", l->room, "change", l->status,
                                            "note", l->note && *l->note ? l->note : NULL));
@@ -456,19 +564,49 @@ static void api_dashboard(struct req *r)
                                                      "given_on", h->given_on, "minutes", h->minutes, "hand_in", h->hand_in,
                                                      "given_in_class", h->given_in_class, "done", h->done));
             }
-            json_array_append_new(pupils, json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o}", "id", (json_int_t)c->id, "name",
+            json_t *grades = json_array(), *absences = json_array();
+            for (size_t k = 0; k < hw.ngrades; k++) {
+                const struct grade_item *g = &hw.grades[k];
+                if (g->pupil_id != c->id) continue;
+                json_array_append_new(grades, json_pack("{s:I,s:s,s:s,s:s,s:i,s:o,s:s?}", "assessment_id", (json_int_t)g->assessment_id,
+                                                        "subject", g->subject, "title", g->title, "date", g->on_date, "scale", g->scale,
+                                                        "mark", *g->special ? json_null() : json_real(g->value / 100.0), "special",
+                                                        *g->special ? g->special : NULL));
+            }
+            for (size_t k = 0; k < hw.nabsences; k++) {
+                const struct absence_item *x = &hw.absences[k];
+                if (x->pupil_id != c->id) continue;
+                json_array_append_new(absences, json_pack("{s:I,s:s,s:s,s:s,s:i}", "id", (json_int_t)x->id, "date", x->on_date, "half",
+                                                          x->half, "state", x->state, "lessons", x->lessons));
+            }
+            json_array_append_new(pupils, json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)c->id, "name",
                 arena_printf(&r->arena, "%s %s", c->first_name, c->last_name), "first_name", c->first_name,
                 "class", c->class_id ? json_pack("{s:I,s:s}", "id", (json_int_t)c->class_id, "name", c->class_name) : json_null(),
                 "establishment", c->establishment_id ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)c->establishment_id,
                                                                  "name", c->establishment_name, "type", c->establishment_kind)
                                                      : json_null(),
-                "lessons_today", lessons_json(day, parent ? c->id : 0), "homework_due", due));
+                "lessons_today", lessons_json(day, parent ? c->id : 0), "homework_due", due, "latest_grades", grades,
+                "absences_to_justify", absences));
         }
     }
     json_t *doc = json_pack("{s:s,s:o}", "date", today, "pupils", pupils);
-    if (policy_has(a, PROFILE_TEACHER))
-        json_object_set_new(doc, "teacher", json_pack("{s:o}", "lessons_today",
-                                                      lessons_json(today_of(r, s, TT_TEACHER, a->person_id), 0)));
+    if (policy_has(a, PROFILE_TEACHER)) {
+        struct roll_view rv;
+        rv.n = attendance_roll_calls_on(s, &r->arena, a->person_id, today, &rv.v);
+        const struct timetable_day *day = today_of(r, s, TT_TEACHER, a->person_id);
+        json_t *lessons = lessons_json(day, 0);
+        for (size_t i = 0; day && i < day->nlessons; i++)
+            json_object_set_new(json_array_get(lessons, i), "roll_call_done", json_boolean(roll_taken(&rv, &day->lessons[i])));
+        char from[11];
+        calendar_add_days(today, -LOG_GAP_DAYS, from);
+        struct log_gap *gaps;
+        size_t ngaps = log_missing(s, &r->arena, a->person_id, from, today, &gaps);
+        json_t *fill = json_array();
+        for (size_t i = 0; i < ngaps; i++)
+            json_array_append_new(fill, json_pack("{s:I,s:s,s:s,s:s,s:s}", "slot_id", (json_int_t)gaps[i].slot, "date", gaps[i].date,
+                                                  "start", gaps[i].starts, "class", gaps[i].class_name, "subject", gaps[i].subject));
+        json_object_set_new(doc, "teacher", json_pack("{s:o,s:o}", "lessons_today", lessons, "log_to_fill", fill));
+    }
     reply_json(r, 200, doc);
 }
 

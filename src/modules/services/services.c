@@ -14,8 +14,8 @@
 #define FAMILY (P(PUPIL) | P(PARENT))
 #define STAFF (P(TEACHER) | P(STAFF) | P(HEAD))
 
-/* Every service of SPEC.md §3. None is delivered by this version: the
- * portal says so instead of showing made-up content. */
+/* Every service of SPEC.md §3: those delivered are links, the others are
+ * named as coming, never faked. */
 static const struct service_item builtins[] = {
     {.code = "timetable", .title = "svc.timetable", .description = "svc.timetable.d", .profiles = FAMILY | STAFF,
      .url = "/emploi-du-temps", .available = true},
@@ -24,8 +24,17 @@ static const struct service_item builtins[] = {
     {.code = "log", .title = "svc.log", .description = "svc.log.teacher", .profiles = P(TEACHER), .url = "/emploi-du-temps",
      .available = true},
     {.code = "log", .title = "svc.log", .description = "svc.log.d", .profiles = P(STAFF) | P(HEAD)},
-    {.code = "grades", .title = "svc.grades", .description = "svc.grades.d", .profiles = FAMILY | STAFF},
-    {.code = "attendance", .title = "svc.attendance", .description = "svc.attendance.d", .profiles = FAMILY | STAFF},
+    {.code = "grades", .title = "svc.grades", .description = "svc.grades.d", .profiles = FAMILY, .url = "/notes",
+     .available = true},
+    {.code = "grades", .title = "svc.grades", .description = "svc.grades.teacher", .profiles = P(TEACHER),
+     .url = "/notes/enseignements", .available = true},
+    {.code = "grades", .title = "svc.grades", .description = "svc.grades.d", .profiles = P(STAFF) | P(HEAD)},
+    {.code = "attendance", .title = "svc.attendance", .description = "svc.attendance.d", .profiles = FAMILY, .url = "/absences",
+     .available = true},
+    {.code = "attendance", .title = "svc.attendance", .description = "svc.attendance.teacher", .profiles = P(TEACHER),
+     .url = "/emploi-du-temps", .available = true},
+    {.code = "attendance", .title = "svc.attendance", .description = "svc.attendance.staff", .profiles = P(STAFF) | P(HEAD),
+     .url = "/vie-scolaire", .available = true},
     {.code = "messages", .title = "svc.messages", .description = "svc.messages.d", .profiles = FAMILY | STAFF},
     {.code = "news", .title = "svc.news", .description = "svc.news.d", .profiles = FAMILY | STAFF},
     {.code = "meetings", .title = "svc.meetings", .description = "svc.meetings.d", .profiles = P(PARENT) | P(TEACHER) | P(HEAD)},

@@ -330,7 +330,8 @@ static void lesson_item(struct req *r, const struct lesson *l, enum timetable_sc
     /* The class log of one's own lessons (a link: the log is another module). */
     if ((scope == TT_TEACHER || scope == TT_CLASS) && !l->replacing && l->slot_id && l->teacher_id == r->actor->person_id &&
         (!l->status || strcmp(l->status, "cancelled")))
-        out(r, "<p><a href=\"/cahier-de-textes/cours/%I/%h\">%h</a></p>", l->slot_id, l->date, tr(r, "log.fill"));
+        out(r, "<p><a href=\"/cahier-de-textes/cours/%I/%h\">%h</a> · <a href=\"/appel/%I/%h\">%h</a></p>", l->slot_id, l->date,
+            tr(r, "log.fill"), l->slot_id, l->date, tr(r, "attendance.roll_call"));
     if (can_edit && l->slot_id && (!l->status || l->change_id))
         out(r, "<p><a href=\"/emploi-du-temps/cours/%I/%h\">%h</a></p>", l->slot_id, l->date, tr(r, "timetable.edit_lesson"));
     out(r, "</div></li>");
@@ -610,62 +611,99 @@ static void event_form(struct req *r, int64_t class_id, const char *monday)
 static const char *const change_kinds[] = {"cancelled", "teacher_absent", "replaced", "room_changed", NULL};
 static const char *const extra_kinds[] = {"extra", "exam", NULL};
 
-struct slot_info {
-    int64_t teaching, est, teacher, subject, class_id;
-    int weekday;
-    const char *starts, *ends, *subject_name, *class_name, *valid_from, *valid_to;
-};
-
-static bool slot_info(struct req *r, int64_t slot, struct slot_info *si)
+bool timetable_lesson_at(struct req *r, int action, struct lesson_at *l)
 {
-    struct stmt *st = store_q(store_thread(),
-        "SELECT t.id, t.establishment_id, t.teacher_id, t.subject_id, s.weekday, s.starts_at, s.ends_at, sb.name,"
-        " coalesce(c.name, g.name), s.valid_from, s.valid_to, coalesce(t.class_id, 0) FROM timetable_slot s"
-        " JOIN teaching t ON t.id = s.teaching_id"
-        " JOIN subject sb ON sb.id = t.subject_id LEFT JOIN class c ON c.id = t.class_id"
-        " LEFT JOIN grp g ON g.id = t.grp_id WHERE s.id = $1", "i", slot);
+    struct store *s = store_thread();
+    l->slot = param_int(r, "slot");
+    l->date = param(r, "date");
+    struct stmt *st = store_q(s,
+        "SELECT t.id, t.teacher_id, t.establishment_id, coalesce(t.class_id, 0), coalesce(t.grp_id, 0), t.subject_id,"
+        " s.weekday, sb.name, coalesce(c.name, g.name), s.starts_at, s.ends_at, s.valid_from, s.valid_to, s.week"
+        " FROM timetable_slot s JOIN teaching t ON t.id = s.teaching_id"
+        " JOIN subject sb ON sb.id = t.subject_id LEFT JOIN class c ON c.id = t.class_id LEFT JOIN grp g ON g.id = t.grp_id"
+        " WHERE s.id = $1", "i", l->slot);
     bool found = st && stmt_step(st) == STORE_ROW;
-    if (found)
-        *si = (struct slot_info){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2), stmt_int(st, 3), stmt_int(st, 11),
-                                 (int)stmt_int(st, 4),
-                                 arena_strdup(&r->arena, stmt_text(st, 5)), arena_strdup(&r->arena, stmt_text(st, 6)),
-                                 arena_strdup(&r->arena, stmt_text(st, 7)), arena_strdup(&r->arena, stmt_text(st, 8)),
-                                 arena_strdup(&r->arena, stmt_text(st, 9)), arena_strdup(&r->arena, stmt_text(st, 10))};
+    if (found) {
+        struct arena *a = &r->arena;
+        l->teaching = stmt_int(st, 0);
+        l->teacher = stmt_int(st, 1);
+        l->est = stmt_int(st, 2);
+        l->class_id = stmt_int(st, 3);
+        l->grp_id = stmt_int(st, 4);
+        l->subject_id = stmt_int(st, 5);
+        l->weekday = (int)stmt_int(st, 6);
+        l->subject = arena_strdup(a, stmt_text(st, 7));
+        l->class_name = arena_strdup(a, stmt_text(st, 8));
+        l->starts = arena_strdup(a, stmt_text(st, 9));
+        l->ends = arena_strdup(a, stmt_text(st, 10));
+        l->valid_from = arena_strdup(a, stmt_text(st, 11));
+        l->valid_to = arena_strdup(a, stmt_text(st, 12));
+        l->week = arena_strdup(a, stmt_text(st, 13));
+    }
     stmt_done(st);
-    return found;
-}
-
-/* The slot and date of the URL, checked: the slot exists, the actor may
- * change its establishment's timetable, and the slot really falls that day. */
-static bool lesson_target(struct req *r, struct slot_info *si, const char **date)
-{
-    int64_t slot = param_int(r, "slot");
-    *date = param(r, "date");
-    if (!slot_info(r, slot, si)) {
+    if (!found) {
         reply_error(r, 404, tr(r, "err.not_found"));
         return false;
     }
-    if (!can_edit_in(r, si->est)) {
+    struct object o = action == ACT_TIMETABLE_EDIT ? OBJECT(OBJ_ESTABLISHMENT, l->est) : OBJECT(OBJ_TEACHING, l->teaching);
+    if (!policy_may(s, r->actor, action, o)) {
         reply_error(r, 403, tr(r, "err.forbidden"));
         return false;
     }
-    if (!calendar_valid_date(*date) || calendar_weekday(*date) != si->weekday || strcmp(*date, si->valid_from) < 0 ||
-        strcmp(*date, si->valid_to) > 0) {
+    if (!calendar_valid_date(l->date) || calendar_weekday(l->date) != l->weekday || strcmp(l->date, l->valid_from) < 0 ||
+        strcmp(l->date, l->valid_to) > 0) {
         reply_error(r, 400, tr(r, "timetable.err.not_that_day"));
         return false;
     }
     return true;
 }
 
+bool timetable_teaching(struct store *s, struct arena *a, int64_t id, struct teaching_info *out)
+{
+    struct stmt *st = store_q(s,
+        "SELECT t.establishment_id, t.teacher_id, coalesce(t.class_id, 0), coalesce(t.grp_id, 0), t.subject_id, sb.name,"
+        " coalesce(c.name, g.name), p.first_name, p.last_name FROM teaching t JOIN subject sb ON sb.id = t.subject_id"
+        " JOIN person p ON p.id = t.teacher_id LEFT JOIN class c ON c.id = t.class_id LEFT JOIN grp g ON g.id = t.grp_id"
+        " WHERE t.id = $1", "i", id);
+    bool found = st && stmt_step(st) == STORE_ROW;
+    if (found)
+        *out = (struct teaching_info){.id = id, .establishment_id = stmt_int(st, 0), .teacher_id = stmt_int(st, 1),
+                                      .class_id = stmt_int(st, 2), .grp_id = stmt_int(st, 3), .subject_id = stmt_int(st, 4),
+                                      .subject = arena_strdup(a, stmt_text(st, 5)),
+                                      .group_name = arena_strdup(a, stmt_text(st, 6)),
+                                      .teacher_name = name_of(a, stmt_text(st, 7), stmt_text(st, 8))};
+    stmt_done(st);
+    return found;
+}
+
+size_t timetable_teaching_pupils(struct store *s, struct arena *a, const struct teaching_info *t, const char *date,
+                                 struct pupil_ref **out)
+{
+    struct stmt *st = store_q(s,
+        "SELECT p.id, p.first_name, p.last_name FROM person p WHERE p.id IN"
+        " (SELECT pupil_id FROM enrolment WHERE class_id = $1 AND starts_on <= $3 AND (ends_on IS NULL OR ends_on >= $3)"
+        " UNION SELECT pupil_id FROM group_member WHERE grp_id = $2) ORDER BY p.last_name, p.first_name, p.id",
+        "iit", t->class_id, t->grp_id, date);
+    size_t n = 0, cap = 0;
+    struct pupil_ref *v = NULL;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(a, v, n, &cap, sizeof *v);
+        v[n++] = (struct pupil_ref){stmt_int(st, 0), arena_strdup(a, stmt_text(st, 1)), arena_strdup(a, stmt_text(st, 2))};
+    }
+    stmt_done(st);
+    *out = v;
+    return n;
+}
+
 static void lesson_form(struct req *r, const char *error)
 {
     struct store *s = store_thread();
-    struct slot_info si;
-    const char *date;
-    if (!lesson_target(r, &si, &date)) return;
+    struct lesson_at si;
+    if (!timetable_lesson_at(r, ACT_TIMETABLE_EDIT, &si)) return;
+    const char *date = si.date;
     int64_t slot = param_int(r, "slot");
     page_begin(r, tr(r, "timetable.edit_lesson"));
-    out(r, "<h1>%h</h1><p class=\"lead\">%h — %h, %h–%h</p>", tr(r, "timetable.edit_lesson"), si.subject_name,
+    out(r, "<h1>%h</h1><p class=\"lead\">%h — %h, %h–%h</p>", tr(r, "timetable.edit_lesson"), si.subject,
         si.class_name, si.starts, si.ends);
     out(r, "<p>%h</p>", day_title(r, date));
     if (si.class_id)
@@ -718,9 +756,9 @@ static void lesson_form_page(struct req *r) { lesson_form(r, NULL); }
 static void lesson_change_submit(struct req *r)
 {
     struct store *s = store_thread();
-    struct slot_info si;
-    const char *date;
-    if (!lesson_target(r, &si, &date)) return;
+    struct lesson_at si;
+    if (!timetable_lesson_at(r, ACT_TIMETABLE_EDIT, &si)) return;
+    const char *date = si.date;
     const char *kind = param(r, "kind");
     int64_t replacement = param_int(r, "replacement"), room = param_int(r, "room");
     int64_t n = 0;

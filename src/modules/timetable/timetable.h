@@ -49,6 +49,37 @@ struct timetable_day {
 size_t timetable_days(struct store *s, struct arena *a, enum timetable_scope scope, int64_t id, const char *from,
                       const char *to, struct timetable_day **out, bool *covered);
 
+/* One weekly lesson on one date, as pages about a lesson (log, roll call,
+ * one-off change) name it in their URL: /…/{slot}/{date}. */
+struct lesson_at {
+    int64_t slot, teaching, teacher, est, class_id, grp_id, subject_id;
+    int weekday;
+    const char *date, *subject, *class_name, *starts, *ends, *valid_from, *valid_to, *week;
+};
+
+/* The lesson of the route's {slot} and {date} parameters, checked in this
+ * order: the slot exists (404), the actor may perform action on it (403;
+ * the object is its enseignement, or its establishment for
+ * ACT_TIMETABLE_EDIT), the slot falls on that date (400). Replies with the
+ * error and returns false on failure. */
+bool timetable_lesson_at(struct req *r, int action, struct lesson_at *l);
+
+/* An enseignement: subject, class or group, teacher. */
+struct teaching_info {
+    int64_t id, establishment_id, teacher_id, class_id, grp_id, subject_id;
+    const char *subject, *group_name, *teacher_name;
+};
+bool timetable_teaching(struct store *s, struct arena *a, int64_t id, struct teaching_info *out);
+
+/* The pupils of an enseignement on date (its class's, or its group's),
+ * by name. Allocated in arena. */
+struct pupil_ref {
+    int64_t id;
+    const char *first_name, *last_name;
+};
+size_t timetable_teaching_pupils(struct store *s, struct arena *a, const struct teaching_info *t, const char *date,
+                                 struct pupil_ref **out);
+
 extern const struct route timetable_routes[];
 
 #endif

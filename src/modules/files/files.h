@@ -1,0 +1,39 @@
+/* files.h — attachments of homework, class-log entries and absence
+ * justifications: checked by content (libmagic), a safe name, stored once
+ * per SHA-256 in the database (every node sees them, backups hold them),
+ * downloaded only by those the policy lets see their owner. */
+#ifndef CARNET_MODULE_FILES_H
+#define CARNET_MODULE_FILES_H
+#include "../../core/router.h"
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct arena;
+
+#define ATTACHMENT_MAX_BYTES (5 * 1024 * 1024)   /* per file: a phone photo of a certificate fits */
+
+struct attachment_ref {
+    int64_t id, size;
+    const char *name, *mime;
+};
+
+/* The upload of a form field, or NULL when none (or an empty file input). */
+const struct upload *files_upload(struct req *r, const char *field);
+
+/* Check an upload (size, type by content) without storing it: NULL when it
+ * may be attached, else a translated message saying what is wrong. */
+const char *files_check(struct req *r, const struct upload *u);
+
+/* Store a checked upload as an attachment of owner ("homework",
+ * "log_entry", "attendance"), inside the caller's transaction. Returns
+ * the attachment's id, or 0 on a store error. */
+int64_t files_attach(struct req *r, const struct upload *u, const char *owner, int64_t owner_id);
+
+/* Attachments of an owner; and the same rendered as a list of links. */
+size_t files_list(struct store *s, struct arena *a, const char *owner, int64_t owner_id, struct attachment_ref **out);
+void files_links(struct req *r, const char *owner, int64_t owner_id);
+
+extern const struct route files_routes[];
+
+#endif

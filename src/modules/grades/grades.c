@@ -1,0 +1,1251 @@
+/* grades.c — assessments, whole-class mark entry, pupils' grades and skills,
+ * averages with class statistics, JSON. */
+#include "grades.h"
+#include "../timetable/timetable.h"
+#include "../../calendar/calendar.h"
+#include "../../core/audit.h"
+#include "../../core/clock.h"
+#include "../../core/i18n.h"
+#include "../../core/page.h"
+#include "../../grades/average.h"
+#include "../../policy/policy.h"
+#include "../../policy/scope_sql.h"
+#include "../../store/store.h"
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GRADES_MAX_SKILLS_PER_ASSESSMENT 6
+#define GRADES_MAX_COEFFICIENT 2000      /* hundredths: 20 */
+
+static const char *const components[] = {"D1.1", "D1.2", "D1.3", "D1.4", "D2", "D3", "D4", "D5", NULL};
+
+/* ---- Periods ------------------------------------------------------------ */
+
+struct period_ref {
+    int64_t id;
+    const char *name, *starts, *ends;
+};
+
+/* The periods of the establishment's school year of today. */
+static size_t periods_of(struct store *s, struct arena *a, int64_t est, struct period_ref **out)
+{
+    char today[11];
+    clock_today(today);
+    struct stmt *st = store_q(s,
+        "SELECT p.id, p.name, p.starts_on, p.ends_on FROM period p JOIN school_year y ON y.id = p.school_year_id"
+        " WHERE y.establishment_id = $1 AND y.starts_on <= $2 AND y.ends_on >= $2 ORDER BY p.ordinal", "it", est, today);
+    size_t n = 0, cap = 0;
+    struct period_ref *v = NULL;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(a, v, n, &cap, sizeof *v);
+        v[n++] = (struct period_ref){stmt_int(st, 0), arena_strdup(a, stmt_text(st, 1)), arena_strdup(a, stmt_text(st, 2)),
+                                     arena_strdup(a, stmt_text(st, 3))};
+    }
+    stmt_done(st);
+    *out = v;
+    return n;
+}
+
+/* The chosen period if it is one of v, else the one of today, else the
+ * last one begun. NULL when there is none. */
+static const struct period_ref *period_pick(const struct period_ref *v, size_t n, int64_t chosen)
+{
+    char today[11];
+    clock_today(today);
+    const struct period_ref *best = n ? &v[0] : NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (chosen && v[i].id == chosen) return &v[i];
+        if (strcmp(v[i].starts, today) <= 0) best = &v[i];
+    }
+    return best;
+}
+
+static void period_nav(struct req *r, const struct period_ref *v, size_t n, const struct period_ref *cur, const char *base)
+{
+    if (n < 2) return;
+    out(r, "<nav class=\"switcher\" aria-label=\"%h\"><ul>", tr(r, "grades.periods"));
+    for (size_t i = 0; i < n; i++)
+        out(r, "<li><a href=\"%h?periode=%I\"%R>%h</a></li>", base, v[i].id,
+            &v[i] == cur ? " aria-current=\"page\"" : "", v[i].name); /* RAW_OK: literal */
+    out(r, "</ul></nav>");
+}
+
+/* ---- Marks of a set of assessments, and what they make -------------------- */
+
+struct ainfo {
+    int64_t id, subject, teaching;
+    const char *subject_name, *teacher, *title, *date;
+    int scale, coefficient;
+    bool bonus, optional, published;
+};
+
+struct mrow {
+    int64_t assessment, subject, pupil;
+    struct grade g;
+};
+
+struct book {
+    struct ainfo *as;
+    size_t nas, cap_as;
+    struct mrow *rows;
+    size_t nrows, cap_rows;
+};
+
+/* Columns: a.id, sb.id, sb.name, teacher first, last, a.title, a.on_date,
+ * a.scale, a.coefficient, a.bonus, a.optional, a.published_at, m.pupil_id,
+ * m.value, m.special, a.teaching_id — ordered by subject then assessment. */
+static void book_load(struct arena *ar, struct book *b, struct stmt *st)
+{
+    *b = (struct book){0};
+    while (st && stmt_step(st) == STORE_ROW) {
+        int64_t aid = stmt_int(st, 0);
+        if (!b->nas || b->as[b->nas - 1].id != aid) {
+            b->as = arena_grow(ar, b->as, b->nas, &b->cap_as, sizeof *b->as);
+            b->as[b->nas++] = (struct ainfo){
+                .id = aid, .subject = stmt_int(st, 1), .subject_name = arena_strdup(ar, stmt_text(st, 2)),
+                .teacher = arena_printf(ar, "%.1s. %s", stmt_text(st, 3), stmt_text(st, 4)),
+                .title = arena_strdup(ar, stmt_text(st, 5)), .date = arena_strdup(ar, stmt_text(st, 6)),
+                .scale = (int)stmt_int(st, 7), .coefficient = (int)stmt_int(st, 8), .bonus = stmt_int(st, 9) != 0,
+                .optional = stmt_int(st, 10) != 0, .published = !stmt_is_null(st, 11), .teaching = stmt_int(st, 15)};
+        }
+        if (stmt_is_null(st, 12)) continue; /* an assessment with no mark yet */
+        const struct ainfo *ai = &b->as[b->nas - 1];
+        int k = stmt_is_null(st, 14) ? MARK_VALUE : grades_kind_parse(stmt_text(st, 14));
+        b->rows = arena_grow(ar, b->rows, b->nrows, &b->cap_rows, sizeof *b->rows);
+        b->rows[b->nrows++] = (struct mrow){
+            .assessment = aid, .subject = ai->subject, .pupil = stmt_int(st, 12),
+            .g = {.kind = k < 0 ? MARK_NOT_GRADED : (enum mark_kind)k, .value = (int)stmt_int(st, 13), .scale = ai->scale,
+                  .coefficient = ai->coefficient, .bonus = ai->bonus, .optional = ai->optional}};
+    }
+    stmt_done(st);
+}
+
+static const struct mrow *book_mark(const struct book *b, int64_t assessment, int64_t pupil)
+{
+    for (size_t i = 0; i < b->nrows; i++)
+        if (b->rows[i].assessment == assessment && b->rows[i].pupil == pupil) return &b->rows[i];
+    return NULL;
+}
+
+struct stats {
+    bool any;
+    double min, max, mean;
+};
+
+/* Class statistics of one assessment, on its own scale. */
+static struct stats assessment_stats(const struct book *b, const struct ainfo *ai)
+{
+    struct stats st = {0};
+    double sum = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < b->nrows; i++) {
+        const struct mrow *m = &b->rows[i];
+        if (m->assessment != ai->id || (m->g.kind != MARK_VALUE && m->g.kind != MARK_ABSENT_ZERO)) continue;
+        double v = m->g.kind == MARK_VALUE ? m->g.value / 100.0 : 0;
+        if (!n || v < st.min) st.min = v;
+        if (!n || v > st.max) st.max = v;
+        sum += v;
+        n++;
+    }
+    st.any = n > 0;
+    st.mean = n ? sum / (double)n : 0;
+    return st;
+}
+
+struct pavg {
+    int64_t pupil;
+    double avg;
+};
+
+static int by_pupil(const void *x, const void *y)
+{
+    int64_t a = ((const struct mrow *)x)->pupil, b = ((const struct mrow *)y)->pupil;
+    return a < b ? -1 : a > b;
+}
+
+/* Every pupil's average in a subject (those who have one). */
+static size_t subject_averages(struct arena *ar, const struct book *b, int64_t subject, struct pavg **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->nrows; i++) n += b->rows[i].subject == subject;
+    struct mrow *v = arena_alloc(ar, (n + 1) * sizeof *v);
+    struct grade *g = arena_alloc(ar, (n + 1) * sizeof *g);
+    struct pavg *res = arena_alloc(ar, (n + 1) * sizeof *res);
+    size_t k = 0, nres = 0;
+    for (size_t i = 0; i < b->nrows; i++)
+        if (b->rows[i].subject == subject) v[k++] = b->rows[i];
+    qsort(v, n, sizeof *v, by_pupil);
+    for (size_t i = 0; i < n;) {
+        size_t j = i, ng = 0;
+        while (j < n && v[j].pupil == v[i].pupil) g[ng++] = v[j++].g;
+        double a;
+        if (grades_average(g, ng, &a)) res[nres++] = (struct pavg){v[i].pupil, a};
+        i = j;
+    }
+    *out = res;
+    return nres;
+}
+
+static struct stats stats_of(const struct pavg *v, size_t n)
+{
+    struct stats st = {0};
+    double *x = malloc((n + 1) * sizeof *x);
+    if (!x) return st;
+    for (size_t i = 0; i < n; i++) x[i] = v[i].avg;
+    st.any = grades_stats(x, n, &st.min, &st.max, &st.mean);
+    free(x);
+    return st;
+}
+
+static bool avg_of(const struct pavg *v, size_t n, int64_t pupil, double *avg)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].pupil == pupil) {
+            *avg = v[i].avg;
+            return true;
+        }
+    return false;
+}
+
+/* One subject of a pupil's report: their average and the class's. */
+struct subject_line {
+    int64_t subject;
+    const char *name, *teacher;
+    bool has;
+    double avg;
+    struct stats cls;
+};
+
+/* Every pupil's general average (mean of their subject averages). */
+struct general {
+    struct pavg *v;
+    size_t n;
+};
+
+/* Subjects of the book in order, with pupil's averages and class stats;
+ * also every pupil's general average. */
+static size_t book_subjects(struct arena *ar, const struct book *b, int64_t pupil, struct subject_line **out, struct general *gen)
+{
+    size_t n = 0, cap = 0;
+    struct subject_line *v = NULL;
+    /* Sums of subject averages per pupil. */
+    size_t gcap = 0;
+    struct gacc { int64_t pupil; double sum; size_t n; } *acc = NULL;
+    size_t nacc = 0;
+    for (size_t i = 0; i < b->nas; i++) {
+        if (n && v[n - 1].subject == b->as[i].subject) continue;
+        v = arena_grow(ar, v, n, &cap, sizeof *v);
+        struct subject_line *sl = &v[n++];
+        *sl = (struct subject_line){.subject = b->as[i].subject, .name = b->as[i].subject_name, .teacher = b->as[i].teacher};
+        struct pavg *pa;
+        size_t np = subject_averages(ar, b, sl->subject, &pa);
+        sl->has = avg_of(pa, np, pupil, &sl->avg);
+        sl->cls = stats_of(pa, np);
+        for (size_t k = 0; k < np; k++) {
+            size_t j = 0;
+            while (j < nacc && acc[j].pupil != pa[k].pupil) j++;
+            if (j == nacc) {
+                acc = arena_grow(ar, acc, nacc, &gcap, sizeof *acc);
+                acc[nacc++] = (struct gacc){pa[k].pupil, 0, 0};
+            }
+            acc[j].sum += pa[k].avg;
+            acc[j].n++;
+        }
+    }
+    gen->v = arena_alloc(ar, (nacc + 1) * sizeof *gen->v);
+    gen->n = nacc;
+    for (size_t j = 0; j < nacc; j++) gen->v[j] = (struct pavg){acc[j].pupil, acc[j].sum / (double)acc[j].n};
+    *out = v;
+    return n;
+}
+
+static const char *fmt_avg(struct req *r, double v)
+{
+    char s[16];
+    grades_format_avg(v, s);
+    return arena_strdup(&r->arena, s);
+}
+
+static const char *fmt_mark(struct req *r, int hundredths)
+{
+    char s[16];
+    grades_format(hundredths, s);
+    return arena_strdup(&r->arena, s);
+}
+
+static const char *fmt_stats(struct req *r, const struct stats *st, bool on_scale)
+{
+    if (!st->any) return "";
+    char a[16], b[16], c[16];
+    if (on_scale) {
+        grades_format((int)(st->mean * 100 + 0.5), a);
+        grades_format((int)(st->min * 100 + 0.5), b);
+        grades_format((int)(st->max * 100 + 0.5), c);
+    } else {
+        grades_format_avg(st->mean, a);
+        grades_format_avg(st->min, b);
+        grades_format_avg(st->max, c);
+    }
+    return arena_printf(&r->arena, "%s %s · %s %s · %s %s", tr(r, "grades.class_avg"), a, tr(r, "grades.min"), b,
+                        tr(r, "grades.max"), c);
+}
+
+/* What a mark shows: "15,5/20", or the special mark's name. */
+static const char *mark_text(struct req *r, const struct grade *g)
+{
+    if (g->kind == MARK_VALUE) return arena_printf(&r->arena, "%s/%d", fmt_mark(r, g->value), g->scale);
+    return tr(r, arena_printf(&r->arena, "mark.%s", grades_kind_name(g->kind)));
+}
+
+static const char *coef_text(struct req *r, int coef) { return fmt_mark(r, coef); }
+
+/* ---- Family view: a pupil's grades and skills ----------------------------- */
+
+#define PUPIL_BOOK_SQL(scope)                                                                                       \
+    "SELECT a.id, sb.id, sb.name, tp.first_name, tp.last_name, a.title, a.on_date, a.scale, a.coefficient, a.bonus," \
+    " a.optional, a.published_at, m.pupil_id, m.value, m.special, a.teaching_id FROM " scope                        \
+    " JOIN teaching t ON t.id = x.teaching JOIN subject sb ON sb.id = t.subject_id JOIN person tp ON tp.id = t.teacher_id" \
+    " JOIN assessment a ON a.teaching_id = x.teaching AND a.period_id = $4 AND a.scale > 0"                          \
+    " AND a.published_at IS NOT NULL AND a.published_at <= $5"                                                       \
+    " JOIN mark m ON m.assessment_id = a.id ORDER BY sb.name, sb.id, a.on_date, a.id"
+
+static int64_t pupil_establishment(struct store *s, int64_t pupil)
+{
+    char today[11];
+    clock_today(today);
+    int64_t est = 0;
+    store_int(s, &est,
+              "SELECT c.establishment_id FROM enrolment en JOIN class c ON c.id = en.class_id WHERE en.pupil_id = $1"
+              " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2) ORDER BY en.starts_on DESC", "it", pupil,
+              today);
+    return est;
+}
+
+static const char *person_name(struct req *r, int64_t id)
+{
+    struct stmt *st = store_q(store_thread(), "SELECT first_name, last_name FROM person WHERE id = $1", "i", id);
+    const char *n = st && stmt_step(st) == STORE_ROW ? arena_printf(&r->arena, "%s %s", stmt_text(st, 0), stmt_text(st, 1)) : "";
+    stmt_done(st);
+    return n;
+}
+
+struct skill_row {
+    const char *component, *label, *subject, *date;
+    int level;
+};
+
+static size_t pupil_skills(struct req *r, int64_t pupil, int64_t period, struct skill_row **out)
+{
+    struct stmt *st = store_q(store_thread(),
+        "SELECT sk.component, sk.label, sr.level, a.on_date, sb.name FROM skill_result sr"
+        " JOIN assessment a ON a.id = sr.assessment_id JOIN skill sk ON sk.id = sr.skill_id"
+        " JOIN teaching t ON t.id = a.teaching_id JOIN subject sb ON sb.id = t.subject_id"
+        " WHERE sr.pupil_id = $1 AND a.period_id = $2 AND a.published_at IS NOT NULL AND a.published_at <= $3"
+        " ORDER BY sk.component, a.on_date DESC, a.id DESC", "iii", pupil, period, clock_now());
+    size_t n = 0, cap = 0;
+    struct skill_row *v = NULL;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
+        v[n++] = (struct skill_row){arena_strdup(&r->arena, stmt_text(st, 0)), arena_strdup(&r->arena, stmt_text(st, 1)),
+                                    arena_strdup(&r->arena, stmt_text(st, 4)), arena_strdup(&r->arena, stmt_text(st, 3)),
+                                    (int)stmt_int(st, 2)};
+    }
+    stmt_done(st);
+    *out = v;
+    return n;
+}
+
+/* The report of one pupil for one period: loads everything once. */
+struct report {
+    struct period_ref *periods;
+    size_t nperiods;
+    const struct period_ref *period;
+    struct book book;
+    struct subject_line *subjects;
+    size_t nsubjects;
+    struct general gen;
+    bool has_general;
+    double general;
+    struct stats general_cls;
+    struct skill_row *skills;
+    size_t nskills;
+};
+
+static void report_load(struct req *r, int64_t pupil, int64_t chosen, struct report *rep)
+{
+    struct store *s = store_thread();
+    *rep = (struct report){0};
+    rep->nperiods = periods_of(s, &r->arena, pupil_establishment(s, pupil), &rep->periods);
+    rep->period = period_pick(rep->periods, rep->nperiods, chosen);
+    if (!rep->period) return;
+    static const char *const q = PUPIL_BOOK_SQL(SQL_PUPIL_TEACHINGS);
+    book_load(&r->arena, &rep->book,
+              store_q(s, q, "ittii", pupil, rep->period->starts, rep->period->ends, rep->period->id, clock_now()));
+    /* In the first days of a period with nothing published yet, families
+     * see the period just ended (its report) unless they chose one. */
+    if (!chosen && !rep->book.nrows && rep->period > rep->periods) {
+        rep->period--;
+        book_load(&r->arena, &rep->book,
+                  store_q(s, q, "ittii", pupil, rep->period->starts, rep->period->ends, rep->period->id, clock_now()));
+    }
+    rep->nsubjects = book_subjects(&r->arena, &rep->book, pupil, &rep->subjects, &rep->gen);
+    rep->has_general = avg_of(rep->gen.v, rep->gen.n, pupil, &rep->general);
+    rep->general_cls = stats_of(rep->gen.v, rep->gen.n);
+    rep->nskills = pupil_skills(r, pupil, rep->period->id, &rep->skills);
+}
+
+static void skills_part(struct req *r, const struct report *rep)
+{
+    out(r, "<section class=\"card\"><h2>%h</h2>", tr(r, "grades.skills"));
+    if (!rep->nskills) out(r, "<p class=\"meta\">%h</p>", tr(r, "grades.no_skills"));
+    for (const char *const *c = components; *c; c++) {
+        int sum = 0, n = 0;
+        for (size_t i = 0; i < rep->nskills; i++)
+            if (!strcmp(rep->skills[i].component, *c)) {
+                sum += rep->skills[i].level;
+                n++;
+            }
+        if (!n) continue;
+        int level = (sum * 2 + n) / (2 * n); /* the mean level, rounded */
+        out(r, "<h3>%h <span class=\"badge lvl lvl-%d\">%h</span></h3><ul class=\"plain skills\">",
+            tr(r, arena_printf(&r->arena, "socle.%s", *c)), level, tr(r, arena_printf(&r->arena, "skill.level.%d", level)));
+        int shown = 0;
+        for (size_t i = 0; i < rep->nskills && shown < 4; i++) {
+            const struct skill_row *k = &rep->skills[i];
+            if (strcmp(k->component, *c)) continue;
+            shown++;
+            out(r, "<li><span class=\"badge lvl lvl-%d\">%h</span> %h <span class=\"meta\">— %h, %h</span></li>", k->level,
+                tr(r, arena_printf(&r->arena, "skill.short.%d", k->level)), k->label, k->subject,
+                page_date(r, clock_local_noon(k->date)));
+        }
+        out(r, "</ul>");
+    }
+    out(r, "</section>");
+}
+
+static void pupil_page(struct req *r, int64_t pupil)
+{
+    struct report rep;
+    report_load(r, pupil, param_int(r, "periode"), &rep);
+    bool own = pupil == r->actor->person_id;
+    const char *name = person_name(r, pupil);
+    page_begin(r, tr(r, "grades.title"));
+    out(r, "<h1>%h</h1>", own ? tr(r, "grades.title") : tr_fmt(r, "grades.title_of", name, NULL));
+    const char *base = arena_printf(&r->arena, "/notes/eleves/%lld", (long long)pupil);
+    period_nav(r, rep.periods, rep.nperiods, rep.period, base);
+    if (!rep.period) {
+        out(r, "<p class=\"card\">%h</p>", tr(r, "grades.no_period"));
+        page_end(r);
+        return;
+    }
+    out(r, "<section class=\"card general\"><h2>%h</h2>", tr_fmt(r, "grades.general_of", rep.period->name, NULL));
+    if (rep.has_general)
+        out(r, "<p class=\"avg\"><strong>%h</strong> <span class=\"meta\">/ 20</span></p><p class=\"meta\">%h</p>",
+            fmt_avg(r, rep.general), fmt_stats(r, &rep.general_cls, false));
+    else
+        out(r, "<p class=\"meta\">%h</p>", tr(r, "grades.no_average"));
+    out(r, "<p class=\"meta\"><a href=\"/aide/moyennes\">%h</a></p></section>", tr(r, "grades.how_computed"));
+    if (!rep.nsubjects) out(r, "<p class=\"card\">%h</p>", tr(r, "grades.no_marks"));
+    for (size_t i = 0; i < rep.nsubjects; i++) {
+        const struct subject_line *sl = &rep.subjects[i];
+        out(r, "<section class=\"card subject\"><h2>%h <span class=\"meta\">%h</span></h2>", sl->name, sl->teacher);
+        if (sl->has)
+            out(r, "<p class=\"avg\">%h <strong>%h</strong></p>", tr(r, "grades.average"), fmt_avg(r, sl->avg));
+        else
+            out(r, "<p class=\"avg\">%h <strong>—</strong></p>", tr(r, "grades.average"));
+        if (sl->cls.any) out(r, "<p class=\"meta\">%h</p>", fmt_stats(r, &sl->cls, false));
+        out(r, "<table class=\"list marks\"><caption class=\"sr\">%h</caption><thead><tr><th scope=\"col\">%h</th>"
+               "<th scope=\"col\">%h</th><th scope=\"col\">%h</th></tr></thead><tbody>",
+            tr_fmt(r, "grades.marks_in", sl->name, NULL), tr(r, "grades.assessment"), tr(r, "grades.mark"), tr(r, "grades.class"));
+        for (size_t k = 0; k < rep.book.nas; k++) {
+            const struct ainfo *ai = &rep.book.as[k];
+            if (ai->subject != sl->subject) continue;
+            const struct mrow *m = book_mark(&rep.book, ai->id, pupil);
+            if (!m) continue;
+            struct stats st = assessment_stats(&rep.book, ai);
+            out(r, "<tr><td>%h<br><span class=\"meta\">%h", ai->title, page_date(r, clock_local_noon(ai->date)));
+            if (ai->coefficient != 100) out(r, " · %h", tr_fmt(r, "grades.coef", coef_text(r, ai->coefficient), NULL));
+            out(r, "</span>");
+            if (ai->bonus) out(r, " <span class=\"badge\">%h</span>", tr(r, "grades.bonus"));
+            if (ai->optional) out(r, " <span class=\"badge\">%h</span>", tr(r, "grades.optional"));
+            out(r, "</td><td class=\"mark%R\"><strong>%h</strong></td><td class=\"meta\">", /* RAW_OK: literal */
+                m->g.kind == MARK_VALUE ? "" : " special", mark_text(r, &m->g));
+            if (st.any) out(r, "%h", fmt_mark(r, (int)(st.mean * 100 + 0.5)));
+            out(r, "</td></tr>");
+        }
+        out(r, "</tbody></table></section>");
+    }
+    skills_part(r, &rep);
+    page_end(r);
+}
+
+static void my_grades(struct req *r)
+{
+    const struct actor *a = r->actor;
+    if (policy_has(a, PROFILE_PUPIL)) {
+        pupil_page(r, a->person_id);
+        return;
+    }
+    if (policy_has(a, PROFILE_PARENT) && a->nchildren) {
+        reply_redirect(r, arena_printf(&r->arena, "/notes/eleves/%lld", (long long)a->children[0]));
+        return;
+    }
+    if (policy_has(a, PROFILE_TEACHER)) {
+        reply_redirect(r, "/notes/enseignements");
+        return;
+    }
+    reply_error(r, 404, tr(r, "grades.err.no_pupil"));
+}
+
+static void child_grades(struct req *r)
+{
+    int64_t id = param_int(r, "id");
+    if (!policy_may(store_thread(), r->actor, ACT_PUPIL_RECORD, OBJECT(OBJ_PERSON, id))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return;
+    }
+    pupil_page(r, id);
+}
+
+/* ---- Teacher: the enseignements, a grade book, a new assessment ----------- */
+
+static void teachings_page(struct req *r)
+{
+    struct store *s = store_thread();
+    page_begin(r, tr(r, "grades.my_teachings"));
+    out(r, "<h1>%h</h1><ul class=\"plain editable\">", tr(r, "grades.my_teachings"));
+    char today[11];
+    clock_today(today);
+    struct stmt *st = store_q(s,
+        "SELECT t.id, sb.name, coalesce(c.name, g.name), (SELECT count(*) FROM assessment a WHERE a.teaching_id = t.id),"
+        " (SELECT count(*) FROM assessment a WHERE a.teaching_id = t.id AND a.published_at IS NULL)"
+        " FROM teaching t JOIN subject sb ON sb.id = t.subject_id LEFT JOIN class c ON c.id = t.class_id"
+        " LEFT JOIN grp g ON g.id = t.grp_id JOIN role r ON r.person_id = t.teacher_id AND r.establishment_id = t.establishment_id"
+        " AND r.profile = 'teacher' AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"
+        " WHERE t.teacher_id = $1 ORDER BY coalesce(c.name, g.name), sb.name", "it", r->actor->person_id, today);
+    int n = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        n++;
+        out(r, "<li><p><a href=\"/notes/enseignements/%I\"><strong>%h</strong> — %h</a></p><p class=\"meta\">%h",
+            stmt_int(st, 0), stmt_text(st, 2), stmt_text(st, 1),
+            tr_fmt(r, "grades.n_assessments", arena_printf(&r->arena, "%lld", (long long)stmt_int(st, 3)), NULL));
+        if (stmt_int(st, 4))
+            out(r, " · %h", tr_fmt(r, "grades.n_drafts", arena_printf(&r->arena, "%lld", (long long)stmt_int(st, 4)), NULL));
+        out(r, "</p></li>");
+    }
+    stmt_done(st);
+    out(r, "</ul>");
+    if (!n) out(r, "<p class=\"card\">%h</p>", tr(r, "portal.no_teaching"));
+    page_end(r);
+}
+
+static bool teaching_or_deny(struct req *r, int action, int64_t id, struct teaching_info *t)
+{
+    if (!timetable_teaching(store_thread(), &r->arena, id, t)) {
+        reply_error(r, 404, tr(r, "err.not_found"));
+        return false;
+    }
+    if (!policy_may(store_thread(), r->actor, action, OBJECT(OBJ_TEACHING, id))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return false;
+    }
+    return true;
+}
+
+#define TEACHING_BOOK_SQL                                                                                           \
+    "SELECT a.id, sb.id, sb.name, tp.first_name, tp.last_name, a.title, a.on_date, a.scale, a.coefficient, a.bonus," \
+    " a.optional, a.published_at, m.pupil_id, m.value, m.special, a.teaching_id FROM assessment a"                  \
+    " JOIN teaching t ON t.id = a.teaching_id JOIN subject sb ON sb.id = t.subject_id JOIN person tp ON tp.id = t.teacher_id" \
+    " LEFT JOIN mark m ON m.assessment_id = a.id WHERE a.teaching_id = $1 AND a.period_id = $2"                     \
+    " ORDER BY a.on_date, a.id"
+
+static void skills_checkboxes(struct req *r, int64_t est)
+{
+    struct stmt *st = store_q(store_thread(), "SELECT id, component, label FROM skill WHERE establishment_id = $1"
+                                              " ORDER BY component, label", "i", est);
+    const char *comp = NULL;
+    int n = 0;
+    out(r, "<details><summary>%h</summary>", tr(r, "grades.skills_evaluated"));
+    while (st && stmt_step(st) == STORE_ROW) {
+        if (!comp || strcmp(comp, stmt_text(st, 1))) {
+            if (comp) out(r, "</fieldset>");
+            comp = arena_strdup(&r->arena, stmt_text(st, 1));
+            out(r, "<fieldset><legend>%h</legend>", tr(r, arena_printf(&r->arena, "socle.%s", comp)));
+        }
+        n++;
+        out(r, "<label class=\"check\"><input type=\"checkbox\" name=\"skill_%I\" value=\"1\"> %h</label>", stmt_int(st, 0),
+            stmt_text(st, 2));
+    }
+    stmt_done(st);
+    if (comp) out(r, "</fieldset>");
+    if (!n) out(r, "<p class=\"meta\">%h</p>", tr(r, "grades.no_referential"));
+    out(r, "</details>");
+}
+
+static void book_page_render(struct req *r, const char *error)
+{
+    struct store *s = store_thread();
+    struct teaching_info t;
+    int64_t id = param_int(r, "id");
+    if (!teaching_or_deny(r, ACT_GRADES_WRITE, id, &t)) return;
+    struct period_ref *periods;
+    size_t np = periods_of(s, &r->arena, t.establishment_id, &periods);
+    const struct period_ref *cur = period_pick(periods, np, param_int(r, "periode"));
+    const char *base = arena_printf(&r->arena, "/notes/enseignements/%lld", (long long)id);
+    page_begin(r, tr(r, "grades.book"));
+    out(r, "<h1>%h</h1><p class=\"lead\">%h — %h</p>", tr(r, "grades.book"), t.group_name, t.subject);
+    if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
+    period_nav(r, periods, np, cur, base);
+    if (!cur) {
+        out(r, "<p class=\"card\">%h</p>", tr(r, "grades.no_period"));
+        page_end(r);
+        return;
+    }
+    struct book b;
+    book_load(&r->arena, &b, store_q(s, TEACHING_BOOK_SQL, "ii", id, cur->id));
+    out(r, "<section class=\"card\"><h2>%h</h2>", tr_fmt(r, "grades.assessments_of", cur->name, NULL));
+    if (!b.nas) out(r, "<p class=\"meta\">%h</p>", tr(r, "grades.no_assessment"));
+    else out(r, "<ul class=\"plain editable\">");
+    for (size_t i = 0; i < b.nas; i++) {
+        const struct ainfo *ai = &b.as[i];
+        struct stats st = assessment_stats(&b, ai);
+        out(r, "<li><p><a href=\"/notes/evaluations/%I\"><strong>%h</strong></a> <span class=\"meta\">%h", ai->id, ai->title,
+            page_date(r, clock_local_noon(ai->date)));
+        if (ai->scale) out(r, " · /%d", ai->scale);
+        out(r, " · %h</span>", tr_fmt(r, "grades.coef", coef_text(r, ai->coefficient), NULL));
+        if (!ai->published) out(r, " <span class=\"badge change\">%h</span>", tr(r, "grades.draft"));
+        if (ai->bonus) out(r, " <span class=\"badge\">%h</span>", tr(r, "grades.bonus"));
+        if (ai->optional) out(r, " <span class=\"badge\">%h</span>", tr(r, "grades.optional"));
+        out(r, "</p>");
+        if (st.any) out(r, "<p class=\"meta\">%h</p>", fmt_stats(r, &st, true));
+        out(r, "</li>");
+    }
+    if (b.nas) out(r, "</ul>");
+    out(r, "</section>");
+
+    /* Averages of the class in this enseignement (drafts included: the
+     * teacher's own view). */
+    struct pupil_ref *pupils;
+    char today[11];
+    clock_today(today);
+    size_t npupils = timetable_teaching_pupils(s, &r->arena, &t, today, &pupils);
+    struct pavg *pa;
+    size_t npa = b.nas ? subject_averages(&r->arena, &b, b.as[0].subject, &pa) : 0;
+    if (npupils && b.nas) {
+        struct stats cls = stats_of(pa, npa);
+        out(r, "<section class=\"card\"><h2>%h</h2><p class=\"meta\">%h</p><table class=\"list\"><caption class=\"sr\">%h</caption>"
+               "<thead><tr><th scope=\"col\">%h</th><th scope=\"col\">%h</th></tr></thead><tbody>",
+            tr(r, "grades.class_averages"), fmt_stats(r, &cls, false), tr(r, "grades.class_averages"), tr(r, "grades.pupil"),
+            tr(r, "grades.average"));
+        for (size_t i = 0; i < npupils; i++) {
+            double a;
+            bool has = avg_of(pa, npa, pupils[i].id, &a);
+            out(r, "<tr><td>%h %h</td><td>%h</td></tr>", pupils[i].last_name, pupils[i].first_name, has ? fmt_avg(r, a) : "—");
+        }
+        out(r, "</tbody></table><p class=\"meta\">%h</p></section>", tr(r, "grades.drafts_counted"));
+    }
+
+    char def_date[11];
+    clock_today(def_date);
+    out(r, "<section class=\"card\"><h2>%h</h2><form method=\"post\" action=\"%h/evaluations\" class=\"stack\">",
+        tr(r, "grades.new_assessment"), base);
+    page_csrf_input(r);
+    out(r, "<label for=\"title\">%h</label><input id=\"title\" name=\"title\" required maxlength=\"120\">"
+           "<label for=\"on_date\">%h</label><input id=\"on_date\" name=\"on_date\" type=\"date\" required value=\"%h\">"
+           "<label for=\"scale\">%h</label><input id=\"scale\" name=\"scale\" type=\"number\" min=\"0\" max=\"100\" value=\"20\" "
+           "aria-describedby=\"scale-help\"><p class=\"help\" id=\"scale-help\">%h</p>"
+           "<label for=\"coefficient\">%h</label><input id=\"coefficient\" name=\"coefficient\" inputmode=\"decimal\" value=\"1\" "
+           "maxlength=\"5\">"
+           "<fieldset><legend>%h</legend>"
+           "<label class=\"check\"><input type=\"radio\" name=\"kind\" value=\"normal\" checked> %h</label>"
+           "<label class=\"check\"><input type=\"radio\" name=\"kind\" value=\"bonus\"> %h</label>"
+           "<label class=\"check\"><input type=\"radio\" name=\"kind\" value=\"optional\"> %h</label></fieldset>",
+        tr(r, "grades.f_title"), tr(r, "grades.f_date"), def_date, tr(r, "grades.f_scale"), tr(r, "grades.f_scale_help"),
+        tr(r, "grades.f_coefficient"), tr(r, "grades.f_kind"), tr(r, "grades.kind_normal"), tr(r, "grades.kind_bonus"),
+        tr(r, "grades.kind_optional"));
+    skills_checkboxes(r, t.establishment_id);
+    out(r, "<button type=\"submit\" class=\"primary\">%h</button></form></section>", tr(r, "grades.create"));
+    page_end(r);
+}
+
+static void book_page(struct req *r) { book_page_render(r, NULL); }
+
+/* A coefficient typed as "1", "0,5", "2.25": hundredths, or -1. */
+static int parse_coefficient(const char *text)
+{
+    enum mark_kind k;
+    int v;
+    if (!text) return 100;
+    if (grades_parse(text, GRADES_MAX_COEFFICIENT / 100, &k, &v) < 0 || k != MARK_VALUE) return -1;
+    return v;
+}
+
+struct new_assessment {
+    int64_t teaching, period;
+    const char *title, *on_date;
+    int scale, coefficient;
+    bool bonus, optional;
+    int64_t skills[GRADES_MAX_SKILLS_PER_ASSESSMENT];
+    size_t nskills;
+};
+
+/* Check a new assessment; NULL when fine, else what is wrong. */
+static const char *assessment_check(struct req *r, const struct teaching_info *t, struct new_assessment *na)
+{
+    struct store *s = store_thread();
+    na->teaching = t->id;
+    na->title = param(r, "title");
+    na->on_date = param(r, "on_date");
+    na->scale = (int)param_int(r, "scale");
+    if (!param(r, "scale")) na->scale = 20;
+    na->coefficient = parse_coefficient(param(r, "coefficient"));
+    const char *kind = param(r, "kind") ? param(r, "kind") : "normal";
+    na->bonus = !strcmp(kind, "bonus");
+    na->optional = !strcmp(kind, "optional");
+    if (!calendar_valid_date(na->on_date)) return tr_fmt(r, "err.param.invalid", tr(r, "grades.f_date"), NULL);
+    if (na->coefficient < 0) return tr(r, "grades.err.coefficient");
+    struct period_ref *periods;
+    size_t np = periods_of(s, &r->arena, t->establishment_id, &periods);
+    na->period = 0;
+    for (size_t i = 0; i < np; i++)
+        if (strcmp(na->on_date, periods[i].starts) >= 0 && strcmp(na->on_date, periods[i].ends) <= 0) na->period = periods[i].id;
+    if (!na->period) return tr(r, "grades.err.date_outside_year");
+    const struct kv *sk;
+    size_t nsk = param_prefixed(r, "skill_", &sk);
+    na->nskills = 0;
+    for (size_t i = 0; i < nsk; i++) {
+        if (strcmp(sk[i].value, "1")) continue;
+        int64_t skill = strtoll(sk[i].name + 6, NULL, 10), n = 0;
+        store_int(s, &n, "SELECT count(*) FROM skill WHERE id = $1 AND establishment_id = $2", "ii", skill, t->establishment_id);
+        if (!n) return tr(r, "grades.err.skill");
+        if (na->nskills == GRADES_MAX_SKILLS_PER_ASSESSMENT) return tr(r, "grades.err.too_many_skills");
+        na->skills[na->nskills++] = skill;
+    }
+    if (!na->scale && !na->nskills) return tr(r, "grades.err.nothing_evaluated");
+    if (!na->scale && (na->bonus || na->optional)) return tr(r, "grades.err.kind_needs_marks");
+    return NULL;
+}
+
+static int64_t assessment_insert(struct req *r, const struct new_assessment *na)
+{
+    struct store *s = store_thread();
+    int64_t now = clock_now(), id = 0;
+    if (store_begin(s) < 0) return 0;
+    if (store_int(s, &id,
+                  "INSERT INTO assessment (teaching_id, period_id, title, on_date, scale, coefficient, bonus, optional, author_id,"
+                  " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                  "iittiiiiii", na->teaching, na->period, na->title, na->on_date, (int64_t)na->scale, (int64_t)na->coefficient,
+                  (int64_t)na->bonus, (int64_t)na->optional, r->actor->person_id, now) != 1)
+        goto fail;
+    for (size_t i = 0; i < na->nskills; i++)
+        if (store_run(s, "INSERT INTO assessment_skill (assessment_id, skill_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", "ii", id,
+                      na->skills[i]) < 0)
+            goto fail;
+    if (store_commit(s) < 0) goto fail;
+    audit(s, r, 0, "assessment.created", arena_printf(&r->arena, "assessment:%lld", (long long)id), na->title);
+    return id;
+fail:
+    store_rollback(s);
+    return 0;
+}
+
+static void assessment_create(struct req *r)
+{
+    struct teaching_info t;
+    if (!teaching_or_deny(r, ACT_GRADES_WRITE, param_int(r, "id"), &t)) return;
+    struct new_assessment na = {0};
+    const char *problem = assessment_check(r, &t, &na);
+    if (problem) {
+        if (r->api) {
+            reply_error(r, 400, problem);
+            return;
+        }
+        r->status = 400;
+        book_page_render(r, problem);
+        return;
+    }
+    int64_t id = assessment_insert(r, &na);
+    if (!id) {
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    if (r->api) reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+    else reply_redirect(r, arena_printf(&r->arena, "/notes/evaluations/%lld", (long long)id));
+}
+
+/* ---- Whole-class mark entry ---------------------------------------------- */
+
+struct assessment_full {
+    struct ainfo ai;
+    int64_t period;
+    struct teaching_info t;
+    struct { int64_t id; const char *label, *component; } skills[GRADES_MAX_SKILLS_PER_ASSESSMENT];
+    size_t nskills;
+};
+
+static bool assessment_or_deny(struct req *r, struct assessment_full *af)
+{
+    struct store *s = store_thread();
+    int64_t id = param_int(r, "id");
+    struct stmt *st = store_q(s, "SELECT teaching_id, period_id, title, on_date, scale, coefficient, bonus, optional, published_at"
+                                 " FROM assessment WHERE id = $1", "i", id);
+    bool found = st && stmt_step(st) == STORE_ROW;
+    if (found) {
+        af->ai = (struct ainfo){.id = id, .teaching = stmt_int(st, 0), .title = arena_strdup(&r->arena, stmt_text(st, 2)),
+                                .date = arena_strdup(&r->arena, stmt_text(st, 3)), .scale = (int)stmt_int(st, 4),
+                                .coefficient = (int)stmt_int(st, 5), .bonus = stmt_int(st, 6) != 0,
+                                .optional = stmt_int(st, 7) != 0, .published = !stmt_is_null(st, 8)};
+        af->period = stmt_int(st, 1);
+    }
+    stmt_done(st);
+    if (!found) {
+        reply_error(r, 404, tr(r, "err.not_found"));
+        return false;
+    }
+    if (!teaching_or_deny(r, ACT_GRADES_WRITE, af->ai.teaching, &af->t)) return false;
+    af->nskills = 0;
+    st = store_q(s, "SELECT sk.id, sk.label, sk.component FROM assessment_skill x JOIN skill sk ON sk.id = x.skill_id"
+                    " WHERE x.assessment_id = $1 ORDER BY sk.component, sk.label", "i", id);
+    while (st && stmt_step(st) == STORE_ROW && af->nskills < GRADES_MAX_SKILLS_PER_ASSESSMENT) {
+        af->skills[af->nskills].id = stmt_int(st, 0);
+        af->skills[af->nskills].label = arena_strdup(&r->arena, stmt_text(st, 1));
+        af->skills[af->nskills].component = arena_strdup(&r->arena, stmt_text(st, 2));
+        af->nskills++;
+    }
+    stmt_done(st);
+    return true;
+}
+
+/* A row error of the sheet: which pupil, what is wrong. */
+struct sheet_error {
+    int64_t pupil;
+    const char *message;
+};
+
+static const char *typed(struct req *r, const char *prefix, int64_t skill, int64_t pupil)
+{
+    return skill ? param(r, arena_printf(&r->arena, "%s%lld_%lld", prefix, (long long)skill, (long long)pupil))
+                 : param(r, arena_printf(&r->arena, "%s%lld", prefix, (long long)pupil));
+}
+
+static void sheet_render(struct req *r, const struct assessment_full *af, const struct sheet_error *errs, size_t nerr,
+                         bool keep_typed, const char *notice)
+{
+    struct store *s = store_thread();
+    struct pupil_ref *pupils;
+    char today[11];
+    clock_today(today);
+    size_t np = timetable_teaching_pupils(s, &r->arena, &af->t, today, &pupils);
+    /* Saved marks and skill levels. */
+    struct stmt *st = store_q(s, "SELECT pupil_id, value, special FROM mark WHERE assessment_id = $1", "i", af->ai.id);
+    const char **saved = arena_alloc(&r->arena, (np + 1) * sizeof *saved);
+    double sum = 0, mn = 0, mx = 0;
+    int counted = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        int64_t p = stmt_int(st, 0);
+        const char *text;
+        if (stmt_is_null(st, 2)) {
+            int v = (int)stmt_int(st, 1);
+            text = fmt_mark(r, v);
+            double x = v / 100.0;
+            if (!counted || x < mn) mn = x;
+            if (!counted || x > mx) mx = x;
+            sum += x;
+            counted++;
+        } else {
+            int k = grades_kind_parse(stmt_text(st, 2));
+            text = grades_kind_code(k < 0 ? MARK_NOT_GRADED : (enum mark_kind)k);
+            if (k == MARK_ABSENT_ZERO) {
+                if (!counted || 0 < mn) mn = 0;
+                counted++;
+            }
+        }
+        for (size_t i = 0; i < np; i++)
+            if (pupils[i].id == p) saved[i] = text;
+    }
+    stmt_done(st);
+    int *levels = arena_alloc(&r->arena, (np * GRADES_MAX_SKILLS_PER_ASSESSMENT + 1) * sizeof *levels);
+    st = store_q(s, "SELECT pupil_id, skill_id, level FROM skill_result WHERE assessment_id = $1", "i", af->ai.id);
+    while (st && stmt_step(st) == STORE_ROW)
+        for (size_t i = 0; i < np; i++)
+            for (size_t k = 0; k < af->nskills; k++)
+                if (pupils[i].id == stmt_int(st, 0) && af->skills[k].id == stmt_int(st, 1))
+                    levels[i * GRADES_MAX_SKILLS_PER_ASSESSMENT + k] = (int)stmt_int(st, 2);
+    stmt_done(st);
+
+    page_begin(r, tr(r, "grades.entry"));
+    out(r, "<h1>%h</h1><p class=\"lead\">%h — %h · %h</p>", af->ai.title, af->t.group_name, af->t.subject,
+        page_date(r, clock_local_noon(af->ai.date)));
+    out(r, "<p class=\"meta\">");
+    if (af->ai.scale) out(r, "%h · ", tr_fmt(r, "grades.out_of", arena_printf(&r->arena, "%d", af->ai.scale), NULL));
+    out(r, "%h", tr_fmt(r, "grades.coef", coef_text(r, af->ai.coefficient), NULL));
+    if (af->ai.bonus) out(r, " · %h", tr(r, "grades.bonus_help"));
+    if (af->ai.optional) out(r, " · %h", tr(r, "grades.optional_help"));
+    out(r, "</p>");
+    if (notice) out(r, "<p class=\"notice\" role=\"status\">%h</p>", notice);
+    if (nerr) {
+        out(r, "<div class=\"error\" role=\"alert\"><p>%h</p><ul>", tr(r, "grades.err.sheet"));
+        for (size_t i = 0; i < nerr; i++)
+            out(r, "<li><a href=\"#n-%I\">%h</a></li>", errs[i].pupil, errs[i].message);
+        out(r, "</ul></div>");
+    }
+    if (counted && af->ai.scale) {
+        struct stats stc = {true, mn, mx, sum / counted};
+        out(r, "<p class=\"meta\">%h</p>", fmt_stats(r, &stc, true));
+    }
+    out(r, "<form method=\"post\" action=\"/notes/evaluations/%I\" class=\"sheet\">", af->ai.id);
+    page_csrf_input(r);
+    if (af->ai.scale) out(r, "<p class=\"help\" id=\"codes\">%h</p>", tr(r, "grades.codes_help"));
+    out(r, "<div class=\"scroll\"><table class=\"list sheet\"><caption class=\"sr\">%h</caption><thead><tr><th scope=\"col\">%h</th>",
+        tr(r, "grades.entry"), tr(r, "grades.pupil"));
+    if (af->ai.scale) out(r, "<th scope=\"col\">%h</th>", tr_fmt(r, "grades.mark_out_of", arena_printf(&r->arena, "%d", af->ai.scale), NULL));
+    for (size_t k = 0; k < af->nskills; k++) out(r, "<th scope=\"col\">%h</th>", af->skills[k].label);
+    out(r, "</tr></thead><tbody>");
+    for (size_t i = 0; i < np; i++) {
+        const struct pupil_ref *p = &pupils[i];
+        const char *err = NULL;
+        for (size_t e = 0; e < nerr; e++)
+            if (errs[e].pupil == p->id) err = errs[e].message;
+        const char *name = arena_printf(&r->arena, "%s %s", p->last_name, p->first_name);
+        out(r, "<tr%R><th scope=\"row\"><label for=\"n-%I\">%h</label></th>", err ? " class=\"invalid\"" : "", /* RAW_OK: literal */
+            p->id, name);
+        if (af->ai.scale) {
+            const char *v = keep_typed ? typed(r, "note_", 0, p->id) : saved[i];
+            out(r, "<td><input id=\"n-%I\" name=\"note_%I\" value=\"%h\" inputmode=\"decimal\" size=\"5\" maxlength=\"6\" "
+                   "autocomplete=\"off\" aria-describedby=\"codes\"%R></td>",
+                p->id, p->id, v ? v : "", err ? " aria-invalid=\"true\"" : ""); /* RAW_OK: literal */
+        }
+        for (size_t k = 0; k < af->nskills; k++) {
+            int lv = levels[i * GRADES_MAX_SKILLS_PER_ASSESSMENT + k];
+            if (keep_typed) {
+                const char *v = typed(r, "comp_", af->skills[k].id, p->id);
+                lv = v ? atoi(v) : 0;
+            }
+            out(r, "<td><select %R=\"n-%I\" name=\"comp_%I_%I\" aria-label=\"%h — %h\"><option value=\"\">—</option>",
+                !af->ai.scale && !k ? "id" : "data-row", p->id, af->skills[k].id, p->id, af->skills[k].label, name); /* RAW_OK: literal attribute name */
+            for (int l = 1; l <= 4; l++)
+                out(r, "<option value=\"%d\"%R>%h</option>", l, lv == l ? " selected" : "", /* RAW_OK: literal */
+                    tr(r, arena_printf(&r->arena, "skill.short.%d", l)));
+            out(r, "</select></td>");
+        }
+        out(r, "</tr>");
+    }
+    out(r, "</tbody></table></div>");
+    if (!np) out(r, "<p class=\"meta\">%h</p>", tr(r, "grades.no_pupils"));
+    out(r, "<fieldset><legend>%h</legend><label class=\"check\"><input type=\"radio\" name=\"publier\" value=\"0\"%R> %h</label>"
+           "<label class=\"check\"><input type=\"radio\" name=\"publier\" value=\"1\"%R> %h</label></fieldset>"
+           "<button type=\"submit\" class=\"primary\">%h</button></form>",
+        tr(r, "grades.visibility"), af->ai.published ? "" : " checked", tr(r, "grades.keep_draft"), /* RAW_OK: literal */
+        af->ai.published ? " checked" : "", tr(r, "grades.publish"), tr(r, "grades.save_marks")); /* RAW_OK: literal */
+    out(r, "<p><a href=\"/notes/enseignements/%I?periode=%I\">%h</a></p>", af->t.id, af->period, tr(r, "grades.back_to_book"));
+    out(r, "<details class=\"card\"><summary>%h</summary><form method=\"post\" action=\"/notes/evaluations/%I/supprimer\">",
+        tr(r, "grades.delete"), af->ai.id);
+    page_csrf_input(r);
+    out(r, "<p>%h</p><button type=\"submit\" class=\"danger\">%h</button></form></details>", tr(r, "grades.delete_warning"),
+        tr(r, "grades.delete"));
+    page_end(r);
+}
+
+static void sheet_page(struct req *r)
+{
+    struct assessment_full af;
+    if (!assessment_or_deny(r, &af)) return;
+    sheet_render(r, &af, NULL, 0, false, param_bool(r, "ok") ? tr(r, "grades.saved") : NULL);
+}
+
+struct mark_change {
+    int64_t pupil, skill;      /* skill 0: the mark */
+    bool clear;
+    enum mark_kind kind;
+    int value;
+};
+
+static bool pupil_in(const struct pupil_ref *v, size_t n, int64_t id, const char **name, struct req *r)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].id == id) {
+            *name = arena_printf(&r->arena, "%s %s", v[i].first_name, v[i].last_name);
+            return true;
+        }
+    return false;
+}
+
+/* Save the sheet: every field checked first; on any error nothing is
+ * written and the page comes back with the typed values and the errors. */
+static void sheet_save(struct req *r)
+{
+    struct store *s = store_thread();
+    struct assessment_full af;
+    if (!assessment_or_deny(r, &af)) return;
+    struct pupil_ref *pupils;
+    char today[11];
+    clock_today(today);
+    size_t np = timetable_teaching_pupils(s, &r->arena, &af.t, today, &pupils);
+    const struct kv *notes, *comps;
+    size_t nn = param_prefixed(r, "note_", &notes), nc = param_prefixed(r, "comp_", &comps);
+    struct mark_change *ch = arena_alloc(&r->arena, (nn + nc + 1) * sizeof *ch);
+    struct sheet_error *errs = arena_alloc(&r->arena, (nn + nc + 1) * sizeof *errs);
+    size_t nch = 0, nerr = 0;
+    bool foreign = false;
+    for (size_t i = 0; i < nn; i++) {
+        int64_t pupil = strtoll(notes[i].name + 5, NULL, 10);
+        const char *name;
+        if (!pupil_in(pupils, np, pupil, &name, r)) {
+            foreign = true;
+            continue;
+        }
+        struct mark_change c = {.pupil = pupil};
+        if (!*notes[i].value) c.clear = true;
+        else if (!af.ai.scale) {
+            errs[nerr++] = (struct sheet_error){pupil, tr(r, "grades.err.no_marks_here")};
+            continue;
+        } else {
+            int rc = grades_parse(notes[i].value, af.ai.scale, &c.kind, &c.value);
+            if (rc < 0) {
+                errs[nerr++] = (struct sheet_error){pupil, tr_fmt(r, rc == -2 ? "grades.err.above_scale" : "grades.err.unreadable", name,
+                                                                   arena_printf(&r->arena, "%d", af.ai.scale))};
+                continue;
+            }
+        }
+        ch[nch++] = c;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        char *end;
+        int64_t skill = strtoll(comps[i].name + 5, &end, 10);
+        int64_t pupil = *end == '_' ? strtoll(end + 1, NULL, 10) : 0;
+        const char *name;
+        bool known = false;
+        for (size_t k = 0; k < af.nskills; k++) known |= af.skills[k].id == skill;
+        if (!known || !pupil_in(pupils, np, pupil, &name, r)) {
+            foreign = true;
+            continue;
+        }
+        ch[nch++] = (struct mark_change){.pupil = pupil, .skill = skill, .clear = !*comps[i].value,
+                                         .value = *comps[i].value ? atoi(comps[i].value) : 0};
+    }
+    if (foreign) {
+        reply_error(r, 400, tr(r, "grades.err.not_in_class"));
+        return;
+    }
+    if (nerr) {
+        if (r->api) {
+            reply_error(r, 400, errs[0].message);
+            return;
+        }
+        r->status = 400;
+        sheet_render(r, &af, errs, nerr, true, NULL);
+        return;
+    }
+    int64_t now = clock_now();
+    if (store_begin(s) < 0) goto fail;
+    for (size_t i = 0; i < nch; i++) {
+        const struct mark_change *c = &ch[i];
+        int rc;
+        if (c->skill && c->clear)
+            rc = store_run(s, "DELETE FROM skill_result WHERE assessment_id = $1 AND skill_id = $2 AND pupil_id = $3", "iii",
+                           af.ai.id, c->skill, c->pupil);
+        else if (c->skill)
+            rc = store_run(s, "INSERT INTO skill_result (assessment_id, skill_id, pupil_id, level, entered_at)"
+                              " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (assessment_id, skill_id, pupil_id)"
+                              " DO UPDATE SET level = $4, entered_at = $5",
+                           "iiiii", af.ai.id, c->skill, c->pupil, (int64_t)c->value, now);
+        else if (c->clear)
+            rc = store_run(s, "DELETE FROM mark WHERE assessment_id = $1 AND pupil_id = $2", "ii", af.ai.id, c->pupil);
+        else if (c->kind == MARK_VALUE)
+            rc = store_run(s, "INSERT INTO mark (assessment_id, pupil_id, value, special, entered_at) VALUES ($1, $2, $3, NULL, $4)"
+                              " ON CONFLICT (assessment_id, pupil_id) DO UPDATE SET value = $3, special = NULL, entered_at = $4",
+                           "iiii", af.ai.id, c->pupil, (int64_t)c->value, now);
+        else
+            rc = store_run(s, "INSERT INTO mark (assessment_id, pupil_id, value, special, entered_at) VALUES ($1, $2, NULL, $3, $4)"
+                              " ON CONFLICT (assessment_id, pupil_id) DO UPDATE SET value = NULL, special = $3, entered_at = $4",
+                           "iiti", af.ai.id, c->pupil, grades_kind_name(c->kind), now);
+        if (rc < 0) goto fail;
+    }
+    if (param(r, "publier")) {
+        if (param_bool(r, "publier") && !af.ai.published) {
+            if (store_run(s, "UPDATE assessment SET published_at = $2, updated_at = $2 WHERE id = $1", "ii", af.ai.id, now) < 0)
+                goto fail;
+        } else if (!param_bool(r, "publier") && af.ai.published) {
+            if (store_run(s, "UPDATE assessment SET published_at = NULL, updated_at = $2 WHERE id = $1", "ii", af.ai.id, now) < 0)
+                goto fail;
+        }
+    }
+    if (store_commit(s) < 0) goto fail;
+    audit(s, r, 0, "marks.entered", arena_printf(&r->arena, "assessment:%lld", (long long)af.ai.id),
+          arena_printf(&r->arena, "%zu", nch));
+    if (r->api) reply_json(r, 200, json_pack("{s:I,s:i}", "assessment_id", (json_int_t)af.ai.id, "saved", (int)nch));
+    else reply_redirect(r, arena_printf(&r->arena, "/notes/evaluations/%lld?ok=1", (long long)af.ai.id));
+    return;
+fail:
+    store_rollback(s);
+    reply_error(r, 503, tr(r, "err.unavailable"));
+}
+
+static void assessment_delete(struct req *r)
+{
+    struct store *s = store_thread();
+    struct assessment_full af;
+    if (!assessment_or_deny(r, &af)) return;
+    if (store_begin(s) < 0 || store_run(s, "DELETE FROM skill_result WHERE assessment_id = $1", "i", af.ai.id) < 0 ||
+        store_run(s, "DELETE FROM assessment_skill WHERE assessment_id = $1", "i", af.ai.id) < 0 ||
+        store_run(s, "DELETE FROM mark WHERE assessment_id = $1", "i", af.ai.id) < 0 ||
+        store_run(s, "DELETE FROM assessment WHERE id = $1", "i", af.ai.id) < 0 || store_commit(s) < 0) {
+        store_rollback(s);
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    audit(s, r, 0, "assessment.deleted", arena_printf(&r->arena, "assessment:%lld", (long long)af.ai.id), af.ai.title);
+    reply_redirect(r, arena_printf(&r->arena, "/notes/enseignements/%lld?periode=%lld", (long long)af.t.id, (long long)af.period));
+}
+
+/* The rules, for families (docs/grades.md in short). */
+static void rules_page(struct req *r)
+{
+    page_begin(r, tr(r, "grades.rules_title"));
+    out(r, "<h1>%h</h1><section class=\"card stack\">", tr(r, "grades.rules_title"));
+    static const char *const keys[] = {"grades.rule.1", "grades.rule.2", "grades.rule.3", "grades.rule.4", "grades.rule.5",
+                                       "grades.rule.6", "grades.rule.7", NULL};
+    for (const char *const *k = keys; *k; k++) out(r, "<p>%h</p>", tr(r, *k));
+    out(r, "</section>");
+    page_end(r);
+}
+
+/* ---- Dashboard and JSON ----------------------------------------------------- */
+
+#define LATEST_SQL(scope)                                                                                          \
+    "SELECT pupil, aid, subject, title, on_date, scale, value, special FROM (SELECT x.pupil AS pupil, a.id AS aid,"  \
+    " sb.name AS subject, a.title AS title, a.on_date AS on_date, a.scale AS scale, m.value AS value,"              \
+    " m.special AS special, ROW_NUMBER() OVER (PARTITION BY x.pupil ORDER BY a.published_at DESC, a.id DESC) AS rn"  \
+    " FROM " scope " JOIN assessment a ON a.teaching_id = x.teaching AND a.scale > 0 AND a.published_at IS NOT NULL" \
+    " AND a.published_at <= $4 JOIN mark m ON m.assessment_id = a.id AND m.pupil_id = x.pupil"                      \
+    " JOIN teaching t ON t.id = a.teaching_id JOIN subject sb ON sb.id = t.subject_id) y"                             \
+    " WHERE rn <= $5 ORDER BY pupil, rn"
+
+static const char *const q_latest[2] = {LATEST_SQL(SQL_PUPIL_TEACHINGS), LATEST_SQL(SQL_GUARDIAN_TEACHINGS)};
+
+size_t grades_latest(struct store *s, struct arena *a, int64_t id, bool guardian, int limit, struct grade_item **out)
+{
+    char today[11];
+    clock_today(today);
+    struct stmt *st = store_q(s, q_latest[guardian], "ittii", id, today, today, clock_now(), (int64_t)limit);
+    size_t n = 0, cap = 0;
+    struct grade_item *v = NULL;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(a, v, n, &cap, sizeof *v);
+        v[n++] = (struct grade_item){.pupil_id = stmt_int(st, 0), .assessment_id = stmt_int(st, 1),
+                                     .subject = arena_strdup(a, stmt_text(st, 2)), .title = arena_strdup(a, stmt_text(st, 3)),
+                                     .on_date = arena_strdup(a, stmt_text(st, 4)), .scale = (int)stmt_int(st, 5),
+                                     .value = (int)stmt_int(st, 6),
+                                     .special = arena_strdup(a, stmt_is_null(st, 7) ? "" : stmt_text(st, 7))};
+    }
+    stmt_done(st);
+    *out = v;
+    return n;
+}
+
+static json_t *num_or_null(bool has, double v) { return has ? json_real(grades_round2(v)) : json_null(); }
+
+static json_t *stats_json(const struct stats *st)
+{
+    if (!st->any) return json_null();
+    return json_pack("{s:f,s:f,s:f}", "average", grades_round2(st->mean), "min", grades_round2(st->min), "max", grades_round2(st->max));
+}
+
+static void api_grades(struct req *r)
+{
+    const struct actor *a = r->actor;
+    int64_t pupil = param_int(r, "eleve");
+    if (!pupil) {
+        if (policy_has(a, PROFILE_PUPIL)) pupil = a->person_id;
+        else if (a->nchildren) pupil = a->children[0];
+        else {
+            reply_error(r, 400, tr(r, "grades.err.no_pupil"));
+            return;
+        }
+    }
+    if (!policy_may(store_thread(), a, ACT_PUPIL_RECORD, OBJECT(OBJ_PERSON, pupil))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return;
+    }
+    struct report rep;
+    report_load(r, pupil, param_int(r, "periode"), &rep);
+    json_t *periods = json_array();
+    for (size_t i = 0; i < rep.nperiods; i++)
+        json_array_append_new(periods, json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)rep.periods[i].id, "name",
+                                                 rep.periods[i].name, "starts_on", rep.periods[i].starts, "ends_on",
+                                                 rep.periods[i].ends));
+    json_t *subjects = json_array();
+    for (size_t i = 0; i < rep.nsubjects; i++) {
+        const struct subject_line *sl = &rep.subjects[i];
+        json_t *marks = json_array();
+        for (size_t k = 0; k < rep.book.nas; k++) {
+            const struct ainfo *ai = &rep.book.as[k];
+            const struct mrow *m = ai->subject == sl->subject ? book_mark(&rep.book, ai->id, pupil) : NULL;
+            if (!m) continue;
+            struct stats st = assessment_stats(&rep.book, ai);
+            json_array_append_new(marks, json_pack("{s:I,s:s,s:s,s:i,s:f,s:b,s:b,s:o,s:o,s:o}", "id", (json_int_t)ai->id, "title",
+                                                   ai->title, "date", ai->date, "scale", ai->scale, "coefficient",
+                                                   ai->coefficient / 100.0, "bonus", ai->bonus, "optional", ai->optional, "mark",
+                                                   m->g.kind == MARK_VALUE ? json_real(m->g.value / 100.0) : json_null(),
+                                                   "special", m->g.kind == MARK_VALUE ? json_null() : json_string(grades_kind_name(m->g.kind)),
+                                                   "class", stats_json(&st)));
+        }
+        json_array_append_new(subjects, json_pack("{s:s,s:s,s:o,s:o,s:o}", "subject", sl->name, "teacher", sl->teacher, "average",
+                                                  num_or_null(sl->has, sl->avg), "class", stats_json(&sl->cls), "assessments",
+                                                  marks));
+    }
+    json_t *skills = json_array();
+    for (size_t i = 0; i < rep.nskills; i++)
+        json_array_append_new(skills, json_pack("{s:s,s:s,s:s,s:s,s:i}", "component", rep.skills[i].component, "skill",
+                                                rep.skills[i].label, "subject", rep.skills[i].subject, "date", rep.skills[i].date,
+                                                "level", rep.skills[i].level));
+    reply_json(r, 200, json_pack("{s:I,s:o,s:o,s:o,s:{s:o,s:o},s:o}", "pupil_id", (json_int_t)pupil, "period",
+                                 rep.period ? json_pack("{s:I,s:s}", "id", (json_int_t)rep.period->id, "name", rep.period->name)
+                                            : json_null(),
+                                 "periods", periods, "subjects", subjects, "general", "average",
+                                 num_or_null(rep.has_general, rep.general), "class", stats_json(&rep.general_cls), "skills",
+                                 skills));
+}
+
+static const char *const kinds[] = {"normal", "bonus", "optional", NULL};
+
+#define ASSESSMENT_PARAMS                                                                                   \
+    {"id", P_ID, SRC_PATH, .required = true},                                                               \
+    {"title", P_LINE, SRC_BODY, .required = true, .maxlen = 120, .label = "grades.f_title"},                \
+    {"on_date", P_LINE, SRC_BODY, .required = true, .maxlen = 10, .label = "grades.f_date"},                \
+    {"scale", P_INT, SRC_BODY, .min = 0, .max = 100, .label = "grades.f_scale"},                            \
+    {"coefficient", P_LINE, SRC_BODY, .maxlen = 6, .label = "grades.f_coefficient"},                        \
+    {"kind", P_ENUM, SRC_BODY, .choices = kinds, .label = "grades.f_kind"},                                 \
+    {"skill_", P_BOOL, SRC_BODY, .prefix = true, .label = "grades.skills_evaluated"}, {0}
+
+#define SHEET_PARAMS                                                                                        \
+    {"id", P_ID, SRC_PATH, .required = true},                                                               \
+    {"note_", P_LINE, SRC_BODY, .prefix = true, .maxlen = 10, .label = "grades.mark"},                      \
+    {"comp_", P_INT, SRC_BODY, .prefix = true, .min = 1, .max = 4, .label = "grades.skill_level"},          \
+    {"publier", P_BOOL, SRC_BODY}, {0}
+
+const struct route grades_routes[] = {
+    {.method = M_GET, .path = "/notes", .handler = my_grades, .action = ACT_SIGNED_IN},
+    {.method = M_GET, .path = "/notes/eleves/{id}", .handler = child_grades, .action = ACT_PUPIL_RECORD,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"periode", P_ID, SRC_QUERY}, {0}}},
+    {.method = M_GET, .path = "/aide/moyennes", .handler = rules_page, .action = ACT_SIGNED_IN},
+    {.method = M_GET, .path = "/notes/enseignements", .handler = teachings_page, .action = ACT_GRADES_WRITE},
+    {.method = M_GET, .path = "/notes/enseignements/{id}", .handler = book_page, .action = ACT_GRADES_WRITE,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"periode", P_ID, SRC_QUERY}, {0}}},
+    {.method = M_POST, .path = "/notes/enseignements/{id}/evaluations", .handler = assessment_create, .action = ACT_GRADES_WRITE,
+     .params = (const struct param_spec[]){ASSESSMENT_PARAMS}},
+    {.method = M_GET, .path = "/notes/evaluations/{id}", .handler = sheet_page, .action = ACT_GRADES_WRITE,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"ok", P_BOOL, SRC_QUERY}, {0}}},
+    {.method = M_POST, .path = "/notes/evaluations/{id}", .handler = sheet_save, .action = ACT_GRADES_WRITE,
+     .params = (const struct param_spec[]){SHEET_PARAMS}},
+    {.method = M_POST, .path = "/notes/evaluations/{id}/supprimer", .handler = assessment_delete, .action = ACT_GRADES_WRITE,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+    {.method = M_GET, .path = "/api/v1/grades", .handler = api_grades, .action = ACT_SIGNED_IN, .flags = ROUTE_API,
+     .params = (const struct param_spec[]){{"eleve", P_ID, SRC_QUERY}, {"periode", P_ID, SRC_QUERY}, {0}}},
+    {.method = M_POST, .path = "/api/v1/teachings/{id}/assessments", .handler = assessment_create, .action = ACT_GRADES_WRITE,
+     .flags = ROUTE_API, .params = (const struct param_spec[]){ASSESSMENT_PARAMS}},
+    {.method = M_POST, .path = "/api/v1/assessments/{id}/marks", .handler = sheet_save, .action = ACT_GRADES_WRITE,
+     .flags = ROUTE_API, .params = (const struct param_spec[]){SHEET_PARAMS}},
+    {0}};

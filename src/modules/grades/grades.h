@@ -1,0 +1,30 @@
+/* grades.h — notes et compétences (S-GRADES): assessments per enseignement
+ * and period (scale, coefficient, bonus, optional), marks and special marks
+ * entered for a whole class on one page, skills on the LSU 4-level scale
+ * linked to the socle's components, averages per subject, period and
+ * overall with class statistics (rules: docs/grades.md, src/grades/). */
+#ifndef CARNET_MODULE_GRADES_H
+#define CARNET_MODULE_GRADES_H
+#include "../../core/router.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct arena;
+
+/* A published mark, as the dashboard lists it. */
+struct grade_item {
+    int64_t pupil_id, assessment_id;
+    const char *subject, *title, *on_date;
+    int scale, value;       /* value in hundredths when special is "" */
+    const char *special;    /* "", "absent", "exempt", … */
+};
+
+/* The `limit` latest published marks of a pupil (guardian = false) or of
+ * each child of a guardian, newest first per pupil: one query. */
+size_t grades_latest(struct store *s, struct arena *a, int64_t id, bool guardian, int limit, struct grade_item **out);
+
+extern const struct route grades_routes[];
+
+#endif
