@@ -122,7 +122,8 @@ fuzz: build/gen/assets_sql.c
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_calendar tests/fuzz/fuzz_calendar.c src/calendar/calendar.c src/store/store.c \
 	    src/store/store_sqlite.c src/store/migrate.c src/core/log.c src/core/clock.c src/core/arena.c src/core/assets.c src/core/text.c \
 	    build/gen/assets_sql.c $$(pkg-config --cflags --libs sqlite3)
-	@for f in form utf8 clock calendar; do \
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_grades tests/fuzz/fuzz_grades.c src/grades/average.c -lm
+	@for f in form utf8 clock calendar grades; do \
 	    mkdir -p build/fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build/fuzz/corpus-$$f/ 2>/dev/null; \
 	    echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
 	    build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/crash-$$f- \

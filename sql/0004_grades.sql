@@ -26,10 +26,12 @@ CREATE TABLE mark (
     value INTEGER CHECK (value >= 0),
     special TEXT CHECK (special IN ('absent', 'exempt', 'not_handed_in', 'not_graded', 'absent_zero')),
     entered_at BIGINT NOT NULL,
+    visible_at BIGINT,                     -- when families see it (the assessment's publication); NULL: not yet
     PRIMARY KEY (assessment_id, pupil_id),
     CHECK ((value IS NULL) <> (special IS NULL))
 );
-CREATE INDEX mark_pupil ON mark(pupil_id);
+-- A pupil's latest visible marks, newest first, without reading the others.
+CREATE INDEX mark_pupil_visible ON mark(pupil_id, visible_at);
 
 -- A skill of an establishment's referential, attached to one of the eight
 -- components of the socle commun (D1.1 … D5).

@@ -206,3 +206,50 @@ test('S-PORTAL: GET /api/v1/dashboard gives each child with establishment type, 
   assert.ok(td.teacher.lessons_today.some((l) => l.class === '4e B'));
   assert.equal((await srv.client().get('/api/v1/dashboard')).status, 401);
 });
+
+test('S-LOG: homework and log entries carry attachments, checked by content, downloaded only by those who see the lesson', async () => {
+  const t = await as('prof.demo');
+  const page = await t.get(lessonPath());
+  const due = page.text.match(/name="due_on" type="date" required value="(\d{4}-\d\d-\d\d)"/)[1];
+  assert.match(page.text, /PDF, image, document texte ou tableur, 5 Mo au plus/, 'limits are told before upload');
+  const form = new FormData();
+  form.set('csrf', Client.csrfOf(page.text));
+  form.set('title', 'Fiche d\'exercices');
+  form.set('due_on', due);
+  form.set('piece', new Blob(['%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n']), 'fiche 3.pdf');
+  const res = await t.request('POST', `${lessonPath()}/travail`, { body: form });
+  assert.equal(res.status, 303);
+  const hw = one("SELECT id FROM homework WHERE title = 'Fiche d''exercices'");
+  const att = one(`SELECT id FROM attachment WHERE owner = 'homework' AND owner_id = ${hw}`);
+  assert.ok(att);
+  const e = await as('eleve.demo');
+  assert.match((await e.get('/travail-a-faire')).text, new RegExp(`href="/pieces-jointes/${att}/fiche%203\\.pdf"`));
+  const dl = await e.get(`/pieces-jointes/${att}/fiche%203.pdf`);
+  assert.equal(dl.status, 200);
+  assert.match(dl.text, /^%PDF-1\.4/);
+  // A family with no child in that class: refused.
+  const otherSlot = one(`SELECT s.id FROM timetable_slot s JOIN teaching t ON t.id = s.teaching_id WHERE t.teacher_id = ${ids.prof}
+    AND t.class_id <> ${ids.cls} AND s.weekday = 1 AND s.valid_from = '2025-09-01' AND s.week = '' LIMIT 1`);
+  const other = await t.get(`/cahier-de-textes/cours/${otherSlot}/2025-11-17`);
+  const f2 = new FormData();
+  f2.set('csrf', Client.csrfOf(other.text));
+  f2.set('content', 'Correction distribuée.');
+  f2.set('piece', new Blob(['Corrigé du contrôle, version texte.\n']), 'corrige.txt');
+  assert.equal((await t.request('POST', `/cahier-de-textes/cours/${otherSlot}/2025-11-17`, { body: f2 })).status, 303);
+  const att2 = one(`SELECT max(id) FROM attachment WHERE owner = 'log_entry'`);
+  assert.equal((await (await as('parent.demo')).get(`/pieces-jointes/${att2}/corrige.txt`)).status, 403);
+  assert.equal((await e.get(`/pieces-jointes/${att2}/corrige.txt`)).status, 403);
+  assert.equal((await (await as('cpe.demo')).get(`/pieces-jointes/${att2}/corrige.txt`)).status, 200);
+  assert.equal((await srv.client().get(`/pieces-jointes/${att2}/corrige.txt`)).status, 303, 'signed-out: to the sign-in page');
+  // A script named like a PDF: refused, nothing stored.
+  const before = one('SELECT count(*) FROM homework') + '/' + one('SELECT count(*) FROM attachment');
+  const f3 = new FormData();
+  f3.set('csrf', Client.csrfOf(page.text));
+  f3.set('title', 'Piège');
+  f3.set('due_on', due);
+  f3.set('piece', new Blob(['#!/bin/sh\nrm -rf ~\n']), 'devoir.pdf');
+  const bad = await t.request('POST', `${lessonPath()}/travail`, { body: f3 });
+  assert.equal(bad.status, 400);
+  assert.match(visibleText(bad.text), /Ce type de fichier n'est pas accepté/);
+  assert.equal(one('SELECT count(*) FROM homework') + '/' + one('SELECT count(*) FROM attachment'), before);
+});

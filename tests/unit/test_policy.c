@@ -531,6 +531,97 @@ static void test_roles_follow_the_clock(void **state)
     assert_int_equal(load(Y)->nroles, 0);
 }
 
+/* ---- grades and attendance ---------------------------------------------- */
+
+enum { TEACH_K = 1, TEACH_K2 = 2, TEACH_K3 = 3, TEACH_K5 = 4 };
+
+static void test_s_grades_only_the_teacher_of_the_enseignement_marks(void **state)
+{
+    (void)state;
+    struct actor *k = load(K), *k2 = load(K2), *k3 = load(K3), *s = load(S), *h = load(H), *p = load(P), *pa = load(PA);
+    assert_true(may(k, ACT_GRADES_WRITE, OBJ_TEACHING, TEACH_K));
+    assert_false(may(k, ACT_GRADES_WRITE, OBJ_TEACHING, TEACH_K2));
+    assert_false(may(k2, ACT_GRADES_WRITE, OBJ_TEACHING, TEACH_K));
+    assert_false(may(k3, ACT_GRADES_WRITE, OBJ_TEACHING, TEACH_K3)); /* role there has ended */
+    assert_false(may(s, ACT_GRADES_WRITE, OBJ_TEACHING, TEACH_K));
+    assert_false(may(h, ACT_GRADES_WRITE, OBJ_TEACHING, TEACH_K));
+    assert_false(may(p, ACT_GRADES_WRITE, OBJECT_NONE.kind, 0));
+    assert_false(may(pa, ACT_GRADES_WRITE, OBJ_TEACHING, TEACH_K));
+}
+
+static void test_s_grades_pupil_record_seen_by_pupil_family_teachers_and_school_life(void **state)
+{
+    (void)state;
+    struct actor *pa = load(PA), *p = load(P), *q = load(Q), *k = load(K), *k5 = load(K5), *s = load(S);
+    assert_true(may(pa, ACT_PUPIL_RECORD, OBJ_PERSON, PA));
+    assert_false(may(pa, ACT_PUPIL_RECORD, OBJ_PERSON, PB));
+    assert_true(may(p, ACT_PUPIL_RECORD, OBJ_PERSON, PA));
+    assert_false(may(p, ACT_PUPIL_RECORD, OBJ_PERSON, PB));
+    assert_false(may(q, ACT_PUPIL_RECORD, OBJ_PERSON, PA));
+    assert_true(may(k, ACT_PUPIL_RECORD, OBJ_PERSON, PA));
+    assert_false(may(k, ACT_PUPIL_RECORD, OBJ_PERSON, PC));   /* a pupil of another school */
+    assert_false(may(k5, ACT_PUPIL_RECORD, OBJ_PERSON, PA));
+    assert_true(may(s, ACT_PUPIL_RECORD, OBJ_PERSON, PB));
+}
+
+static void test_s_attendance_roll_call_by_the_teacher_or_school_life(void **state)
+{
+    (void)state;
+    struct actor *k = load(K), *k5 = load(K5), *s = load(S), *h = load(H), *p = load(P);
+    assert_true(may(k, ACT_ROLL_CALL, OBJ_TEACHING, TEACH_K));
+    assert_false(may(k, ACT_ROLL_CALL, OBJ_TEACHING, TEACH_K2));
+    assert_false(may(k5, ACT_ROLL_CALL, OBJ_TEACHING, TEACH_K));
+    assert_true(may(s, ACT_ROLL_CALL, OBJ_TEACHING, TEACH_K2));
+    assert_true(may(h, ACT_ROLL_CALL, OBJ_TEACHING, TEACH_K));
+    assert_false(may(s, ACT_ROLL_CALL, OBJ_TEACHING, TEACH_K5));
+    assert_false(policy_may(st, p, ACT_ROLL_CALL, OBJECT_NONE));
+}
+
+static void test_s_attendance_managed_by_school_life_of_the_establishment(void **state)
+{
+    (void)state;
+    struct actor *s = load(S), *h = load(H), *k = load(K), *m = load(M), *m2 = load(M2), *p = load(P);
+    assert_true(may(s, ACT_ATTENDANCE_MANAGE, OBJ_ESTABLISHMENT, E2));
+    assert_false(may(s, ACT_ATTENDANCE_MANAGE, OBJ_ESTABLISHMENT, E1));
+    assert_true(may(h, ACT_ATTENDANCE_MANAGE, OBJ_ESTABLISHMENT, E2));
+    assert_false(may(k, ACT_ATTENDANCE_MANAGE, OBJ_ESTABLISHMENT, E2));
+    assert_true(may(m, ACT_ATTENDANCE_MANAGE, OBJ_ESTABLISHMENT, E2));
+    assert_false(may(m2, ACT_ATTENDANCE_MANAGE, OBJ_ESTABLISHMENT, E2));
+    assert_false(policy_may(st, p, ACT_ATTENDANCE_MANAGE, OBJECT_NONE));
+}
+
+static void test_s_attendance_only_a_legal_guardian_justifies(void **state)
+{
+    (void)state;
+    struct actor *p = load(P), *q = load(Q), *pa = load(PA), *s = load(S);
+    assert_true(may(p, ACT_ABSENCE_JUSTIFY, OBJ_PERSON, PA));
+    assert_false(may(p, ACT_ABSENCE_JUSTIFY, OBJ_PERSON, PB)); /* another family's child */
+    assert_true(may(q, ACT_ABSENCE_JUSTIFY, OBJ_PERSON, PB));
+    assert_false(may(pa, ACT_ABSENCE_JUSTIFY, OBJ_PERSON, PA));
+    assert_false(may(s, ACT_ABSENCE_JUSTIFY, OBJ_PERSON, PA));
+    /* A guardian without legal responsibility sees, but does not justify. */
+    assert_int_equal(store_run(st, "UPDATE guardianship SET legal_responsibility = 0 WHERE parent_id = $1 AND pupil_id = $2", "ii",
+                               (int64_t)Q, (int64_t)PB), 0);
+    assert_false(may(q, ACT_ABSENCE_JUSTIFY, OBJ_PERSON, PB));
+    assert_true(may(q, ACT_PUPIL_RECORD, OBJ_PERSON, PB));
+    assert_int_equal(store_run(st, "UPDATE guardianship SET legal_responsibility = 1 WHERE parent_id = $1 AND pupil_id = $2", "ii",
+                               (int64_t)Q, (int64_t)PB), 0);
+}
+
+static void test_s_log_lesson_attachments_follow_the_enseignement(void **state)
+{
+    (void)state;
+    struct actor *pa = load(PA), *pc = load(PC), *p = load(P), *q = load(Q), *k = load(K), *k2 = load(K2), *s = load(S);
+    assert_true(may(pa, ACT_TEACHING_VIEW, OBJ_TEACHING, TEACH_K));
+    assert_false(may(pc, ACT_TEACHING_VIEW, OBJ_TEACHING, TEACH_K));   /* not in that class */
+    assert_true(may(p, ACT_TEACHING_VIEW, OBJ_TEACHING, TEACH_K));
+    assert_true(may(q, ACT_TEACHING_VIEW, OBJ_TEACHING, TEACH_K));    /* PB is in 5e A too */
+    assert_false(may(q, ACT_TEACHING_VIEW, OBJ_TEACHING, TEACH_K3));  /* no child in CM1 A */
+    assert_true(may(k, ACT_TEACHING_VIEW, OBJ_TEACHING, TEACH_K));
+    assert_false(may(k2, ACT_TEACHING_VIEW, OBJ_TEACHING, TEACH_K));
+    assert_true(may(s, ACT_TEACHING_VIEW, OBJ_TEACHING, TEACH_K2));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -559,6 +650,12 @@ int main(void)
         cmocka_unit_test(test_expired_pupil_role_is_not_loaded),
         cmocka_unit_test(test_role_is_valid_on_its_first_and_last_day),
         cmocka_unit_test(test_roles_follow_the_clock),
+        cmocka_unit_test(test_s_grades_only_the_teacher_of_the_enseignement_marks),
+        cmocka_unit_test(test_s_grades_pupil_record_seen_by_pupil_family_teachers_and_school_life),
+        cmocka_unit_test(test_s_attendance_roll_call_by_the_teacher_or_school_life),
+        cmocka_unit_test(test_s_attendance_managed_by_school_life_of_the_establishment),
+        cmocka_unit_test(test_s_attendance_only_a_legal_guardian_justifies),
+        cmocka_unit_test(test_s_log_lesson_attachments_follow_the_enseignement),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -779,7 +779,7 @@ static void assessment_create(struct req *r)
 
 struct assessment_full {
     struct ainfo ai;
-    int64_t period;
+    int64_t period, published_at;
     struct teaching_info t;
     struct { int64_t id; const char *label, *component; } skills[GRADES_MAX_SKILLS_PER_ASSESSMENT];
     size_t nskills;
@@ -798,6 +798,7 @@ static bool assessment_or_deny(struct req *r, struct assessment_full *af)
                                 .coefficient = (int)stmt_int(st, 5), .bonus = stmt_int(st, 6) != 0,
                                 .optional = stmt_int(st, 7) != 0, .published = !stmt_is_null(st, 8)};
         af->period = stmt_int(st, 1);
+        af->published_at = stmt_int(st, 8);
     }
     stmt_done(st);
     if (!found) {
@@ -1063,15 +1064,13 @@ static void sheet_save(struct req *r)
                            "iiti", af.ai.id, c->pupil, grades_kind_name(c->kind), now);
         if (rc < 0) goto fail;
     }
-    if (param(r, "publier")) {
-        if (param_bool(r, "publier") && !af.ai.published) {
-            if (store_run(s, "UPDATE assessment SET published_at = $2, updated_at = $2 WHERE id = $1", "ii", af.ai.id, now) < 0)
-                goto fail;
-        } else if (!param_bool(r, "publier") && af.ai.published) {
-            if (store_run(s, "UPDATE assessment SET published_at = NULL, updated_at = $2 WHERE id = $1", "ii", af.ai.id, now) < 0)
-                goto fail;
-        }
-    }
+    /* Publication: the assessment's time, copied onto its marks (what the
+     * dashboard reads). Withdrawing it hides the marks again. */
+    int64_t published = af.ai.published ? af.published_at : 0;
+    if (param(r, "publier")) published = param_bool(r, "publier") ? (published ? published : now) : 0;
+    if (store_run(s, "UPDATE assessment SET published_at = $2, updated_at = $3 WHERE id = $1", "iNi", af.ai.id, published, now) < 0 ||
+        store_run(s, "UPDATE mark SET visible_at = $2 WHERE assessment_id = $1", "iN", af.ai.id, published) < 0)
+        goto fail;
     if (store_commit(s) < 0) goto fail;
     audit(s, r, 0, "marks.entered", arena_printf(&r->arena, "assessment:%lld", (long long)af.ai.id),
           arena_printf(&r->arena, "%zu", nch));
@@ -1114,22 +1113,21 @@ static void rules_page(struct req *r)
 
 /* ---- Dashboard and JSON ----------------------------------------------------- */
 
-#define LATEST_SQL(scope)                                                                                          \
-    "SELECT pupil, aid, subject, title, on_date, scale, value, special FROM (SELECT x.pupil AS pupil, a.id AS aid,"  \
-    " sb.name AS subject, a.title AS title, a.on_date AS on_date, a.scale AS scale, m.value AS value,"              \
-    " m.special AS special, ROW_NUMBER() OVER (PARTITION BY x.pupil ORDER BY a.published_at DESC, a.id DESC) AS rn"  \
-    " FROM " scope " JOIN assessment a ON a.teaching_id = x.teaching AND a.scale > 0 AND a.published_at IS NOT NULL" \
-    " AND a.published_at <= $4 JOIN mark m ON m.assessment_id = a.id AND m.pupil_id = x.pupil"                      \
-    " JOIN teaching t ON t.id = a.teaching_id JOIN subject sb ON sb.id = t.subject_id) y"                             \
-    " WHERE rn <= $5 ORDER BY pupil, rn"
+/* The latest visible marks of each pupil: per pupil, at most $3 through the
+ * (pupil_id, visible_at) index, whatever the number of marks of the year. */
+#define LATEST_SQL(who)                                                                                           \
+    "SELECT m.pupil_id, a.id, sb.name, a.title, a.on_date, a.scale, m.value, m.special FROM mark m"               \
+    " JOIN assessment a ON a.id = m.assessment_id JOIN teaching t ON t.id = a.teaching_id"                       \
+    " JOIN subject sb ON sb.id = t.subject_id WHERE m.pupil_id IN (" who ") AND a.scale > 0"                     \
+    " AND m.assessment_id IN (SELECT m2.assessment_id FROM mark m2 WHERE m2.pupil_id = m.pupil_id"                \
+    " AND m2.visible_at <= $2 ORDER BY m2.visible_at DESC, m2.assessment_id DESC LIMIT $3)"                       \
+    " ORDER BY m.pupil_id, m.visible_at DESC, a.id DESC"
 
-static const char *const q_latest[2] = {LATEST_SQL(SQL_PUPIL_TEACHINGS), LATEST_SQL(SQL_GUARDIAN_TEACHINGS)};
+static const char *const q_latest[2] = {LATEST_SQL("$1"), LATEST_SQL("SELECT pupil_id FROM guardianship WHERE parent_id = $1")};
 
 size_t grades_latest(struct store *s, struct arena *a, int64_t id, bool guardian, int limit, struct grade_item **out)
 {
-    char today[11];
-    clock_today(today);
-    struct stmt *st = store_q(s, q_latest[guardian], "ittii", id, today, today, clock_now(), (int64_t)limit);
+    struct stmt *st = store_q(s, q_latest[guardian], "iii", id, clock_now(), (int64_t)limit);
     size_t n = 0, cap = 0;
     struct grade_item *v = NULL;
     while (st && stmt_step(st) == STORE_ROW) {

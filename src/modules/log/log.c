@@ -1,6 +1,7 @@
 /* log.c — class log entries, homework, done ticks, R-HOMEWORK. */
 #include "log.h"
 #include "../timetable/timetable.h"
+#include "../files/files.h"
 #include "../../calendar/calendar.h"
 #include "../../core/audit.h"
 #include "../../core/clock.h"
@@ -28,6 +29,26 @@ static void markdown(struct req *r, const char *md)
     char *html = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_SAFE | CMARK_OPT_HARDBREAKS);
     out(r, "<div class=\"md\">%R</div>", html ? html : ""); /* RAW_OK: cmark CMARK_OPT_SAFE output */
     free(html);
+}
+
+/* A file input for an attachment, with its limits told before upload. */
+static void attachment_input(struct req *r, const char *id)
+{
+    out(r, "<label for=\"%h\">%h</label><input id=\"%h\" type=\"file\" name=\"piece\" aria-describedby=\"%h-help\">"
+           "<p class=\"help\" id=\"%h-help\">%h</p>",
+        id, tr(r, "log.attachment"), id, id, id, tr(r, "log.attachment_help"));
+}
+
+/* The upload of the form, checked; false (with the page re-rendered or an
+ * error sent) when it cannot be attached. */
+static bool upload_ok(struct req *r, const struct upload **u, void (*render)(struct req *, const char *, const char *))
+{
+    *u = files_upload(r, "piece");
+    const char *bad = *u ? files_check(r, *u) : NULL;
+    if (!bad) return true;
+    r->status = 400;
+    render(r, bad, NULL);
+    return false;
 }
 
 /* ---- The lesson a log entry belongs to ----------------------------------- */
@@ -117,16 +138,23 @@ static void lesson_page_render(struct req *r, const char *error, const char *not
     if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
 
     const char *content = "";
-    struct stmt *st = store_q(s, "SELECT content FROM log_entry WHERE teaching_id = $1 AND on_date = $2 AND slot_id = $3",
+    int64_t entry = 0;
+    struct stmt *st = store_q(s, "SELECT content, id FROM log_entry WHERE teaching_id = $1 AND on_date = $2 AND slot_id = $3",
                               "iti", l.teaching, l.date, l.slot);
-    if (st && stmt_step(st) == STORE_ROW) content = arena_strdup(&r->arena, stmt_text(st, 0));
+    if (st && stmt_step(st) == STORE_ROW) {
+        content = arena_strdup(&r->arena, stmt_text(st, 0));
+        entry = stmt_int(st, 1);
+    }
     stmt_done(st);
-    out(r, "<section class=\"card\"><h2>%h</h2><form method=\"post\" action=\"%h\" class=\"stack\">", tr(r, "log.content"), base);
+    out(r, "<section class=\"card\"><h2>%h</h2><form method=\"post\" action=\"%h\" class=\"stack\" enctype=\"multipart/form-data\">",
+        tr(r, "log.content"), base);
     page_csrf_input(r);
     out(r, "<label for=\"content\">%h</label><textarea id=\"content\" name=\"content\" rows=\"6\" maxlength=\"5000\" "
-           "aria-describedby=\"md-help\">%h</textarea><p class=\"help\" id=\"md-help\">%h</p>"
-           "<button type=\"submit\" class=\"primary\">%h</button></form></section>",
-        tr(r, "log.content_label"), content, tr(r, "log.markdown_help"), tr(r, "log.save"));
+           "aria-describedby=\"md-help\">%h</textarea><p class=\"help\" id=\"md-help\">%h</p>",
+        tr(r, "log.content_label"), content, tr(r, "log.markdown_help"));
+    if (entry) files_links(r, "log_entry", entry);
+    attachment_input(r, "piece-log");
+    out(r, "<button type=\"submit\" class=\"primary\">%h</button></form></section>", tr(r, "log.save"));
 
     out(r, "<section class=\"card\"><h2>%h</h2>", tr(r, "log.homework"));
     int64_t size = 0;
@@ -149,6 +177,7 @@ static void lesson_page_render(struct req *r, const char *error, const char *not
         out(r, "</p>");
         if (stmt_int(st, 5)) out(r, "<p><span class=\"badge change\">%h</span></p>", tr(r, "log.late_badge"));
         markdown(r, stmt_text(st, 2));
+        files_links(r, "homework", stmt_int(st, 0));
         out(r, "<p class=\"meta\">%h</p><form method=\"post\" action=\"/travail/%I/supprimer\">",
             tr_fmt(r, "log.progress", done, NULL), stmt_int(st, 0));
         page_csrf_input(r);
@@ -157,7 +186,8 @@ static void lesson_page_render(struct req *r, const char *error, const char *not
     }
     stmt_done(st);
     if (!n) out(r, "<p class=\"meta\">%h</p>", tr(r, "log.no_homework"));
-    out(r, "<h3>%h</h3><form method=\"post\" action=\"%h/travail\" class=\"stack\">", tr(r, "log.add_homework"), base);
+    out(r, "<h3>%h</h3><form method=\"post\" action=\"%h/travail\" class=\"stack\" enctype=\"multipart/form-data\">",
+        tr(r, "log.add_homework"), base);
     page_csrf_input(r);
     out(r, "<label for=\"title\">%h</label><input id=\"title\" name=\"title\" required maxlength=\"120\">"
            "<label for=\"hw\">%h</label><textarea id=\"hw\" name=\"content\" rows=\"4\" maxlength=\"5000\"></textarea>"
@@ -165,10 +195,11 @@ static void lesson_page_render(struct req *r, const char *error, const char *not
            "<label for=\"minutes\">%h</label><input id=\"minutes\" name=\"minutes\" type=\"number\" min=\"0\" max=\"600\" "
            "step=\"5\" value=\"20\">"
            "<label class=\"check\"><input type=\"checkbox\" name=\"given_in_class\" value=\"1\" checked> %h</label>"
-           "<label class=\"check\"><input type=\"checkbox\" name=\"hand_in\" value=\"1\"> %h</label>"
-           "<button type=\"submit\" class=\"primary\">%h</button></form></section>",
+           "<label class=\"check\"><input type=\"checkbox\" name=\"hand_in\" value=\"1\"> %h</label>",
         tr(r, "log.hw_title"), tr(r, "log.hw_content"), tr(r, "log.due_on"), next[0] ? next : l.date, tr(r, "log.minutes_label"),
-        tr(r, "log.given_in_class"), tr(r, "log.hand_in"), tr(r, "log.add_homework"));
+        tr(r, "log.given_in_class"), tr(r, "log.hand_in"));
+    attachment_input(r, "piece-hw");
+    out(r, "<button type=\"submit\" class=\"primary\">%h</button></form></section>", tr(r, "log.add_homework"));
     out(r, "<p><a href=\"/emploi-du-temps\">%h</a></p>", tr(r, "timetable.title"));
     page_end(r);
 }
@@ -184,12 +215,17 @@ static void lesson_save(struct req *r)
     struct lesson_at l;
     if (!lesson_ref(r, &l)) return;
     const char *content = param(r, "content") ? param(r, "content") : "";
-    int64_t now = clock_now();
-    if (store_run(s,
+    const struct upload *u;
+    if (!upload_ok(r, &u, lesson_page_render)) return;
+    int64_t now = clock_now(), id = 0;
+    if (store_begin(s) < 0 ||
+        store_int(s, &id,
                   "INSERT INTO log_entry (teaching_id, slot_id, on_date, content, author_id, created_at, updated_at, published_at)"
                   " VALUES ($1, $2, $3, $4, $5, $6, $6, $6) ON CONFLICT (teaching_id, on_date, coalesce(slot_id, 0))"
-                  " DO UPDATE SET content = $4, updated_at = $6",
-                  "iittii", l.teaching, l.slot, l.date, content, r->actor->person_id, now) < 0) {
+                  " DO UPDATE SET content = $4, updated_at = $6 RETURNING id",
+                  "iittii", l.teaching, l.slot, l.date, content, r->actor->person_id, now) != 1 ||
+        (u && !files_attach(r, u, "log_entry", id)) || store_commit(s) < 0) {
+        store_rollback(s);
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
     }
@@ -224,15 +260,20 @@ static void homework_add(struct req *r)
             return;
         }
     }
+    const struct upload *u;
+    if (!upload_ok(r, &u, lesson_page_render)) return;
     int64_t now = clock_now(), id = 0;
-    if (store_int(s, &id,
+    if (store_begin(s) < 0 ||
+        store_int(s, &id,
                   "INSERT INTO homework (teaching_id, given_on, due_on, title, content, minutes, given_in_class, hand_in, late,"
                   " author_id, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
                   " $11, $11) RETURNING id",
                   "ittttiiiiii", l.teaching, l.date, due, param(r, "title"),
                   param(r, "content") ? param(r, "content") : "", param_int(r, "minutes"),
                   (int64_t)param_bool(r, "given_in_class"), (int64_t)param_bool(r, "hand_in"), (int64_t)late,
-                  r->actor->person_id, now) != 1) {
+                  r->actor->person_id, now) != 1 ||
+        (u && !files_attach(r, u, "homework", id)) || store_commit(s) < 0) {
+        store_rollback(s);
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
     }
@@ -254,6 +295,7 @@ static void homework_delete(struct req *r)
         return;
     }
     if (store_begin(s) < 0 || store_run(s, "DELETE FROM homework_done WHERE homework_id = $1", "i", id) < 0 ||
+        store_run(s, "DELETE FROM attachment WHERE owner = 'homework' AND owner_id = $1", "i", id) < 0 ||
         store_run(s, "DELETE FROM homework WHERE id = $1", "i", id) < 0 || store_commit(s) < 0) {
         store_rollback(s);
         reply_error(r, 503, tr(r, "err.unavailable"));
@@ -383,6 +425,7 @@ static void homework_list(struct req *r, int64_t pupil, bool own)
         if (h->hand_in) out(r, "<span class=\"badge\">%h</span> ", tr(r, "log.hand_in"));
         if (!h->given_in_class) out(r, "<span class=\"badge change\">%h</span> ", tr(r, "log.not_given_in_class"));
         markdown(r, h->content);
+        files_links(r, "homework", h->id);
         if (own) {
             out(r, "<form method=\"post\" action=\"/travail/%I/fait\">", h->id);
             page_csrf_input(r);
@@ -456,7 +499,7 @@ static void log_list(struct req *r, int64_t pupil, bool own)
     clock_today(today);
     calendar_add_days(today, -LOG_LIST_DAYS, from);
     struct stmt *st = store_q(s,
-        "SELECT le.on_date, sb.name, p.first_name, p.last_name, le.content, ts.starts_at FROM " SQL_PUPIL_TEACHINGS
+        "SELECT le.on_date, sb.name, p.first_name, p.last_name, le.content, ts.starts_at, le.id FROM " SQL_PUPIL_TEACHINGS
         " JOIN log_entry le ON le.teaching_id = x.teaching JOIN teaching t ON t.id = le.teaching_id"
         " JOIN subject sb ON sb.id = t.subject_id JOIN person p ON p.id = t.teacher_id"
         " LEFT JOIN timetable_slot ts ON ts.id = le.slot_id"
@@ -482,6 +525,7 @@ static void log_list(struct req *r, int64_t pupil, bool own)
         out(r, "<article class=\"log\"><h3>%h <span class=\"meta\">%h · %h</span></h3>", stmt_text(st, 1),
             stmt_text(st, 5) ? stmt_text(st, 5) : "", arena_printf(&r->arena, "%.1s. %s", stmt_text(st, 2), stmt_text(st, 3)));
         markdown(r, stmt_text(st, 4));
+        files_links(r, "log_entry", stmt_int(st, 6));
         out(r, "</article>");
     }
     stmt_done(st);

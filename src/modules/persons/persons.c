@@ -82,6 +82,11 @@ static void person_page(struct req *r)
     }
     stmt_done(st);
     if (class_id) {
+        /* The pupil's record: grades and absences (same policy as the pages). */
+        if (policy_may(s, r->actor, ACT_PUPIL_RECORD, OBJECT(OBJ_PERSON, id)))
+            out(r, "<p class=\"row\"><a class=\"button\" href=\"/notes/eleves/%I\">%h</a> "
+                   "<a class=\"button\" href=\"/absences/eleves/%I\">%h</a> <a class=\"button\" href=\"/emploi-du-temps/eleves/%I\">%h</a></p>",
+                id, tr(r, "grades.title"), id, tr(r, "attendance.title"), id, tr(r, "timetable.title"));
         out(r, "<h3>%h</h3><ul class=\"plain\">", tr(r, "person.team"));
         st = store_q(s,
             "SELECT sb.name, p.id, p.first_name, p.last_name FROM teaching t JOIN subject sb ON sb.id = t.subject_id"
