@@ -33,8 +33,17 @@
  * today, and homework (some already announced for the coming week) with
  * the pupils who ticked it done; see "Class log and homework" below.
  *
+ * Grades and attendance. Every establishment gets a skills referential
+ * (three skills per component of the socle commun) and its absence
+ * reasons; every class gets, from the rentrée to now, assessments (marks
+ * in collèges, skills only in écoles) with its pupils' marks and skill
+ * results, a roll call for the lessons that started, absences by
+ * half-days and lateness with the families' justifications and the
+ * school's decisions, their family events and the monthly attendance
+ * alerts; see "Grades, skills and attendance" below.
+ *
  * Everything is deterministic for a given scale (and, for the class log,
- * clock): names, classes and families come from a splitmix64 generator
+ * the grades and the attendance, clock): names, classes and families come from a splitmix64 generator
  * reseeded at each sector (a sector's content does not depend on the
  * others). Only the one-time activation codes and the password salt are
  * random. Fictional contact data: e-mail addresses at example.org, mobile
@@ -357,9 +366,10 @@ struct day {
     int64_t evening;                /* 17:30 local, when the class log is written */
 };
 
-/* A lesson that did not take place on a date (cancelled, teacher absent). */
+/* A lesson that did not take place on a date (cancelled, teacher absent),
+ * or that another teacher took (replaced: by is the replacement). */
 struct skip {
-    int64_t slot_id;
+    int64_t slot_id, by;
     char date[11];
 };
 
@@ -377,6 +387,8 @@ struct demo {
     int codes_left;                 /* activation codes still to issue */
     long rooms, slots, changes, dropped; /* timetables, for the log line */
     long entries, homework, done;   /* class log, for the log line */
+    long assessments, marks, skill_results, roll_calls, absences, lates, alerts; /* school life, same */
+    int64_t first_attendance;       /* the first attendance row of the sector being built (0: none yet) */
     char today[11];                 /* clock_today() at generation */
     struct day *days;               /* the calendar days of the current year's slots */
     int ndays, today_idx;           /* today_idx: today's index in days (may be out of range) */
@@ -403,7 +415,30 @@ struct klass {
      * école: [0] is the class's Polyvalent teaching. */
     struct teach teach[COUNT(college_subjects)];
     int64_t pupil[CLASS_MAX_SEATS]; /* the pupils enrolled, in the order they were created */
+    int64_t guardian[CLASS_MAX_SEATS]; /* the parent who justifies each pupil's absences */
     int npupils;
+    int est;                        /* its establishment, index in the sector's est */
+};
+
+#define NREASONS 6                  /* absence reasons of every establishment */
+#define NCOMPONENTS 8               /* components of the socle commun, D1.1 … D5 */
+#define SKILLS_PER_COMPONENT 3
+#define NSKILLS (NCOMPONENTS * SKILLS_PER_COMPONENT)
+#define SECTOR_MAX_EST 4            /* a collège and up to three écoles */
+#define EST_MAX_STAFF 3
+
+/* An establishment of the sector: what the grades and the attendance
+ * need — its periods of the current year, skills, absence reasons, and
+ * who decides on the families' justifications (the CPE and the AED of a
+ * collège, the head of an école). */
+struct est {
+    int64_t id;
+    bool ecole;
+    int64_t period_id[3];
+    int64_t skill_id[NSKILLS];      /* component c, skill j at c * SKILLS_PER_COMPONENT + j */
+    int64_t reason_id[NREASONS];
+    int64_t staff[EST_MAX_STAFF];
+    int nstaff;
 };
 
 /* A sector: its communes and the classes of its establishments. */
@@ -411,6 +446,8 @@ struct sector {
     char commune[SECTOR_COMMUNES][64];
     char postcode[SECTOR_COMMUNES][6];
     int64_t demo_ecole_id, demo_college_id; /* sector 0 only */
+    struct est est[SECTOR_MAX_EST];
+    int nest;
     struct klass classes[SECTOR_MAX_CLASSES];
     int nclasses;
     struct lesson *lessons;         /* the weekly lessons of all its establishments (heap) */
@@ -939,8 +976,10 @@ static int replacement_for(const struct timetable *t, const struct lesson *l, co
 }
 
 /* Remember that the lesson of slot_id did not take place on date (it was
- * cancelled or its teacher absent): no class log, no homework. 0 or -1. */
-static int skip_add(struct demo *d, int64_t slot_id, const char *date)
+ * cancelled or its teacher absent: by 0; no class log, no homework, no roll
+ * call), or that teacher by replaced its teacher (who takes the roll
+ * call). 0 or -1. */
+static int skip_add(struct demo *d, int64_t slot_id, const char *date, int64_t by)
 {
     if (d->nskip == d->capskip) {
         int cap = d->capskip ? 2 * d->capskip : 64;
@@ -950,6 +989,7 @@ static int skip_add(struct demo *d, int64_t slot_id, const char *date)
         d->capskip = cap;
     }
     d->skip[d->nskip].slot_id = slot_id;
+    d->skip[d->nskip].by = by;
     snprintf(d->skip[d->nskip].date, sizeof d->skip[d->nskip].date, "%s", date);
     d->nskip++;
     return 0;
@@ -996,7 +1036,8 @@ static int change_add(struct demo *d, struct timetable *t, const struct lesson *
     if (replacement >= 0) extra_take(t, false, replacement, date, period, len);
     d->changes++;
     if (!own && (!strcmp(kind, "cancelled") || !strcmp(kind, "teacher_absent")))
-        return skip_add(d, l->slot_id, date);
+        return skip_add(d, l->slot_id, date, 0);
+    if (!own && replacement >= 0) return skip_add(d, l->slot_id, date, t->teacher_id[replacement]);
     return 0;
 }
 
@@ -1318,11 +1359,56 @@ static void commune_make(int g, char name[64], char postcode[6])
     snprintf(postcode, 6, "44%03u", 10u + ((unsigned)g * 37u) % 990u);
 }
 
+/* The skills referential of every establishment: three skills for each
+ * component of the socle commun (the same labels everywhere). */
+static const char *const skill_components[NCOMPONENTS] = {"D1.1", "D1.2", "D1.3", "D1.4", "D2", "D3", "D4", "D5"};
+static const char *const skill_labels[NCOMPONENTS][SKILLS_PER_COMPONENT] = {
+    {"Lire et comprendre des textes variés", "Écrire un texte cohérent",
+     "S'exprimer à l'oral de façon claire et organisée"},
+    {"Comprendre un document oral en langue étrangère", "Lire et comprendre un texte en langue étrangère",
+     "S'exprimer à l'oral et à l'écrit en langue étrangère"},
+    {"Calculer avec les nombres", "Résoudre un problème", "Lire et construire des tableaux, graphiques et figures"},
+    {"Pratiquer une activité artistique", "S'exprimer par les activités physiques et sportives",
+     "Analyser une œuvre d'art"},
+    {"Organiser son travail personnel", "Coopérer et réaliser des projets", "Rechercher et trier l'information"},
+    {"Respecter les règles de la vie collective", "Exprimer son opinion et respecter celle des autres",
+     "Faire preuve d'esprit critique"},
+    {"Pratiquer des démarches scientifiques", "Concevoir et réaliser un objet technique",
+     "Adopter un comportement responsable pour sa santé et l'environnement"},
+    {"Se repérer dans le temps et l'espace", "Comprendre les organisations humaines et les territoires",
+     "Raisonner, imaginer, élaborer, produire"},
+};
+
+/* Motifs d'absence of every establishment, in their order. */
+enum { REASON_ILLNESS, REASON_MEDICAL, REASON_FAMILY, REASON_TRANSPORT, REASON_SUMMONS, REASON_OTHER };
+static const char *const reason_labels[NREASONS] = {"Maladie", "Rendez-vous médical", "Raison familiale",
+                                                    "Problème de transport", "Convocation officielle", "Autre"};
+
+/* The skills and absence reasons of establishment e (e->id set), their
+ * ids into e. 0 or -1. */
+static int referentials_add(struct demo *d, struct est *e)
+{
+    for (int c = 0; c < NCOMPONENTS; c++)
+        for (int j = 0; j < SKILLS_PER_COMPONENT; j++)
+            if (store_int(d->s, &e->skill_id[c * SKILLS_PER_COMPONENT + j],
+                          "INSERT INTO skill (establishment_id, component, label) VALUES ($1, $2, $3) RETURNING id",
+                          "itt", e->id, skill_components[c], skill_labels[c][j]) != 1)
+                return -1;
+    for (int r = 0; r < NREASONS; r++)
+        if (store_int(d->s, &e->reason_id[r],
+                      "INSERT INTO absence_reason (establishment_id, label, position) VALUES ($1, $2, $3)"
+                      " RETURNING id",
+                      "iti", e->id, reason_labels[r], (int64_t)(10 * (r + 1))) != 1)
+            return -1;
+    return 0;
+}
+
 /* An establishment of the territory with its two school years and their
- * trimestres. Writes the id of the current year into year_id; returns the
- * establishment id, 0 on error. */
-static int64_t establishment_add(struct demo *d, const char *kind, const char *name, const char *city,
-                                 int64_t *year_id)
+ * trimestres, its skills and absence reasons; appended to the sector's
+ * establishments (its classes come next). Writes the id of the current
+ * year into year_id; returns the establishment id, 0 on error. */
+static int64_t establishment_add(struct demo *d, struct sector *sec, const char *kind, const char *name,
+                                 const char *city, int64_t *year_id)
 {
     /* UAI: département 044, four digits unique per establishment, and the
      * check letter (the seven digits modulo 23). */
@@ -1331,6 +1417,7 @@ static int64_t establishment_add(struct demo *d, const char *kind, const char *n
     char uai[9];
     snprintf(uai, sizeof uai, "%07ld%c", number, uai_letters[number % 23]);
     d->establishments_made++;
+    if (sec->nest >= SECTOR_MAX_EST) return 0;
     int64_t id = 0;
     if (store_int(d->s, &id,
                   "INSERT INTO establishment (territory_id, kind, uai, name, city, zone, tz)"
@@ -1338,6 +1425,9 @@ static int64_t establishment_add(struct demo *d, const char *kind, const char *n
                   "itttt", d->territory_id, kind, uai, name, city) != 1)
         return 0;
     bool ecole = !strcmp(kind, "ecole");
+    struct est *e = &sec->est[sec->nest++];
+    e->id = id;
+    e->ecole = ecole;
     for (int y = 0; y < COUNT(years); y++) {
         int64_t sy = 0;
         if (store_int(d->s, &sy,
@@ -1347,14 +1437,17 @@ static int64_t establishment_add(struct demo *d, const char *kind, const char *n
             return 0;
         for (int p = 0; p < 3; p++) {
             const char *const *dates = ecole ? years[y].ecole[p] : years[y].college[p];
-            if (store_run(d->s,
+            int64_t period = 0;
+            if (store_int(d->s, &period,
                           "INSERT INTO period (school_year_id, ordinal, name, starts_on, ends_on)"
-                          " VALUES ($1, $2, $3, $4, $5)",
-                          "iittt", sy, (int64_t)(p + 1), period_names[p], dates[0], dates[1]) < 0)
+                          " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                          "iittt", sy, (int64_t)(p + 1), period_names[p], dates[0], dates[1]) != 1)
                 return 0;
+            if (y == d->year) e->period_id[p] = period;
         }
         if (y == d->year) *year_id = sy;
     }
+    if (referentials_add(d, e) < 0) return 0;
     d->sum->establishments++;
     return id;
 }
@@ -1372,6 +1465,7 @@ static int class_add(struct demo *d, struct sector *sec, int64_t establishment, 
                   "iiit", establishment, year_id, d->level_id[level], name) != 1)
         return -1;
     k->establishment_id = establishment;
+    k->est = sec->nest - 1;
     k->level = level;
     k->seats = seats;
     snprintf(k->name, sizeof k->name, "%s", name);
@@ -1411,7 +1505,7 @@ static int64_t ecole_build(struct demo *d, struct sector *sec, const char *patro
     char name[128];
     snprintf(name, sizeof name, "École élémentaire %s", patron);
     int64_t year_id = 0;
-    int64_t id = establishment_add(d, "ecole", name, sec->commune[commune], &year_id);
+    int64_t id = establishment_add(d, sec, "ecole", name, sec->commune[commune], &year_id);
     if (!id) return 0;
     int64_t poly = subject_add(d, id, "POLY", "Polyvalent");
     if (!poly) return 0;
@@ -1433,6 +1527,9 @@ static int64_t ecole_build(struct demo *d, struct sector *sec, const char *patro
             head = t;
         }
     }
+    struct est *e = &sec->est[sec->nest - 1];
+    e->staff[0] = head;
+    e->nstaff = 1;
     if (ecole_timetable(d, sec, id, start, head, demo) < 0) return 0;
     return id;
 }
@@ -1497,7 +1594,7 @@ static int64_t college_build(struct demo *d, struct sector *sec, const char *pat
     char name[128];
     snprintf(name, sizeof name, "Collège %s", patron);
     int64_t year_id = 0;
-    int64_t id = establishment_add(d, "college", name, sec->commune[commune], &year_id);
+    int64_t id = establishment_add(d, sec, "college", name, sec->commune[commune], &year_id);
     if (!id) return 0;
     int start = classes_make(d, sec, id, year_id, LEVEL_6E, 4, nclasses, seat_lo, seat_hi, true);
     if (start < 0) return 0;
@@ -1507,11 +1604,15 @@ static int64_t college_build(struct demo *d, struct sector *sec, const char *pat
     member_fixed(&head, "Karim", "Haddad", false, "1972-09-23", "direction.demo");
     member_fixed(&cpe, "Sandrine", "Petit", true, "1979-05-06", "cpe.demo");
     int64_t cpe_id = 0;
+    struct est *e = &sec->est[sec->nest - 1];
     if (!college_staff(d, id, "head", "Principale", "Principal", demo ? &head : NULL) ||
         !college_staff(d, id, "head", "Principale adjointe", "Principal adjoint", NULL) ||
         !(cpe_id = college_staff(d, id, "staff", "CPE", "CPE", demo ? &cpe : NULL)) ||
-        !college_staff(d, id, "staff", "AED", "AED", NULL) || !college_staff(d, id, "staff", "AED", "AED", NULL))
+        !(e->staff[1] = college_staff(d, id, "staff", "AED", "AED", NULL)) ||
+        !(e->staff[2] = college_staff(d, id, "staff", "AED", "AED", NULL)))
         return 0;
+    e->staff[0] = cpe_id;
+    e->nstaff = 3;
     if (college_timetable(d, sec, id, start, cpe_id, demo) < 0) return 0;
     return id;
 }
@@ -1551,7 +1652,11 @@ static int family_insert(struct demo *d, struct sector *sec, const struct family
         if (store_run(d->s, "INSERT INTO enrolment (pupil_id, class_id, starts_on, ends_on) VALUES ($1, $2, $3, NULL)",
                       "iit", child[c], k->id, ROLE_STARTS_ON) < 0)
             return -1;
-        if (k->npupils < CLASS_MAX_SEATS) k->pupil[k->npupils++] = child[c];
+        if (k->npupils < CLASS_MAX_SEATS) {
+            int g = f->nparents > 1 && !f->lives_with[0] && f->lives_with[1]; /* a parent the child lives with */
+            k->guardian[k->npupils] = parent[g];
+            k->pupil[k->npupils++] = child[c];
+        }
         d->sum->pupils++;
     }
     for (int p = 0; p < f->nparents; p++) {
@@ -2180,8 +2285,17 @@ static uint8_t *school_weeks(struct demo *d, int64_t establishment)
 static bool skipped(const struct demo *d, int64_t slot_id, const char *date)
 {
     for (int i = 0; i < d->nskip; i++)
-        if (d->skip[i].slot_id == slot_id && !strcmp(d->skip[i].date, date)) return true;
+        if (!d->skip[i].by && d->skip[i].slot_id == slot_id && !strcmp(d->skip[i].date, date)) return true;
     return false;
+}
+
+/* The teacher who replaced the teacher of the lesson of slot_id on date,
+ * 0 when there was no replacement. */
+static int64_t replaced_by(const struct demo *d, int64_t slot_id, const char *date)
+{
+    for (int i = 0; i < d->nskip; i++)
+        if (d->skip[i].by && d->skip[i].slot_id == slot_id && !strcmp(d->skip[i].date, date)) return d->skip[i].by;
+    return 0;
 }
 
 /* The lessons of class k that take place on days [0, last], in date and
@@ -2429,8 +2543,1105 @@ static int ecole_homework(struct class_log *cl)
     return 0;
 }
 
-/* The class log and homework of every class of the sector (see above). 0
- * or -1. */
+/* ---- Grades, skills and attendance -------------------------------------- */
+
+/* The demo also fills, from the rentrée to the demo clock, what teachers
+ * and school-life staff record every day. As for the class log, every
+ * choice is a draw keyed by the sector, the class, the pupil and the
+ * lesson, so that the same past looks the same whatever the clock (the
+ * clock decides what is in, and what is decided yet):
+ * - assessments: in a collège, for every teaching, one every gap_lo …
+ *   gap_hi days of class (about one every five and a half for the main
+ *   subjects: seven or so by mid-November), on a day the teaching has a
+ *   lesson, before today; titles in turn from the subject's list, scale
+ *   and coefficient by kind (contrôle, interrogation, oral, DM…), one in
+ *   fifteen bonus, one in fifteen optional, one in three evaluating one or
+ *   two skills of the socle; published 2 to 6 days later at 18:00 (a
+ *   weekend: the Monday) — a draft if that is after now, and the last one
+ *   of a teaching in five. In
+ *   an école, skills-only assessments (scale 0) about every three weeks,
+ *   with 1 to 3 skills each;
+ * - marks for every pupil of the class, around a fixed ability (7 to 17
+ *   out of 20, and an ease of its own in each subject): 'absent' when the
+ *   pupil was absent in that half-day (one in ten 'absent_zero'),
+ *   'not_handed_in' for a few DM, some 'exempt' (more in EPS) and
+ *   'not_graded'; skill results (levels 1 to 4) around the same ability;
+ * - a roll call for every lesson that started before now, five minutes
+ *   after its start, by its teacher (or their replacement), but about one
+ *   in a hundred (forgotten);
+ * - absences by episodes (a morning, an afternoon, one to three days) at
+ *   the pupil's own rate (2 to 4 % of half-days for most pupils, 10 to
+ *   15 % for a few): one attendance row for each lesson of the half-day
+ *   that had a roll call; about one lateness a month. Older than 7 days,
+ *   an absence is justified (85 %: reason from the parent, decision of the
+ *   CPE, an AED or the école's head), refused (5 %) or unjustified; in the
+ *   last 7 days, pending (40 %: the parent has justified, no decision yet)
+ *   or unjustified. A family event for each row, delivered a minute
+ *   later; an attendance alert for every pupil and month with 4 half-days
+ *   of absence not justified (seen by the CPE or head for past months).
+ * The demo family is fixed: Lucie (4e B) has a few old justified absences,
+ * some during assessments ('absent' marks), one lateness, and one
+ * unjustified half-day in the 7 days before today; Hugo (CE2) one old
+ * justified day of absence; and the second pupil of 4e B misses the last
+ * four half-days of class of the current month before today (an alert
+ * this month). Scale 60 with
+ * the 2025-11-18 clock adds about 1.4 M marks, 0.8 M skill results, 0.4 M
+ * roll calls and 0.5 M attendance rows (about 16 s, 280 MB); with the
+ * 2026-03-10 clock 3.6 M marks, 2.1 M skill results, 1 M roll calls and
+ * 1.1 M attendance rows (about 42 s, 680 MB). */
+
+#define LIFE_FORGOTTEN 10          /* roll calls forgotten, per mille of the lessons */
+#define LIFE_RECENT_DAYS 7         /* absences of the last 7 days are not decided yet */
+#define LIFE_ALERT_HALF_DAYS 4     /* R-ATTENDANCE: half-days not justified in a month */
+#define LIFE_EXAMS_MAX 16          /* titles in a subject's list */
+
+/* Kinds of assessment: they decide scale and coefficient. */
+enum { EXAM_TEST, EXAM_QUIZ, EXAM_ORAL, EXAM_DM, EXAM_DICTEE, EXAM_PRACTICAL };
+/* Components of the socle, indices in skill_components. */
+enum { COMP_D11, COMP_D12, COMP_D13, COMP_D14, COMP_D2, COMP_D3, COMP_D4, COMP_D5 };
+
+/* An assessment's title; numbered: "Dictée n°3". */
+struct exam_def {
+    int kind;
+    const char *title;
+    bool numbered;
+};
+
+static const struct exam_def exams_fra[] = {
+    {EXAM_DICTEE, "Dictée", true},
+    {EXAM_QUIZ, "Interrogation — le passé simple", false},
+    {EXAM_TEST, "Évaluation de lecture — Le Horla", false},
+    {EXAM_DM, "Rédaction — le portrait d'un personnage inquiétant", false},
+    {EXAM_DICTEE, "Dictée", true},
+    {EXAM_ORAL, "Récitation — « Demain, dès l'aube… »", false},
+    {EXAM_TEST, "Contrôle de grammaire — les propositions relatives", false},
+    {EXAM_QUIZ, "Questionnaire de lecture cursive", false},
+    {EXAM_DICTEE, "Dictée", true},
+    {EXAM_TEST, "Évaluation de lecture — La Parure", false},
+    {EXAM_QUIZ, "Interrogation — les homophones grammaticaux", false},
+    {EXAM_DM, "Rédaction — la suite du récit", false},
+    {EXAM_DICTEE, "Dictée", true},
+    {EXAM_ORAL, "Lecture expressive", false},
+    {EXAM_TEST, "Contrôle — l'accord du participe passé", false},
+    {EXAM_QUIZ, "Interrogation — le vocabulaire de la peur", false},
+};
+static const struct exam_def exams_math[] = {
+    {EXAM_QUIZ, "Interrogation — priorités opératoires", false},
+    {EXAM_TEST, "Contrôle — nombres relatifs", false},
+    {EXAM_DM, "DM", true},
+    {EXAM_QUIZ, "Calcul mental", true},
+    {EXAM_TEST, "Contrôle — fractions", false},
+    {EXAM_QUIZ, "Interrogation — comparer des fractions", false},
+    {EXAM_DM, "DM", true},
+    {EXAM_TEST, "Contrôle — calcul littéral", false},
+    {EXAM_QUIZ, "Calcul mental", true},
+    {EXAM_TEST, "Contrôle — théorème de Pythagore", false},
+    {EXAM_QUIZ, "Interrogation — proportionnalité", false},
+    {EXAM_DM, "DM", true},
+    {EXAM_TEST, "Contrôle — statistiques", false},
+    {EXAM_QUIZ, "Interrogation — équations", false},
+    {EXAM_PRACTICAL, "Algorithmique — un programme Scratch", false},
+    {EXAM_TEST, "Contrôle — géométrie dans l'espace", false},
+};
+static const struct exam_def exams_hg[] = {
+    {EXAM_QUIZ, "Interrogation — repères chronologiques", false},
+    {EXAM_TEST, "Contrôle — la Révolution française", false},
+    {EXAM_PRACTICAL, "Croquis — les espaces productifs", false},
+    {EXAM_QUIZ, "Interrogation — vocabulaire de géographie", false},
+    {EXAM_TEST, "Contrôle — l'Empire napoléonien", false},
+    {EXAM_ORAL, "EMC — exposé sur la laïcité", false},
+    {EXAM_DM, "Étude de document — une affiche de 1793", false},
+    {EXAM_TEST, "Contrôle — l'urbanisation du monde", false},
+    {EXAM_QUIZ, "Interrogation — les traites négrières", false},
+    {EXAM_TEST, "Contrôle — l'industrialisation", false},
+    {EXAM_PRACTICAL, "Schéma — mobilités et tourisme", false},
+    {EXAM_QUIZ, "Interrogation — métropoles et mégapoles", false},
+    {EXAM_TEST, "Contrôle — les espaces productifs", false},
+    {EXAM_ORAL, "EMC — débat réglé", false},
+    {EXAM_QUIZ, "Interrogation — l'Europe en 1815", false},
+    {EXAM_TEST, "Contrôle — mobilités et tourisme", false},
+};
+static const struct exam_def exams_ang[] = {
+    {EXAM_QUIZ, "Vocabulary quiz — Unit 3", false},
+    {EXAM_QUIZ, "Irregular verbs", true},
+    {EXAM_TEST, "Test — past simple", false},
+    {EXAM_ORAL, "Oral — My best holiday", false},
+    {EXAM_TEST, "Listening test — Around the world", false},
+    {EXAM_DM, "Writing — an e-mail to a pen friend", false},
+    {EXAM_QUIZ, "Irregular verbs", true},
+    {EXAM_TEST, "Reading — A day in London", false},
+    {EXAM_TEST, "Test — comparatives and superlatives", false},
+    {EXAM_ORAL, "Oral — At the restaurant", false},
+    {EXAM_QUIZ, "Vocabulary quiz — food and recipes", false},
+    {EXAM_PRACTICAL, "Project — My dream city", false},
+    {EXAM_QUIZ, "Irregular verbs", true},
+    {EXAM_TEST, "Test — Thanksgiving", false},
+    {EXAM_DM, "Writing — my last weekend", false},
+    {EXAM_TEST, "Listening test — at the airport", false},
+};
+static const struct exam_def exams_esp[] = {
+    {EXAM_QUIZ, "Prueba de vocabulario — unidad 2", false},
+    {EXAM_ORAL, "Expression orale — me presento", false},
+    {EXAM_TEST, "Control — los verbos con diptongo", false},
+    {EXAM_TEST, "Comprensión oral — el Día de los Muertos", false},
+    {EXAM_DM, "Expression écrite — mi familia", false},
+    {EXAM_TEST, "Control — ser y estar", false},
+    {EXAM_QUIZ, "Prueba de vocabulario — las emociones", false},
+    {EXAM_ORAL, "Oral — un autorretrato de Frida Kahlo", false},
+    {EXAM_TEST, "Comprensión escrita — un día en Madrid", false},
+    {EXAM_QUIZ, "Prueba — los números", false},
+    {EXAM_TEST, "Control — el pretérito", false},
+    {EXAM_DM, "Expression écrite — mis vacaciones", false},
+};
+static const struct exam_def exams_all[] = {
+    {EXAM_QUIZ, "Vokabeltest — die Familie", false},
+    {EXAM_ORAL, "Sprechen — meine Hobbys", false},
+    {EXAM_TEST, "Test — Nominativ und Akkusativ", false},
+    {EXAM_TEST, "Hörverstehen — mein Schultag", false},
+    {EXAM_QUIZ, "Test — sein und haben", false},
+    {EXAM_DM, "Schreiben — ein Tag in Berlin", false},
+    {EXAM_TEST, "Leseverstehen — Sankt Martin", false},
+    {EXAM_QUIZ, "Vokabeltest — die Schule", false},
+    {EXAM_ORAL, "Sprechen — mein Tag", false},
+    {EXAM_TEST, "Test — die Verbstellung", false},
+    {EXAM_QUIZ, "Vokabeltest — das Essen", false},
+    {EXAM_DM, "Schreiben — meine Stadt", false},
+};
+static const struct exam_def exams_svt[] = {
+    {EXAM_TEST, "Évaluation — la digestion", false},
+    {EXAM_PRACTICAL, "Compte rendu de TP — cellules au microscope", false},
+    {EXAM_QUIZ, "Interrogation — séismes et volcans", false},
+    {EXAM_TEST, "Évaluation — la respiration", false},
+    {EXAM_PRACTICAL, "Démarche scientifique — l'expérience témoin", false},
+    {EXAM_QUIZ, "Interrogation — les écosystèmes", false},
+    {EXAM_TEST, "Évaluation — la nutrition", false},
+    {EXAM_PRACTICAL, "TP — dissection d'une fleur de lys", false},
+    {EXAM_QUIZ, "Interrogation — le système nerveux", false},
+    {EXAM_TEST, "Évaluation — les réseaux trophiques", false},
+    {EXAM_DM, "Exposé — un volcan actif", false},
+    {EXAM_TEST, "Évaluation — la reproduction des plantes", false},
+};
+static const struct exam_def exams_pc[] = {
+    {EXAM_TEST, "Évaluation — les changements d'état", false},
+    {EXAM_PRACTICAL, "Compte rendu de TP — masse volumique", false},
+    {EXAM_QUIZ, "Interrogation — circuits en série et en dérivation", false},
+    {EXAM_TEST, "Évaluation — la lumière", false},
+    {EXAM_QUIZ, "Interrogation — vitesse moyenne", false},
+    {EXAM_TEST, "Évaluation — atomes et molécules", false},
+    {EXAM_PRACTICAL, "TP — dissolution et solubilité", false},
+    {EXAM_QUIZ, "Interrogation — les symboles normalisés", false},
+    {EXAM_TEST, "Évaluation — la loi d'Ohm", false},
+    {EXAM_DM, "Exercices — calculs de vitesse", false},
+    {EXAM_TEST, "Évaluation — mélanges et solutions", false},
+    {EXAM_PRACTICAL, "TP — tension et intensité", false},
+};
+static const struct exam_def exams_tech[] = {
+    {EXAM_PRACTICAL, "Projet — cahier des charges", false},
+    {EXAM_TEST, "Évaluation — analyse d'un objet technique", false},
+    {EXAM_PRACTICAL, "Programmation — carte micro:bit", false},
+    {EXAM_QUIZ, "Interrogation — les matériaux", false},
+    {EXAM_TEST, "Évaluation — la chaîne d'énergie", false},
+    {EXAM_PRACTICAL, "Modélisation 3D — une pièce cotée", false},
+    {EXAM_QUIZ, "Interrogation — algorigrammes", false},
+    {EXAM_TEST, "Évaluation — les réseaux informatiques", false},
+    {EXAM_PRACTICAL, "Projet — l'objet connecté", false},
+    {EXAM_DM, "Recherche — trois objets connectés", false},
+    {EXAM_TEST, "Évaluation — la chaîne d'information", false},
+    {EXAM_QUIZ, "Interrogation — vocabulaire technique", false},
+};
+static const struct exam_def exams_eps[] = {
+    {EXAM_PRACTICAL, "Demi-fond — projet de vitesse", false},
+    {EXAM_PRACTICAL, "Badminton — montante-descendante", false},
+    {EXAM_PRACTICAL, "Gymnastique — enchaînement au sol", false},
+    {EXAM_PRACTICAL, "Handball — jeu à 5 contre 5", false},
+    {EXAM_PRACTICAL, "Acrosport — pyramides à trois", false},
+    {EXAM_PRACTICAL, "Course d'orientation", false},
+    {EXAM_PRACTICAL, "Volley-ball — jeu à 2 contre 2", false},
+    {EXAM_PRACTICAL, "Demi-fond — course de 10 minutes", false},
+    {EXAM_PRACTICAL, "Badminton — le service long", false},
+    {EXAM_PRACTICAL, "Gymnastique — les équilibres", false},
+    {EXAM_PRACTICAL, "Handball — tournoi", false},
+    {EXAM_PRACTICAL, "Arbitrage et rôles sociaux", false},
+};
+static const struct exam_def exams_ap[] = {
+    {EXAM_PRACTICAL, "Projet — l'objet détourné", false},
+    {EXAM_PRACTICAL, "Carnet de croquis", false},
+    {EXAM_PRACTICAL, "Pratique — couleurs et contrastes", false},
+    {EXAM_ORAL, "Histoire des arts — La Nuit étoilée", false},
+    {EXAM_PRACTICAL, "Volume — sculpture en carton", false},
+    {EXAM_PRACTICAL, "Photographie — cadrage et point de vue", false},
+    {EXAM_PRACTICAL, "Collage à la manière de Hannah Höch", false},
+    {EXAM_PRACTICAL, "Perspective — le point de fuite", false},
+};
+static const struct exam_def exams_em[] = {
+    {EXAM_PRACTICAL, "Chant — Le Chant des partisans", false},
+    {EXAM_QUIZ, "Fiche d'écoute — le Boléro", false},
+    {EXAM_PRACTICAL, "Rythme — percussions corporelles", false},
+    {EXAM_ORAL, "Histoire des arts — le jazz", false},
+    {EXAM_QUIZ, "Interrogation — vocabulaire musical", false},
+    {EXAM_PRACTICAL, "Chorale — le refrain", false},
+    {EXAM_QUIZ, "Écoute comparée", false},
+    {EXAM_ORAL, "Musique et image — une bande originale", false},
+};
+
+/* The assessments of a collège subject: titles, days of class between two
+ * of them, components of the skills they may evaluate. */
+static const struct exam_pool {
+    const char *code;
+    const struct exam_def *exam;
+    int nexam, gap_lo, gap_hi;
+    int comp[3], ncomp;
+} exam_pools[] = {
+    {"FRA", exams_fra, COUNT(exams_fra), 4, 7, {COMP_D11, COMP_D2}, 2},
+    {"MATH", exams_math, COUNT(exams_math), 4, 7, {COMP_D13, COMP_D2}, 2},
+    {"HG", exams_hg, COUNT(exams_hg), 4, 7, {COMP_D5, COMP_D3, COMP_D11}, 3},
+    {"ANG", exams_ang, COUNT(exams_ang), 4, 7, {COMP_D12}, 1},
+    {"ESP", exams_esp, COUNT(exams_esp), 6, 9, {COMP_D12}, 1},
+    {"ALL", exams_all, COUNT(exams_all), 6, 9, {COMP_D12}, 1},
+    {"SVT", exams_svt, COUNT(exams_svt), 6, 9, {COMP_D4, COMP_D13}, 2},
+    {"PC", exams_pc, COUNT(exams_pc), 6, 9, {COMP_D4, COMP_D13}, 2},
+    {"TECH", exams_tech, COUNT(exams_tech), 6, 9, {COMP_D4, COMP_D2}, 2},
+    {"EPS", exams_eps, COUNT(exams_eps), 6, 9, {COMP_D14, COMP_D3}, 2},
+    {"AP", exams_ap, COUNT(exams_ap), 8, 12, {COMP_D14, COMP_D5}, 2},
+    {"EM", exams_em, COUNT(exams_em), 8, 12, {COMP_D14}, 1},
+};
+
+/* The skills-only assessments of an école class, in turn: title, session
+ * of the day (0 … 3) and components. */
+static const struct ecole_exam_def {
+    const char *title;
+    bool numbered;
+    int period, comp[2], ncomp;
+} ecole_exams[] = {
+    {"Évaluation de lecture — compréhension", false, 0, {COMP_D11}, 1},
+    {"Évaluation — numération", false, 1, {COMP_D13}, 1},
+    {"Dictée", true, 0, {COMP_D11}, 1},
+    {"Questionner le monde — les états de l'eau", false, 2, {COMP_D4, COMP_D2}, 2},
+    {"Évaluation — calcul posé", false, 1, {COMP_D13}, 1},
+    {"Production d'écrit — raconter une histoire", false, 0, {COMP_D11, COMP_D2}, 2},
+    {"Se repérer dans le temps — la frise", false, 2, {COMP_D5}, 1},
+    {"Évaluation — géométrie", false, 1, {COMP_D13, COMP_D2}, 2},
+    {"Anglais — colours and numbers", false, 3, {COMP_D12}, 1},
+    {"EMC — les règles de la classe", false, 2, {COMP_D3}, 1},
+    {"Arts plastiques — paysage d'automne", false, 3, {COMP_D14}, 1},
+    {"Évaluation — résoudre des problèmes", false, 1, {COMP_D13, COMP_D2}, 2},
+};
+_Static_assert(COUNT(exams_fra) <= LIFE_EXAMS_MAX && COUNT(exams_math) <= LIFE_EXAMS_MAX &&
+                   COUNT(exams_hg) <= LIFE_EXAMS_MAX && COUNT(exams_ang) <= LIFE_EXAMS_MAX &&
+                   COUNT(exams_esp) <= LIFE_EXAMS_MAX && COUNT(exams_all) <= LIFE_EXAMS_MAX &&
+                   COUNT(exams_svt) <= LIFE_EXAMS_MAX && COUNT(exams_pc) <= LIFE_EXAMS_MAX &&
+                   COUNT(exams_tech) <= LIFE_EXAMS_MAX && COUNT(exams_eps) <= LIFE_EXAMS_MAX &&
+                   COUNT(exams_ap) <= LIFE_EXAMS_MAX && COUNT(exams_em) <= LIFE_EXAMS_MAX &&
+                   COUNT(ecole_exams) <= LIFE_EXAMS_MAX,
+               "a list of assessment titles is longer than LIFE_EXAMS_MAX");
+#define ECOLE_GAP_LO 11            /* days of class between two école assessments (about three weeks) */
+#define ECOLE_GAP_HI 14
+
+/* Comments of the families' justifications, by reason. */
+static const char *const comments_illness[] = {"", "", "Gastro-entérite", "Fièvre", "Angine", "Rhume", "Migraine",
+                                               "Otite"};
+static const char *const comments_medical[] = {"", "Orthodontiste", "Ophtalmologiste", "Rendez-vous chez le pédiatre",
+                                               "Prise de sang", "Kinésithérapeute"};
+static const char *const comments_family[] = {"", "Obsèques d'un proche", "Mariage dans la famille",
+                                              "Naissance d'un petit frère"};
+static const char *const comments_transport[] = {"", "Bus scolaire supprimé", "Grève des transports",
+                                                 "Panne de voiture"};
+static const char *const comments_summons[] = {"", "Rendez-vous à la préfecture", "Convocation administrative"};
+static const char *const comments_other[] = {"", "Compétition sportive", "Concours de musique"};
+static const char *const comments_refused[] = {"Vacances en famille", "Départ en week-end", "Réveil tardif",
+                                               "Anniversaire"};
+static const char *const comments_late[] = {"", "Bus en retard", "Train en retard", "Bouchons"};
+
+/* States of an attendance row; ST_NONE: present. */
+enum { ST_NONE, ST_UNJUSTIFIED, ST_PENDING, ST_JUSTIFIED, ST_REFUSED };
+static const char *const state_names[] = {"", "unjustified", "pending", "justified", "refused"};
+
+/* Keys of the draws (the third number of draw()). */
+enum {
+    TAG_PUPIL = 0x7075706C,        /* "pupl" */
+    TAG_ABSENCE = 0x61627365,      /* "abse" */
+    TAG_TARDY = 0x74617264,        /* "tard" */
+    TAG_JUSTIFY = 0x6A757374,      /* "just" */
+    TAG_ROLL = 0x726F6C6C,         /* "roll" */
+    TAG_EXAM = 0x6578616D,         /* "exam" */
+    TAG_DRAFT = 0x62726F75,        /* "brou" */
+    TAG_MARK = 0x6D61726B,         /* "mark" */
+};
+
+/* A lesson of the class that started before now. */
+struct past {
+    int occ, cday, half;            /* index in the class's occurrences, day of class, 0 am / 1 pm */
+    int64_t start, rc_id, by;       /* its start; its roll call (0: forgotten) and who took it */
+};
+
+/* A day of class up to now: its index in d->days, its lessons in past
+ * [first, end), its halves (bit 1: a morning lesson, bit 2: an afternoon
+ * one, started or not). */
+struct cday {
+    int day, first, end, halves;
+};
+
+/* A pupil of the class: ability (mean mark, hundredths of a point out of
+ * 20) and ease in each subject, absences (per mille of half-days),
+ * lateness (per mille of days of class), who justifies; the attendance
+ * alert being counted (month, half-days, when it reached the threshold). */
+struct pupil_life {
+    int ability, ease[NSUBJECTS], absence, late;
+    bool fixed;                     /* demo family: only the scripted events */
+    int64_t id, guardian;
+    char month[8];
+    int count, last_half;
+    int64_t reached_at;
+};
+
+/* An assessment of the class. */
+struct exam {
+    int at, subject, kind, scale, coef, step, difficulty, nskill;
+    bool bonus, optional, in_class;
+    int skill[3];                   /* indices in the establishment's skills */
+    int64_t id, teaching_id, author_id, created, published;
+    uint64_t key;
+    char title[112];
+};
+
+/* A fixed event of the demo family (or the alert pupil): an absence of a
+ * half-day or a lateness, with its state, reason and comment. */
+struct script {
+    int p, cday, half, state, reason, minutes;
+    bool late;
+    const char *comment;
+};
+#define SCRIPTS_MAX 16
+
+/* What a class records from the rentrée to now. */
+struct life {
+    struct class_log *cl;
+    const struct est *e;
+    const char *const (*times)[2];
+    struct past *past;
+    struct cday *cdays;
+    int npast, ncday;
+    struct pupil_life pupil[CLASS_MAX_SEATS];
+    uint8_t *absent;                /* [p * ncday + c]: bit 1 absent in the morning, bit 2 in the afternoon */
+    int16_t *episode;               /* [p * ncday + c]: the day of class the absence's episode began */
+    int *late;                      /* [p * ncday + c]: index in past of the lesson the pupil came late to, -1 */
+    bool *keep;                     /* [c]: no roll call forgotten that day (scripted events) */
+    struct exam *exam;
+    int nexam, capexam;
+    struct script script[SCRIPTS_MAX];
+    int nscript;
+};
+
+/* The instant of minutes past midnight (local) on day index day of
+ * d->days (days past the end continue 24 h apart). */
+static int64_t day_at(const struct demo *d, int day, int minutes)
+{
+    int i = day < d->ndays ? day : d->ndays - 1;
+    return d->days[i].evening + (int64_t)(day - i) * 86400 + (int64_t)(minutes - (17 * 60 + 30)) * 60;
+}
+
+/* The first day index from day on that is a weekday (Monday … Friday). */
+static int weekday_from(const struct demo *d, int day)
+{
+    while (day >= 0 && day < d->ndays && d->days[day].dow >= TT_DAYS) day++;
+    return day;
+}
+
+/* Minutes past midnight of "HH:MM". */
+static int hhmm_minutes(const char *t)
+{
+    return ((t[0] - '0') * 10 + (t[1] - '0')) * 60 + (t[3] - '0') * 10 + (t[4] - '0');
+}
+
+/* The assessments of collège subject s, NULL when it has none. */
+static const struct exam_pool *exam_pool_of(int s)
+{
+    for (int i = 0; i < COUNT(exam_pools); i++)
+        if (!strcmp(exam_pools[i].code, college_subjects[s].code)) return &exam_pools[i];
+    return NULL;
+}
+
+/* The lesson of past lesson j. */
+static const struct lesson *past_lesson(const struct life *lf, int j)
+{
+    return &lf->cl->sec->lessons[lf->cl->occ[lf->past[j].occ].lesson];
+}
+
+/* The class's lessons that started before now (lf->past) and its days of
+ * class up to now (lf->cdays), from the class log's occurrences. 0 or -1. */
+static int life_lessons(struct life *lf)
+{
+    struct class_log *cl = lf->cl;
+    struct demo *d = cl->d;
+    lf->times = cl->c->level < LEVEL_6E ? ecole_times : college_times;
+    size_t n = cl->nocc ? (size_t)cl->nocc : 1;
+    lf->past = calloc(n, sizeof *lf->past);
+    lf->cdays = calloc(n, sizeof *lf->cdays);
+    if (!lf->past || !lf->cdays) return -1;
+    for (int i = 0; i < cl->nocc && cl->occ[i].day <= d->today_idx; i++) {
+        const struct occ *o = &cl->occ[i];
+        const struct lesson *l = &cl->sec->lessons[o->lesson];
+        int minutes = hhmm_minutes(lf->times[l->period][0]), half = minutes >= 12 * 60;
+        if (!lf->ncday || lf->cdays[lf->ncday - 1].day != o->day) {
+            if (lf->ncday && lf->cdays[lf->ncday - 1].first == lf->cdays[lf->ncday - 1].end) lf->ncday--;
+            lf->cdays[lf->ncday++] = (struct cday){.day = o->day, .first = lf->npast, .end = lf->npast};
+        }
+        struct cday *cd = &lf->cdays[lf->ncday - 1];
+        cd->halves |= 1 << half;
+        int64_t start = day_at(d, o->day, minutes);
+        if (start >= d->now) continue;
+        int64_t by = replaced_by(d, l->slot_id, d->days[o->day].date);
+        lf->past[lf->npast++] = (struct past){.occ = i, .cday = lf->ncday - 1, .half = half, .start = start,
+                                              .by = by ? by : lesson_teach(cl, l)->teacher_id};
+        cd->end = lf->npast;
+    }
+    if (lf->ncday && lf->cdays[lf->ncday - 1].first == lf->cdays[lf->ncday - 1].end) lf->ncday--;
+    return 0;
+}
+
+/* The pupils' fixed traits (ability, ease, absence and lateness rates). */
+static void life_pupils(struct life *lf)
+{
+    const struct class_log *cl = lf->cl;
+    for (int p = 0; p < cl->c->npupils; p++) {
+        struct pupil_life *pl = &lf->pupil[p];
+        uint64_t st = draw((uint64_t)cl->sector, (uint64_t)cl->k, TAG_PUPIL, (uint64_t)p);
+        pl->id = cl->c->pupil[p];
+        pl->guardian = cl->c->guardian[p];
+        pl->ability = (rng_range(&st, 700, 1700) + rng_range(&st, 700, 1700)) / 2;
+        for (int s = 0; s < NSUBJECTS; s++) pl->ease[s] = rng_range(&st, -200, 200);
+        int r = rng_range(&st, 0, 99);
+        pl->absence = r < 6 ? rng_range(&st, 100, 150) : r < 25 ? rng_range(&st, 5, 20) : rng_range(&st, 20, 40);
+        r = rng_range(&st, 0, 99);
+        pl->late = r < 60 ? rng_range(&st, 20, 50) : r < 90 ? rng_range(&st, 50, 90) : rng_range(&st, 90, 150);
+        pl->last_half = -1;
+    }
+}
+
+/* A new assessment of the class (zeroed), NULL out of memory. */
+static struct exam *exam_new(struct life *lf)
+{
+    if (lf->nexam == lf->capexam) {
+        int cap = lf->capexam ? 2 * lf->capexam : 64;
+        struct exam *n = realloc(lf->exam, (size_t)cap * sizeof *n);
+        if (!n) return NULL;
+        lf->exam = n;
+        lf->capexam = cap;
+    }
+    struct exam *x = &lf->exam[lf->nexam++];
+    memset(x, 0, sizeof *x);
+    return x;
+}
+
+/* The title of an assessment whose title was used `used` times before in
+ * the teaching: "Dictée n°3", or "… (2)" when a list comes round again. */
+static void exam_title(struct exam *x, const char *title, bool numbered, int used)
+{
+    if (numbered) snprintf(x->title, sizeof x->title, "%s n°%d", title, used + 1);
+    else if (used) snprintf(x->title, sizeof x->title, "%s (%d)", title, used + 1);
+    else snprintf(x->title, sizeof x->title, "%s", title);
+}
+
+/* Link n skills (distinct) of the given components to x. */
+static void exam_skills(struct exam *x, uint64_t *st, const int *comp, int ncomp, int n)
+{
+    for (int tries = 0; x->nskill < n && tries < 12; tries++) {
+        int c = comp[rng_range(st, 0, ncomp - 1)];
+        int skill = c * SKILLS_PER_COMPONENT + rng_range(st, 0, SKILLS_PER_COMPONENT - 1);
+        bool seen = false;
+        for (int i = 0; i < x->nskill; i++) seen = seen || x->skill[i] == skill;
+        if (!seen) x->skill[x->nskill++] = skill;
+    }
+}
+
+/* Scale, coefficient, rounding, bonus or optional, dates of assessment x
+ * on past lesson at, from its kind and the draws of st. */
+static void exam_fill(struct life *lf, struct exam *x, uint64_t *st)
+{
+    struct demo *d = lf->cl->d;
+    int r = rng_range(st, 0, 99);
+    switch (x->kind) {
+    case EXAM_TEST:
+        x->scale = r < 88 ? 20 : 40;
+        x->coef = rng_chance(st, 60) ? 200 : 100;
+        break;
+    case EXAM_QUIZ:
+        x->scale = r < 70 ? 10 : r < 85 ? 5 : 20;
+        x->coef = rng_chance(st, 50) ? 50 : 100;
+        break;
+    case EXAM_ORAL:
+        x->scale = r < 60 ? 20 : 10;
+        x->coef = 100;
+        break;
+    case EXAM_DM:
+        x->scale = 20;
+        x->coef = rng_chance(st, 60) ? 50 : 100;
+        break;
+    case EXAM_DICTEE:
+        x->scale = r < 80 ? 20 : 10;
+        x->coef = 100;
+        break;
+    default:
+        x->scale = 20;
+        x->coef = rng_chance(st, 80) ? 100 : 200;
+        break;
+    }
+    x->step = rng_chance(st, 60) ? 50 : 25;
+    x->difficulty = rng_range(st, -150, 100);
+    r = rng_range(st, 0, 14);
+    x->bonus = r == 0;
+    x->optional = r == 1;
+    x->in_class = x->kind != EXAM_DM;
+    int day = lf->cdays[lf->past[x->at].cday].day;
+    x->created = day_at(d, day, 17 * 60 + 30 + rng_range(st, 0, 150));
+    x->published = day_at(d, weekday_from(d, day + rng_range(st, 2, 6)), 18 * 60); /* a weekend: the Monday */
+    if (x->published >= d->now) x->published = 0;
+}
+
+/* Assessments by day of class then lesson. */
+static int exam_cmp(const void *a, const void *b)
+{
+    const struct exam *x = a, *y = b;
+    if (x->at != y->at) return x->at < y->at ? -1 : 1;
+    return x->subject < y->subject ? -1 : x->subject > y->subject;
+}
+
+/* The class's assessments up to yesterday (not written yet): per teaching
+ * of a collège class, per class in an école (see above). 0 or -1. */
+static int life_exams(struct life *lf)
+{
+    const struct class_log *cl = lf->cl;
+    struct demo *d = cl->d;
+    bool ecole = cl->c->level < LEVEL_6E;
+    for (int s = 0; s < (ecole ? 1 : NSUBJECTS); s++) {
+        const struct teach *te = &cl->c->teach[s];
+        const struct exam_pool *pool = ecole ? NULL : exam_pool_of(s);
+        if (!te->id || (!ecole && !pool)) continue;
+        uint64_t st = draw((uint64_t)cl->sector, (uint64_t)cl->k, TAG_EXAM, (uint64_t)s);
+        int lo = ecole ? ECOLE_GAP_LO : pool->gap_lo, hi = ecole ? ECOLE_GAP_HI : pool->gap_hi;
+        int last = 0, gap = rng_range(&st, lo, hi), n = 0, used[LIFE_EXAMS_MAX] = {0}; /* by first title index */
+        for (int c = 0; c < lf->ncday && lf->cdays[c].day < d->today_idx; c++) {
+            if (c - last < gap) continue;
+            const struct cday *cd = &lf->cdays[c];
+            int pick = ecole ? n % COUNT(ecole_exams) : n % pool->nexam, at = -1, same = pick;
+            for (int j = cd->first; j < cd->end && at < 0; j++) {
+                const struct lesson *l = past_lesson(lf, j);
+                if (ecole ? l->period == ecole_exams[pick].period : l->subject == s) at = j;
+            }
+            if (ecole && at < 0) at = cd->first;
+            if (at < 0) continue;
+            struct exam *x = exam_new(lf);
+            if (!x) return -1;
+            x->at = at;
+            x->subject = s;
+            x->teaching_id = te->id;
+            x->author_id = te->teacher_id;
+            x->key = draw((uint64_t)cl->sector, (uint64_t)cl->k, TAG_EXAM + 1, (uint64_t)s * 4096 + (uint64_t)n);
+            uint64_t xs = x->key;
+            for (int i = 0; i < pick; i++) /* the first of the list with the same title */
+                if (!strcmp(ecole ? ecole_exams[i].title : pool->exam[i].title,
+                            ecole ? ecole_exams[pick].title : pool->exam[pick].title)) {
+                    same = i;
+                    break;
+                }
+            if (ecole) {
+                const struct ecole_exam_def *def = &ecole_exams[pick];
+                exam_title(x, def->title, def->numbered, used[same]++);
+                x->kind = EXAM_PRACTICAL;
+                exam_fill(lf, x, &xs);
+                x->scale = 0; /* skills only */
+                x->coef = 100;
+                x->bonus = x->optional = false;
+                exam_skills(x, &xs, def->comp, def->ncomp, rng_range(&xs, 1, 3));
+            } else {
+                const struct exam_def *def = &pool->exam[pick];
+                exam_title(x, def->title, def->numbered, used[same]++);
+                x->kind = def->kind;
+                exam_fill(lf, x, &xs);
+                if (rng_chance(&xs, 33)) exam_skills(x, &xs, pool->comp, pool->ncomp, rng_range(&xs, 1, 2));
+            }
+            n++;
+            last = c;
+            gap = rng_range(&st, lo, hi);
+        }
+        /* The last one of a teaching in five is still a draft. */
+        if (n && draw((uint64_t)cl->sector, (uint64_t)cl->k, TAG_DRAFT, (uint64_t)s) % 5 == 0)
+            lf->exam[lf->nexam - 1].published = 0;
+    }
+    qsort(lf->exam, (size_t)lf->nexam, sizeof *lf->exam, exam_cmp);
+    return 0;
+}
+
+/* Is day of class c more than LIFE_RECENT_DAYS days before today? */
+static bool life_old(const struct life *lf, int c)
+{
+    return lf->cl->d->today_idx - lf->cdays[c].day > LIFE_RECENT_DAYS;
+}
+
+/* The first lesson of half (0 am, 1 pm) of day of class c that started,
+ * -1 when there is none. */
+static int life_first_lesson(const struct life *lf, int c, int half)
+{
+    for (int j = lf->cdays[c].first; j < lf->cdays[c].end; j++)
+        if (lf->past[j].half == half) return j;
+    return -1;
+}
+
+/* Script an event of pupil p: an absence in half (0, 1) of day of class c,
+ * or a lateness to its first lesson; state, reason (-1: none), comment.
+ * Ignored when that day is out of range, the half has no lesson or the
+ * pupil already has a scripted event then. */
+static void script_add(struct life *lf, int p, int c, int half, bool late, int state, int reason, const char *comment)
+{
+    if (p >= lf->cl->c->npupils || c < 0 || c >= lf->ncday || lf->nscript >= SCRIPTS_MAX) return;
+    int j = life_first_lesson(lf, c, half);
+    if (j < 0) return;
+    for (int i = 0; i < lf->nscript; i++)
+        if (lf->script[i].p == p && lf->script[i].cday == c && lf->script[i].half == half) return;
+    lf->script[lf->nscript++] = (struct script){.p = p, .cday = c, .half = half, .late = late, .state = state,
+                                                .reason = reason, .comment = comment, .minutes = 10};
+    lf->keep[c] = true;
+    size_t at = (size_t)p * (size_t)lf->ncday + (size_t)c;
+    if (late) {
+        lf->late[at] = j;
+    } else {
+        lf->absent[at] |= (uint8_t)(1 << half);
+        lf->episode[at] = (int16_t)c;
+    }
+}
+
+/* The scripted events of the demo family and of the alert pupil (see
+ * above): in the small demo's 4e B, Lucie is pupil 0 and the alert pupil
+ * 1; in its CE2, Hugo is pupil 0. */
+static void life_scripts(struct life *lf)
+{
+    const struct class_log *cl = lf->cl;
+    const struct demo *d = cl->d;
+    bool four_b = cl->c->establishment_id == cl->sec->demo_college_id && !strcmp(cl->c->name, "4e B");
+    bool ce2 = cl->c->establishment_id == cl->sec->demo_ecole_id && !strcmp(cl->c->name, "CE2");
+    if (ce2) {
+        lf->pupil[0].fixed = true;
+        if (15 < lf->ncday && life_old(lf, 15))
+            for (int h = 0; h < 2; h++) script_add(lf, 0, 15, h, false, ST_JUSTIFIED, REASON_ILLNESS, "Fièvre");
+    }
+    if (!four_b) return;
+    /* Lucie: absent at her class's 4th and 41st marked assessments in
+     * class (an 'absent' mark), ill on its 25th day of class, late on its
+     * 34th (or the next one she was there), and absent one morning in the
+     * last week: the second latest day of class before today (or the
+     * latest). */
+    lf->pupil[0].fixed = true;
+    lf->pupil[0].ability = 1400;
+    int nth = 0;
+    for (int i = 0; i < lf->nexam; i++) {
+        const struct exam *x = &lf->exam[i];
+        if (!x->in_class || !x->scale) continue;
+        const struct past *pa = &lf->past[x->at];
+        if ((nth == 3 || nth == 40) && life_old(lf, pa->cday))
+            script_add(lf, 0, pa->cday, pa->half, false, ST_JUSTIFIED, nth == 3 ? REASON_MEDICAL : REASON_ILLNESS,
+                       nth == 3 ? "Orthodontiste" : "Fièvre");
+        nth++;
+    }
+    if (24 < lf->ncday && life_old(lf, 24))
+        for (int h = 0; h < 2; h++) script_add(lf, 0, 24, h, false, ST_JUSTIFIED, REASON_ILLNESS, "Gastro-entérite");
+    for (int c = 33; c < lf->ncday && life_old(lf, c); c++)
+        if (!(lf->absent[c] & 1) /* pupil 0: row 0 */ && life_first_lesson(lf, c, 0) >= 0) {
+            script_add(lf, 0, c, 0, true, ST_JUSTIFIED, REASON_TRANSPORT, "Bus scolaire en retard");
+            break;
+        }
+    int found = 0, recent = -1;
+    for (int c = lf->ncday - 1; c >= 0 && found < 2; c--) {
+        if (lf->cdays[c].day >= d->today_idx) continue;
+        if (life_old(lf, c)) break;
+        if (life_first_lesson(lf, c, 0) < 0) continue;
+        recent = c;
+        found++;
+    }
+    if (recent >= 0) script_add(lf, 0, recent, 0, false, ST_UNJUSTIFIED, -1, "");
+    /* The alert pupil: absent the latest four half-days of class of the
+     * current month before today. */
+    int halves = 0;
+    for (int c = lf->ncday - 1; c >= 0 && halves < LIFE_ALERT_HALF_DAYS; c--) {
+        if (lf->cdays[c].day >= d->today_idx) continue;
+        if (strncmp(d->days[lf->cdays[c].day].date, d->today, 7)) break;
+        for (int h = 1; h >= 0 && halves < LIFE_ALERT_HALF_DAYS; h--)
+            if (life_first_lesson(lf, c, h) >= 0) {
+                script_add(lf, 1, c, h, false, ST_UNJUSTIFIED, -1, "");
+                halves++;
+            }
+    }
+}
+
+/* The pupils' absences (episodes) and lateness, drawn day of class after
+ * day of class (the demo family has only its scripted events). */
+static void life_absences(struct life *lf)
+{
+    const struct class_log *cl = lf->cl;
+    int nc = lf->ncday;
+    for (int p = 0; p < cl->c->npupils; p++) {
+        const struct pupil_life *pl = &lf->pupil[p];
+        if (pl->fixed) continue;
+        uint8_t *absent = lf->absent + (size_t)p * (size_t)nc;
+        int16_t *episode = lf->episode + (size_t)p * (size_t)nc;
+        int *late = lf->late + (size_t)p * (size_t)nc;
+        /* Episodes: a morning (25 %), an afternoon (15 %), a day (35 %),
+         * two days (15 %) or three (10 %): 2.3 half-days on average. */
+        uint64_t st = draw((uint64_t)cl->sector, (uint64_t)cl->k, TAG_ABSENCE, (uint64_t)p);
+        int start = pl->absence * 5 / 6; /* per mille of days of class */
+        for (int c = 0; c < nc; c++) {
+            if (absent[c] || rng_range(&st, 0, 999) >= start) continue;
+            int r = rng_range(&st, 0, 99), span = r < 75 ? 1 : r < 90 ? 2 : 3;
+            int bits = r < 25 ? 1 : r < 40 ? 2 : 3;
+            for (int j = c; j < c + span && j < nc; j++) {
+                int b = bits & lf->cdays[j].halves;
+                if (!b) b = lf->cdays[j].halves & 1;
+                absent[j] |= (uint8_t)b;
+                episode[j] = (int16_t)c;
+            }
+        }
+        /* Lateness: to the first lesson of a morning (75 %) or afternoon. */
+        st = draw((uint64_t)cl->sector, (uint64_t)cl->k, TAG_TARDY, (uint64_t)p);
+        for (int c = 0; c < nc; c++) {
+            if (rng_range(&st, 0, 999) >= pl->late) continue;
+            int half = (lf->cdays[c].halves & 2) && rng_chance(&st, 25) ? 1 : 0;
+            if (absent[c] & (1 << half)) continue;
+            int j = life_first_lesson(lf, c, half);
+            if (j >= 0) late[c] = j;
+        }
+    }
+}
+
+/* A family's justification and the school's decision on an attendance
+ * row. */
+struct decision {
+    int state, reason;              /* reason: index in reason_labels, -1 none */
+    const char *comment, *note;
+    int64_t justified_by, justified_at, decided_by, decided_at;
+};
+
+/* The comment of a justification for reason r. */
+static const char *reason_comment(int r, uint64_t *st)
+{
+    switch (r) {
+    case REASON_ILLNESS: return PICK(st, comments_illness);
+    case REASON_MEDICAL: return PICK(st, comments_medical);
+    case REASON_FAMILY: return PICK(st, comments_family);
+    case REASON_TRANSPORT: return PICK(st, comments_transport);
+    case REASON_SUMMONS: return PICK(st, comments_summons);
+    default: return PICK(st, comments_other);
+    }
+}
+
+/* The state of pupil p's absence (late: lateness) in half of day of class
+ * c, and who justified and decided when. The same for every row of the
+ * half-day: keyed by the absence's episode (lateness: by the day), and by
+ * the day's age. */
+static void life_decide(const struct life *lf, int p, int c, int half, bool late, struct decision *out)
+{
+    const struct class_log *cl = lf->cl;
+    const struct demo *d = cl->d;
+    const struct pupil_life *pl = &lf->pupil[p];
+    int day = lf->cdays[c].day;
+    bool old = life_old(lf, c);
+    size_t at = (size_t)p * (size_t)lf->ncday + (size_t)c;
+    uint64_t key = late ? 0x100000000ULL + (uint64_t)c * 2 + (uint64_t)half : (uint64_t)lf->episode[at];
+    uint64_t st = draw((uint64_t)cl->sector, (uint64_t)cl->k, TAG_JUSTIFY, ((uint64_t)p << 40) ^ key);
+    *out = (struct decision){.state = ST_UNJUSTIFIED, .reason = -1, .comment = "", .note = ""};
+    const struct script *sc = NULL;
+    for (int i = 0; i < lf->nscript && !sc; i++)
+        if (lf->script[i].p == p && lf->script[i].cday == c && lf->script[i].half == half &&
+            lf->script[i].late == late)
+            sc = &lf->script[i];
+    int r = rng_range(&st, 0, 99), w = rng_range(&st, 0, 99);
+    if (sc) {
+        out->state = sc->state;
+        out->reason = sc->reason;
+        out->comment = sc->comment;
+    } else if (late) {
+        if (old && r < 25) {
+            out->state = ST_JUSTIFIED;
+            out->reason = w < 60 ? REASON_TRANSPORT : w < 85 ? REASON_MEDICAL : REASON_FAMILY;
+            out->comment =
+                out->reason == REASON_TRANSPORT ? PICK(&st, comments_late) : reason_comment(out->reason, &st);
+        }
+    } else {
+        int justified = pl->absence >= 100 ? 65 : 88; /* the often absent justify less */
+        if (old) out->state = r < justified ? ST_JUSTIFIED : r < justified + 5 ? ST_REFUSED : ST_UNJUSTIFIED;
+        else out->state = r < 40 ? ST_PENDING : ST_UNJUSTIFIED;
+        if (out->state == ST_REFUSED) {
+            out->reason = rng_chance(&st, 50) ? REASON_FAMILY : REASON_OTHER;
+            out->comment = PICK(&st, comments_refused);
+            out->note = "Motif non recevable";
+        } else if (out->state != ST_UNJUSTIFIED) {
+            out->reason = w < 60   ? REASON_ILLNESS
+                          : w < 75 ? REASON_MEDICAL
+                          : w < 87 ? REASON_FAMILY
+                          : w < 92 ? REASON_TRANSPORT
+                          : w < 94 ? REASON_SUMMONS
+                                   : REASON_OTHER;
+            out->comment = reason_comment(out->reason, &st);
+        }
+    }
+    if (out->state == ST_UNJUSTIFIED) return;
+    /* The parent justifies the next day (a pending one: the same day,
+     * after the half-day, if the next day is still to come). */
+    out->justified_by = pl->guardian;
+    out->justified_at = day_at(d, day + 1, 8 * 60 + rng_range(&st, 0, 720));
+    if (out->state == ST_PENDING && out->justified_at >= d->now)
+        out->justified_at = day_at(d, day, (half ? 17 * 60 + 30 : 12 * 60 + 30) + rng_range(&st, 0, 120));
+    if (out->justified_at >= d->now || !out->justified_by) {
+        *out = (struct decision){.state = ST_UNJUSTIFIED, .reason = -1, .comment = "", .note = ""};
+        return;
+    }
+    if (out->state == ST_PENDING) return;
+    /* Decided two days after (or the Monday) by the CPE (an AED about one
+     * time in three) or the école's head. */
+    const struct est *e = lf->e;
+    out->decided_by = e->nstaff > 1 && rng_chance(&st, 30) ? e->staff[rng_range(&st, 1, e->nstaff - 1)] : e->staff[0];
+    out->decided_at = day_at(d, weekday_from(d, day + 2), 9 * 60 + rng_range(&st, 0, 480));
+}
+
+/* Write the class's assessments, their skills, the marks (visible to
+ * families from the assessment's publication, as the grades module copies
+ * it) and the skill results. 0 or -1. */
+static int life_write_exams(struct life *lf)
+{
+    const struct class_log *cl = lf->cl;
+    struct demo *d = cl->d;
+    const struct est *e = lf->e;
+    for (int i = 0; i < lf->nexam; i++) {
+        struct exam *x = &lf->exam[i];
+        const struct past *pa = &lf->past[x->at];
+        const char *date = d->days[lf->cdays[pa->cday].day].date;
+        const char *const (*periods)[2] = e->ecole ? years[d->year].ecole : years[d->year].college;
+        int64_t period = e->period_id[2];
+        for (int q = 2; q >= 0; q--)
+            if (strcmp(date, periods[q][0]) >= 0 && strcmp(date, periods[q][1]) <= 0) period = e->period_id[q];
+        if (store_int(d->s, &x->id,
+                      "INSERT INTO assessment (teaching_id, period_id, title, on_date, scale, coefficient, bonus,"
+                      " optional, author_id, created_at, updated_at, published_at)"
+                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
+                      "iittiiiiiiN", x->teaching_id, period, x->title, date, (int64_t)x->scale, (int64_t)x->coef,
+                      (int64_t)x->bonus, (int64_t)x->optional, x->author_id, x->created, x->published) != 1)
+            return -1;
+        d->assessments++;
+        for (int k = 0; k < x->nskill; k++)
+            if (store_run(d->s, "INSERT INTO assessment_skill (assessment_id, skill_id) VALUES ($1, $2)", "ii", x->id,
+                          e->skill_id[x->skill[k]]) < 0)
+                return -1;
+        bool eps = !e->ecole && !strcmp(college_subjects[x->subject].code, "EPS");
+        for (int p = 0; p < cl->c->npupils; p++) {
+            const struct pupil_life *pl = &lf->pupil[p];
+            uint64_t st = draw(x->key, (uint64_t)p, TAG_MARK, 0);
+            bool away = x->in_class && (lf->absent[(size_t)p * (size_t)lf->ncday + (size_t)pa->cday] & (1 << pa->half));
+            const char *special = NULL;
+            if (away) special = !pl->fixed && rng_chance(&st, 10) ? "absent_zero" : "absent";
+            else if (x->kind == EXAM_DM && rng_range(&st, 0, 999) < 120) special = "not_handed_in";
+            else if (rng_range(&st, 0, 999) < (eps ? 40 : 5)) special = "exempt";
+            else if (rng_range(&st, 0, 999) < 5) special = "not_graded";
+            int base = pl->ability + pl->ease[x->subject];
+            if (x->scale > 0) {
+                if (special) {
+                    if (store_run(d->s,
+                                  "INSERT INTO mark (assessment_id, pupil_id, special, entered_at, visible_at)"
+                                  " VALUES ($1, $2, $3, $4, $5)",
+                                  "iitiN", x->id, pl->id, special, x->created, x->published) < 0)
+                        return -1;
+                } else {
+                    int on20 = base + x->difficulty + (x->kind == EXAM_DM ? 150 : 0) + rng_range(&st, -250, 250) +
+                               rng_range(&st, -250, 250);
+                    int v = on20 * x->scale / 20, top = 100 * x->scale;
+                    v = v < 0 ? 0 : v > top ? top : v;
+                    v = (v + x->step / 2) / x->step * x->step;
+                    if (v > top) v = top;
+                    if (store_run(d->s,
+                                  "INSERT INTO mark (assessment_id, pupil_id, value, entered_at, visible_at)"
+                                  " VALUES ($1, $2, $3, $4, $5)",
+                                  "iiiiN", x->id, pl->id, (int64_t)v, x->created, x->published) < 0)
+                        return -1;
+                }
+                d->marks++;
+            }
+            if (special) continue; /* no skill result without the work */
+            for (int k = 0; k < x->nskill; k++) {
+                int y = base + rng_range(&st, -350, 350) + rng_range(&st, -350, 350);
+                int level = y < 730 ? 1 : y < 1010 ? 2 : y < 1450 ? 3 : 4;
+                if (store_run(d->s,
+                              "INSERT INTO skill_result (assessment_id, skill_id, pupil_id, level, entered_at)"
+                              " VALUES ($1, $2, $3, $4, $5)",
+                              "iiiii", x->id, e->skill_id[x->skill[k]], pl->id, (int64_t)level, x->created) < 0)
+                    return -1;
+                d->skill_results++;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Write pupil p's attendance alert of the month counted, if it reached
+ * LIFE_ALERT_HALF_DAYS; seen the next morning by the CPE (or head) when
+ * the month is over. 0 or -1. */
+static int alert_flush(struct life *lf, int p)
+{
+    struct demo *d = lf->cl->d;
+    struct pupil_life *pl = &lf->pupil[p];
+    if (pl->count >= LIFE_ALERT_HALF_DAYS) {
+        int64_t seen_at = 0, seen_by = 0;
+        if (strncmp(pl->month, d->today, 7) < 0) {
+            char date[11];
+            clock_date(pl->reached_at, date);
+            int day = day_index(d, date);
+            seen_at = day >= 0 ? day_at(d, weekday_from(d, day + 1), 9 * 60 + (int)(pl->reached_at / 60 % 120)) : 0;
+            if (seen_at >= d->now) seen_at = 0;
+            seen_by = seen_at ? lf->e->staff[0] : 0;
+        }
+        if (store_run(d->s,
+                      "INSERT INTO attendance_alert (pupil_id, establishment_id, month, half_days, created_at, seen_by,"
+                      " seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                      "iitiiNN", pl->id, lf->e->id, pl->month, (int64_t)pl->count, pl->reached_at, seen_by,
+                      seen_at) < 0)
+            return -1;
+        d->alerts++;
+    }
+    pl->count = 0;
+    pl->reached_at = 0;
+    return 0;
+}
+
+/* One attendance row of pupil p in past lesson j (its roll call done);
+ * counts the half-days of absence for the alert. 0 or -1. */
+static int attendance_add(struct life *lf, int p, int j, bool late)
+{
+    const struct class_log *cl = lf->cl;
+    struct demo *d = cl->d;
+    struct pupil_life *pl = &lf->pupil[p];
+    const struct past *pa = &lf->past[j];
+    const struct lesson *l = past_lesson(lf, j);
+    const char *date = d->days[lf->cdays[pa->cday].day].date;
+    int64_t at = pa->start + 5 * 60 < d->now ? pa->start + 5 * 60 : d->now;
+    struct decision dec;
+    life_decide(lf, p, pa->cday, pa->half, late, &dec);
+    int minutes = 0;
+    if (late) {
+        uint64_t st = draw((uint64_t)cl->sector, (uint64_t)cl->k, TAG_TARDY + 1, ((uint64_t)p << 32) ^ (uint64_t)j);
+        minutes = rng_chance(&st, 75) ? rng_range(&st, 2, 10) : rng_range(&st, 11, 25);
+        for (int i = 0; i < lf->nscript; i++)
+            if (lf->script[i].p == p && lf->script[i].late && lf->script[i].cday == pa->cday)
+                minutes = lf->script[i].minutes;
+    }
+    int64_t id = 0;
+    if (store_int(d->s, &id,
+                  "INSERT INTO attendance (pupil_id, establishment_id, roll_call_id, on_date, half, starts_at, kind,"
+                  " minutes, state, reason_id, comment, justified_by, justified_at, decided_by, decided_at,"
+                  " decision_note, created_by, created_at)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+                  " RETURNING id",
+                  "iiittttitNtNNNNtii", pl->id, lf->e->id, pa->rc_id, date, pa->half ? "pm" : "am",
+                  lf->times[l->period][0], late ? "late" : "absence", (int64_t)minutes, state_names[dec.state],
+                  dec.reason >= 0 ? lf->e->reason_id[dec.reason] : (int64_t)0, dec.comment, dec.justified_by,
+                  dec.justified_at, dec.decided_by, dec.decided_at, dec.note, pa->by, at) != 1)
+        return -1;
+    if (!d->first_attendance) d->first_attendance = id;
+    if (late) {
+        d->lates++;
+        return 0;
+    }
+    d->absences++;
+    int half_day = pa->cday * 2 + pa->half;
+    if (pl->last_half == half_day) return 0; /* counted at its first lesson */
+    pl->last_half = half_day;
+    if (dec.state == ST_JUSTIFIED) return 0;
+    if (strncmp(pl->month, date, 7)) {
+        if (alert_flush(lf, p) < 0) return -1;
+        snprintf(pl->month, sizeof pl->month, "%.7s", date);
+    }
+    if (++pl->count == LIFE_ALERT_HALF_DAYS) pl->reached_at = at;
+    return 0;
+}
+
+/* Write the roll calls of the lessons that started (but the forgotten
+ * ones), the absences and lateness, and the attendance alerts. 0 or -1. */
+static int life_write_attendance(struct life *lf)
+{
+    const struct class_log *cl = lf->cl;
+    struct demo *d = cl->d;
+    int nc = lf->ncday;
+    for (int j = 0; j < lf->npast; j++) {
+        struct past *pa = &lf->past[j];
+        const struct occ *o = &cl->occ[pa->occ];
+        const struct lesson *l = past_lesson(lf, j);
+        uint64_t h =
+            draw((uint64_t)cl->sector, (uint64_t)cl->k, TAG_ROLL, ((uint64_t)o->day << 20) | (uint64_t)o->lesson);
+        if (!lf->keep[pa->cday] && h % 1000 < LIFE_FORGOTTEN) continue;
+        int64_t at = pa->start + 5 * 60 < d->now ? pa->start + 5 * 60 : d->now;
+        if (store_int(d->s, &pa->rc_id,
+                      "INSERT INTO roll_call (teaching_id, slot_id, on_date, done_by, done_at, updated_at)"
+                      " VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+                      "iNtii", lesson_teach(cl, l)->id, d->year ? l->slot_next : l->slot_id, d->days[o->day].date,
+                      pa->by, at) != 1)
+            return -1;
+        d->roll_calls++;
+        for (int p = 0; p < cl->c->npupils; p++) {
+            size_t i = (size_t)p * (size_t)nc + (size_t)pa->cday;
+            bool absent = lf->absent[i] & (1 << pa->half);
+            if ((absent || lf->late[i] == j) && attendance_add(lf, p, j, !absent) < 0) return -1;
+        }
+    }
+    for (int p = 0; p < cl->c->npupils; p++)
+        if (alert_flush(lf, p) < 0) return -1;
+    return 0;
+}
+
+/* Grades, skills and attendance of the class of the class log being
+ * generated (its occurrences built): see above. 0 or -1. */
+static int class_school_life(struct class_log *cl)
+{
+    struct life *lf = calloc(1, sizeof *lf);
+    if (!lf) return -1;
+    lf->cl = cl;
+    lf->e = &cl->sec->est[cl->c->est];
+    int rc = -1;
+    if (life_lessons(lf) < 0) goto out;
+    size_t n = (size_t)cl->c->npupils * (size_t)lf->ncday + 1;
+    lf->absent = calloc(n, sizeof *lf->absent);
+    lf->episode = calloc(n, sizeof *lf->episode);
+    lf->late = malloc(n * sizeof *lf->late);
+    lf->keep = calloc((size_t)lf->ncday + 1, sizeof *lf->keep);
+    if (!lf->absent || !lf->episode || !lf->late || !lf->keep) goto out;
+    for (size_t i = 0; i < n; i++) lf->late[i] = -1;
+    life_pupils(lf);
+    if (life_exams(lf) < 0) goto out;
+    life_scripts(lf);
+    life_absences(lf);
+    if (life_write_exams(lf) < 0 || life_write_attendance(lf) < 0) goto out;
+    rc = 0;
+out:
+    free(lf->past);
+    free(lf->cdays);
+    free(lf->absent);
+    free(lf->episode);
+    free(lf->late);
+    free(lf->keep);
+    free(lf->exam);
+    free(lf);
+    return rc;
+}
+
+/* The family events of the sector's attendance rows (from its first
+ * one), in the order they happened: one statement. 0 or -1. */
+static int sector_events(struct demo *d)
+{
+    if (!d->first_attendance) return 0;
+    return store_run(d->s,
+                     "INSERT INTO family_event (pupil_id, kind, object, detail, created_at, delivered_at)"
+                     " SELECT pupil_id, kind, 'attendance:' || id, '', created_at, created_at + 60 FROM attendance"
+                     " WHERE id >= $1 ORDER BY created_at, id",
+                     "i", d->first_attendance);
+}
+
+/* The class log and homework, the grades and the attendance of every class
+ * of the sector, and the family events of the attendance (see above). 0 or
+ * -1. */
 static int sector_log(struct demo *d, struct sector *sec, int index)
 {
     if (!d->ndays) return 0;
@@ -2442,6 +3653,7 @@ static int sector_log(struct demo *d, struct sector *sec, int index)
     int nest = 0, cap = 0, rc = -1;
     struct class_log cl = {.d = d, .sec = sec, .sector = index, .from = 0, .hw_to = hw_to};
     cl.log_to = d->today_idx - 1 < d->ndays - 1 ? d->today_idx - 1 : d->ndays - 1;
+    d->first_attendance = 0;
     for (int k = 0; k < sec->nclasses; k++) {
         cl.k = k;
         cl.c = &sec->classes[k];
@@ -2454,9 +3666,11 @@ static int sector_log(struct demo *d, struct sector *sec, int index)
             wk = est_wk[nest++];
         }
         if (occ_build(&cl, wk, last, &cap) < 0 || class_log_entries(&cl) < 0 ||
-            (cl.c->level < LEVEL_6E ? ecole_homework(&cl) : college_homework(&cl)) < 0)
+            (cl.c->level < LEVEL_6E ? ecole_homework(&cl) : college_homework(&cl)) < 0 ||
+            class_school_life(&cl) < 0)
             goto out;
     }
+    if (sector_events(d) < 0) goto out;
     rc = 0;
 out:
     for (int e = 0; e < nest; e++) free(est_wk[e]);
@@ -2627,9 +3841,11 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
     log_info("demo_generate",
              "scale %d, school year %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers,"
              " %ld accounts, %ld rooms, %ld timetable slots (%ld lessons dropped), %ld lesson changes, %ld class log"
-             " entries, %ld homework (%ld ticked done) in %.1f s",
+             " entries, %ld homework (%ld ticked done), %ld assessments (%ld marks, %ld skill results), %ld roll"
+             " calls, %ld absences, %ld lateness, %ld attendance alerts in %.1f s",
              scale, years[d->year].label, out->establishments, out->classes, out->pupils, out->parents, out->teachers,
              out->accounts, d->rooms, d->slots, d->dropped, d->changes, d->entries, d->homework, d->done,
+             d->assessments, d->marks, d->skill_results, d->roll_calls, d->absences, d->lates, d->alerts,
              clock_elapsed() - t0);
     demo_free(d);
     return 0;
