@@ -31,7 +31,7 @@ CREATE TABLE mark (
     CHECK ((value IS NULL) <> (special IS NULL))
 );
 -- A pupil's latest visible marks, newest first, without reading the others.
-CREATE INDEX mark_pupil_visible ON mark(pupil_id, visible_at);
+CREATE INDEX mark_pupil_visible ON mark(pupil_id, visible_at, assessment_id);
 
 -- A skill of an establishment's referential, attached to one of the eight
 -- components of the socle commun (D1.1 … D5).

@@ -99,3 +99,12 @@ CREATE TABLE family_event (
 );
 CREATE INDEX family_event_pending ON family_event(delivered_at, created_at);
 CREATE INDEX family_event_pupil ON family_event(pupil_id);
+
+-- Establishments that exist when this migration runs get the usual reasons
+-- (the demo and later establishments get theirs when they are created).
+INSERT INTO absence_reason (establishment_id, label, position) SELECT id, 'Maladie', 10 FROM establishment;
+INSERT INTO absence_reason (establishment_id, label, position) SELECT id, 'Rendez-vous médical', 20 FROM establishment;
+INSERT INTO absence_reason (establishment_id, label, position) SELECT id, 'Raison familiale', 30 FROM establishment;
+INSERT INTO absence_reason (establishment_id, label, position) SELECT id, 'Problème de transport', 40 FROM establishment;
+INSERT INTO absence_reason (establishment_id, label, position) SELECT id, 'Convocation officielle', 50 FROM establishment;
+INSERT INTO absence_reason (establishment_id, label, position) SELECT id, 'Autre', 60 FROM establishment;

@@ -381,6 +381,7 @@ void app_handle(struct req *r)
     bool snapshot = s && (r->method & (M_GET | M_HEAD)) && store_begin_read(s) == 0;
     r->route->handler(r);
     if (snapshot) store_commit(s);
+    if (s && !store_end_request(s)) log_error("app", "%s %s left a write transaction open: rolled back", r->method_name, r->path);
 done:
     security_headers(r);
 }

@@ -142,7 +142,48 @@ int store_int(struct store *s, int64_t *out, const char *sql, const char *types,
     return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : -1;
 }
 
-int store_begin(struct store *s) { return store_run(s, "BEGIN IMMEDIATE", NULL); }
+/* SQLite has one writer at a time. Threads of this process queue on a mutex
+ * for their write transactions instead of polling the busy handler (which
+ * sleeps 1, 2, 5… ms and lets a writer starve under load). */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread bool holds_write;
+
+static void write_release(void)
+{
+    if (!holds_write) return;
+    holds_write = false;
+    pthread_mutex_unlock(&write_lock);
+}
+
+int store_begin(struct store *s)
+{
+    if (!holds_write) {
+        pthread_mutex_lock(&write_lock);
+        holds_write = true;
+    }
+    int rc = store_run(s, "BEGIN IMMEDIATE", NULL);
+    if (rc < 0) write_release();
+    return rc;
+}
+
 int store_begin_read(struct store *s) { return store_run(s, "BEGIN", NULL); }
-int store_commit(struct store *s) { return store_run(s, "COMMIT", NULL); }
-void store_rollback(struct store *s) { store_run(s, "ROLLBACK", NULL); }
+
+int store_commit(struct store *s)
+{
+    int rc = store_run(s, "COMMIT", NULL);
+    if (rc == 0) write_release();
+    return rc;
+}
+
+void store_rollback(struct store *s)
+{
+    store_run(s, "ROLLBACK", NULL);
+    write_release();
+}
+
+bool store_end_request(struct store *s)
+{
+    if (!holds_write) return true;
+    store_rollback(s);
+    return false;
+}

@@ -67,6 +67,9 @@ int store_begin(struct store *s);
 int store_begin_read(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
+/* End of a request: a write transaction left open (a bug) is rolled back
+ * and false returned, so that the write lock is never kept. */
+bool store_end_request(struct store *s);
 
 /* Run a script of several statements (migrations only; no parameters). */
 int store_exec_script(struct store *s, const char *sql);

@@ -245,3 +245,21 @@ test('S-GRADES: the rules are explained to families in plain words', async () =>
   assert.match(text, /optionnelle ne compte que si elle fait monter la moyenne/);
   assert.match(text, /bonus n'ajoute que les points au-dessus de 10/);
 });
+
+test('S-GRADES: a teacher corrects an assessment (coefficient, date) and keeps its marks; a scale below a mark is refused', async () => {
+  const t = await srv.as('prof.demo');
+  const id = await createAssessment(t, { title: 'Contrôle à corriger', on_date: '2026-03-10', scale: '20', coefficient: '1' });
+  assert.equal((await enter(t, id, { [ids.lucie]: '18' })).status, 303);
+  const sheet = await t.get(`/notes/evaluations/${id}`);
+  assert.match(visibleText(sheet.text), /Modifier l'évaluation/);
+  const ok = await t.post(`/notes/evaluations/${id}/modifier`, { csrf: Client.csrfOf(sheet.text), title: 'Contrôle corrigé',
+    on_date: '2026-03-09', scale: '20', coefficient: '3', kind: 'normal' });
+  assert.equal(ok.status, 303);
+  assert.equal(one(`SELECT title || '|' || on_date || '|' || coefficient FROM assessment WHERE id = ${id}`), 'Contrôle corrigé|2026-03-09|300');
+  assert.equal(one(`SELECT value FROM mark WHERE assessment_id = ${id} AND pupil_id = ${ids.lucie}`), '1800');
+  const bad = await t.post(`/notes/evaluations/${id}/modifier`, { csrf: Client.csrfOf(sheet.text), title: 'Contrôle corrigé',
+    on_date: '2026-03-09', scale: '10', coefficient: '3', kind: 'normal' });
+  assert.equal(bad.status, 400);
+  assert.match(visibleText(bad.text), /Des notes déjà saisies dépassent ce barème/);
+  assert.equal(one(`SELECT scale FROM assessment WHERE id = ${id}`), '20');
+});

@@ -361,20 +361,11 @@ struct reason {
     const char *label;
 };
 
-/* Motifs of an establishment; the usual ones are created the first time. */
+/* Motifs of an establishment (the migration and the demo give each the
+ * usual ones; school life edits them). */
 static size_t reasons_of(struct req *r, int64_t est, bool active_only, struct reason **out)
 {
     struct store *s = store_thread();
-    int64_t n = 0;
-    store_int(s, &n, "SELECT count(*) FROM absence_reason WHERE establishment_id = $1", "i", est);
-    if (!n) {
-        static const char *const defaults[] = {"attendance.reason.illness", "attendance.reason.medical", "attendance.reason.family",
-                                               "attendance.reason.transport", "attendance.reason.summons", "attendance.reason.other",
-                                               NULL};
-        for (int i = 0; defaults[i]; i++)
-            store_run(s, "INSERT INTO absence_reason (establishment_id, label, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                      "iti", est, tr(r, defaults[i]), (int64_t)(i + 1) * 10);
-    }
     struct stmt *st = store_q(s, "SELECT id, label, active FROM absence_reason WHERE establishment_id = $1 ORDER BY position, label", "i",
                               est);
     size_t k = 0, cap = 0;
@@ -429,6 +420,10 @@ static void absence_line(struct req *r, const char *date, const char *half, cons
 static void justify_form(struct req *r, int64_t pupil, const char *date, const char *half, const char *kind,
                          const struct reason *reasons, size_t nreasons)
 {
+    if (!nreasons) {
+        out(r, "<p class=\"meta\">%h</p>", tr(r, "attendance.no_reasons_family"));
+        return;
+    }
     const char *id = arena_printf(&r->arena, "%s-%s-%s", date, half, kind);
     out(r, "<details><summary>%h</summary><form method=\"post\" action=\"/absences/eleves/%I/justifier\" "
            "enctype=\"multipart/form-data\" class=\"stack\">",
@@ -898,7 +893,7 @@ static void reasons_page(struct req *r)
     }
     struct store *s = store_thread();
     struct reason *v;
-    reasons_of(r, est, false, &v);
+    size_t nreasons = reasons_of(r, est, false, &v);
     page_begin(r, tr(r, "attendance.reasons_title"));
     out(r, "<h1>%h</h1><section class=\"card\"><ul class=\"plain editable\">", tr(r, "attendance.reasons_title"));
     struct stmt *st = store_q(s, "SELECT id, label, active FROM absence_reason WHERE establishment_id = $1 ORDER BY position, label", "i", est);
@@ -911,7 +906,13 @@ static void reasons_page(struct req *r)
             tr(r, active ? "attendance.reason_disable" : "attendance.reason_enable"));
     }
     stmt_done(st);
-    out(r, "</ul><form method=\"post\" action=\"/etablissements/%I/motifs\" class=\"stack\">", est);
+    out(r, "</ul>");
+    if (!nreasons) {
+        out(r, "<p>%h</p><form method=\"post\" action=\"/etablissements/%I/motifs/habituels\">", tr(r, "attendance.no_reasons"), est);
+        page_csrf_input(r);
+        out(r, "<button type=\"submit\" class=\"primary\">%h</button></form>", tr(r, "attendance.reasons_usual"));
+    }
+    out(r, "<form method=\"post\" action=\"/etablissements/%I/motifs\" class=\"stack\">", est);
     page_csrf_input(r);
     out(r, "<label for=\"label\">%h</label><input id=\"label\" name=\"label\" required maxlength=\"80\">"
            "<button type=\"submit\" class=\"primary\">%h</button></form></section>",
@@ -939,6 +940,26 @@ static void reason_add(struct req *r)
         return;
     }
     audit(s, r, 0, "absence_reason.added", arena_printf(&r->arena, "establishment:%lld", (long long)est), param(r, "label"));
+    reply_redirect(r, arena_printf(&r->arena, "/etablissements/%lld/motifs", (long long)est));
+}
+
+static void reasons_usual(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t est = param_int(r, "id");
+    if (!policy_may(s, r->actor, ACT_ATTENDANCE_MANAGE, OBJECT(OBJ_ESTABLISHMENT, est))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return;
+    }
+    static const char *const usual[] = {"attendance.reason.illness", "attendance.reason.medical", "attendance.reason.family",
+                                        "attendance.reason.transport", "attendance.reason.summons", "attendance.reason.other", NULL};
+    for (int i = 0; usual[i]; i++)
+        if (store_run(s, "INSERT INTO absence_reason (establishment_id, label, position) VALUES ($1, $2, $3)"
+                         " ON CONFLICT (establishment_id, label) DO NOTHING", "iti", est, tr(r, usual[i]), (int64_t)(i + 1) * 10) < 0) {
+            reply_error(r, 503, tr(r, "err.unavailable"));
+            return;
+        }
+    audit(s, r, 0, "absence_reason.usual", arena_printf(&r->arena, "establishment:%lld", (long long)est), "");
     reply_redirect(r, arena_printf(&r->arena, "/etablissements/%lld/motifs", (long long)est));
 }
 
@@ -1039,6 +1060,8 @@ const struct route attendance_routes[] = {
     {.method = M_POST, .path = "/etablissements/{id}/motifs", .handler = reason_add, .action = ACT_ATTENDANCE_MANAGE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
                                            {"label", P_LINE, SRC_BODY, .required = true, .maxlen = 80, .label = "attendance.reason_new"}, {0}}},
+    {.method = M_POST, .path = "/etablissements/{id}/motifs/habituels", .handler = reasons_usual, .action = ACT_ATTENDANCE_MANAGE,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_POST, .path = "/etablissements/{id}/motifs/{rid}", .handler = reason_toggle, .action = ACT_ATTENDANCE_MANAGE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"rid", P_ID, SRC_PATH, .required = true},
                                            {"active", P_BOOL, SRC_BODY}, {0}}},

@@ -561,6 +561,27 @@ static bool teaching_or_deny(struct req *r, int action, int64_t id, struct teach
     " LEFT JOIN mark m ON m.assessment_id = a.id WHERE a.teaching_id = $1 AND a.period_id = $2"                     \
     " ORDER BY a.on_date, a.id"
 
+/* The fields of an assessment, for the new one and for a correction. */
+static void assessment_fields(struct req *r, const char *title, const char *date, int scale, int coefficient, const char *kind)
+{
+    char coef[16];
+    grades_format(coefficient, coef);
+    out(r, "<label for=\"title\">%h</label><input id=\"title\" name=\"title\" required maxlength=\"120\" value=\"%h\">"
+           "<label for=\"on_date\">%h</label><input id=\"on_date\" name=\"on_date\" type=\"date\" required value=\"%h\">"
+           "<label for=\"scale\">%h</label><input id=\"scale\" name=\"scale\" type=\"number\" min=\"0\" max=\"100\" value=\"%d\" "
+           "aria-describedby=\"scale-help\"><p class=\"help\" id=\"scale-help\">%h</p>"
+           "<label for=\"coefficient\">%h</label><input id=\"coefficient\" name=\"coefficient\" inputmode=\"decimal\" value=\"%h\" "
+           "maxlength=\"5\"><fieldset><legend>%h</legend>",
+        tr(r, "grades.f_title"), title, tr(r, "grades.f_date"), date, tr(r, "grades.f_scale"), scale, tr(r, "grades.f_scale_help"),
+        tr(r, "grades.f_coefficient"), coef, tr(r, "grades.f_kind"));
+    static const char *const kinds_shown[] = {"normal", "bonus", "optional"};
+    for (int i = 0; i < 3; i++)
+        out(r, "<label class=\"check\"><input type=\"radio\" name=\"kind\" value=\"%h\"%R> %h</label>", kinds_shown[i],
+            !strcmp(kind, kinds_shown[i]) ? " checked" : "", /* RAW_OK: literal */
+            tr(r, arena_printf(&r->arena, "grades.kind_%s", kinds_shown[i])));
+    out(r, "</fieldset>");
+}
+
 static void skills_checkboxes(struct req *r, int64_t est)
 {
     struct stmt *st = store_q(store_thread(), "SELECT id, component, label FROM skill WHERE establishment_id = $1"
@@ -652,19 +673,7 @@ static void book_page_render(struct req *r, const char *error)
     out(r, "<section class=\"card\"><h2>%h</h2><form method=\"post\" action=\"%h/evaluations\" class=\"stack\">",
         tr(r, "grades.new_assessment"), base);
     page_csrf_input(r);
-    out(r, "<label for=\"title\">%h</label><input id=\"title\" name=\"title\" required maxlength=\"120\">"
-           "<label for=\"on_date\">%h</label><input id=\"on_date\" name=\"on_date\" type=\"date\" required value=\"%h\">"
-           "<label for=\"scale\">%h</label><input id=\"scale\" name=\"scale\" type=\"number\" min=\"0\" max=\"100\" value=\"20\" "
-           "aria-describedby=\"scale-help\"><p class=\"help\" id=\"scale-help\">%h</p>"
-           "<label for=\"coefficient\">%h</label><input id=\"coefficient\" name=\"coefficient\" inputmode=\"decimal\" value=\"1\" "
-           "maxlength=\"5\">"
-           "<fieldset><legend>%h</legend>"
-           "<label class=\"check\"><input type=\"radio\" name=\"kind\" value=\"normal\" checked> %h</label>"
-           "<label class=\"check\"><input type=\"radio\" name=\"kind\" value=\"bonus\"> %h</label>"
-           "<label class=\"check\"><input type=\"radio\" name=\"kind\" value=\"optional\"> %h</label></fieldset>",
-        tr(r, "grades.f_title"), tr(r, "grades.f_date"), def_date, tr(r, "grades.f_scale"), tr(r, "grades.f_scale_help"),
-        tr(r, "grades.f_coefficient"), tr(r, "grades.f_kind"), tr(r, "grades.kind_normal"), tr(r, "grades.kind_bonus"),
-        tr(r, "grades.kind_optional"));
+    assessment_fields(r, "", def_date, 20, 100, "normal");
     skills_checkboxes(r, t.establishment_id);
     out(r, "<button type=\"submit\" class=\"primary\">%h</button></form></section>", tr(r, "grades.create"));
     page_end(r);
@@ -692,7 +701,7 @@ struct new_assessment {
 };
 
 /* Check a new assessment; NULL when fine, else what is wrong. */
-static const char *assessment_check(struct req *r, const struct teaching_info *t, struct new_assessment *na)
+static const char *assessment_check(struct req *r, const struct teaching_info *t, struct new_assessment *na, size_t existing_skills)
 {
     struct store *s = store_thread();
     na->teaching = t->id;
@@ -723,7 +732,7 @@ static const char *assessment_check(struct req *r, const struct teaching_info *t
         if (na->nskills == GRADES_MAX_SKILLS_PER_ASSESSMENT) return tr(r, "grades.err.too_many_skills");
         na->skills[na->nskills++] = skill;
     }
-    if (!na->scale && !na->nskills) return tr(r, "grades.err.nothing_evaluated");
+    if (!na->scale && !na->nskills && !existing_skills) return tr(r, "grades.err.nothing_evaluated");
     if (!na->scale && (na->bonus || na->optional)) return tr(r, "grades.err.kind_needs_marks");
     return NULL;
 }
@@ -756,7 +765,7 @@ static void assessment_create(struct req *r)
     struct teaching_info t;
     if (!teaching_or_deny(r, ACT_GRADES_WRITE, param_int(r, "id"), &t)) return;
     struct new_assessment na = {0};
-    const char *problem = assessment_check(r, &t, &na);
+    const char *problem = assessment_check(r, &t, &na, 0);
     if (problem) {
         if (r->api) {
             reply_error(r, 400, problem);
@@ -832,7 +841,7 @@ static const char *typed(struct req *r, const char *prefix, int64_t skill, int64
 }
 
 static void sheet_render(struct req *r, const struct assessment_full *af, const struct sheet_error *errs, size_t nerr,
-                         bool keep_typed, const char *notice)
+                         bool keep_typed, const char *notice, const char *edit_error)
 {
     struct store *s = store_thread();
     struct pupil_ref *pupils;
@@ -941,6 +950,13 @@ static void sheet_render(struct req *r, const struct assessment_full *af, const 
         tr(r, "grades.visibility"), af->ai.published ? "" : " checked", tr(r, "grades.keep_draft"), /* RAW_OK: literal */
         af->ai.published ? " checked" : "", tr(r, "grades.publish"), tr(r, "grades.save_marks")); /* RAW_OK: literal */
     out(r, "<p><a href=\"/notes/enseignements/%I?periode=%I\">%h</a></p>", af->t.id, af->period, tr(r, "grades.back_to_book"));
+    out(r, "<details class=\"card\"%R><summary>%h</summary><form method=\"post\" action=\"/notes/evaluations/%I/modifier\" "
+           "class=\"stack\">", edit_error ? " open" : "", tr(r, "grades.edit"), af->ai.id); /* RAW_OK: literal */
+    if (edit_error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", edit_error);
+    page_csrf_input(r);
+    assessment_fields(r, af->ai.title, af->ai.date, af->ai.scale, af->ai.coefficient,
+                      af->ai.bonus ? "bonus" : af->ai.optional ? "optional" : "normal");
+    out(r, "<button type=\"submit\" class=\"primary\">%h</button></form></details>", tr(r, "grades.save_changes"));
     out(r, "<details class=\"card\"><summary>%h</summary><form method=\"post\" action=\"/notes/evaluations/%I/supprimer\">",
         tr(r, "grades.delete"), af->ai.id);
     page_csrf_input(r);
@@ -953,7 +969,7 @@ static void sheet_page(struct req *r)
 {
     struct assessment_full af;
     if (!assessment_or_deny(r, &af)) return;
-    sheet_render(r, &af, NULL, 0, false, param_bool(r, "ok") ? tr(r, "grades.saved") : NULL);
+    sheet_render(r, &af, NULL, 0, false, param_bool(r, "ok") ? tr(r, "grades.saved") : NULL, NULL);
 }
 
 struct mark_change {
@@ -1036,7 +1052,7 @@ static void sheet_save(struct req *r)
             return;
         }
         r->status = 400;
-        sheet_render(r, &af, errs, nerr, true, NULL);
+        sheet_render(r, &af, errs, nerr, true, NULL, NULL);
         return;
     }
     int64_t now = clock_now();
@@ -1082,6 +1098,41 @@ fail:
     reply_error(r, 503, tr(r, "err.unavailable"));
 }
 
+/* Correct an assessment (title, date, scale, coefficient, how it counts);
+ * its marks stay. A scale below a mark already entered is refused. */
+static void assessment_edit(struct req *r)
+{
+    struct store *s = store_thread();
+    struct assessment_full af;
+    if (!assessment_or_deny(r, &af)) return;
+    struct new_assessment na = {0};
+    const char *problem = assessment_check(r, &af.t, &na, af.nskills);
+    int64_t above = 0;
+    if (!problem) {
+        store_int(s, &above, "SELECT count(*) FROM mark WHERE assessment_id = $1 AND (value > $2 OR $2 = 0)", "ii", af.ai.id,
+                  (int64_t)na.scale * 100);
+        if (above) problem = tr(r, "grades.err.scale_below_marks");
+    }
+    if (problem) {
+        if (r->api) {
+            reply_error(r, 400, problem);
+            return;
+        }
+        r->status = 400;
+        sheet_render(r, &af, NULL, 0, false, NULL, problem);
+        return;
+    }
+    if (store_run(s, "UPDATE assessment SET title = $2, on_date = $3, period_id = $4, scale = $5, coefficient = $6, bonus = $7,"
+                     " optional = $8, updated_at = $9 WHERE id = $1",
+                  "ittiiiiii", af.ai.id, na.title, na.on_date, na.period, (int64_t)na.scale, (int64_t)na.coefficient,
+                  (int64_t)na.bonus, (int64_t)na.optional, clock_now()) < 0) {
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    audit(s, r, 0, "assessment.changed", arena_printf(&r->arena, "assessment:%lld", (long long)af.ai.id), na.title);
+    reply_redirect(r, arena_printf(&r->arena, "/notes/evaluations/%lld?ok=1", (long long)af.ai.id));
+}
+
 static void assessment_delete(struct req *r)
 {
     struct store *s = store_thread();
@@ -1113,32 +1164,43 @@ static void rules_page(struct req *r)
 
 /* ---- Dashboard and JSON ----------------------------------------------------- */
 
-/* The latest visible marks of each pupil: per pupil, at most $3 through the
- * (pupil_id, visible_at) index, whatever the number of marks of the year. */
-#define LATEST_SQL(who)                                                                                           \
-    "SELECT m.pupil_id, a.id, sb.name, a.title, a.on_date, a.scale, m.value, m.special FROM mark m"               \
-    " JOIN assessment a ON a.id = m.assessment_id JOIN teaching t ON t.id = a.teaching_id"                       \
-    " JOIN subject sb ON sb.id = t.subject_id WHERE m.pupil_id IN (" who ") AND a.scale > 0"                     \
-    " AND m.assessment_id IN (SELECT m2.assessment_id FROM mark m2 WHERE m2.pupil_id = m.pupil_id"                \
-    " AND m2.visible_at <= $2 ORDER BY m2.visible_at DESC, m2.assessment_id DESC LIMIT $3)"                       \
-    " ORDER BY m.pupil_id, m.visible_at DESC, a.id DESC"
-
-static const char *const q_latest[2] = {LATEST_SQL("$1"), LATEST_SQL("SELECT pupil_id FROM guardianship WHERE parent_id = $1")};
+/* The latest visible marks of one pupil: at most $3 rows read backwards
+ * through the (pupil_id, visible_at, assessment_id) index, whatever the
+ * number of marks of the year. */
+static const char *const q_latest =
+    "SELECT m.pupil_id, a.id, sb.name, a.title, a.on_date, a.scale, m.value, m.special FROM mark m"
+    " JOIN assessment a ON a.id = m.assessment_id JOIN teaching t ON t.id = a.teaching_id"
+    " JOIN subject sb ON sb.id = t.subject_id WHERE m.pupil_id = $1 AND m.visible_at <= $2"
+    " ORDER BY m.visible_at DESC, m.assessment_id DESC LIMIT $3";
 
 size_t grades_latest(struct store *s, struct arena *a, int64_t id, bool guardian, int limit, struct grade_item **out)
 {
-    struct stmt *st = store_q(s, q_latest[guardian], "iii", id, clock_now(), (int64_t)limit);
+    /* One short query per pupil (a family has a few children): a single
+     * statement for all of them would read every mark of the year. */
+    int64_t pupils[16];
+    size_t np = 0;
+    if (guardian) {
+        struct stmt *st = store_q(s, "SELECT pupil_id FROM guardianship WHERE parent_id = $1 ORDER BY pupil_id", "i", id);
+        while (st && stmt_step(st) == STORE_ROW && np < sizeof pupils / sizeof pupils[0]) pupils[np++] = stmt_int(st, 0);
+        stmt_done(st);
+    } else {
+        pupils[np++] = id;
+    }
     size_t n = 0, cap = 0;
     struct grade_item *v = NULL;
-    while (st && stmt_step(st) == STORE_ROW) {
-        v = arena_grow(a, v, n, &cap, sizeof *v);
-        v[n++] = (struct grade_item){.pupil_id = stmt_int(st, 0), .assessment_id = stmt_int(st, 1),
-                                     .subject = arena_strdup(a, stmt_text(st, 2)), .title = arena_strdup(a, stmt_text(st, 3)),
-                                     .on_date = arena_strdup(a, stmt_text(st, 4)), .scale = (int)stmt_int(st, 5),
-                                     .value = (int)stmt_int(st, 6),
-                                     .special = arena_strdup(a, stmt_is_null(st, 7) ? "" : stmt_text(st, 7))};
+    int64_t now = clock_now();
+    for (size_t k = 0; k < np; k++) {
+        struct stmt *st = store_q(s, q_latest, "iii", pupils[k], now, (int64_t)limit);
+        while (st && stmt_step(st) == STORE_ROW) {
+            v = arena_grow(a, v, n, &cap, sizeof *v);
+            v[n++] = (struct grade_item){.pupil_id = stmt_int(st, 0), .assessment_id = stmt_int(st, 1),
+                                         .subject = arena_strdup(a, stmt_text(st, 2)), .title = arena_strdup(a, stmt_text(st, 3)),
+                                         .on_date = arena_strdup(a, stmt_text(st, 4)), .scale = (int)stmt_int(st, 5),
+                                         .value = (int)stmt_int(st, 6),
+                                         .special = arena_strdup(a, stmt_is_null(st, 7) ? "" : stmt_text(st, 7))};
+        }
+        stmt_done(st);
     }
-    stmt_done(st);
     *out = v;
     return n;
 }
@@ -1238,6 +1300,8 @@ const struct route grades_routes[] = {
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"ok", P_BOOL, SRC_QUERY}, {0}}},
     {.method = M_POST, .path = "/notes/evaluations/{id}", .handler = sheet_save, .action = ACT_GRADES_WRITE,
      .params = (const struct param_spec[]){SHEET_PARAMS}},
+    {.method = M_POST, .path = "/notes/evaluations/{id}/modifier", .handler = assessment_edit, .action = ACT_GRADES_WRITE,
+     .params = (const struct param_spec[]){ASSESSMENT_PARAMS}},
     {.method = M_POST, .path = "/notes/evaluations/{id}/supprimer", .handler = assessment_delete, .action = ACT_GRADES_WRITE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_GET, .path = "/api/v1/grades", .handler = api_grades, .action = ACT_SIGNED_IN, .flags = ROUTE_API,

@@ -22,7 +22,8 @@ struct grade_item {
 };
 
 /* The `limit` latest published marks of a pupil (guardian = false) or of
- * each child of a guardian, newest first per pupil: one query. */
+ * each child of a guardian, newest first per pupil: one indexed query per
+ * pupil, reading only those rows. */
 size_t grades_latest(struct store *s, struct arena *a, int64_t id, bool guardian, int limit, struct grade_item **out);
 
 extern const struct route grades_routes[];
