@@ -148,6 +148,21 @@ int store_int(struct store *s, int64_t *out, const char *sql, const char *types,
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static __thread bool holds_write;
 
+bool store_write_enter(void)
+{
+    if (holds_write) return false;
+    pthread_mutex_lock(&write_lock);
+    holds_write = true;
+    return true;
+}
+
+void store_write_leave(void)
+{
+    if (!holds_write) return;
+    holds_write = false;
+    pthread_mutex_unlock(&write_lock);
+}
+
 static void write_release(void)
 {
     if (!holds_write) return;

@@ -29,6 +29,11 @@ struct store_driver {
 struct store { const struct store_driver *drv; };
 struct stmt { const struct store_driver *drv; };
 
+/* The process's write lock (SQLite: one writer at a time). enter takes it
+ * unless this thread already holds it, and says whether it took it. */
+bool store_write_enter(void);
+void store_write_leave(void);
+
 extern const struct store_driver store_sqlite_driver;
 void store_sqlite_init(void);
 

@@ -16,6 +16,7 @@ struct sq_stmt {
     sqlite3_stmt *st;
     const char *sql;
     int map[MAX_PARAMS + 1]; /* $n → SQLite parameter index (0: unused) */
+    bool locked;             /* took the process's write lock for an autocommit write */
 };
 
 struct sq_store {
@@ -157,6 +158,10 @@ static void sq_bind_null(struct stmt *st, int n)
 static int sq_step(struct stmt *st)
 {
     struct sq_stmt *c = (struct sq_stmt *)st;
+    /* A write outside a transaction (session touch, audit…) queues on the
+     * same lock as write transactions, until the statement is reset. */
+    if (!c->locked && !sqlite3_stmt_readonly(c->st) && sqlite3_get_autocommit(sqlite3_db_handle(c->st)))
+        c->locked = store_write_enter();
     int rc = sqlite3_step(c->st);
     if (rc == SQLITE_ROW) return STORE_ROW;
     if (rc == SQLITE_DONE) return STORE_DONE;
@@ -189,6 +194,10 @@ static void sq_done(struct stmt *st)
     struct sq_stmt *c = (struct sq_stmt *)st;
     sqlite3_reset(c->st);
     sqlite3_clear_bindings(c->st);
+    if (c->locked) {
+        c->locked = false;
+        store_write_leave();
+    }
 }
 
 static int64_t sq_changes(struct store *s) { return sqlite3_changes64(((struct sq_store *)s)->db); }
