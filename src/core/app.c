@@ -134,14 +134,19 @@ static const char *status_code(int status)
     }
 }
 
+/* jansson writes the document straight into the response buffer. */
+static int json_to_buf(const char *data, size_t size, void *b)
+{
+    buf_put(b, data, size);
+    return 0;
+}
+
 void reply_json(struct req *r, int status, json_t *j)
 {
     r->status = status;
     r->content_type = "application/json; charset=utf-8";
     buf_reset(&r->out);
-    char *s = json_dumps(j, JSON_COMPACT);
-    buf_puts(&r->out, s);
-    free(s);
+    json_dump_callback(j, json_to_buf, &r->out, JSON_COMPACT);
     json_decref(j);
 }
 
