@@ -141,6 +141,13 @@ static int json_to_buf(const char *data, size_t size, void *b)
     return 0;
 }
 
+void reply_json_begin(struct req *r, int status)
+{
+    r->status = status;
+    r->content_type = "application/json; charset=utf-8";
+    buf_reset(&r->out);
+}
+
 void reply_json(struct req *r, int status, json_t *j)
 {
     r->status = status;

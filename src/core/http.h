@@ -99,6 +99,8 @@ void out(struct req *r, const char *fmt, ...);
 void reply_redirect(struct req *r, const char *location);
 /* The one way errors leave: a page or a JSON error, with a clear message. */
 void reply_error(struct req *r, int status, const char *message);
+/* Start a JSON answer written with out() and %j (for the hottest documents). */
+void reply_json_begin(struct req *r, int status);
 /* Answer with a JSON document (takes the reference of j). */
 struct json_t;
 void reply_json(struct req *r, int status, struct json_t *j);

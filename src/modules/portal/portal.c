@@ -523,19 +523,80 @@ static void api_me(struct req *r)
  * today's lessons with their changes and the homework due in the next 3
  * school days; for a teacher, today's lessons. Grades and absences join it
  * with their services. A fixed number of queries whatever the children. */
-static json_t *lessons_json(const struct timetable_day *day, int64_t pupil)
+/* The dashboard is written as JSON straight into the response (it is the
+ * most requested document: no tree of small allocations to build and free). */
+static void json_opt(struct req *r, const char *key, const char *v, bool comma)
 {
-    json_t *a = json_array();
+    if (v) out(r, "%R\"%j\":\"%j\"", comma ? "," : "", key, v); /* RAW_OK: literal comma */
+    else out(r, "%R\"%j\":null", comma ? "," : "", key);        /* RAW_OK: literal comma */
+}
+
+static const char *json_bool(bool b) { return b ? "true" : "false"; }
+
+static void lessons_out(struct req *r, const struct timetable_day *day, int64_t pupil, const struct roll_view *rv)
+{
+    out(r, "[");
+    size_t n = 0;
     for (size_t i = 0; day && i < day->nlessons; i++) {
         const struct lesson *l = &day->lessons[i];
         if (pupil && l->pupil_id != pupil) continue;
-        json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?}", "slot_id", (json_int_t)l->slot_id,
-                                           "start", l->starts_at, "end", l->ends_at,
-                                           "subject", l->subject, "teacher", l->teacher_name, "class", l->class_name,
-                                           "room", l->room, "change", l->status,
-                                           "note", l->note && *l->note ? l->note : NULL));
+        out(r, "%R{\"slot_id\":%I,\"start\":\"%j\",\"end\":\"%j\",\"subject\":\"%j\"", n++ ? "," : "", /* RAW_OK: literal comma */
+            l->slot_id, l->starts_at, l->ends_at, l->subject);
+        json_opt(r, "teacher", l->teacher_name, true);
+        json_opt(r, "class", l->class_name, true);
+        json_opt(r, "room", l->room, true);
+        json_opt(r, "change", l->status, true);
+        json_opt(r, "note", l->note && *l->note ? l->note : NULL, true);
+        if (rv) out(r, ",\"roll_call_done\":%R", json_bool(roll_taken(rv, l))); /* RAW_OK: literal true/false */
+        out(r, "}");
     }
-    return a;
+    out(r, "]");
+}
+
+static void pupil_out(struct req *r, struct store *s, const struct pupil_card *c, const struct timetable_day *day, bool parent,
+                      const struct homework_view *hw, bool comma)
+{
+    out(r, "%R{\"id\":%I,\"name\":\"%j %j\",\"first_name\":\"%j\",\"class\":", comma ? "," : "", /* RAW_OK: literal comma */
+        c->id, c->first_name, c->last_name, c->first_name);
+    if (c->class_id) out(r, "{\"id\":%I,\"name\":\"%j\"}", c->class_id, c->class_name);
+    else out(r, "null");
+    out(r, ",\"establishment\":");
+    if (c->establishment_id)
+        out(r, "{\"id\":%I,\"name\":\"%j\",\"type\":\"%j\"}", c->establishment_id, c->establishment_name, c->establishment_kind);
+    else out(r, "null");
+    out(r, ",\"lessons_today\":");
+    lessons_out(r, day, parent ? c->id : 0, NULL);
+    char until[11];
+    homework_horizon(r, s, c->establishment_id, until);
+    out(r, ",\"homework_due\":[");
+    size_t n = 0;
+    for (size_t k = 0; k < hw->n; k++) {
+        const struct homework_item *h = &hw->items[k];
+        if (h->pupil_id != c->id || strcmp(h->due_on, until) > 0) continue;
+        out(r, "%R{\"id\":%I,\"subject\":\"%j\",\"title\":\"%j\",\"due_on\":\"%j\",\"given_on\":\"%j\",\"minutes\":%d,"
+               "\"hand_in\":%R,\"given_in_class\":%R,\"done\":%R}",
+            n++ ? "," : "", h->id, h->subject, h->title, h->due_on, h->given_on, h->minutes, /* RAW_OK: literal comma */
+            json_bool(h->hand_in), json_bool(h->given_in_class), json_bool(h->done)); /* RAW_OK: literal true/false */
+    }
+    out(r, "],\"latest_grades\":[");
+    n = 0;
+    for (size_t k = 0; k < hw->ngrades; k++) {
+        const struct grade_item *g = &hw->grades[k];
+        if (g->pupil_id != c->id) continue;
+        out(r, "%R{\"assessment_id\":%I,\"subject\":\"%j\",\"title\":\"%j\",\"date\":\"%j\",\"scale\":%d,\"mark\":", n++ ? "," : "", /* RAW_OK: literal comma */
+            g->assessment_id, g->subject, g->title, g->on_date, g->scale);
+        if (*g->special) out(r, "null,\"special\":\"%j\"}", g->special);
+        else out(r, "%d.%R%d,\"special\":null}", g->value / 100, g->value % 100 < 10 ? "0" : "", g->value % 100); /* RAW_OK: literal digit */
+    }
+    out(r, "],\"absences_to_justify\":[");
+    n = 0;
+    for (size_t k = 0; k < hw->nabsences; k++) {
+        const struct absence_item *x = &hw->absences[k];
+        if (x->pupil_id != c->id) continue;
+        out(r, "%R{\"id\":%I,\"date\":\"%j\",\"half\":\"%j\",\"state\":\"%j\",\"lessons\":%d}", n++ ? "," : "", /* RAW_OK: literal comma */
+            x->id, x->on_date, x->half, x->state, x->lessons);
+    }
+    out(r, "]}");
 }
 
 static void api_dashboard(struct req *r)
@@ -544,70 +605,33 @@ static void api_dashboard(struct req *r)
     const struct actor *a = r->actor;
     char today[11];
     clock_today(today);
-    json_t *pupils = json_array();
+    reply_json_begin(r, 200);
+    out(r, "{\"date\":\"%j\",\"pupils\":[", today);
     bool parent = policy_has(a, PROFILE_PARENT), pupil = policy_has(a, PROFILE_PUPIL);
     if (parent || pupil) {
         struct pupil_card *kids;
         size_t n = portal_pupils(s, &r->arena, a->person_id, pupil && !parent, &kids);
         const struct timetable_day *day = today_of(r, s, parent ? TT_GUARDIAN : TT_PUPIL, a->person_id);
         struct homework_view hw = homework_of(r, s, a->person_id, parent);
-        for (size_t i = 0; i < n; i++) {
-            const struct pupil_card *c = &kids[i];
-            char until[11];
-            homework_horizon(r, s, c->establishment_id, until);
-            json_t *due = json_array();
-            for (size_t k = 0; k < hw.n; k++) {
-                const struct homework_item *h = &hw.items[k];
-                if (h->pupil_id != c->id || strcmp(h->due_on, until) > 0) continue;
-                json_array_append_new(due, json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:b}", "id", (json_int_t)h->id,
-                                                     "subject", h->subject, "title", h->title, "due_on", h->due_on,
-                                                     "given_on", h->given_on, "minutes", h->minutes, "hand_in", h->hand_in,
-                                                     "given_in_class", h->given_in_class, "done", h->done));
-            }
-            json_t *grades = json_array(), *absences = json_array();
-            for (size_t k = 0; k < hw.ngrades; k++) {
-                const struct grade_item *g = &hw.grades[k];
-                if (g->pupil_id != c->id) continue;
-                json_array_append_new(grades, json_pack("{s:I,s:s,s:s,s:s,s:i,s:o,s:s?}", "assessment_id", (json_int_t)g->assessment_id,
-                                                        "subject", g->subject, "title", g->title, "date", g->on_date, "scale", g->scale,
-                                                        "mark", *g->special ? json_null() : json_real(g->value / 100.0), "special",
-                                                        *g->special ? g->special : NULL));
-            }
-            for (size_t k = 0; k < hw.nabsences; k++) {
-                const struct absence_item *x = &hw.absences[k];
-                if (x->pupil_id != c->id) continue;
-                json_array_append_new(absences, json_pack("{s:I,s:s,s:s,s:s,s:i}", "id", (json_int_t)x->id, "date", x->on_date, "half",
-                                                          x->half, "state", x->state, "lessons", x->lessons));
-            }
-            json_array_append_new(pupils, json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)c->id, "name",
-                arena_printf(&r->arena, "%s %s", c->first_name, c->last_name), "first_name", c->first_name,
-                "class", c->class_id ? json_pack("{s:I,s:s}", "id", (json_int_t)c->class_id, "name", c->class_name) : json_null(),
-                "establishment", c->establishment_id ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)c->establishment_id,
-                                                                 "name", c->establishment_name, "type", c->establishment_kind)
-                                                     : json_null(),
-                "lessons_today", lessons_json(day, parent ? c->id : 0), "homework_due", due, "latest_grades", grades,
-                "absences_to_justify", absences));
-        }
+        for (size_t i = 0; i < n; i++) pupil_out(r, s, &kids[i], day, parent, &hw, i > 0);
     }
-    json_t *doc = json_pack("{s:s,s:o}", "date", today, "pupils", pupils);
+    out(r, "]");
     if (policy_has(a, PROFILE_TEACHER)) {
         struct roll_view rv;
         rv.n = attendance_roll_calls_on(s, &r->arena, a->person_id, today, &rv.v);
-        const struct timetable_day *day = today_of(r, s, TT_TEACHER, a->person_id);
-        json_t *lessons = lessons_json(day, 0);
-        for (size_t i = 0; day && i < day->nlessons; i++)
-            json_object_set_new(json_array_get(lessons, i), "roll_call_done", json_boolean(roll_taken(&rv, &day->lessons[i])));
+        out(r, ",\"teacher\":{\"lessons_today\":");
+        lessons_out(r, today_of(r, s, TT_TEACHER, a->person_id), 0, &rv);
         char from[11];
         calendar_add_days(today, -LOG_GAP_DAYS, from);
         struct log_gap *gaps;
         size_t ngaps = log_missing(s, &r->arena, a->person_id, from, today, &gaps);
-        json_t *fill = json_array();
+        out(r, ",\"log_to_fill\":[");
         for (size_t i = 0; i < ngaps; i++)
-            json_array_append_new(fill, json_pack("{s:I,s:s,s:s,s:s,s:s}", "slot_id", (json_int_t)gaps[i].slot, "date", gaps[i].date,
-                                                  "start", gaps[i].starts, "class", gaps[i].class_name, "subject", gaps[i].subject));
-        json_object_set_new(doc, "teacher", json_pack("{s:o,s:o}", "lessons_today", lessons, "log_to_fill", fill));
+            out(r, "%R{\"slot_id\":%I,\"date\":\"%j\",\"start\":\"%j\",\"class\":\"%j\",\"subject\":\"%j\"}", i ? "," : "", /* RAW_OK: literal comma */
+                gaps[i].slot, gaps[i].date, gaps[i].starts, gaps[i].class_name, gaps[i].subject);
+        out(r, "]}");
     }
-    reply_json(r, 200, doc);
+    out(r, "}");
 }
 
 const struct route portal_routes[] = {
