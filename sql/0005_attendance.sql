@@ -9,10 +9,10 @@ CREATE TABLE file_blob (
     data BLOB NOT NULL
 );
 
--- An attachment of an item (owner: 'homework', 'log_entry', 'attendance').
+-- An attachment of an item (owner: 'homework', 'log_entry', 'attendance', 'message').
 CREATE TABLE attachment (
     id {{ID}},
-    owner TEXT NOT NULL CHECK (owner IN ('homework', 'log_entry', 'attendance')),
+    owner TEXT NOT NULL CHECK (owner IN ('homework', 'log_entry', 'attendance', 'message')),
     owner_id BIGINT NOT NULL,
     name TEXT NOT NULL,
     mime TEXT NOT NULL,

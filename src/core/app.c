@@ -389,8 +389,9 @@ void app_handle(struct req *r)
         goto done;
     }
     /* A page is read in one snapshot: consistent, and one lock instead of
-     * one per query. GET never writes (the session touch came before). */
-    bool snapshot = s && (r->method & (M_GET | M_HEAD)) && store_begin_read(s) == 0;
+     * one per query. GET never writes (the session touch came before),
+     * except the routes that say so (a thread opened is marked read). */
+    bool snapshot = s && (r->method & (M_GET | M_HEAD)) && !(r->route->flags & ROUTE_GET_WRITES) && store_begin_read(s) == 0;
     r->route->handler(r);
     if (snapshot) store_commit(s);
     if (s && !store_end_request(s)) log_error("app", "%s %s left a write transaction open: rolled back", r->method_name, r->path);

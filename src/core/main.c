@@ -19,6 +19,7 @@
 #include "../modules/grades/grades.h"
 #include "../modules/attendance/attendance.h"
 #include "../modules/files/files.h"
+#include "../modules/messages/messages.h"
 #include "../store/store.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -135,6 +136,7 @@ static void register_routes(const struct options *o)
     router_add(grades_routes);
     router_add(attendance_routes);
     router_add(files_routes);
+    router_add(messages_routes);
     app_init(&(struct app_hooks){.load_session = auth_load_session},
              &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy});
 }

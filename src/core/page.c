@@ -6,6 +6,7 @@
 #include "i18n.h"
 #include "router.h"
 #include "../policy/policy.h"
+#include <cmark.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,14 @@ const char *page_datetime(struct req *r, int64_t t)
     char dt[17];
     clock_datetime(t, dt);
     return tr_fmt(r, "date.at", page_date(r, t), dt + 11);
+}
+
+void page_markdown(struct req *r, const char *md)
+{
+    if (!md || !*md) return;
+    char *html = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_SAFE | CMARK_OPT_HARDBREAKS);
+    out(r, "<div class=\"md\">%R</div>", html ? html : ""); /* RAW_OK: cmark CMARK_OPT_SAFE output */
+    free(html);
 }
 
 void page_csrf_input(struct req *r)

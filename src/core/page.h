@@ -17,6 +17,9 @@ const char *page_asset(struct req *r, const char *name);
  * request's language and the default time zone; allocated in the arena. */
 const char *page_date(struct req *r, int64_t t);
 const char *page_datetime(struct req *r, int64_t t);
+/* Markdown written by a person, rendered through cmark's safe mode (raw
+ * HTML and javascript: links dropped) in a <div class="md">. */
+void page_markdown(struct req *r, const char *md);
 /* Core routes: static files, language choice, test hooks. */
 extern const struct route core_routes[];
 

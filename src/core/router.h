@@ -52,6 +52,7 @@ struct param_spec {
 enum route_flags {
     ROUTE_API = 1,             /* JSON errors, JSON CSRF rules */
     ROUTE_ANON_FORM = 2,       /* form used before sign-in: pre-session CSRF token */
+    ROUTE_GET_WRITES = 4,      /* a GET that records something (read state): no read snapshot */
 };
 
 struct route {

@@ -180,6 +180,94 @@ static bool follows(struct store *s, const struct actor *a, int64_t teaching)
     return n > 0;
 }
 
+/* ---- S-MESSAGES: who may start a thread with whom ----------------------- */
+
+/* What a person is in an establishment, for the communication policy. */
+struct membership {
+    int64_t establishment;
+    enum profile profile;     /* teacher, staff, head, pupil, parent */
+    int64_t class_id;         /* pupil: their class; parent: their child's */
+    int64_t pupil;            /* pupil: themselves; parent: the child */
+};
+
+#define MAX_MEMBERSHIPS 16
+
+static size_t memberships(struct store *s, int64_t person, struct membership *m)
+{
+    char today[11];
+    clock_today(today);
+    size_t n = 0;
+    struct stmt *st = store_q(s,
+        "SELECT r.establishment_id, r.profile FROM role r WHERE r.person_id = $1 AND r.profile IN ('teacher', 'staff', 'head')"
+        " AND r.establishment_id IS NOT NULL AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)", "it", person, today);
+    while (st && stmt_step(st) == STORE_ROW && n < MAX_MEMBERSHIPS)
+        m[n++] = (struct membership){stmt_int(st, 0), (enum profile)policy_profile_parse(stmt_text(st, 1)), 0, 0};
+    stmt_done(st);
+    st = store_q(s,
+        "SELECT c.establishment_id, c.id, en.pupil_id, 0 FROM enrolment en JOIN class c ON c.id = en.class_id WHERE en.pupil_id = $1"
+        " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+        " UNION ALL SELECT c.establishment_id, c.id, en.pupil_id, 1 FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id"
+        " JOIN class c ON c.id = en.class_id WHERE g.parent_id = $1 AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)",
+        "it", person, today);
+    while (st && stmt_step(st) == STORE_ROW && n < MAX_MEMBERSHIPS)
+        m[n++] = (struct membership){stmt_int(st, 0), stmt_int(st, 3) ? PROFILE_PARENT : PROFILE_PUPIL, stmt_int(st, 1),
+                                     stmt_int(st, 2)};
+    stmt_done(st);
+    return n;
+}
+
+/* Does teacher teach pupil (their class, or a group they are in)? */
+static bool teaches_pupil(struct store *s, int64_t teacher, int64_t class_id, int64_t pupil)
+{
+    int64_t n = 0;
+    store_int(s, &n, "SELECT count(*) FROM teaching WHERE teacher_id = $1 AND (class_id = $2"
+                     " OR grp_id IN (SELECT grp_id FROM group_member WHERE pupil_id = $3))", "iii", teacher, class_id, pupil);
+    return n > 0;
+}
+
+/* The defaults: a pupil writes to their teachers and to school life and the
+ * head; a parent to their children's teachers, school life and the head;
+ * a teacher to the pupils they teach, those pupils' parents and the staff
+ * of the establishment; school-life staff and heads to anyone of it. Never
+ * a pupil or a parent to another pupil or another family. */
+static bool default_rule(struct store *s, const struct membership *me, int64_t me_id, const struct membership *them, int64_t them_id)
+{
+    bool them_staff = them->profile == PROFILE_TEACHER || them->profile == PROFILE_STAFF || them->profile == PROFILE_HEAD;
+    switch (me->profile) {
+    case PROFILE_STAFF:
+    case PROFILE_HEAD:
+        return true;
+    case PROFILE_TEACHER:
+        if (them_staff) return true;
+        return teaches_pupil(s, me_id, them->class_id, them->pupil);
+    case PROFILE_PUPIL:
+    case PROFILE_PARENT:
+        if (them->profile == PROFILE_STAFF || them->profile == PROFILE_HEAD) return true;
+        return them->profile == PROFILE_TEACHER && teaches_pupil(s, them_id, me->class_id, me->pupil);
+    default:
+        return false;
+    }
+}
+
+int64_t policy_message_establishment(struct store *s, const struct actor *a, int64_t person)
+{
+    if (!a || person == a->person_id) return 0;
+    struct membership me[MAX_MEMBERSHIPS], them[MAX_MEMBERSHIPS];
+    size_t nme = memberships(s, a->person_id, me), nthem = memberships(s, person, them);
+    for (size_t i = 0; i < nme; i++)
+        for (size_t k = 0; k < nthem; k++) {
+            if (me[i].establishment != them[k].establishment) continue;
+            if (!default_rule(s, &me[i], a->person_id, &them[k], person)) continue;
+            /* The establishment may have closed this pair of profiles. */
+            int64_t allowed = 1;
+            store_int(s, &allowed, "SELECT allowed FROM communication_rule WHERE establishment_id = $1 AND from_profile = $2"
+                                   " AND to_profile = $3", "itt", me[i].establishment, policy_profile_name(me[i].profile),
+                      policy_profile_name(them[k].profile));
+            if (allowed) return me[i].establishment;
+        }
+    return 0;
+}
+
 bool policy_may(struct store *s, const struct actor *a, int action, struct object obj)
 {
     if (action == ACT_PUBLIC) return true;
@@ -298,6 +386,11 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
                   a->person_id, obj.id);
         return legal != 0;
     }
+    case ACT_MESSAGE_WRITE:
+        if (obj.kind == OBJ_NONE)
+            return a->profiles & ((1u << PROFILE_PUPIL) | (1u << PROFILE_PARENT) | (1u << PROFILE_TEACHER) | (1u << PROFILE_STAFF) |
+                                  (1u << PROFILE_HEAD));
+        return obj.kind == OBJ_PERSON && policy_message_establishment(s, a, obj.id) != 0;
     case ACT_COUNT:
         break;
     }

@@ -61,6 +61,7 @@ enum policy_action {
     ACT_ROLL_CALL,             /* object: teaching — take the roll call of its lessons */
     ACT_ATTENDANCE_MANAGE,     /* object: establishment — day's roll calls, justifications, alerts, reasons */
     ACT_ABSENCE_JUSTIFY,       /* object: person — justify a pupil's absences (legal guardian) */
+    ACT_MESSAGE_WRITE,         /* object: person — start a thread with them (communication policy) */
     ACT_COUNT
 };
 
@@ -82,6 +83,10 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
 /* Load the actor for a person, with roles valid today, children and taught
  * classes. Allocates in arena. NULL when the person does not exist. */
 struct actor *policy_actor_load(struct store *s, struct arena *arena, int64_t person_id);
+
+/* The establishment in which actor may write to person (communication
+ * policy of S-MESSAGES), or 0 when they may not. */
+int64_t policy_message_establishment(struct store *s, const struct actor *a, int64_t person);
 
 /* Profile name as stored ("pupil"…), and back (-1 when unknown). */
 const char *policy_profile_name(enum profile p);

@@ -167,6 +167,11 @@ static bool may_download(struct req *r, const char *owner, int64_t owner_id)
         if (store_int(s, &id, "SELECT teaching_id FROM log_entry WHERE id = $1", "i", owner_id) != 1) return false;
         return policy_may(s, r->actor, ACT_TEACHING_VIEW, OBJECT(OBJ_TEACHING, id));
     }
+    if (!strcmp(owner, "message")) {
+        /* Only the thread's participants. */
+        return store_int(s, &id, "SELECT count(*) FROM message m JOIN thread_participant tp ON tp.thread_id = m.thread_id"
+                                 " WHERE m.id = $1 AND tp.person_id = $2", "ii", owner_id, r->actor->person_id) == 1 && id > 0;
+    }
     if (!strcmp(owner, "attendance")) {
         if (store_int(s, &id, "SELECT pupil_id FROM attendance WHERE id = $1", "i", owner_id) != 1) return false;
         return policy_may(s, r->actor, ACT_PUPIL_RECORD, OBJECT(OBJ_PERSON, id));

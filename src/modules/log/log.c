@@ -10,7 +10,6 @@
 #include "../../policy/policy.h"
 #include "../../policy/scope_sql.h"
 #include "../../store/store.h"
-#include <cmark.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,15 +20,7 @@
 #define HOMEWORK_LIST_DAYS 14        /* families see two weeks ahead */
 #define LOG_LIST_DAYS 14             /* and the log of the last two weeks */
 
-/* Markdown to HTML through cmark's safe mode: raw HTML and javascript: links
- * are dropped, so the result can be written raw. */
-static void markdown(struct req *r, const char *md)
-{
-    if (!md || !*md) return;
-    char *html = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_SAFE | CMARK_OPT_HARDBREAKS);
-    out(r, "<div class=\"md\">%R</div>", html ? html : ""); /* RAW_OK: cmark CMARK_OPT_SAFE output */
-    free(html);
-}
+static void markdown(struct req *r, const char *md) { page_markdown(r, md); }
 
 /* A file input for an attachment, with its limits told before upload. */
 static void attachment_input(struct req *r, const char *id)

@@ -5,6 +5,7 @@
 #include "../log/log.h"
 #include "../grades/grades.h"
 #include "../attendance/attendance.h"
+#include "../messages/messages.h"
 #include "../../grades/average.h"
 #include "../../calendar/calendar.h"
 #include "../../core/clock.h"
@@ -457,6 +458,12 @@ static void home(struct req *r)
     out(r, "<h1>%h</h1>", tr_fmt(r, "portal.hello", a->first_name, NULL));
     if (param_bool(r, "bienvenue")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "portal.welcome"));
     if (!a->nroles) out(r, "<p class=\"card\">%h</p>", tr(r, "portal.no_role"));
+    if (policy_may(s, a, ACT_MESSAGE_WRITE, OBJECT_NONE)) {
+        int64_t unread = messages_unread(s, a->person_id);
+        out(r, "<p class=\"card row\"><a class=\"button%R\" href=\"/messagerie\">%h</a> %h</p>", unread ? " primary" : "", /* RAW_OK: literal */
+            tr(r, "messages.title"),
+            unread ? tr_fmt(r, "portal.unread", arena_printf(&r->arena, "%lld", (long long)unread), NULL) : tr(r, "portal.no_unread"));
+    }
     if (policy_has(a, PROFILE_PARENT)) parent_part(r, s, links, nlinks);
     if (r->status != 200) return; /* the child asked for is not theirs */
     if (policy_has(a, PROFILE_PUPIL)) pupil_part(r, s, links, nlinks);

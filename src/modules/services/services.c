@@ -35,7 +35,8 @@ static const struct service_item builtins[] = {
      .url = "/emploi-du-temps", .available = true},
     {.code = "attendance", .title = "svc.attendance", .description = "svc.attendance.staff", .profiles = P(STAFF) | P(HEAD),
      .url = "/vie-scolaire", .available = true},
-    {.code = "messages", .title = "svc.messages", .description = "svc.messages.d", .profiles = FAMILY | STAFF},
+    {.code = "messages", .title = "svc.messages", .description = "svc.messages.d", .profiles = FAMILY | STAFF, .url = "/messagerie",
+     .available = true, .per_person = true},
     {.code = "news", .title = "svc.news", .description = "svc.news.d", .profiles = FAMILY | STAFF},
     {.code = "meetings", .title = "svc.meetings", .description = "svc.meetings.d", .profiles = P(PARENT) | P(TEACHER) | P(HEAD)},
     {.code = "documents", .title = "svc.documents", .description = "svc.documents.d", .profiles = FAMILY | STAFF},
@@ -117,7 +118,7 @@ void services_render(struct req *r, enum profile p, int64_t est, int64_t child, 
         if (!bl[i]->available) continue;
         if (!n++) out(r, "<ul class=\"services\">");
         const char *url = bl[i]->url;
-        if (p == PROFILE_PARENT && child)
+        if (p == PROFILE_PARENT && child && !bl[i]->per_person)
             url = arena_printf(&r->arena, "%s/eleves/%lld", bl[i]->url, (long long)child);
         out(r, "<li class=\"svc builtin\"><a href=\"%h\"><span class=\"svc-title\">%h</span>"
                "<span class=\"svc-desc\">%h</span></a></li>",

@@ -19,6 +19,7 @@ struct service_item {
     bool territory_wide;
     unsigned profiles;          /* bit (1 << profile) of who sees it */
     bool available;             /* built-in services: delivered yet? */
+    bool per_person;            /* built-in: one page for the person, not one per child */
 };
 
 /* Built-in services for a profile (static table). */

@@ -1,0 +1,41 @@
+-- 0006 — messaging (S-MESSAGES): threads, messages, participants with their
+-- folder and read state, and each establishment's communication policy.
+
+CREATE TABLE thread (
+    id {{ID}},
+    establishment_id BIGINT NOT NULL REFERENCES establishment(id),
+    subject TEXT NOT NULL,
+    created_by BIGINT NOT NULL REFERENCES person(id),
+    created_at BIGINT NOT NULL,
+    last_message_at BIGINT NOT NULL
+);
+
+CREATE TABLE message (
+    id {{ID}},
+    thread_id BIGINT NOT NULL REFERENCES thread(id),
+    author_id BIGINT NOT NULL REFERENCES person(id),
+    body TEXT NOT NULL,                               -- Markdown
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX message_thread ON message(thread_id, id);
+
+-- Who is in a thread, where they keep it and what they have read.
+CREATE TABLE thread_participant (
+    thread_id BIGINT NOT NULL REFERENCES thread(id),
+    person_id BIGINT NOT NULL REFERENCES person(id),
+    folder TEXT NOT NULL DEFAULT 'inbox' CHECK (folder IN ('inbox', 'archive', 'trash')),
+    last_read_message_id BIGINT NOT NULL DEFAULT 0,
+    joined_at BIGINT NOT NULL,
+    PRIMARY KEY (thread_id, person_id)
+);
+CREATE INDEX thread_participant_person ON thread_participant(person_id, folder);
+
+-- Who may start a thread with whom, per establishment: a row overrides the
+-- default of the policy module for (from profile, to profile).
+CREATE TABLE communication_rule (
+    establishment_id BIGINT NOT NULL REFERENCES establishment(id),
+    from_profile TEXT NOT NULL,
+    to_profile TEXT NOT NULL,
+    allowed INTEGER NOT NULL,
+    PRIMARY KEY (establishment_id, from_profile, to_profile)
+);

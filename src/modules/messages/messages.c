@@ -1,0 +1,441 @@
+/* messages.c — threads, messages, folders, read state, recipients. */
+#include "messages.h"
+#include "../files/files.h"
+#include "../../core/audit.h"
+#include "../../core/clock.h"
+#include "../../core/i18n.h"
+#include "../../core/page.h"
+#include "../../policy/policy.h"
+#include "../../store/store.h"
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MESSAGES_PAGE 50            /* threads listed per folder */
+#define RECIPIENT_SEARCH_MAX 20
+
+static const char *const folders[] = {"inbox", "sent", "archive", "trash", NULL};
+static const char *const moves[] = {"inbox", "archive", "trash", NULL};
+
+int64_t messages_unread(struct store *s, int64_t person)
+{
+    int64_t n = 0;
+    store_int(s, &n,
+              "SELECT count(*) FROM thread_participant tp WHERE tp.person_id = $1 AND tp.folder = 'inbox'"
+              " AND EXISTS (SELECT 1 FROM message m WHERE m.thread_id = tp.thread_id AND m.id > tp.last_read_message_id"
+              " AND m.author_id <> $1)", "i", person);
+    return n;
+}
+
+static const char *name_of(struct req *r, int64_t id)
+{
+    struct stmt *st = store_q(store_thread(), "SELECT first_name, last_name FROM person WHERE id = $1", "i", id);
+    const char *n = st && stmt_step(st) == STORE_ROW ? arena_printf(&r->arena, "%s %s", stmt_text(st, 0), stmt_text(st, 1)) : "";
+    stmt_done(st);
+    return n;
+}
+
+/* ---- Folders ------------------------------------------------------------ */
+
+struct thread_row {
+    int64_t id, last_at;
+    const char *subject, *last_author, *preview;
+    bool unread;
+};
+
+static size_t thread_list(struct req *r, const char *folder, struct thread_row **out)
+{
+    struct store *s = store_thread();
+    static const char *const q =
+        "SELECT t.id, t.subject, t.last_message_at, p.first_name, p.last_name, substr(m.body, 1, 140),"
+        " (m.id > tp.last_read_message_id AND m.author_id <> $1)"
+        " FROM thread_participant tp JOIN thread t ON t.id = tp.thread_id"
+        " JOIN message m ON m.id = (SELECT max(id) FROM message WHERE thread_id = t.id) JOIN person p ON p.id = m.author_id"
+        " WHERE tp.person_id = $1 AND ((tp.folder = $2) OR ($2 = 'sent' AND t.created_by = $1 AND tp.folder <> 'trash'))"
+        " ORDER BY t.last_message_at DESC, t.id DESC LIMIT $3";
+    struct stmt *st = store_q(s, q, "iti", r->actor->person_id, folder, (int64_t)MESSAGES_PAGE);
+    size_t n = 0, cap = 0;
+    struct thread_row *v = NULL;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
+        v[n++] = (struct thread_row){stmt_int(st, 0), stmt_int(st, 2), arena_strdup(&r->arena, stmt_text(st, 1)),
+                                     arena_printf(&r->arena, "%s %s", stmt_text(st, 3), stmt_text(st, 4)),
+                                     arena_strdup(&r->arena, stmt_text(st, 5)), stmt_int(st, 6) != 0};
+    }
+    stmt_done(st);
+    *out = v;
+    return n;
+}
+
+static void folder_page(struct req *r)
+{
+    const char *folder = param(r, "dossier") ? param(r, "dossier") : "inbox";
+    struct thread_row *v;
+    size_t n = thread_list(r, folder, &v);
+    page_begin(r, tr(r, "messages.title"));
+    out(r, "<h1>%h</h1><p class=\"row\"><a class=\"button primary\" href=\"/messagerie/nouveau\">%h</a></p>", tr(r, "messages.title"),
+        tr(r, "messages.compose"));
+    out(r, "<nav class=\"switcher\" aria-label=\"%h\"><ul>", tr(r, "messages.folders"));
+    for (const char *const *f = folders; *f; f++)
+        out(r, "<li><a href=\"/messagerie?dossier=%h\"%R>%h</a></li>", *f, !strcmp(*f, folder) ? " aria-current=\"page\"" : "", /* RAW_OK: literal */
+            tr(r, arena_printf(&r->arena, "messages.folder.%s", *f)));
+    out(r, "</ul></nav><section class=\"card\"><h2>%h</h2>", tr(r, arena_printf(&r->arena, "messages.folder.%s", folder)));
+    if (!n) out(r, "<p class=\"meta\">%h</p>", tr(r, "messages.empty"));
+    else out(r, "<ul class=\"plain editable threads\">");
+    for (size_t i = 0; i < n; i++)
+        out(r, "<li%R><p><a href=\"/messagerie/fils/%I\">%R%h%R</a> <span class=\"meta\">— %h, %h</span></p><p class=\"meta\">%h</p></li>",
+            v[i].unread ? " class=\"unread\"" : "", v[i].id, v[i].unread ? "<strong>" : "", v[i].subject, /* RAW_OK: literal tags */
+            v[i].unread ? "</strong>" : "", v[i].last_author, page_datetime(r, v[i].last_at), v[i].preview); /* RAW_OK: literal tags */
+    if (n) out(r, "</ul>");
+    out(r, "</section>");
+    page_end(r);
+}
+
+/* ---- Compose ------------------------------------------------------------- */
+
+struct candidate {
+    int64_t id;
+    const char *name, *what;
+};
+
+/* People the actor would usually write to: the teachers of their (or their
+ * children's) classes and the school-life staff and heads; for staff, the
+ * people of their establishments whose name matches q. Only those the
+ * communication policy allows are kept. */
+static size_t candidates(struct req *r, const char *q, struct candidate **out)
+{
+    struct store *s = store_thread();
+    char today[11];
+    clock_today(today);
+    struct stmt *st;
+    if (q && strlen(q) >= 2) {
+        const char *like = arena_printf(&r->arena, "%%%s%%", q);
+        st = store_q(s,
+            "SELECT DISTINCT p.id, p.first_name, p.last_name, '' FROM person p WHERE (p.first_name || ' ' || p.last_name LIKE $3"
+            " OR p.last_name || ' ' || p.first_name LIKE $3) AND p.id <> $1 AND (EXISTS (SELECT 1 FROM role r WHERE r.person_id = p.id"
+            " AND r.establishment_id IN (SELECT establishment_id FROM role WHERE person_id = $1 AND establishment_id IS NOT NULL"
+            " AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)) AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)))"
+            " ORDER BY p.last_name, p.first_name LIMIT 60", "itt", r->actor->person_id, today, like);
+    } else {
+        st = store_q(s,
+            "SELECT DISTINCT p.id, p.first_name, p.last_name, sb.name FROM enrolment en"
+            " JOIN teaching t ON t.class_id = en.class_id JOIN person p ON p.id = t.teacher_id JOIN subject sb ON sb.id = t.subject_id"
+            " WHERE (en.pupil_id = $1 OR en.pupil_id IN (SELECT pupil_id FROM guardianship WHERE parent_id = $1))"
+            " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+            " UNION SELECT p.id, p.first_name, p.last_name, coalesce(r.title, r.profile) FROM role r JOIN person p ON p.id = r.person_id"
+            " WHERE r.profile IN ('staff', 'head') AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"
+            " AND r.establishment_id IN (SELECT c.establishment_id FROM enrolment en JOIN class c ON c.id = en.class_id"
+            " WHERE (en.pupil_id = $1 OR en.pupil_id IN (SELECT pupil_id FROM guardianship WHERE parent_id = $1))"
+            " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2))"
+            " ORDER BY 3, 2 LIMIT 60", "it", r->actor->person_id, today);
+    }
+    size_t n = 0, cap = 0;
+    struct candidate *v = NULL;
+    struct { int64_t id; const char *first, *last, *what; } raw[60];
+    size_t nraw = 0;
+    while (st && stmt_step(st) == STORE_ROW && nraw < 60) {
+        raw[nraw].id = stmt_int(st, 0);
+        raw[nraw].first = arena_strdup(&r->arena, stmt_text(st, 1));
+        raw[nraw].last = arena_strdup(&r->arena, stmt_text(st, 2));
+        raw[nraw].what = arena_strdup(&r->arena, stmt_text(st, 3));
+        nraw++;
+    }
+    stmt_done(st);
+    for (size_t i = 0; i < nraw && n < RECIPIENT_SEARCH_MAX; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < n; k++) seen |= v[k].id == raw[i].id;
+        if (seen || !policy_message_establishment(s, r->actor, raw[i].id)) continue;
+        v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
+        v[n++] = (struct candidate){raw[i].id, arena_printf(&r->arena, "%s %s", raw[i].first, raw[i].last), raw[i].what};
+    }
+    *out = v;
+    return n;
+}
+
+static void compose_render(struct req *r, const char *error)
+{
+    const char *q = param(r, "q");
+    struct candidate *v;
+    size_t n = candidates(r, q, &v);
+    int64_t chosen = param_int(r, "a");
+    page_begin(r, tr(r, "messages.compose"));
+    out(r, "<h1>%h</h1>", tr(r, "messages.compose"));
+    if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
+    out(r, "<form method=\"get\" action=\"/messagerie/nouveau\" class=\"inline-form\" role=\"search\"><label for=\"q\">%h</label>"
+           "<input id=\"q\" name=\"q\" value=\"%h\" maxlength=\"60\" autocomplete=\"off\"><button type=\"submit\">%h</button></form>",
+        tr(r, "messages.search"), q ? q : "", tr(r, "messages.search_button"));
+    out(r, "<form method=\"post\" action=\"/messagerie/nouveau\" class=\"stack card\" enctype=\"multipart/form-data\">");
+    page_csrf_input(r);
+    out(r, "<fieldset><legend>%h</legend>", tr(r, "messages.to"));
+    if (!n) out(r, "<p class=\"meta\">%h</p>", tr(r, q ? "messages.no_match" : "messages.search_help"));
+    for (size_t i = 0; i < n; i++)
+        out(r, "<label class=\"check\"><input type=\"checkbox\" name=\"to_%I\" value=\"1\"%R> %h <span class=\"meta\">%h</span></label>",
+            v[i].id, v[i].id == chosen ? " checked" : "", v[i].name, v[i].what); /* RAW_OK: literal */
+    out(r, "</fieldset><label for=\"subject\">%h</label><input id=\"subject\" name=\"subject\" required maxlength=\"150\">"
+           "<label for=\"body\">%h</label><textarea id=\"body\" name=\"body\" rows=\"8\" required maxlength=\"10000\" "
+           "aria-describedby=\"md-help\"></textarea><p class=\"help\" id=\"md-help\">%h</p>"
+           "<label for=\"piece\">%h</label><input id=\"piece\" type=\"file\" name=\"piece\" aria-describedby=\"piece-help\">"
+           "<p class=\"help\" id=\"piece-help\">%h</p><button type=\"submit\" class=\"primary\">%h</button></form>",
+        tr(r, "messages.subject"), tr(r, "messages.body"), tr(r, "log.markdown_help"), tr(r, "log.attachment"),
+        tr(r, "log.attachment_help"), tr(r, "messages.send"));
+    page_end(r);
+}
+
+static void compose_page(struct req *r) { compose_render(r, NULL); }
+
+static void fail(struct req *r, int status, const char *msg)
+{
+    if (r->api) {
+        reply_error(r, status, msg);
+        return;
+    }
+    r->status = status;
+    compose_render(r, msg);
+}
+
+/* Add a message (and its attachment) to a thread, inside a transaction. */
+static int64_t message_add(struct req *r, int64_t thread, const struct upload *u, int64_t now)
+{
+    struct store *s = store_thread();
+    int64_t id = 0;
+    if (store_int(s, &id, "INSERT INTO message (thread_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id", "iiti",
+                  thread, r->actor->person_id, param(r, "body"), now) != 1)
+        return 0;
+    if (u && !files_attach(r, u, "message", id)) return 0;
+    if (store_run(s, "UPDATE thread SET last_message_at = $2 WHERE id = $1", "ii", thread, now) < 0 ||
+        store_run(s, "UPDATE thread_participant SET last_read_message_id = $3, folder = 'inbox' WHERE thread_id = $1 AND person_id = $2",
+                  "iii", thread, r->actor->person_id, id) < 0 ||
+        store_run(s, "UPDATE thread_participant SET folder = 'inbox' WHERE thread_id = $1 AND folder = 'archive'", "i", thread) < 0)
+        return 0;
+    return id;
+}
+
+static void send(struct req *r)
+{
+    struct store *s = store_thread();
+    const struct kv *to;
+    size_t nto = param_prefixed(r, "to_", &to);
+    int64_t *ids = arena_alloc(&r->arena, (nto + 1) * sizeof *ids);
+    size_t n = 0;
+    int64_t est = 0;
+    for (size_t i = 0; i < nto; i++) {
+        if (strcmp(to[i].value, "1")) continue;
+        int64_t id = strtoll(to[i].name + 3, NULL, 10);
+        bool dup = false;
+        for (size_t k = 0; k < n; k++) dup |= ids[k] == id;
+        if (dup) continue;
+        if (n == MESSAGE_MAX_RECIPIENTS) {
+            fail(r, 400, tr_fmt(r, "messages.err.too_many", arena_printf(&r->arena, "%d", MESSAGE_MAX_RECIPIENTS), NULL));
+            return;
+        }
+        int64_t e = policy_message_establishment(s, r->actor, id);
+        if (!e) {
+            const char *who = name_of(r, id);
+            fail(r, 403, *who ? tr_fmt(r, "messages.err.not_allowed", who, NULL) : tr(r, "messages.err.unknown"));
+            return;
+        }
+        if (!est) est = e;
+        ids[n++] = id;
+    }
+    if (!n) {
+        fail(r, 400, tr(r, "messages.err.no_recipient"));
+        return;
+    }
+    const struct upload *u = files_upload(r, "piece");
+    const char *bad = u ? files_check(r, u) : NULL;
+    if (bad) {
+        fail(r, 400, bad);
+        return;
+    }
+    int64_t now = clock_now(), thread = 0;
+    if (store_begin(s) < 0 ||
+        store_int(s, &thread, "INSERT INTO thread (establishment_id, subject, created_by, created_at, last_message_at)"
+                              " VALUES ($1, $2, $3, $4, $4) RETURNING id", "itii", est, param(r, "subject"), r->actor->person_id, now) != 1)
+        goto failed;
+    if (store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at) VALUES ($1, $2, $3)", "iii", thread,
+                  r->actor->person_id, now) < 0)
+        goto failed;
+    for (size_t i = 0; i < n; i++)
+        if (store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at) VALUES ($1, $2, $3)", "iii", thread, ids[i],
+                      now) < 0)
+            goto failed;
+    if (!message_add(r, thread, u, now) || store_commit(s) < 0) goto failed;
+    audit(s, r, 0, "message.sent", arena_printf(&r->arena, "thread:%lld", (long long)thread),
+          arena_printf(&r->arena, "%zu recipient(s)", n));
+    if (r->api) reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)thread));
+    else reply_redirect(r, arena_printf(&r->arena, "/messagerie/fils/%lld", (long long)thread));
+    return;
+failed:
+    store_rollback(s);
+    reply_error(r, 503, tr(r, "err.unavailable"));
+}
+
+/* ---- A thread ------------------------------------------------------------- */
+
+/* The actor's place in the thread: 0 when not a participant (403/404). */
+static bool participant(struct req *r, int64_t thread, const char **subject)
+{
+    struct stmt *st = store_q(store_thread(), "SELECT t.subject FROM thread t JOIN thread_participant tp ON tp.thread_id = t.id"
+                                              " WHERE t.id = $1 AND tp.person_id = $2", "ii", thread, r->actor->person_id);
+    bool ok = st && stmt_step(st) == STORE_ROW;
+    if (ok && subject) *subject = arena_strdup(&r->arena, stmt_text(st, 0));
+    stmt_done(st);
+    if (!ok) {
+        int64_t exists = 0;
+        store_int(store_thread(), &exists, "SELECT count(*) FROM thread WHERE id = $1", "i", thread);
+        reply_error(r, exists ? 403 : 404, tr(r, exists ? "messages.err.not_participant" : "err.not_found"));
+    }
+    return ok;
+}
+
+static void thread_page(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t id = param_int(r, "id");
+    const char *subject;
+    if (!participant(r, id, &subject)) return;
+    page_begin(r, subject);
+    out(r, "<h1>%h</h1><p class=\"meta\">%h ", subject, tr(r, "messages.between"));
+    struct stmt *st = store_q(s, "SELECT p.first_name, p.last_name FROM thread_participant tp JOIN person p ON p.id = tp.person_id"
+                                 " WHERE tp.thread_id = $1 ORDER BY p.last_name", "i", id);
+    int k = 0;
+    while (st && stmt_step(st) == STORE_ROW) out(r, "%R%h %h", k++ ? ", " : "", stmt_text(st, 0), stmt_text(st, 1)); /* RAW_OK: literal */
+    stmt_done(st);
+    out(r, "</p>");
+    int64_t last = 0;
+    st = store_q(s, "SELECT m.id, p.first_name, p.last_name, m.body, m.created_at FROM message m JOIN person p ON p.id = m.author_id"
+                    " WHERE m.thread_id = $1 ORDER BY m.id", "i", id);
+    struct msg { int64_t id, at; const char *author, *body; } *v = NULL;
+    size_t n = 0, cap = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
+        v[n++] = (struct msg){stmt_int(st, 0), stmt_int(st, 4), arena_printf(&r->arena, "%s %s", stmt_text(st, 1), stmt_text(st, 2)),
+                              arena_strdup(&r->arena, stmt_text(st, 3))};
+    }
+    stmt_done(st);
+    for (size_t i = 0; i < n; i++) {
+        out(r, "<article class=\"card message\"><p class=\"meta\"><strong>%h</strong> — %h</p>", v[i].author, page_datetime(r, v[i].at));
+        page_markdown(r, v[i].body);
+        files_links(r, "message", v[i].id);
+        out(r, "</article>");
+        last = v[i].id;
+    }
+    /* Opening the thread marks it read (a GET that writes: see the route). */
+    store_run(s, "UPDATE thread_participant SET last_read_message_id = $3 WHERE thread_id = $1 AND person_id = $2"
+                 " AND last_read_message_id < $3", "iii", id, r->actor->person_id, last);
+    out(r, "<form method=\"post\" action=\"/messagerie/fils/%I/repondre\" class=\"stack card\" enctype=\"multipart/form-data\">", id);
+    page_csrf_input(r);
+    out(r, "<label for=\"body\">%h</label><textarea id=\"body\" name=\"body\" rows=\"5\" required maxlength=\"10000\"></textarea>"
+           "<label for=\"piece\">%h</label><input id=\"piece\" type=\"file\" name=\"piece\">"
+           "<button type=\"submit\" class=\"primary\">%h</button></form>",
+        tr(r, "messages.reply"), tr(r, "log.attachment"), tr(r, "messages.send_reply"));
+    out(r, "<form method=\"post\" action=\"/messagerie/fils/%I/dossier\" class=\"inline-form\">", id);
+    page_csrf_input(r);
+    out(r, "<button type=\"submit\" name=\"dossier\" value=\"archive\">%h</button> <button type=\"submit\" name=\"dossier\" "
+           "value=\"trash\" class=\"danger\">%h</button></form><p><a href=\"/messagerie\">%h</a></p>",
+        tr(r, "messages.archive"), tr(r, "messages.trash"), tr(r, "messages.back"));
+    page_end(r);
+}
+
+static void reply(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t id = param_int(r, "id");
+    if (!participant(r, id, NULL)) return;
+    const struct upload *u = files_upload(r, "piece");
+    const char *bad = u ? files_check(r, u) : NULL;
+    if (bad) {
+        reply_error(r, 400, bad);
+        return;
+    }
+    int64_t now = clock_now(), mid;
+    if (store_begin(s) < 0 || !(mid = message_add(r, id, u, now)) || store_commit(s) < 0) {
+        store_rollback(s);
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    audit(s, r, 0, "message.replied", arena_printf(&r->arena, "thread:%lld", (long long)id), "");
+    if (r->api) reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)mid));
+    else reply_redirect(r, arena_printf(&r->arena, "/messagerie/fils/%lld", (long long)id));
+}
+
+static void move(struct req *r)
+{
+    int64_t id = param_int(r, "id");
+    if (!participant(r, id, NULL)) return;
+    if (store_run(store_thread(), "UPDATE thread_participant SET folder = $3 WHERE thread_id = $1 AND person_id = $2", "iit", id,
+                  r->actor->person_id, param(r, "dossier")) < 0) {
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    reply_redirect(r, "/messagerie");
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+static void api_threads(struct req *r)
+{
+    struct thread_row *v;
+    size_t n = thread_list(r, param(r, "dossier") ? param(r, "dossier") : "inbox", &v);
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:I,s:s,s:I,s:s,s:s,s:b}", "id", (json_int_t)v[i].id, "subject", v[i].subject,
+                                           "last_message_at", (json_int_t)v[i].last_at, "last_author", v[i].last_author, "preview",
+                                           v[i].preview, "unread", v[i].unread));
+    reply_json(r, 200, json_pack("{s:I,s:o}", "unread", (json_int_t)messages_unread(store_thread(), r->actor->person_id), "threads", a));
+}
+
+static void api_thread(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t id = param_int(r, "id");
+    const char *subject;
+    if (!participant(r, id, &subject)) return;
+    struct stmt *st = store_q(s, "SELECT m.id, m.author_id, p.first_name, p.last_name, m.body, m.created_at FROM message m"
+                                 " JOIN person p ON p.id = m.author_id WHERE m.thread_id = $1 ORDER BY m.id", "i", id);
+    json_t *msgs = json_array();
+    int64_t last = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        last = stmt_int(st, 0);
+        json_array_append_new(msgs, json_pack("{s:I,s:I,s:s,s:s,s:I}", "id", (json_int_t)last, "author_id", (json_int_t)stmt_int(st, 1),
+                                              "author", arena_printf(&r->arena, "%s %s", stmt_text(st, 2), stmt_text(st, 3)), "body",
+                                              stmt_text(st, 4), "created_at", (json_int_t)stmt_int(st, 5)));
+    }
+    stmt_done(st);
+    store_run(s, "UPDATE thread_participant SET last_read_message_id = $3 WHERE thread_id = $1 AND person_id = $2"
+                 " AND last_read_message_id < $3", "iii", id, r->actor->person_id, last);
+    reply_json(r, 200, json_pack("{s:I,s:s,s:o}", "id", (json_int_t)id, "subject", subject, "messages", msgs));
+}
+
+#define SEND_PARAMS                                                                                          \
+    {"to_", P_BOOL, SRC_BODY, .prefix = true, .label = "messages.to"},                                       \
+        {"subject", P_LINE, SRC_BODY, .required = true, .maxlen = MESSAGE_SUBJECT_CHARS, .label = "messages.subject"}, \
+        {"body", P_TEXT, SRC_BODY, .required = true, .maxlen = MESSAGE_BODY_CHARS, .label = "messages.body"}, {0}
+
+const struct route messages_routes[] = {
+    {.method = M_GET, .path = "/messagerie", .handler = folder_page, .action = ACT_MESSAGE_WRITE,
+     .params = (const struct param_spec[]){{"dossier", P_ENUM, SRC_QUERY, .choices = folders}, {0}}},
+    {.method = M_GET, .path = "/messagerie/nouveau", .handler = compose_page, .action = ACT_MESSAGE_WRITE,
+     .params = (const struct param_spec[]){{"q", P_LINE, SRC_QUERY, .maxlen = 60}, {"a", P_ID, SRC_QUERY}, {0}}},
+    {.method = M_POST, .path = "/messagerie/nouveau", .handler = send, .action = ACT_MESSAGE_WRITE,
+     .params = (const struct param_spec[]){SEND_PARAMS}},
+    {.method = M_GET, .path = "/messagerie/fils/{id}", .handler = thread_page, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_GET_WRITES,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+    {.method = M_POST, .path = "/messagerie/fils/{id}/repondre", .handler = reply, .action = ACT_MESSAGE_WRITE,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
+                                           {"body", P_TEXT, SRC_BODY, .required = true, .maxlen = MESSAGE_BODY_CHARS, .label = "messages.body"},
+                                           {0}}},
+    {.method = M_POST, .path = "/messagerie/fils/{id}/dossier", .handler = move, .action = ACT_MESSAGE_WRITE,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
+                                           {"dossier", P_ENUM, SRC_BODY, .required = true, .choices = moves}, {0}}},
+    {.method = M_GET, .path = "/api/v1/threads", .handler = api_threads, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
+     .params = (const struct param_spec[]){{"dossier", P_ENUM, SRC_QUERY, .choices = folders}, {0}}},
+    {.method = M_POST, .path = "/api/v1/threads", .handler = send, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
+     .params = (const struct param_spec[]){SEND_PARAMS}},
+    {.method = M_GET, .path = "/api/v1/threads/{id}", .handler = api_thread, .action = ACT_MESSAGE_WRITE,
+     .flags = ROUTE_API | ROUTE_GET_WRITES, .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+    {.method = M_POST, .path = "/api/v1/threads/{id}/messages", .handler = reply, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
+                                           {"body", P_TEXT, SRC_BODY, .required = true, .maxlen = MESSAGE_BODY_CHARS}, {0}}},
+    {0}};

@@ -1,0 +1,163 @@
+// S-MESSAGES: threads between people of an establishment under the
+// communication policy (tested as a matrix), read state, replies,
+// attachments; forbidden recipients and strangers to a thread get a clear
+// 4xx and nothing is stored.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, Client, visibleText } from '../lib/carnet.mjs';
+
+let srv, ids;
+const one = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const person = (login) => one(`SELECT person_id FROM account WHERE login = '${login}'`);
+
+before(async () => {
+  srv = await startServer({ now: '2026-03-10T17:30' });
+  const lucie = person('eleve.demo');
+  const cls = one(`SELECT class_id FROM enrolment WHERE pupil_id = ${lucie}`);
+  const prof = person('prof.demo');
+  ids = {
+    lucie, cls, prof,
+    parent: person('parent.demo'), cpe: person('cpe.demo'), head: person('direction.demo'),
+    est: one(`SELECT establishment_id FROM class WHERE id = ${cls}`),
+    classmate: one(`SELECT pupil_id FROM enrolment WHERE class_id = ${cls} AND pupil_id <> ${lucie} LIMIT 1`),
+    otherParent: one(`SELECT g.parent_id FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id WHERE en.class_id = ${cls}
+      AND g.parent_id <> (SELECT person_id FROM account WHERE login = 'parent.demo') LIMIT 1`),
+    colleague: one(`SELECT t.teacher_id FROM teaching t WHERE t.class_id = ${cls} AND t.teacher_id <> ${prof} LIMIT 1`),
+    // A teacher of the collège who does not teach 4e B.
+    stranger: one(`SELECT r.person_id FROM role r WHERE r.profile = 'teacher' AND r.establishment_id = (SELECT establishment_id FROM class WHERE id = ${cls})
+      AND r.person_id NOT IN (SELECT teacher_id FROM teaching WHERE class_id = ${cls}) LIMIT 1`),
+    // A pupil of a class prof.demo does not teach.
+    untaught: one(`SELECT en.pupil_id FROM enrolment en JOIN class c ON c.id = en.class_id WHERE c.establishment_id = (SELECT establishment_id FROM class WHERE id = ${cls})
+      AND en.class_id NOT IN (SELECT class_id FROM teaching WHERE teacher_id = ${prof} AND class_id IS NOT NULL) LIMIT 1`),
+    ecoleTeacher: one(`SELECT t.teacher_id FROM teaching t JOIN establishment e ON e.id = t.establishment_id WHERE e.kind = 'ecole' LIMIT 1`),
+  };
+  for (const [k, v] of Object.entries(ids)) assert.ok(v, `demo data has ${k}`);
+});
+after(async () => { await srv.stop(); });
+
+async function api(c) {
+  const me = (await c.get('/api/v1/me')).json();
+  return (method, path, json) => c.request(method, path, { json, headers: { 'X-CSRF-Token': me.csrf_token, Origin: srv.url } });
+}
+
+const count = () => one('SELECT count(*) FROM thread') + '/' + one('SELECT count(*) FROM message') + '/' + one('SELECT count(*) FROM thread_participant');
+
+test('S-MESSAGES: a parent writes to a teacher with an attachment; the teacher reads and answers; unread counts follow', async () => {
+  const p = await srv.as('parent.demo');
+  const page = await p.get(`/messagerie/nouveau?a=${ids.prof}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, new RegExp(`name="to_${ids.prof}" value="1" checked`), 'the teaching team is offered, the teacher ticked');
+  assert.doesNotMatch(page.text, new RegExp(`name="to_${ids.classmate}"`));
+  const form = new FormData();
+  form.set('csrf', Client.csrfOf(page.text));
+  form.set(`to_${ids.prof}`, '1');
+  form.set('subject', 'Devoir de mathématiques');
+  form.set('body', 'Bonjour, Lucie était malade hier : voici le **certificat**.');
+  form.set('piece', new Blob(['%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n']), 'certificat.pdf');
+  const sent = await p.request('POST', '/messagerie/nouveau', { body: form });
+  assert.equal(sent.status, 303, visibleText(sent.text));
+  const thread = sent.location.match(/fils\/(\d+)/)[1];
+  const t = await srv.as('prof.demo');
+  assert.match(visibleText((await t.get('/')).text), /Messagerie 1 conversation\(s\) avec un message non lu/);
+  const inbox = await t.get('/messagerie');
+  assert.match(inbox.text, /class="unread"/);
+  assert.match(visibleText(inbox.text), /Devoir de mathématiques — Claire Moreau/);
+  const view = await t.get(`/messagerie/fils/${thread}`);
+  assert.equal(view.status, 200);
+  assert.match(view.text, /<strong>certificat<\/strong>/);
+  const att = one(`SELECT a.id FROM attachment a JOIN message m ON m.id = a.owner_id WHERE a.owner = 'message' AND m.thread_id = ${thread}`);
+  assert.equal((await t.get(`/pieces-jointes/${att}/certificat.pdf`)).status, 200);
+  assert.equal((await (await srv.as('eleve.demo')).get(`/pieces-jointes/${att}/certificat.pdf`)).status, 403, 'not a participant');
+  assert.match(visibleText((await t.get('/')).text), /Aucun message non lu/, 'opening the thread marked it read');
+  const answered = await t.post(`/messagerie/fils/${thread}/repondre`, { csrf: Client.csrfOf(view.text), body: 'Merci, bon rétablissement à Lucie.' });
+  assert.equal(answered.status, 303);
+  const list = (await p.get('/api/v1/threads')).json();
+  assert.equal(list.unread, 1);
+  assert.ok(list.threads.some((x) => String(x.id) === thread && x.unread && x.last_author === 'Nicolas Lefèvre'));
+  const doc = (await p.get(`/api/v1/threads/${thread}`)).json();
+  assert.deepEqual(doc.messages.map((m) => m.author), ['Claire Moreau', 'Nicolas Lefèvre']);
+  assert.equal((await p.get('/api/v1/threads')).json().unread, 0);
+  // Archive, then it comes back to the inbox with a new message.
+  const v2 = await p.get(`/messagerie/fils/${thread}`);
+  assert.equal((await p.post(`/messagerie/fils/${thread}/dossier`, { csrf: Client.csrfOf(v2.text), dossier: 'archive' })).status, 303);
+  assert.doesNotMatch((await p.get('/messagerie')).text, /Devoir de mathématiques/);
+  assert.match((await p.get('/messagerie?dossier=archive')).text, /Devoir de mathématiques/);
+});
+
+test('S-MESSAGES communication policy, as a matrix: who may start a thread with whom', async () => {
+  const matrix = [
+    ['eleve.demo', 'prof', true], ['eleve.demo', 'cpe', true], ['eleve.demo', 'head', true],
+    ['eleve.demo', 'classmate', false], ['eleve.demo', 'stranger', false], ['eleve.demo', 'parent', false],
+    ['parent.demo', 'prof', true], ['parent.demo', 'colleague', true], ['parent.demo', 'cpe', true], ['parent.demo', 'head', true],
+    ['parent.demo', 'otherParent', false], ['parent.demo', 'classmate', false], ['parent.demo', 'stranger', false],
+    ['prof.demo', 'lucie', true], ['prof.demo', 'parent', true], ['prof.demo', 'colleague', true], ['prof.demo', 'cpe', true],
+    ['prof.demo', 'untaught', false], ['prof.demo', 'ecoleTeacher', false],
+    ['cpe.demo', 'lucie', true], ['cpe.demo', 'otherParent', true], ['cpe.demo', 'untaught', true], ['cpe.demo', 'ecoleTeacher', false],
+    ['direction.demo', 'classmate', true], ['admin.demo', 'prof', false],
+  ];
+  for (const [login, target, allowed] of matrix) {
+    const c = await srv.as(login);
+    const call = await api(c);
+    const before = count();
+    const res = await call('POST', '/api/v1/threads', { [`to_${ids[target]}`]: true, subject: 'Essai', body: 'Bonjour.' });
+    if (allowed) {
+      assert.equal(res.status, 201, `${login} → ${target}: ${res.text}`);
+    } else {
+      assert.equal(res.status, 403, `${login} → ${target} must be refused: ${res.text}`);
+      assert.equal(count(), before, `${login} → ${target}: nothing stored`);
+    }
+  }
+});
+
+test('S-MESSAGES communication policy: the establishment can close a pair of profiles', async () => {
+  one(`INSERT INTO communication_rule (establishment_id, from_profile, to_profile, allowed) VALUES (${ids.est}, 'parent', 'teacher', 0)`);
+  const call = await api(await srv.as('parent.demo'));
+  const res = await call('POST', '/api/v1/threads', { [`to_${ids.prof}`]: true, subject: 'Essai', body: 'Bonjour.' });
+  assert.equal(res.status, 403);
+  assert.match(res.json().error.message, /Vous ne pouvez pas écrire à Nicolas Lefèvre/);
+  assert.equal((await call('POST', '/api/v1/threads', { [`to_${ids.cpe}`]: true, subject: 'Essai', body: 'Bonjour.' })).status, 201);
+  one(`DELETE FROM communication_rule WHERE establishment_id = ${ids.est}`);
+});
+
+test('S-MESSAGES bad input: no recipient, unknown or forbidden ones, a thread I am not in, a disguised file: nothing stored', async () => {
+  const p = await srv.as('parent.demo');
+  const call = await api(p);
+  const before = count();
+  assert.equal((await call('POST', '/api/v1/threads', { subject: 'Essai', body: 'Bonjour.' })).status, 400);
+  const unknown = await call('POST', '/api/v1/threads', { to_99999999: true, subject: 'Essai', body: 'Bonjour.' });
+  assert.equal(unknown.status, 403);
+  assert.match(unknown.json().error.message, /n'existe pas/);
+  // One allowed and one forbidden recipient: the whole message is refused.
+  const mixed = await call('POST', '/api/v1/threads', { [`to_${ids.prof}`]: true, [`to_${ids.otherParent}`]: true, subject: 'Essai', body: 'x' });
+  assert.equal(mixed.status, 403);
+  assert.equal((await call('POST', '/api/v1/threads', { [`to_${ids.prof}`]: true, subject: '', body: 'Bonjour.' })).status, 400);
+  assert.equal(count(), before);
+  // A thread between the teacher and the CPE: the parent cannot read it or answer.
+  const t = await api(await srv.as('prof.demo'));
+  const made = await t('POST', '/api/v1/threads', { [`to_${ids.cpe}`]: true, subject: 'Conseil de classe', body: 'Entre nous.' });
+  assert.equal(made.status, 201);
+  const secret = made.json().id;
+  assert.equal((await p.get(`/messagerie/fils/${secret}`)).status, 403);
+  assert.equal((await p.get(`/api/v1/threads/${secret}`)).status, 403);
+  const after1 = count();
+  assert.equal((await call('POST', `/api/v1/threads/${secret}/messages`, { body: 'Je lis tout.' })).status, 403);
+  assert.equal((await p.get('/messagerie/fils/99999999')).status, 404);
+  assert.equal(count(), after1);
+  // Invalid UTF-8 in a form: refused before anything.
+  const page = await p.get('/messagerie/nouveau');
+  const raw = await p.request('POST', '/messagerie/nouveau', { body: Buffer.concat([Buffer.from(`csrf=${Client.csrfOf(page.text)}&to_${ids.prof}=1&subject=a&body=`), Buffer.from([0xc3, 0x28])]),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(raw.status, 400);
+  // A program named like a PDF.
+  const form = new FormData();
+  form.set('csrf', Client.csrfOf(page.text));
+  form.set(`to_${ids.prof}`, '1');
+  form.set('subject', 'Pièce jointe');
+  form.set('body', 'Voir la pièce jointe.');
+  form.set('piece', new Blob([Buffer.from('7f454c4602010100000000000000000002003e00', 'hex')]), 'devoir.pdf');
+  const disguised = await p.request('POST', '/messagerie/nouveau', { body: form });
+  assert.equal(disguised.status, 400);
+  assert.match(visibleText(disguised.text), /Ce type de fichier n'est pas accepté/);
+  assert.equal(count(), after1);
+});
