@@ -304,3 +304,35 @@ test('S-ATTENDANCE in the browser: roll call from the timetable, the parent just
   assert.equal(await cpe.page.locator('li', { hasText: 'Forte fièvre depuis dimanche soir' }).count(), 0);
   await cpe.ctx.close();
 });
+
+test('S-MESSAGES in the browser: a parent writes to a teacher with an attachment, the teacher reads and answers; pages pass axe', async () => {
+  const parent = await phone();
+  await signIn(parent.page, 'parent.demo');
+  await parent.page.getByRole('link', { name: 'Messagerie' }).first().click();
+  await parent.page.waitForURL(/\/messagerie$/);
+  await axe(parent.page, 'inbox');
+  await parent.page.getByRole('link', { name: 'Nouveau message' }).click();
+  await axe(parent.page, 'compose');
+  await parent.page.getByRole('checkbox', { name: /Nicolas Lefèvre/ }).check();
+  await parent.page.getByLabel('Objet').fill('Sortie au musée');
+  await parent.page.getByLabel('Message', { exact: true }).fill('Bonjour, voici l\'autorisation signée.');
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  await parent.page.getByLabel('Pièce jointe (facultative)').setInputFiles({ name: 'autorisation.png', mimeType: 'image/png', buffer: png });
+  await parent.page.screenshot({ path: SHOTS + 'message-compose.png', fullPage: true });
+  await parent.page.getByRole('button', { name: 'Envoyer' }).click();
+  await parent.page.waitForURL(/\/messagerie\/fils\/\d+$/);
+  await assert.doesNotReject(parent.page.getByRole('link', { name: 'autorisation.png' }).waitFor());
+  await parent.ctx.close();
+
+  const teacher = await phone();
+  await signIn(teacher.page, 'prof.demo');
+  await assert.doesNotReject(teacher.page.getByText(/conversation\(s\) avec un message non lu/).waitFor());
+  await teacher.page.getByRole('link', { name: 'Messagerie' }).first().click();
+  await teacher.page.getByRole('link', { name: 'Sortie au musée' }).click();
+  await axe(teacher.page, 'thread');
+  await teacher.page.getByLabel('Votre réponse').fill('Merci, c\'est bien reçu.');
+  await teacher.page.getByRole('button', { name: 'Répondre' }).click();
+  await assert.doesNotReject(teacher.page.getByText('Merci, c\'est bien reçu.').waitFor());
+  await teacher.page.screenshot({ path: SHOTS + 'message-thread.png', fullPage: true });
+  await teacher.ctx.close();
+});

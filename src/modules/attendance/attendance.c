@@ -4,6 +4,7 @@
 #include "../files/files.h"
 #include "../timetable/timetable.h"
 #include "../../calendar/calendar.h"
+#include "../persons/persons.h"
 #include "../../core/audit.h"
 #include "../../core/clock.h"
 #include "../../core/i18n.h"
@@ -109,14 +110,6 @@ static int alert_check(struct req *r, int64_t pupil, int64_t est, const char *da
         audit(s, r, 0, "attendance.alert", arena_printf(&r->arena, "person:%lld", (long long)pupil),
               arena_printf(&r->arena, "%s: %lld", month, (long long)n));
     return 0;
-}
-
-static const char *person_name(struct req *r, int64_t id)
-{
-    struct stmt *st = store_q(store_thread(), "SELECT first_name, last_name FROM person WHERE id = $1", "i", id);
-    const char *n = st && stmt_step(st) == STORE_ROW ? arena_printf(&r->arena, "%s %s", stmt_text(st, 0), stmt_text(st, 1)) : "";
-    stmt_done(st);
-    return n;
 }
 
 static const char *day_text(struct req *r, const char *date)
@@ -480,7 +473,7 @@ static void pupil_absences(struct req *r, int64_t pupil)
     size_t nreasons = can_justify && n ? reasons_of(r, v[0].est, true, &reasons) : 0;
     bool own = pupil == r->actor->person_id;
     page_begin(r, tr(r, "attendance.title"));
-    out(r, "<h1>%h</h1>", own ? tr(r, "attendance.title") : tr_fmt(r, "attendance.title_of", person_name(r, pupil), NULL));
+    out(r, "<h1>%h</h1>", own ? tr(r, "attendance.title") : tr_fmt(r, "attendance.title_of", persons_name(r, pupil), NULL));
     if (param_bool(r, "ok")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "attendance.justification_sent"));
     out(r, "<section class=\"card\"><h2>%h</h2><p>%h</p><p>%h</p></section>", tr(r, "attendance.this_year"),
         tr_fmt(r, "attendance.half_days", arena_printf(&r->arena, "%d", halves), arena_printf(&r->arena, "%d", unjustified)),

@@ -3,6 +3,7 @@
 #include "grades.h"
 #include "../timetable/timetable.h"
 #include "../../calendar/calendar.h"
+#include "../persons/persons.h"
 #include "../../core/audit.h"
 #include "../../core/clock.h"
 #include "../../core/i18n.h"
@@ -323,14 +324,6 @@ static int64_t pupil_establishment(struct store *s, int64_t pupil)
     return est;
 }
 
-static const char *person_name(struct req *r, int64_t id)
-{
-    struct stmt *st = store_q(store_thread(), "SELECT first_name, last_name FROM person WHERE id = $1", "i", id);
-    const char *n = st && stmt_step(st) == STORE_ROW ? arena_printf(&r->arena, "%s %s", stmt_text(st, 0), stmt_text(st, 1)) : "";
-    stmt_done(st);
-    return n;
-}
-
 struct skill_row {
     const char *component, *label, *subject, *date;
     int level;
@@ -430,7 +423,7 @@ static void pupil_page(struct req *r, int64_t pupil)
     struct report rep;
     report_load(r, pupil, param_int(r, "periode"), &rep);
     bool own = pupil == r->actor->person_id;
-    const char *name = person_name(r, pupil);
+    const char *name = persons_name(r, pupil);
     page_begin(r, tr(r, "grades.title"));
     out(r, "<h1>%h</h1>", own ? tr(r, "grades.title") : tr_fmt(r, "grades.title_of", name, NULL));
     const char *base = arena_printf(&r->arena, "/notes/eleves/%lld", (long long)pupil);

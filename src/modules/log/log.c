@@ -3,6 +3,7 @@
 #include "../timetable/timetable.h"
 #include "../files/files.h"
 #include "../../calendar/calendar.h"
+#include "../persons/persons.h"
 #include "../../core/audit.h"
 #include "../../core/clock.h"
 #include "../../core/i18n.h"
@@ -374,14 +375,6 @@ size_t log_homework_due(struct store *s, struct arena *a, int64_t id, bool guard
     return n;
 }
 
-static const char *pupil_name(struct req *r, int64_t id)
-{
-    struct stmt *st = store_q(store_thread(), "SELECT first_name, last_name FROM person WHERE id = $1", "i", id);
-    const char *n = st && stmt_step(st) == STORE_ROW ? arena_printf(&r->arena, "%s %s", stmt_text(st, 0), stmt_text(st, 1)) : NULL;
-    stmt_done(st);
-    return n;
-}
-
 /* The homework list of one pupil: by due date; the pupil ticks it done. */
 static void homework_list(struct req *r, int64_t pupil, bool own)
 {
@@ -391,7 +384,7 @@ static void homework_list(struct req *r, int64_t pupil, bool own)
     calendar_add_days(today, HOMEWORK_LIST_DAYS, to);
     struct homework_item *v;
     size_t n = log_homework_due(s, &r->arena, pupil, false, today, to, &v);
-    const char *name = pupil_name(r, pupil);
+    const char *name = persons_name(r, pupil);
     page_begin(r, tr(r, "log.homework_title"));
     out(r, "<h1>%h</h1>", own ? tr(r, "log.homework_title") : tr_fmt(r, "log.homework_of", name ? name : "", NULL));
     out(r, "<p><a href=\"%h\">%h</a></p>", own ? "/cahier-de-textes" : arena_printf(&r->arena, "/cahier-de-textes/eleves/%lld", (long long)pupil),
@@ -496,7 +489,7 @@ static void log_list(struct req *r, int64_t pupil, bool own)
         " LEFT JOIN timetable_slot ts ON ts.id = le.slot_id"
         " WHERE le.on_date >= $2 AND le.on_date <= $3 ORDER BY le.on_date DESC, ts.starts_at",
         "itt", pupil, from, today);
-    const char *name = pupil_name(r, pupil);
+    const char *name = persons_name(r, pupil);
     page_begin(r, tr(r, "log.title"));
     out(r, "<h1>%h</h1>", own ? tr(r, "log.title") : tr_fmt(r, "log.title_of", name ? name : "", NULL));
     out(r, "<p><a href=\"%h\">%h</a></p>", own ? "/travail-a-faire" : arena_printf(&r->arena, "/travail-a-faire/eleves/%lld", (long long)pupil),

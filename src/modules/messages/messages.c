@@ -1,6 +1,7 @@
 /* messages.c — threads, messages, folders, read state, recipients. */
 #include "messages.h"
 #include "../files/files.h"
+#include "../persons/persons.h"
 #include "../../core/audit.h"
 #include "../../core/clock.h"
 #include "../../core/i18n.h"
@@ -25,14 +26,6 @@ int64_t messages_unread(struct store *s, int64_t person)
               "SELECT count(*) FROM thread_participant tp WHERE tp.person_id = $1 AND tp.folder = 'inbox'"
               " AND EXISTS (SELECT 1 FROM message m WHERE m.thread_id = tp.thread_id AND m.id > tp.last_read_message_id"
               " AND m.author_id <> $1)", "i", person);
-    return n;
-}
-
-static const char *name_of(struct req *r, int64_t id)
-{
-    struct stmt *st = store_q(store_thread(), "SELECT first_name, last_name FROM person WHERE id = $1", "i", id);
-    const char *n = st && stmt_step(st) == STORE_ROW ? arena_printf(&r->arena, "%s %s", stmt_text(st, 0), stmt_text(st, 1)) : "";
-    stmt_done(st);
     return n;
 }
 
@@ -231,7 +224,7 @@ static void send(struct req *r)
         }
         int64_t e = policy_message_establishment(s, r->actor, id);
         if (!e) {
-            const char *who = name_of(r, id);
+            const char *who = persons_name(r, id);
             fail(r, 403, *who ? tr_fmt(r, "messages.err.not_allowed", who, NULL) : tr(r, "messages.err.unknown"));
             return;
         }

@@ -223,6 +223,14 @@ static void establishment_page(struct req *r)
     page_end(r);
 }
 
+const char *persons_name(struct req *r, int64_t id)
+{
+    struct stmt *st = store_q(store_thread(), "SELECT first_name, last_name FROM person WHERE id = $1", "i", id);
+    const char *n = st && stmt_step(st) == STORE_ROW ? arena_printf(&r->arena, "%s %s", stmt_text(st, 0), stmt_text(st, 1)) : "";
+    stmt_done(st);
+    return n;
+}
+
 const struct route persons_routes[] = {
     {.method = M_GET, .path = "/personnes/{id}", .handler = person_page, .action = ACT_PERSON_VIEW,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
