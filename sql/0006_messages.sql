@@ -39,3 +39,16 @@ CREATE TABLE communication_rule (
     allowed INTEGER NOT NULL,
     PRIMARY KEY (establishment_id, from_profile, to_profile)
 );
+
+-- R-SEC: an account stopped by a sending limit, for school life to look at.
+CREATE TABLE message_alert (
+    id {{ID}},
+    establishment_id BIGINT NOT NULL REFERENCES establishment(id),
+    person_id BIGINT NOT NULL REFERENCES person(id),
+    reason TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    seen_at BIGINT
+);
+CREATE INDEX message_alert_establishment ON message_alert(establishment_id, seen_at);
+CREATE INDEX message_author ON message(author_id, created_at);
+CREATE INDEX thread_created_by ON thread(created_by, created_at);

@@ -161,3 +161,34 @@ test('S-MESSAGES bad input: no recipient, unknown or forbidden ones, a thread I 
   assert.match(visibleText(disguised.text), /Ce type de fichier n'est pas accepté/);
   assert.equal(count(), after1);
 });
+
+test('R-SEC sending limits: a parent account writing too much is stopped with a clear message and school life is alerted', async () => {
+  const call = await api(await srv.as('parent.demo'));
+  // Too many recipients for a family account.
+  const many = {};
+  const staff = one(`SELECT group_concat(person_id) FROM (SELECT DISTINCT r.person_id FROM role r WHERE r.establishment_id = ${ids.est}
+    AND r.profile IN ('staff', 'head', 'teacher') AND r.person_id IN (SELECT teacher_id FROM teaching WHERE class_id = ${ids.cls})
+    UNION SELECT person_id FROM role WHERE establishment_id = ${ids.est} AND profile IN ('staff', 'head'))`).split(',');
+  assert.ok(staff.length > 15, 'enough allowed recipients to pass the limit');
+  for (const id of staff) many[`to_${id}`] = true;
+  const before = count();
+  const res = await call('POST', '/api/v1/threads', { ...many, subject: 'À tous', body: 'Message à tous.' });
+  assert.equal(res.status, 429);
+  assert.match(res.json().error.message, /15 personnes au plus/);
+  assert.equal(count(), before);
+  // Messages per hour: the 21st within the hour is refused.
+  const sent = Number(one(`SELECT count(*) FROM message WHERE author_id = ${ids.parent} AND created_at > strftime('%s', '2026-03-10 16:30:00')`));
+  const thread = one(`SELECT thread_id FROM thread_participant WHERE person_id = ${ids.parent} LIMIT 1`);
+  let status = 0;
+  for (let i = sent; i < 25 && status !== 429; i++) status = (await call('POST', `/api/v1/threads/${thread}/messages`, { body: `Relance ${i}` })).status;
+  assert.equal(status, 429);
+  const blocked = await call('POST', `/api/v1/threads/${thread}/messages`, { body: 'Encore une.' });
+  assert.equal(blocked.status, 429);
+  assert.match(blocked.json().error.message, /la vie scolaire est prévenue/);
+  assert.ok(Number(one(`SELECT count(*) FROM message_alert WHERE person_id = ${ids.parent}`)) >= 2);
+  const cpe = await srv.as('cpe.demo');
+  assert.match(visibleText((await cpe.get('/vie-scolaire')).text), /Messagerie : comptes bloqués Claire Moreau — trop de messages dans l'heure/);
+  // Staff are not held to the families' limits.
+  const t = await api(await srv.as('prof.demo'));
+  assert.equal((await t('POST', '/api/v1/threads', { [`to_${ids.lucie}`]: true, subject: 'Rappel', body: 'Bonjour Lucie.' })).status, 201);
+});

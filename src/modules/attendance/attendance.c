@@ -2,6 +2,7 @@
  * alerts, reasons, JSON. */
 #include "attendance.h"
 #include "../files/files.h"
+#include "../messages/messages.h"
 #include "../timetable/timetable.h"
 #include "../../calendar/calendar.h"
 #include "../persons/persons.h"
@@ -744,6 +745,7 @@ static void school_life_page(struct req *r)
     stmt_done(st);
     if (shown) out(r, "</ul></section>");
 
+    messages_alerts_part(r, est);
     day_roll_calls(r, est, date);
 
     /* Justifications waiting for a decision. */

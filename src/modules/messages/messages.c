@@ -187,6 +187,55 @@ static void fail(struct req *r, int status, const char *msg)
     compose_render(r, msg);
 }
 
+/* R-SEC: may the actor send now (new_thread: starting one, to n people)?
+ * NULL when yes; else what to say, and for pupils and parents an alert for
+ * school life of establishment est is recorded. */
+static const char *limit_reached(struct req *r, int64_t est, bool new_thread, size_t n)
+{
+    struct store *s = store_thread();
+    bool staff = policy_is_staff(r->actor);
+    int64_t now = clock_now(), last_hour = 0, today = 0;
+    const char *reason = NULL, *msg = NULL;
+    store_int(s, &last_hour, "SELECT count(*) FROM message WHERE author_id = $1 AND created_at > $2", "ii", r->actor->person_id,
+              now - 3600);
+    if (new_thread)
+        store_int(s, &today, "SELECT count(*) FROM thread WHERE created_by = $1 AND created_at > $2", "ii", r->actor->person_id,
+                  now - 86400);
+    if (!staff && n > MESSAGE_FAMILY_RECIPIENTS) {
+        reason = "recipients";
+        msg = tr_fmt(r, "messages.err.limit_recipients", arena_printf(&r->arena, "%d", MESSAGE_FAMILY_RECIPIENTS), NULL);
+    } else if (last_hour >= (staff ? MESSAGE_STAFF_PER_HOUR : MESSAGE_FAMILY_PER_HOUR)) {
+        reason = "per_hour";
+        msg = tr(r, "messages.err.limit_hour");
+    } else if (new_thread && today >= (staff ? MESSAGE_STAFF_THREADS_PER_DAY : MESSAGE_FAMILY_THREADS_PER_DAY)) {
+        reason = "threads_per_day";
+        msg = tr(r, "messages.err.limit_day");
+    }
+    if (!reason) return NULL;
+    audit(s, r, 0, "message.limit", arena_printf(&r->arena, "person:%lld", (long long)r->actor->person_id), reason);
+    if (!staff && est)
+        store_run(s, "INSERT INTO message_alert (establishment_id, person_id, reason, created_at) VALUES ($1, $2, $3, $4)", "iiti", est,
+                  r->actor->person_id, reason, now);
+    return msg;
+}
+
+void messages_alerts_part(struct req *r, int64_t est)
+{
+    struct stmt *st = store_q(store_thread(),
+        "SELECT a.person_id, p.first_name, p.last_name, a.reason, max(a.created_at), count(*) FROM message_alert a"
+        " JOIN person p ON p.id = a.person_id WHERE a.establishment_id = $1 AND a.created_at > $2"
+        " GROUP BY a.person_id, p.first_name, p.last_name, a.reason ORDER BY max(a.created_at) DESC", "ii", est, clock_now() - 7 * 86400);
+    int n = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        if (!n++) out(r, "<section class=\"card alert\"><h2>%h</h2><ul class=\"plain editable\">", tr(r, "attendance.message_alerts"));
+        out(r, "<li><a href=\"/personnes/%I\"><strong>%h %h</strong></a> — %h <span class=\"meta\">%h</span></li>", stmt_int(st, 0),
+            stmt_text(st, 1), stmt_text(st, 2), tr(r, arena_printf(&r->arena, "messages.limit.%s", stmt_text(st, 3))),
+            page_datetime(r, stmt_int(st, 4)));
+    }
+    stmt_done(st);
+    if (n) out(r, "</ul></section>");
+}
+
 /* Add a message (and its attachment) to a thread, inside a transaction. */
 static int64_t message_add(struct req *r, int64_t thread, const struct upload *u, int64_t now)
 {
@@ -233,6 +282,11 @@ static void send(struct req *r)
     }
     if (!n) {
         fail(r, 400, tr(r, "messages.err.no_recipient"));
+        return;
+    }
+    const char *limit = limit_reached(r, est, true, n);
+    if (limit) {
+        fail(r, 429, limit);
         return;
     }
     const struct upload *u = files_upload(r, "piece");
@@ -334,8 +388,14 @@ static void thread_page(struct req *r)
 static void reply(struct req *r)
 {
     struct store *s = store_thread();
-    int64_t id = param_int(r, "id");
+    int64_t id = param_int(r, "id"), est = 0;
     if (!participant(r, id, NULL)) return;
+    store_int(s, &est, "SELECT establishment_id FROM thread WHERE id = $1", "i", id);
+    const char *limit = limit_reached(r, est, false, 0);
+    if (limit) {
+        reply_error(r, 429, limit);
+        return;
+    }
     const struct upload *u = files_upload(r, "piece");
     const char *bad = u ? files_check(r, u) : NULL;
     if (bad) {

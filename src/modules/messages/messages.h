@@ -13,8 +13,21 @@ struct store;
 #define MESSAGE_SUBJECT_CHARS 150
 #define MESSAGE_MAX_RECIPIENTS 50   /* per message picked by person */
 
+/* R-SEC sending limits (stolen accounts sent bomb threats at scale): for
+ * pupils and parents, and for staff; exceeding them stops the account with a
+ * clear message, and a pupil's or parent's attempt alerts school life. */
+#define MESSAGE_FAMILY_RECIPIENTS 15       /* recipients of one message */
+#define MESSAGE_FAMILY_PER_HOUR 20         /* messages (new or answers) per hour */
+#define MESSAGE_FAMILY_THREADS_PER_DAY 20  /* new threads per day */
+#define MESSAGE_STAFF_PER_HOUR 200
+#define MESSAGE_STAFF_THREADS_PER_DAY 300
+
 /* Threads of person with a message they have not read (inbox only). */
 int64_t messages_unread(struct store *s, int64_t person);
+
+/* School life's view of the accounts a sending limit stopped in the last
+ * week (a section of its day page; nothing when there is none). */
+void messages_alerts_part(struct req *r, int64_t establishment);
 
 extern const struct route messages_routes[];
 
