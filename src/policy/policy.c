@@ -3,6 +3,7 @@
 #include "../core/clock.h"
 #include "../core/log.h"
 #include "../store/store.h"
+#include <stdio.h>
 #include <string.h>
 
 static const char *const profile_names[PROFILE_COUNT] = {
@@ -247,6 +248,30 @@ static bool default_rule(struct store *s, const struct membership *me, int64_t m
     default:
         return false;
     }
+}
+
+bool policy_message_pair_exists(enum profile from, enum profile to)
+{
+    bool family_from = from == PROFILE_PUPIL || from == PROFILE_PARENT, family_to = to == PROFILE_PUPIL || to == PROFILE_PARENT;
+    return from <= PROFILE_HEAD && to <= PROFILE_HEAD && !(family_from && family_to);
+}
+
+bool policy_messaging_open(struct store *s, const struct actor *a, int64_t est)
+{
+    struct stmt *st = store_q(s, "SELECT value FROM establishment_setting WHERE establishment_id = $1 AND key = 'messages.suspended'",
+                              "i", est);
+    char suspended[64] = "";
+    if (st && stmt_step(st) == STORE_ROW) snprintf(suspended, sizeof suspended, ",%s,", stmt_text(st, 0));
+    stmt_done(st);
+    if (!*suspended) return true;
+    for (size_t i = 0; i < a->nroles; i++) {
+        const struct role *ro = &a->roles[i];
+        if (ro->establishment_id != est) continue;
+        char key[24];
+        snprintf(key, sizeof key, ",%s,", policy_profile_name(ro->profile));
+        if (strstr(suspended, key)) return false;
+    }
+    return true;
 }
 
 int64_t policy_message_establishment(struct store *s, const struct actor *a, int64_t person)

@@ -88,6 +88,14 @@ struct actor *policy_actor_load(struct store *s, struct arena *arena, int64_t pe
  * policy of S-MESSAGES), or 0 when they may not. */
 int64_t policy_message_establishment(struct store *s, const struct actor *a, int64_t person);
 
+/* The establishment's kill switch (R-SEC): false when it has suspended
+ * messaging for one of the actor's profiles there. */
+bool policy_messaging_open(struct store *s, const struct actor *a, int64_t establishment);
+
+/* The pairs of profiles the communication policy knows (a pupil or a parent
+ * never writes to another pupil or family): for the head's editor. */
+bool policy_message_pair_exists(enum profile from, enum profile to);
+
 /* Profile name as stored ("pupil"…), and back (-1 when unknown). */
 const char *policy_profile_name(enum profile p);
 int policy_profile_parse(const char *name);

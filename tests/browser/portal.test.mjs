@@ -335,4 +335,12 @@ test('S-MESSAGES in the browser: a parent writes to a teacher with an attachment
   await assert.doesNotReject(teacher.page.getByText('Merci, c\'est bien reçu.').waitFor());
   await teacher.page.screenshot({ path: SHOTS + 'message-thread.png', fullPage: true });
   await teacher.ctx.close();
+
+  const head = await phone();
+  await signIn(head.page, 'direction.demo');
+  await head.page.getByRole('link', { name: 'Règles de la messagerie' }).click();
+  await head.page.waitForURL(/\/messagerie$/);
+  await axe(head.page, 'messaging rules');
+  await head.page.screenshot({ path: SHOTS + 'messaging-rules.png', fullPage: true });
+  await head.ctx.close();
 });

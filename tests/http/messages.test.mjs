@@ -162,6 +162,40 @@ test('S-MESSAGES bad input: no recipient, unknown or forbidden ones, a thread I 
   assert.equal(count(), after1);
 });
 
+test('S-MESSAGES: the head edits who may write to whom, and suspends messaging for a profile at once (kill switch)', async () => {
+  const h = await srv.as('direction.demo');
+  const page = await h.get(`/etablissements/${ids.est}/messagerie`);
+  assert.equal(page.status, 200);
+  assert.doesNotMatch(page.text, /name="r_0_0"/, 'pupil to pupil is not offered');
+  assert.doesNotMatch(page.text, /name="r_1_1"/, 'family to family is not offered');
+  // Close parents → teachers: every box ticked but that one.
+  const form = { csrf: Client.csrfOf(page.text) };
+  for (const m of page.text.matchAll(/name="(r_\d_\d)"/g)) if (m[1] !== 'r_1_2') form[m[1]] = '1';
+  assert.equal((await h.post(`/etablissements/${ids.est}/messagerie`, form)).status, 303);
+  const parent = await api(await srv.as('parent.demo'));
+  assert.equal((await parent('POST', '/api/v1/threads', { [`to_${ids.prof}`]: true, subject: 'a', body: 'b' })).status, 403);
+  assert.equal((await parent('POST', '/api/v1/threads', { [`to_${ids.cpe}`]: true, subject: 'a', body: 'b' })).status, 201);
+  // Kill switch for pupils: reading stays, sending stops, the attempt is logged.
+  const again = await h.get(`/etablissements/${ids.est}/messagerie`);
+  const f2 = { csrf: Client.csrfOf(again.text), s_0: '1' };
+  for (const m of again.text.matchAll(/name="(r_\d_\d)"/g)) f2[m[1]] = '1';
+  assert.equal((await h.post(`/etablissements/${ids.est}/messagerie`, f2)).status, 303);
+  const pupil = await srv.as('eleve.demo');
+  const call = await api(pupil);
+  const before = count();
+  const res = await call('POST', '/api/v1/threads', { [`to_${ids.prof}`]: true, subject: 'a', body: 'b' });
+  assert.equal(res.status, 403);
+  assert.match(res.json().error.message, /suspendu/);
+  assert.equal(count(), before);
+  assert.equal((await pupil.get('/messagerie')).status, 200, 'reading stays possible');
+  assert.equal(one(`SELECT count(*) FROM audit WHERE action = 'message.suspended'`), '1');
+  assert.equal((await parent('POST', '/api/v1/threads', { [`to_${ids.prof}`]: true, subject: 'a', body: 'b' })).status, 201, 'parents again');
+  // Only the head.
+  const t = await srv.as('prof.demo');
+  assert.equal((await t.get(`/etablissements/${ids.est}/messagerie`)).status, 403);
+  one(`DELETE FROM communication_rule WHERE establishment_id = ${ids.est}; DELETE FROM establishment_setting WHERE key = 'messages.suspended'`);
+});
+
 test('R-SEC sending limits: a parent account writing too much is stopped with a clear message and school life is alerted', async () => {
   const call = await api(await srv.as('parent.demo'));
   // Too many recipients for a family account.

@@ -284,6 +284,11 @@ static void send(struct req *r)
         fail(r, 400, tr(r, "messages.err.no_recipient"));
         return;
     }
+    if (!policy_messaging_open(s, r->actor, est)) {
+        audit(s, r, 0, "message.suspended", arena_printf(&r->arena, "establishment:%lld", (long long)est), "");
+        fail(r, 403, tr(r, "messages.err.suspended"));
+        return;
+    }
     const char *limit = limit_reached(r, est, true, n);
     if (limit) {
         fail(r, 429, limit);
@@ -391,6 +396,10 @@ static void reply(struct req *r)
     int64_t id = param_int(r, "id"), est = 0;
     if (!participant(r, id, NULL)) return;
     store_int(s, &est, "SELECT establishment_id FROM thread WHERE id = $1", "i", id);
+    if (!policy_messaging_open(s, r->actor, est)) {
+        reply_error(r, 403, tr(r, "messages.err.suspended"));
+        return;
+    }
     const char *limit = limit_reached(r, est, false, 0);
     if (limit) {
         reply_error(r, 429, limit);
@@ -423,6 +432,101 @@ static void move(struct req *r)
         return;
     }
     reply_redirect(r, "/messagerie");
+}
+
+/* ---- Head: the communication policy and the kill switch ------------------ */
+
+static const enum profile editable[] = {PROFILE_PUPIL, PROFILE_PARENT, PROFILE_TEACHER, PROFILE_STAFF, PROFILE_HEAD};
+#define NEDITABLE (sizeof editable / sizeof editable[0])
+
+static bool settings_allowed(struct req *r, int64_t est)
+{
+    if (policy_may(store_thread(), r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, est))) return true;
+    reply_error(r, 403, tr(r, "err.forbidden"));
+    return false;
+}
+
+static void settings_page(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t est = param_int(r, "id");
+    if (!settings_allowed(r, est)) return;
+    page_begin(r, tr(r, "messages.settings"));
+    out(r, "<h1>%h</h1>", tr(r, "messages.settings"));
+    if (param_bool(r, "ok")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "account.saved"));
+    out(r, "<form method=\"post\" action=\"/etablissements/%I/messagerie\" class=\"stack\"><section class=\"card\"><h2>%h</h2><p>%h</p>"
+           "<div class=\"scroll\"><table class=\"list\"><caption class=\"sr\">%h</caption><thead><tr><th scope=\"col\">%h</th>",
+        est, tr(r, "messages.policy"), tr(r, "messages.policy_lead"), tr(r, "messages.policy"), tr(r, "messages.policy_from"));
+    page_csrf_input(r);
+    for (size_t k = 0; k < NEDITABLE; k++)
+        out(r, "<th scope=\"col\">%h</th>", tr(r, arena_printf(&r->arena, "messages.to_profile.%s", policy_profile_name(editable[k]))));
+    out(r, "</tr></thead><tbody>");
+    for (size_t i = 0; i < NEDITABLE; i++) {
+        const char *from = policy_profile_name(editable[i]);
+        out(r, "<tr><th scope=\"row\">%h</th>", tr(r, arena_printf(&r->arena, "messages.from_profile.%s", from)));
+        for (size_t k = 0; k < NEDITABLE; k++) {
+            if (!policy_message_pair_exists(editable[i], editable[k])) {
+                out(r, "<td>—</td>");
+                continue;
+            }
+            int64_t allowed = 1;
+            store_int(s, &allowed, "SELECT allowed FROM communication_rule WHERE establishment_id = $1 AND from_profile = $2 AND to_profile = $3",
+                      "itt", est, from, policy_profile_name(editable[k]));
+            out(r, "<td><input type=\"checkbox\" name=\"r_%d_%d\" value=\"1\" aria-label=\"%h\"%R></td>", (int)editable[i], (int)editable[k],
+                tr_fmt(r, "messages.policy_pair", tr(r, arena_printf(&r->arena, "messages.from_profile.%s", from)),
+                       tr(r, arena_printf(&r->arena, "messages.to_profile.%s", policy_profile_name(editable[k])))),
+                allowed ? " checked" : ""); /* RAW_OK: literal */
+        }
+        out(r, "</tr>");
+    }
+    char suspended[64] = "";
+    struct stmt *st = store_q(s, "SELECT value FROM establishment_setting WHERE establishment_id = $1 AND key = 'messages.suspended'", "i", est);
+    if (st && stmt_step(st) == STORE_ROW) snprintf(suspended, sizeof suspended, ",%s,", stmt_text(st, 0));
+    stmt_done(st);
+    out(r, "</tbody></table></div></section><section class=\"card\"><h2>%h</h2><p>%h</p><fieldset><legend>%h</legend>",
+        tr(r, "messages.kill_switch"), tr(r, "messages.kill_switch_lead"), tr(r, "messages.suspend_for"));
+    for (size_t k = 0; k < NEDITABLE; k++) {
+        const char *p = policy_profile_name(editable[k]);
+        out(r, "<label class=\"check\"><input type=\"checkbox\" name=\"s_%d\" value=\"1\"%R> %h</label>", (int)editable[k],
+            strstr(suspended, arena_printf(&r->arena, ",%s,", p)) ? " checked" : "", /* RAW_OK: literal */
+            tr(r, arena_printf(&r->arena, "messages.from_profile.%s", p)));
+    }
+    out(r, "</fieldset></section><button type=\"submit\" class=\"primary\">%h</button></form>", tr(r, "log.save"));
+    page_end(r);
+}
+
+static void settings_save(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t est = param_int(r, "id");
+    if (!settings_allowed(r, est)) return;
+    char suspended[64] = "";
+    if (store_begin(s) < 0) goto failed;
+    for (size_t i = 0; i < NEDITABLE; i++)
+        for (size_t k = 0; k < NEDITABLE; k++) {
+            if (!policy_message_pair_exists(editable[i], editable[k])) continue;
+            bool on = param_bool(r, arena_printf(&r->arena, "r_%d_%d", (int)editable[i], (int)editable[k]));
+            if (store_run(s, "INSERT INTO communication_rule (establishment_id, from_profile, to_profile, allowed) VALUES ($1, $2, $3, $4)"
+                             " ON CONFLICT (establishment_id, from_profile, to_profile) DO UPDATE SET allowed = $4",
+                          "itti", est, policy_profile_name(editable[i]), policy_profile_name(editable[k]), (int64_t)on) < 0)
+                goto failed;
+        }
+    for (size_t k = 0; k < NEDITABLE; k++)
+        if (param_bool(r, arena_printf(&r->arena, "s_%d", (int)editable[k]))) {
+            size_t len = strlen(suspended);
+            snprintf(suspended + len, sizeof suspended - len, "%s%s", len ? "," : "", policy_profile_name(editable[k]));
+        }
+    if (store_run(s, "INSERT INTO establishment_setting (establishment_id, key, value) VALUES ($1, 'messages.suspended', $2)"
+                     " ON CONFLICT (establishment_id, key) DO UPDATE SET value = $2", "it", est, suspended) < 0 ||
+        store_commit(s) < 0)
+        goto failed;
+    audit(s, r, 0, "messages.settings", arena_printf(&r->arena, "establishment:%lld", (long long)est),
+          arena_printf(&r->arena, "suspended: %s", *suspended ? suspended : "none"));
+    reply_redirect(r, arena_printf(&r->arena, "/etablissements/%lld/messagerie?ok=1", (long long)est));
+    return;
+failed:
+    store_rollback(s);
+    reply_error(r, 503, tr(r, "err.unavailable"));
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
@@ -482,6 +586,11 @@ const struct route messages_routes[] = {
     {.method = M_POST, .path = "/messagerie/fils/{id}/dossier", .handler = move, .action = ACT_MESSAGE_WRITE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
                                            {"dossier", P_ENUM, SRC_BODY, .required = true, .choices = moves}, {0}}},
+    {.method = M_GET, .path = "/etablissements/{id}/messagerie", .handler = settings_page, .action = ACT_ESTABLISHMENT_SETTINGS,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"ok", P_BOOL, SRC_QUERY}, {0}}},
+    {.method = M_POST, .path = "/etablissements/{id}/messagerie", .handler = settings_save, .action = ACT_ESTABLISHMENT_SETTINGS,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
+                                           {"r_", P_BOOL, SRC_BODY, .prefix = true}, {"s_", P_BOOL, SRC_BODY, .prefix = true}, {0}}},
     {.method = M_GET, .path = "/api/v1/threads", .handler = api_threads, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
      .params = (const struct param_spec[]){{"dossier", P_ENUM, SRC_QUERY, .choices = folders}, {0}}},
     {.method = M_POST, .path = "/api/v1/threads", .handler = send, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,

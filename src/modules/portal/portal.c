@@ -411,6 +411,8 @@ static void staff_part(struct req *r, struct store *s, const struct role *role, 
     out(r, "<p class=\"row\"><a class=\"button primary\" href=\"/vie-scolaire?etablissement=%I\">%h</a> ", e,
         tr(r, "attendance.school_life"));
     out(r, "<a class=\"button\" href=\"/etablissements/%I\">%h</a>", e, tr(r, "portal.open_establishment"));
+    if (policy_may(s, r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, e)))
+        out(r, " <a class=\"button\" href=\"/etablissements/%I/messagerie\">%h</a>", e, tr(r, "portal.messages_settings"));
     if (policy_may(s, r->actor, ACT_SERVICES_EDIT, OBJECT(OBJ_ESTABLISHMENT, e)))
         out(r, " <a class=\"button\" href=\"/etablissements/%I/services\">%h</a>", e, tr(r, "portal.edit_services"));
     out(r, "</p><h3>%h</h3>", tr(r, "portal.services"));
