@@ -52,3 +52,18 @@ CREATE TABLE message_alert (
 CREATE INDEX message_alert_establishment ON message_alert(establishment_id, seen_at);
 CREATE INDEX message_author ON message(author_id, created_at);
 CREATE INDEX thread_created_by ON thread(created_by, created_at);
+
+-- "Report this message": the head's moderation queue.
+CREATE TABLE message_report (
+    id {{ID}},
+    message_id BIGINT NOT NULL REFERENCES message(id),
+    establishment_id BIGINT NOT NULL REFERENCES establishment(id),
+    reporter_id BIGINT NOT NULL REFERENCES person(id),
+    reason TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'dismissed', 'removed')),
+    decided_by BIGINT REFERENCES person(id),
+    decided_at BIGINT,
+    UNIQUE (message_id, reporter_id)
+);
+CREATE INDEX message_report_queue ON message_report(establishment_id, state);

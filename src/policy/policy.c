@@ -411,6 +411,11 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
                   a->person_id, obj.id);
         return legal != 0;
     }
+    case ACT_MODERATE:
+        /* R-SEC: the head of the establishment (and the territory's admins). */
+        if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
+        return obj.kind == OBJ_ESTABLISHMENT &&
+               (policy_has_in(a, PROFILE_HEAD, obj.id) || admin_of_territory(a, territory_of(s, obj.id)));
     case ACT_MESSAGE_WRITE:
         if (obj.kind == OBJ_NONE)
             return a->profiles & ((1u << PROFILE_PUPIL) | (1u << PROFILE_PARENT) | (1u << PROFILE_TEACHER) | (1u << PROFILE_STAFF) |

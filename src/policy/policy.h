@@ -62,6 +62,7 @@ enum policy_action {
     ACT_ATTENDANCE_MANAGE,     /* object: establishment — day's roll calls, justifications, alerts, reasons */
     ACT_ABSENCE_JUSTIFY,       /* object: person — justify a pupil's absences (legal guardian) */
     ACT_MESSAGE_WRITE,         /* object: person — start a thread with them (communication policy) */
+    ACT_MODERATE,              /* object: establishment — the queue of reported messages */
     ACT_COUNT
 };
 

@@ -341,6 +341,10 @@ test('S-MESSAGES in the browser: a parent writes to a teacher with an attachment
   await head.page.getByRole('link', { name: 'Règles de la messagerie' }).click();
   await head.page.waitForURL(/\/messagerie$/);
   await axe(head.page, 'messaging rules');
+  await head.page.goto(srv.url + '/');
+  await head.page.getByRole('link', { name: /Messages signalés/ }).click();
+  await head.page.waitForURL(/\/moderation$/);
+  await axe(head.page, 'moderation queue');
   await head.page.screenshot({ path: SHOTS + 'messaging-rules.png', fullPage: true });
   await head.ctx.close();
 });

@@ -196,6 +196,34 @@ test('S-MESSAGES: the head edits who may write to whom, and suspends messaging f
   one(`DELETE FROM communication_rule WHERE establishment_id = ${ids.est}; DELETE FROM establishment_setting WHERE key = 'messages.suspended'`);
 });
 
+test('R-SEC: "report this message" goes to the head\'s queue; removing it replaces it for everyone and keeps it in the audit', async () => {
+  const t = await api(await srv.as('prof.demo'));
+  const made = await t('POST', '/api/v1/threads', { [`to_${ids.lucie}`]: true, subject: 'Remarque', body: 'Un message déplacé.' });
+  assert.equal(made.status, 201);
+  const thread = made.json().id;
+  const mid = one(`SELECT id FROM message WHERE thread_id = ${thread}`);
+  const e = await srv.as('eleve.demo');
+  const view = await e.get(`/messagerie/fils/${thread}`);
+  assert.match(visibleText(view.text), /Signaler ce message/);
+  const rep = await e.post(`/messagerie/messages/${mid}/signaler`, { csrf: Client.csrfOf(view.text), motif: 'Ton blessant' });
+  assert.equal(rep.status, 303);
+  // The author cannot report their own message; a stranger to the thread cannot either.
+  assert.equal((await t('POST', `/api/v1/messages/${mid}/report`, {})).status, 400);
+  const p = await api(await srv.as('parent.demo'));
+  assert.equal((await p('POST', `/api/v1/messages/${mid}/report`, {})).status, 403);
+  const h = await srv.as('direction.demo');
+  assert.match(visibleText((await h.get('/')).text), /Messages signalés \(1\)/);
+  const queue = await h.get(`/etablissements/${ids.est}/moderation`);
+  assert.match(visibleText(queue.text), /Remarque Signalé par Lucie Moreau .* Motif : Ton blessant .* Un message déplacé\./);
+  const rid = one(`SELECT id FROM message_report WHERE message_id = ${mid}`);
+  assert.equal((await (await srv.as('cpe.demo')).get(`/etablissements/${ids.est}/moderation`)).status, 403, 'the head decides');
+  assert.equal((await h.post(`/etablissements/${ids.est}/moderation/${rid}`, { csrf: Client.csrfOf(queue.text), decision: 'remove' })).status, 303);
+  assert.match(visibleText((await e.get(`/messagerie/fils/${thread}`)).text), /Message retiré par la direction/);
+  assert.doesNotMatch((await e.get(`/messagerie/fils/${thread}`)).text, /Un message déplacé/);
+  assert.equal(one(`SELECT detail FROM audit WHERE action = 'message.removed' AND object = 'message:${mid}'`), 'Un message déplacé.');
+  assert.doesNotMatch(visibleText((await h.get(`/etablissements/${ids.est}/moderation`)).text), /Remarque/);
+});
+
 test('R-SEC sending limits: a parent account writing too much is stopped with a clear message and school life is alerted', async () => {
   const call = await api(await srv.as('parent.demo'));
   // Too many recipients for a family account.

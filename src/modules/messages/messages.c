@@ -17,6 +17,7 @@
 #define RECIPIENT_SEARCH_MAX 20
 
 static const char *const folders[] = {"inbox", "sent", "archive", "trash", NULL};
+static const char *const decisions[] = {"dismiss", "remove", NULL};
 static const char *const moves[] = {"inbox", "archive", "trash", NULL};
 
 int64_t messages_unread(struct store *s, int64_t person)
@@ -356,20 +357,29 @@ static void thread_page(struct req *r)
     stmt_done(st);
     out(r, "</p>");
     int64_t last = 0;
-    st = store_q(s, "SELECT m.id, p.first_name, p.last_name, m.body, m.created_at FROM message m JOIN person p ON p.id = m.author_id"
-                    " WHERE m.thread_id = $1 ORDER BY m.id", "i", id);
-    struct msg { int64_t id, at; const char *author, *body; } *v = NULL;
+    st = store_q(s, "SELECT m.id, p.first_name, p.last_name, m.body, m.created_at, m.author_id FROM message m"
+                    " JOIN person p ON p.id = m.author_id WHERE m.thread_id = $1 ORDER BY m.id", "i", id);
+    struct msg { int64_t id, at, author_id; const char *author, *body; } *v = NULL;
     size_t n = 0, cap = 0;
     while (st && stmt_step(st) == STORE_ROW) {
         v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
-        v[n++] = (struct msg){stmt_int(st, 0), stmt_int(st, 4), arena_printf(&r->arena, "%s %s", stmt_text(st, 1), stmt_text(st, 2)),
-                              arena_strdup(&r->arena, stmt_text(st, 3))};
+        v[n++] = (struct msg){stmt_int(st, 0), stmt_int(st, 4), stmt_int(st, 5),
+                              arena_printf(&r->arena, "%s %s", stmt_text(st, 1), stmt_text(st, 2)), arena_strdup(&r->arena, stmt_text(st, 3))};
     }
     stmt_done(st);
+    if (param_bool(r, "signale")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "messages.reported"));
     for (size_t i = 0; i < n; i++) {
         out(r, "<article class=\"card message\"><p class=\"meta\"><strong>%h</strong> — %h</p>", v[i].author, page_datetime(r, v[i].at));
         page_markdown(r, v[i].body);
         files_links(r, "message", v[i].id);
+        if (v[i].author_id != r->actor->person_id) {
+            out(r, "<details class=\"report\"><summary>%h</summary><form method=\"post\" action=\"/messagerie/messages/%I/signaler\" "
+                   "class=\"stack\">", tr(r, "messages.report"), v[i].id);
+            page_csrf_input(r);
+            out(r, "<label for=\"why-%I\">%h</label><input id=\"why-%I\" name=\"motif\" maxlength=\"200\">"
+                   "<button type=\"submit\" class=\"danger\">%h</button></form></details>",
+                v[i].id, tr(r, "messages.report_why"), v[i].id, tr(r, "messages.report_send"));
+        }
         out(r, "</article>");
         last = v[i].id;
     }
@@ -432,6 +442,108 @@ static void move(struct req *r)
         return;
     }
     reply_redirect(r, "/messagerie");
+}
+
+/* ---- Report a message; the head's moderation queue (R-SEC) ---------------- */
+
+static void report(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t mid = param_int(r, "id"), thread = 0, author = 0, est = 0;
+    struct stmt *st = store_q(s, "SELECT m.thread_id, m.author_id, t.establishment_id FROM message m JOIN thread t ON t.id = m.thread_id"
+                                 " WHERE m.id = $1", "i", mid);
+    if (st && stmt_step(st) == STORE_ROW) {
+        thread = stmt_int(st, 0);
+        author = stmt_int(st, 1);
+        est = stmt_int(st, 2);
+    }
+    stmt_done(st);
+    if (!thread) {
+        reply_error(r, 404, tr(r, "err.not_found"));
+        return;
+    }
+    if (!participant(r, thread, NULL)) return;
+    if (author == r->actor->person_id) {
+        reply_error(r, 400, tr(r, "messages.err.own_message"));
+        return;
+    }
+    if (store_run(s, "INSERT INTO message_report (message_id, establishment_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4, $5)"
+                     " ON CONFLICT (message_id, reporter_id) DO NOTHING", "iiiti", mid, est, r->actor->person_id,
+                  param(r, "motif") ? param(r, "motif") : "", clock_now()) < 0) {
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    audit(s, r, 0, "message.reported", arena_printf(&r->arena, "message:%lld", (long long)mid), param(r, "motif") ? param(r, "motif") : "");
+    if (r->api) reply_json(r, 201, json_pack("{s:s}", "state", "open"));
+    else reply_redirect(r, arena_printf(&r->arena, "/messagerie/fils/%lld?signale=1", (long long)thread));
+}
+
+static void moderation_page(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t est = param_int(r, "id");
+    if (!policy_may(s, r->actor, ACT_MODERATE, OBJECT(OBJ_ESTABLISHMENT, est))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return;
+    }
+    page_begin(r, tr(r, "messages.moderation"));
+    out(r, "<h1>%h</h1><p class=\"lead\">%h</p>", tr(r, "messages.moderation"), tr(r, "messages.moderation_lead"));
+    struct stmt *st = store_q(s,
+        "SELECT rp.id, rp.reason, rp.created_at, m.body, t.subject, a.first_name, a.last_name, w.first_name, w.last_name, m.author_id"
+        " FROM message_report rp JOIN message m ON m.id = rp.message_id JOIN thread t ON t.id = m.thread_id"
+        " JOIN person a ON a.id = m.author_id JOIN person w ON w.id = rp.reporter_id"
+        " WHERE rp.establishment_id = $1 AND rp.state = 'open' ORDER BY rp.created_at", "i", est);
+    int n = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        n++;
+        out(r, "<article class=\"card\"><h2>%h</h2><p class=\"meta\">%h</p>", stmt_text(st, 4),
+            tr_fmt(r, "messages.reported_by", arena_printf(&r->arena, "%s %s", stmt_text(st, 7), stmt_text(st, 8)),
+                   page_datetime(r, stmt_int(st, 2))));
+        if (*stmt_text(st, 1)) out(r, "<p>%h</p>", tr_fmt(r, "messages.report_reason", stmt_text(st, 1), NULL));
+        out(r, "<p class=\"meta\"><a href=\"/personnes/%I\">%h %h</a></p>", stmt_int(st, 9), stmt_text(st, 5), stmt_text(st, 6));
+        page_markdown(r, stmt_text(st, 3));
+        out(r, "<form method=\"post\" action=\"/etablissements/%I/moderation/%I\" class=\"inline-form\">", est, stmt_int(st, 0));
+        page_csrf_input(r);
+        out(r, "<button type=\"submit\" name=\"decision\" value=\"dismiss\">%h</button> "
+               "<button type=\"submit\" name=\"decision\" value=\"remove\" class=\"danger\">%h</button></form></article>",
+            tr(r, "messages.dismiss"), tr(r, "messages.remove"));
+    }
+    stmt_done(st);
+    if (!n) out(r, "<p class=\"card\">%h</p>", tr(r, "messages.no_reports"));
+    page_end(r);
+}
+
+static void moderate(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t est = param_int(r, "id"), rid = param_int(r, "rid"), mid = 0;
+    if (!policy_may(s, r->actor, ACT_MODERATE, OBJECT(OBJ_ESTABLISHMENT, est))) {
+        reply_error(r, 403, tr(r, "err.forbidden"));
+        return;
+    }
+    if (store_int(s, &mid, "SELECT message_id FROM message_report WHERE id = $1 AND establishment_id = $2", "ii", rid, est) != 1) {
+        reply_error(r, 404, tr(r, "err.not_found"));
+        return;
+    }
+    bool remove = !strcmp(param(r, "decision"), "remove");
+    const char *original = "";
+    struct stmt *st = store_q(s, "SELECT body FROM message WHERE id = $1", "i", mid);
+    if (st && stmt_step(st) == STORE_ROW) original = arena_strdup(&r->arena, stmt_text(st, 0));
+    stmt_done(st);
+    int64_t now = clock_now();
+    if (store_begin(s) < 0 ||
+        (remove && store_run(s, "UPDATE message SET body = $2 WHERE id = $1", "it", mid, tr(r, "messages.removed_body")) < 0) ||
+        store_run(s, "UPDATE message_report SET state = $2, decided_by = $3, decided_at = $4 WHERE message_id = $1 AND state = 'open'",
+                  "itii", mid, remove ? "removed" : "dismissed", r->actor->person_id, now) < 0 ||
+        store_commit(s) < 0) {
+        store_rollback(s);
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    /* The audit keeps what was removed, for the record (and the police). */
+    audit(s, r, 0, remove ? "message.removed" : "report.dismissed", arena_printf(&r->arena, "message:%lld", (long long)mid),
+          remove ? original : "");
+    reply_redirect(r, arena_printf(&r->arena, "/etablissements/%lld/moderation", (long long)est));
 }
 
 /* ---- Head: the communication policy and the kill switch ------------------ */
@@ -578,7 +690,7 @@ const struct route messages_routes[] = {
     {.method = M_POST, .path = "/messagerie/nouveau", .handler = send, .action = ACT_MESSAGE_WRITE,
      .params = (const struct param_spec[]){SEND_PARAMS}},
     {.method = M_GET, .path = "/messagerie/fils/{id}", .handler = thread_page, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_GET_WRITES,
-     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"signale", P_BOOL, SRC_QUERY}, {0}}},
     {.method = M_POST, .path = "/messagerie/fils/{id}/repondre", .handler = reply, .action = ACT_MESSAGE_WRITE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
                                            {"body", P_TEXT, SRC_BODY, .required = true, .maxlen = MESSAGE_BODY_CHARS, .label = "messages.body"},
@@ -586,6 +698,16 @@ const struct route messages_routes[] = {
     {.method = M_POST, .path = "/messagerie/fils/{id}/dossier", .handler = move, .action = ACT_MESSAGE_WRITE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
                                            {"dossier", P_ENUM, SRC_BODY, .required = true, .choices = moves}, {0}}},
+    {.method = M_POST, .path = "/messagerie/messages/{id}/signaler", .handler = report, .action = ACT_SIGNED_IN,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
+                                           {"motif", P_LINE, SRC_BODY, .maxlen = 200, .label = "messages.report_why"}, {0}}},
+    {.method = M_POST, .path = "/api/v1/messages/{id}/report", .handler = report, .action = ACT_SIGNED_IN, .flags = ROUTE_API,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"motif", P_LINE, SRC_BODY, .maxlen = 200}, {0}}},
+    {.method = M_GET, .path = "/etablissements/{id}/moderation", .handler = moderation_page, .action = ACT_MODERATE,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+    {.method = M_POST, .path = "/etablissements/{id}/moderation/{rid}", .handler = moderate, .action = ACT_MODERATE,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"rid", P_ID, SRC_PATH, .required = true},
+                                           {"decision", P_ENUM, SRC_BODY, .required = true, .choices = decisions}, {0}}},
     {.method = M_GET, .path = "/etablissements/{id}/messagerie", .handler = settings_page, .action = ACT_ESTABLISHMENT_SETTINGS,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"ok", P_BOOL, SRC_QUERY}, {0}}},
     {.method = M_POST, .path = "/etablissements/{id}/messagerie", .handler = settings_save, .action = ACT_ESTABLISHMENT_SETTINGS,

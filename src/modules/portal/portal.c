@@ -413,6 +413,12 @@ static void staff_part(struct req *r, struct store *s, const struct role *role, 
     out(r, "<a class=\"button\" href=\"/etablissements/%I\">%h</a>", e, tr(r, "portal.open_establishment"));
     if (policy_may(s, r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, e)))
         out(r, " <a class=\"button\" href=\"/etablissements/%I/messagerie\">%h</a>", e, tr(r, "portal.messages_settings"));
+    if (policy_may(s, r->actor, ACT_MODERATE, OBJECT(OBJ_ESTABLISHMENT, e))) {
+        int64_t reports = 0;
+        store_int(s, &reports, "SELECT count(*) FROM message_report WHERE establishment_id = $1 AND state = 'open'", "i", e);
+        out(r, " <a class=\"button%R\" href=\"/etablissements/%I/moderation\">%h</a>", reports ? " primary" : "", e, /* RAW_OK: literal */
+            tr_fmt(r, "portal.moderation", arena_printf(&r->arena, "%lld", (long long)reports), NULL));
+    }
     if (policy_may(s, r->actor, ACT_SERVICES_EDIT, OBJECT(OBJ_ESTABLISHMENT, e)))
         out(r, " <a class=\"button\" href=\"/etablissements/%I/services\">%h</a>", e, tr(r, "portal.edit_services"));
     out(r, "</p><h3>%h</h3>", tr(r, "portal.services"));
