@@ -3765,6 +3765,81 @@ static int services_add(struct demo *d)
 
 /* The territory, its levels, its administrator (admin.demo), every sector
  * and the services catalogue. 0 or -1. */
+/* A few conversations of the demo family with the collège (S-MESSAGES),
+ * so that the inboxes of the demo logins look like November's. */
+struct demo_msg {
+    const char *from, *text;
+    int days_ago, hour, minute;     /* local time, days before the demo day */
+};
+
+static int64_t demo_msg_time(const struct demo *d, const struct demo_msg *m)
+{
+    char day[11];
+    calendar_add_days(d->today, -m->days_ago, day);
+    return clock_local_noon(day) + (int64_t)(m->hour - 12) * 3600 + (int64_t)m->minute * 60;
+}
+
+static int demo_thread(struct demo *d, int64_t est, const char *subject, const char *const *logins, size_t nlogins,
+                       const struct demo_msg *msgs, size_t nmsgs, const char *read_by)
+{
+    struct store *s = d->s;
+    int64_t ids[8] = {0};
+    for (size_t i = 0; i < nlogins && i < 8; i++)
+        if (store_int(s, &ids[i], "SELECT person_id FROM account WHERE login = $1", "t", logins[i]) != 1) return -1;
+    int64_t first = demo_msg_time(d, &msgs[0]), last_at = demo_msg_time(d, &msgs[nmsgs - 1]), thread = 0;
+    if (store_int(s, &thread, "INSERT INTO thread (establishment_id, subject, created_by, created_at, last_message_at)"
+                              " VALUES ($1, $2, $3, $4, $5) RETURNING id", "itiii", est, subject, ids[0], first, last_at) != 1)
+        return -1;
+    for (size_t i = 0; i < nlogins; i++)
+        if (store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at) VALUES ($1, $2, $3)", "iii", thread, ids[i],
+                      first) < 0)
+            return -1;
+    int64_t last_id = 0;
+    for (size_t k = 0; k < nmsgs; k++) {
+        int64_t author = 0;
+        for (size_t i = 0; i < nlogins; i++)
+            if (!strcmp(logins[i], msgs[k].from)) author = ids[i];
+        if (store_int(s, &last_id, "INSERT INTO message (thread_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                      "iiti", thread, author, msgs[k].text, demo_msg_time(d, &msgs[k])) != 1 ||
+            store_run(s, "UPDATE thread_participant SET last_read_message_id = $3 WHERE thread_id = $1 AND person_id = $2", "iii", thread,
+                      author, last_id) < 0)
+            return -1;
+    }
+    /* Those who have read the whole thread. */
+    for (size_t i = 0; i < nlogins; i++)
+        if (read_by && strstr(read_by, logins[i]) &&
+            store_run(s, "UPDATE thread_participant SET last_read_message_id = $3 WHERE thread_id = $1 AND person_id = $2", "iii", thread,
+                      ids[i], last_id) < 0)
+            return -1;
+    return 0;
+}
+
+static int demo_messages(struct demo *d)
+{
+    int64_t est = d->demo_college_id;
+    if (!est) return 0;
+    static const char *const family_prof[] = {"parent.demo", "prof.demo"};
+    static const struct demo_msg maths[] = {
+        {"parent.demo", "Bonjour Monsieur,\n\nLucie n'a pas compris l'exercice 4 p. 82 sur les fractions. Pourriez-vous le reprendre en classe ?\n\nMerci, Claire Moreau", 4, 18, 40},
+        {"prof.demo", "Bonjour Madame,\n\nBien sûr : nous le corrigerons ensemble au prochain cours, et je mets la correction dans le cahier de textes.\n\nBien cordialement,\nN. Lefèvre", 1, 12, 15}};
+    static const char *const cpe_family[] = {"cpe.demo", "parent.demo"};
+    static const struct demo_msg absence[] = {
+        {"cpe.demo", "Bonjour Madame,\n\nLucie était absente vendredi matin. Merci de justifier cette absence depuis Carnet (rubrique **Absences et retards**), avec un justificatif si vous en avez un.\n\nCordialement,\nS. Petit, CPE", 1, 10, 5}};
+    static const char *const prof_pupil[] = {"prof.demo", "eleve.demo"};
+    static const struct demo_msg talk[] = {
+        {"prof.demo", "Bonjour Lucie,\n\nPour l'exposé sur Thalès, tu peux t'appuyer sur la fiche jointe au cahier de textes. Présentation prévue dans deux semaines.\n\nN. Lefèvre", 1, 16, 30}};
+    static const char *const council[] = {"direction.demo", "prof.demo", "cpe.demo"};
+    static const struct demo_msg meeting[] = {
+        {"direction.demo", "Bonjour à tous,\n\nLe conseil de classe de 4e B aura lieu dans deux semaines, le jeudi à 17 h 30, salle du conseil. Merci de saisir vos appréciations trois jours avant.\n\nK. Haddad", 5, 14, 0},
+        {"cpe.demo", "Bien noté. Je préparerai le bilan des absences de la classe.\n\nS. Petit", 5, 16, 20}};
+    if (demo_thread(d, est, "Exercice 4 p. 82", family_prof, 2, maths, 2, "parent.demo") < 0 ||
+        demo_thread(d, est, "Absence de Lucie", cpe_family, 2, absence, 1, NULL) < 0 ||
+        demo_thread(d, est, "Exposé sur Thalès", prof_pupil, 2, talk, 1, NULL) < 0 ||
+        demo_thread(d, est, "Conseil de classe de 4e B", council, 3, meeting, 2, "direction.demo prof.demo") < 0)
+        return -1;
+    return 0;
+}
+
 static int territory_build(struct demo *d, int scale)
 {
     if (store_int(d->s, &d->territory_id, "INSERT INTO territory (code, name) VALUES ($1, $2) RETURNING id", "tt",
@@ -3837,7 +3912,7 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
     }
     if (store_begin(s) < 0) goto fail;
     in_transaction = true;
-    if (territory_build(d, scale) < 0 || store_commit(s) < 0) goto fail;
+    if (territory_build(d, scale) < 0 || demo_messages(d) < 0 || store_commit(s) < 0) goto fail;
     log_info("demo_generate",
              "scale %d, school year %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers,"
              " %ld accounts, %ld rooms, %ld timetable slots (%ld lessons dropped), %ld lesson changes, %ld class log"
