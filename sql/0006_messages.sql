@@ -7,7 +7,8 @@ CREATE TABLE thread (
     subject TEXT NOT NULL,
     created_by BIGINT NOT NULL REFERENCES person(id),
     created_at BIGINT NOT NULL,
-    last_message_at BIGINT NOT NULL
+    last_message_at BIGINT NOT NULL,
+    broadcast_id BIGINT          -- a message to a list: one private thread per recipient, grouped by the first one's id
 );
 
 CREATE TABLE message (

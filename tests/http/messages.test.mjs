@@ -225,6 +225,38 @@ test('R-SEC: "report this message" goes to the head\'s queue; removing it replac
   assert.doesNotMatch(visibleText((await h.get(`/etablissements/${ids.est}/moderation`)).text), /Remarque/);
 });
 
+test('S-MESSAGES lists: a teacher writes to the parents of a class; each gets a private thread, nobody sees the others', async () => {
+  const t = await api(await srv.as('prof.demo'));
+  const page = await (await srv.as('prof.demo')).get('/messagerie/nouveau');
+  assert.match(page.text, new RegExp(`name="lp_${ids.cls}"`), 'the parents of a class taught are offered');
+  const parents = Number(one(`SELECT count(DISTINCT g.parent_id) FROM enrolment en JOIN guardianship g ON g.pupil_id = en.pupil_id
+    WHERE en.class_id = ${ids.cls} AND g.receives_mail = 1`));
+  const before = Number(one('SELECT count(*) FROM thread'));
+  const res = await t('POST', '/api/v1/threads', { [`lp_${ids.cls}`]: true, subject: 'Sortie au musée', body: 'Autorisation à signer.' });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(res.json().recipients, parents);
+  assert.equal(Number(one('SELECT count(*) FROM thread')) - before, parents, 'one private thread per parent');
+  const group = res.json().id;
+  assert.equal(one(`SELECT max(n) FROM (SELECT count(*) AS n FROM thread_participant tp JOIN thread t ON t.id = tp.thread_id
+    WHERE t.broadcast_id = ${group} GROUP BY t.id)`), '2', 'each thread: the teacher and one parent');
+  // Claire Moreau sees it as her own conversation with the teacher, and nobody else.
+  const p = await srv.as('parent.demo');
+  const mine = (await p.get('/api/v1/threads')).json().threads.find((x) => x.subject === 'Sortie au musée');
+  assert.ok(mine);
+  const view = await p.get(`/messagerie/fils/${mine.id}`);
+  assert.match(visibleText(view.text), /Entre Nicolas Lefèvre, Claire Moreau Nicolas Lefèvre — /, 'only the two of them');
+  // The teacher's sent folder shows it once; a class not taught is refused.
+  const sent = (await t('GET', '/api/v1/threads?dossier=sent')).json().threads.filter((x) => x.subject === 'Sortie au musée');
+  assert.equal(sent.length, 1);
+  const other = one(`SELECT c.id FROM class c WHERE c.establishment_id = ${ids.est} AND c.id NOT IN
+    (SELECT class_id FROM teaching WHERE teacher_id = ${ids.prof} AND class_id IS NOT NULL) LIMIT 1`);
+  const n0 = count();
+  assert.equal((await t('POST', '/api/v1/threads', { [`lp_${other}`]: true, subject: 'x', body: 'y' })).status, 403);
+  // Families have no lists.
+  assert.equal((await (await api(p))('POST', '/api/v1/threads', { [`lc_${ids.cls}`]: true, subject: 'x', body: 'y' })).status, 403);
+  assert.equal(count(), n0);
+});
+
 test('R-SEC sending limits: a parent account writing too much is stopped with a clear message and school life is alerted', async () => {
   const call = await api(await srv.as('parent.demo'));
   // Too many recipients for a family account.

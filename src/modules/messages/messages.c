@@ -46,7 +46,8 @@ static size_t thread_list(struct req *r, const char *folder, struct thread_row *
         " (m.id > tp.last_read_message_id AND m.author_id <> $1)"
         " FROM thread_participant tp JOIN thread t ON t.id = tp.thread_id"
         " JOIN message m ON m.id = (SELECT max(id) FROM message WHERE thread_id = t.id) JOIN person p ON p.id = m.author_id"
-        " WHERE tp.person_id = $1 AND ((tp.folder = $2) OR ($2 = 'sent' AND t.created_by = $1 AND tp.folder <> 'trash'))"
+        " WHERE tp.person_id = $1 AND ((tp.folder = $2 AND ($2 = 'inbox' OR t.broadcast_id IS NULL OR t.broadcast_id = t.id OR t.created_by <> $1))"
+        " OR ($2 = 'sent' AND t.created_by = $1 AND tp.folder <> 'trash' AND (t.broadcast_id IS NULL OR t.broadcast_id = t.id)))"
         " ORDER BY t.last_message_at DESC, t.id DESC LIMIT $3";
     struct stmt *st = store_q(s, q, "iti", r->actor->person_id, folder, (int64_t)MESSAGES_PAGE);
     size_t n = 0, cap = 0;
@@ -147,6 +148,46 @@ static size_t candidates(struct req *r, const char *q, struct candidate **out)
     return n;
 }
 
+/* The classes whose pupils or parents the actor may write to as a list:
+ * those they teach, or every class of the establishments where they are
+ * school-life staff or head. */
+static const char *const q_list_classes =
+    "SELECT c.id, c.name FROM class c JOIN level l ON l.id = c.level_id WHERE c.id IN ("
+    " SELECT t.class_id FROM teaching t JOIN role r ON r.person_id = t.teacher_id AND r.establishment_id = t.establishment_id"
+    " AND r.profile = 'teacher' AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2) WHERE t.teacher_id = $1"
+    " UNION SELECT c2.id FROM class c2 JOIN role r ON r.establishment_id = c2.establishment_id WHERE r.person_id = $1"
+    " AND r.profile IN ('staff', 'head') AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2))"
+    " ORDER BY l.ordinal, c.name";
+
+static bool list_class_allowed(struct req *r, int64_t cls)
+{
+    char today[11];
+    clock_today(today);
+    struct stmt *st = store_q(store_thread(), q_list_classes, "it", r->actor->person_id, today);
+    bool ok = false;
+    while (!ok && st && stmt_step(st) == STORE_ROW) ok = stmt_int(st, 0) == cls;
+    stmt_done(st);
+    return ok;
+}
+
+static void lists_fieldset(struct req *r)
+{
+    if (!policy_is_staff(r->actor)) return;
+    char today[11];
+    clock_today(today);
+    struct stmt *st = store_q(store_thread(), q_list_classes, "it", r->actor->person_id, today);
+    int n = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        if (!n++) out(r, "<fieldset><legend>%h</legend><p class=\"help\">%h</p>", tr(r, "messages.lists"), tr(r, "messages.lists_help"));
+        out(r, "<label class=\"check\"><input type=\"checkbox\" name=\"lp_%I\" value=\"1\"> %h</label>"
+               "<label class=\"check\"><input type=\"checkbox\" name=\"lc_%I\" value=\"1\"> %h</label>",
+            stmt_int(st, 0), tr_fmt(r, "messages.list_parents", stmt_text(st, 1), NULL), stmt_int(st, 0),
+            tr_fmt(r, "messages.list_pupils", stmt_text(st, 1), NULL));
+    }
+    stmt_done(st);
+    if (n) out(r, "</fieldset>");
+}
+
 static void compose_render(struct req *r, const char *error)
 {
     const char *q = param(r, "q");
@@ -166,7 +207,9 @@ static void compose_render(struct req *r, const char *error)
     for (size_t i = 0; i < n; i++)
         out(r, "<label class=\"check\"><input type=\"checkbox\" name=\"to_%I\" value=\"1\"%R> %h <span class=\"meta\">%h</span></label>",
             v[i].id, v[i].id == chosen ? " checked" : "", v[i].name, v[i].what); /* RAW_OK: literal */
-    out(r, "</fieldset><label for=\"subject\">%h</label><input id=\"subject\" name=\"subject\" required maxlength=\"150\">"
+    out(r, "</fieldset>");
+    lists_fieldset(r);
+    out(r, "<label for=\"subject\">%h</label><input id=\"subject\" name=\"subject\" required maxlength=\"150\">"
            "<label for=\"body\">%h</label><textarea id=\"body\" name=\"body\" rows=\"8\" required maxlength=\"10000\" "
            "aria-describedby=\"md-help\"></textarea><p class=\"help\" id=\"md-help\">%h</p>"
            "<label for=\"piece\">%h</label><input id=\"piece\" type=\"file\" name=\"piece\" aria-describedby=\"piece-help\">"
@@ -197,11 +240,11 @@ static const char *limit_reached(struct req *r, int64_t est, bool new_thread, si
     bool staff = policy_is_staff(r->actor);
     int64_t now = clock_now(), last_hour = 0, today = 0;
     const char *reason = NULL, *msg = NULL;
-    store_int(s, &last_hour, "SELECT count(*) FROM message WHERE author_id = $1 AND created_at > $2", "ii", r->actor->person_id,
-              now - 3600);
+    store_int(s, &last_hour, "SELECT count(DISTINCT coalesce(t.broadcast_id, -m.id)) FROM message m JOIN thread t ON t.id = m.thread_id"
+                             " WHERE m.author_id = $1 AND m.created_at > $2", "ii", r->actor->person_id, now - 3600);
     if (new_thread)
-        store_int(s, &today, "SELECT count(*) FROM thread WHERE created_by = $1 AND created_at > $2", "ii", r->actor->person_id,
-                  now - 86400);
+        store_int(s, &today, "SELECT count(*) FROM thread WHERE created_by = $1 AND created_at > $2"
+                             " AND (broadcast_id IS NULL OR broadcast_id = id)", "ii", r->actor->person_id, now - 86400);
     if (!staff && n > MESSAGE_FAMILY_RECIPIENTS) {
         reason = "recipients";
         msg = tr_fmt(r, "messages.err.limit_recipients", arena_printf(&r->arena, "%d", MESSAGE_FAMILY_RECIPIENTS), NULL);
@@ -259,7 +302,8 @@ static void send(struct req *r)
     struct store *s = store_thread();
     const struct kv *to;
     size_t nto = param_prefixed(r, "to_", &to);
-    int64_t *ids = arena_alloc(&r->arena, (nto + 1) * sizeof *ids);
+    size_t idcap = nto + 1;
+    int64_t *ids = arena_alloc(&r->arena, idcap * sizeof *ids);
     size_t n = 0;
     int64_t est = 0;
     for (size_t i = 0; i < nto; i++) {
@@ -281,6 +325,47 @@ static void send(struct req *r)
         if (!est) est = e;
         ids[n++] = id;
     }
+    /* Lists (staff): the parents or the pupils of a class. Each member gets
+     * a private thread, so that nobody sees who else received it. */
+    const struct kv *lp, *lc;
+    size_t nlp = param_prefixed(r, "lp_", &lp), nlc = param_prefixed(r, "lc_", &lc);
+    bool broadcast = false;
+    for (size_t k = 0; k < nlp + nlc; k++) {
+        const struct kv *f = k < nlp ? &lp[k] : &lc[k - nlp];
+        if (strcmp(f->value, "1")) continue;
+        int64_t cls = strtoll(f->name + 3, NULL, 10);
+        if (!list_class_allowed(r, cls)) {
+            fail(r, 403, tr(r, "messages.err.list"));
+            return;
+        }
+        broadcast = true;
+        char today[11];
+        clock_today(today);
+        struct stmt *st = k < nlp ? store_q(s, "SELECT DISTINCT g.parent_id FROM enrolment en JOIN guardianship g ON g.pupil_id = en.pupil_id"
+                                               " WHERE en.class_id = $1 AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+                                               " AND g.receives_mail = 1", "it", cls, today)
+                                  : store_q(s, "SELECT en.pupil_id FROM enrolment en WHERE en.class_id = $1 AND en.starts_on <= $2"
+                                               " AND (en.ends_on IS NULL OR en.ends_on >= $2)", "it", cls, today);
+        int64_t members[MESSAGE_MAX_LIST_RECIPIENTS];
+        size_t nm = 0;
+        while (st && stmt_step(st) == STORE_ROW && nm < MESSAGE_MAX_LIST_RECIPIENTS) members[nm++] = stmt_int(st, 0);
+        stmt_done(st);
+        for (size_t m = 0; m < nm; m++) {
+            bool dup = false;
+            for (size_t q = 0; q < n; q++) dup |= ids[q] == members[m];
+            if (dup) continue;
+            if (n >= MESSAGE_MAX_LIST_RECIPIENTS) {
+                fail(r, 400, tr_fmt(r, "messages.err.too_many", arena_printf(&r->arena, "%d", MESSAGE_MAX_LIST_RECIPIENTS), NULL));
+                return;
+            }
+            /* A list never widens the policy: members it does not allow are left out. */
+            int64_t e = policy_message_establishment(s, r->actor, members[m]);
+            if (!e) continue;
+            if (!est) est = e;
+            ids = arena_grow(&r->arena, ids, n, &idcap, sizeof *ids);
+            ids[n++] = members[m];
+        }
+    }
     if (!n) {
         fail(r, 400, tr(r, "messages.err.no_recipient"));
         return;
@@ -301,23 +386,31 @@ static void send(struct req *r)
         fail(r, 400, bad);
         return;
     }
-    int64_t now = clock_now(), thread = 0;
-    if (store_begin(s) < 0 ||
-        store_int(s, &thread, "INSERT INTO thread (establishment_id, subject, created_by, created_at, last_message_at)"
-                              " VALUES ($1, $2, $3, $4, $4) RETURNING id", "itii", est, param(r, "subject"), r->actor->person_id, now) != 1)
-        goto failed;
-    if (store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at) VALUES ($1, $2, $3)", "iii", thread,
-                  r->actor->person_id, now) < 0)
-        goto failed;
-    for (size_t i = 0; i < n; i++)
-        if (store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at) VALUES ($1, $2, $3)", "iii", thread, ids[i],
-                      now) < 0)
+    int64_t now = clock_now(), thread = 0, group = 0;
+    if (store_begin(s) < 0) goto failed;
+    for (size_t g = 0; g < (broadcast ? n : 1); g++) {
+        if (store_int(s, &thread, "INSERT INTO thread (establishment_id, subject, created_by, created_at, last_message_at, broadcast_id)"
+                                  " VALUES ($1, $2, $3, $4, $4, $5) RETURNING id", "itiiN", est, param(r, "subject"), r->actor->person_id,
+                      now, group) != 1)
             goto failed;
-    if (!message_add(r, thread, u, now) || store_commit(s) < 0) goto failed;
-    audit(s, r, 0, "message.sent", arena_printf(&r->arena, "thread:%lld", (long long)thread),
-          arena_printf(&r->arena, "%zu recipient(s)", n));
-    if (r->api) reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)thread));
-    else reply_redirect(r, arena_printf(&r->arena, "/messagerie/fils/%lld", (long long)thread));
+        if (broadcast && !group) {
+            group = thread;
+            if (store_run(s, "UPDATE thread SET broadcast_id = $1 WHERE id = $1", "i", thread) < 0) goto failed;
+        }
+        if (store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at) VALUES ($1, $2, $3)", "iii", thread,
+                      r->actor->person_id, now) < 0)
+            goto failed;
+        for (size_t i = broadcast ? g : 0; i < (broadcast ? g + 1 : n); i++)
+            if (store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at) VALUES ($1, $2, $3)", "iii", thread, ids[i],
+                          now) < 0)
+                goto failed;
+        if (!message_add(r, thread, g ? NULL : u, now)) goto failed;
+    }
+    if (store_commit(s) < 0) goto failed;
+    audit(s, r, 0, broadcast ? "message.broadcast" : "message.sent",
+          arena_printf(&r->arena, "thread:%lld", (long long)(group ? group : thread)), arena_printf(&r->arena, "%zu recipient(s)", n));
+    if (r->api) reply_json(r, 201, json_pack("{s:I,s:i}", "id", (json_int_t)(group ? group : thread), "recipients", (int)n));
+    else reply_redirect(r, arena_printf(&r->arena, "/messagerie/fils/%lld", (long long)(group ? group : thread)));
     return;
 failed:
     store_rollback(s);
@@ -679,6 +772,8 @@ static void api_thread(struct req *r)
 
 #define SEND_PARAMS                                                                                          \
     {"to_", P_BOOL, SRC_BODY, .prefix = true, .label = "messages.to"},                                       \
+        {"lp_", P_BOOL, SRC_BODY, .prefix = true, .label = "messages.lists"},                                 \
+        {"lc_", P_BOOL, SRC_BODY, .prefix = true, .label = "messages.lists"},                                 \
         {"subject", P_LINE, SRC_BODY, .required = true, .maxlen = MESSAGE_SUBJECT_CHARS, .label = "messages.subject"}, \
         {"body", P_TEXT, SRC_BODY, .required = true, .maxlen = MESSAGE_BODY_CHARS, .label = "messages.body"}, {0}
 

@@ -12,6 +12,7 @@ struct store;
 #define MESSAGE_BODY_CHARS 10000
 #define MESSAGE_SUBJECT_CHARS 150
 #define MESSAGE_MAX_RECIPIENTS 50   /* per message picked by person */
+#define MESSAGE_MAX_LIST_RECIPIENTS 400  /* a message to lists (the parents of a class…), staff only */
 
 /* R-SEC sending limits (stolen accounts sent bomb threats at scale): for
  * pupils and parents, and for staff; exceeding them stops the account with a
