@@ -62,6 +62,9 @@ struct route {
     int action;                /* enum policy_action required for the route */
     const struct param_spec *params;
     unsigned flags;
+    int object;                /* enum object_kind that the {id} path parameter names: the
+                                  policy is asked about that object before the handler (0: none) */
+    const char *denied;        /* message key of that 403 (default err.forbidden) */
 };
 
 /* Register a module's table (at start-up, before serving). */

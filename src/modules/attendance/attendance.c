@@ -521,10 +521,6 @@ static void my_absences(struct req *r)
 static void child_absences(struct req *r)
 {
     int64_t id = param_int(r, "id");
-    if (!policy_may(store_thread(), r->actor, ACT_PUPIL_RECORD, OBJECT(OBJ_PERSON, id))) {
-        reply_error(r, 403, tr(r, "err.forbidden"));
-        return;
-    }
     pupil_absences(r, id);
 }
 
@@ -532,10 +528,6 @@ static void justify(struct req *r)
 {
     struct store *s = store_thread();
     int64_t pupil = param_int(r, "id");
-    if (!policy_may(s, r->actor, ACT_ABSENCE_JUSTIFY, OBJECT(OBJ_PERSON, pupil))) {
-        reply_error(r, 403, tr(r, "err.not_your_child"));
-        return;
-    }
     const char *date = param(r, "date"), *half = param(r, "half"), *kind = param(r, "kind") ? param(r, "kind") : "absence";
     int64_t first = 0, est = 0;
     struct stmt *st = store_q(s, "SELECT min(id), max(establishment_id) FROM attendance WHERE pupil_id = $1 AND on_date = $2 AND half = $3"
@@ -882,10 +874,6 @@ static void alert_seen(struct req *r)
 static void reasons_page(struct req *r)
 {
     int64_t est = param_int(r, "id");
-    if (!policy_may(store_thread(), r->actor, ACT_ATTENDANCE_MANAGE, OBJECT(OBJ_ESTABLISHMENT, est))) {
-        reply_error(r, 403, tr(r, "err.forbidden"));
-        return;
-    }
     struct store *s = store_thread();
     struct reason *v;
     size_t nreasons = reasons_of(r, est, false, &v);
@@ -920,10 +908,6 @@ static void reason_add(struct req *r)
 {
     struct store *s = store_thread();
     int64_t est = param_int(r, "id");
-    if (!policy_may(s, r->actor, ACT_ATTENDANCE_MANAGE, OBJECT(OBJ_ESTABLISHMENT, est))) {
-        reply_error(r, 403, tr(r, "err.forbidden"));
-        return;
-    }
     int64_t dup = 0;
     store_int(s, &dup, "SELECT count(*) FROM absence_reason WHERE establishment_id = $1 AND label = $2", "it", est, param(r, "label"));
     if (dup) {
@@ -942,10 +926,6 @@ static void reasons_usual(struct req *r)
 {
     struct store *s = store_thread();
     int64_t est = param_int(r, "id");
-    if (!policy_may(s, r->actor, ACT_ATTENDANCE_MANAGE, OBJECT(OBJ_ESTABLISHMENT, est))) {
-        reply_error(r, 403, tr(r, "err.forbidden"));
-        return;
-    }
     static const char *const usual[] = {"attendance.reason.illness", "attendance.reason.medical", "attendance.reason.family",
                                         "attendance.reason.transport", "attendance.reason.summons", "attendance.reason.other", NULL};
     for (int i = 0; usual[i]; i++)
@@ -962,10 +942,6 @@ static void reason_toggle(struct req *r)
 {
     struct store *s = store_thread();
     int64_t est = param_int(r, "id"), rid = param_int(r, "rid");
-    if (!policy_may(s, r->actor, ACT_ATTENDANCE_MANAGE, OBJECT(OBJ_ESTABLISHMENT, est))) {
-        reply_error(r, 403, tr(r, "err.forbidden"));
-        return;
-    }
     if (store_run(s, "UPDATE absence_reason SET active = $3 WHERE id = $1 AND establishment_id = $2", "iii", rid, est,
                   (int64_t)param_bool(r, "active")) < 0) {
         reply_error(r, 503, tr(r, "err.unavailable"));
@@ -1036,9 +1012,9 @@ const struct route attendance_routes[] = {
     {.method = M_POST, .path = "/appel/{slot}/{date}", .handler = roll_call_save, .action = ACT_ROLL_CALL,
      .params = (const struct param_spec[]){ROLL_PARAMS}},
     {.method = M_GET, .path = "/absences", .handler = my_absences, .action = ACT_SIGNED_IN},
-    {.method = M_GET, .path = "/absences/eleves/{id}", .handler = child_absences, .action = ACT_PUPIL_RECORD,
+    {.method = M_GET, .path = "/absences/eleves/{id}", .handler = child_absences, .action = ACT_PUPIL_RECORD, .object = OBJ_PERSON,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"ok", P_BOOL, SRC_QUERY}, {0}}},
-    {.method = M_POST, .path = "/absences/eleves/{id}/justifier", .handler = justify, .action = ACT_ABSENCE_JUSTIFY,
+    {.method = M_POST, .path = "/absences/eleves/{id}/justifier", .handler = justify, .action = ACT_ABSENCE_JUSTIFY, .object = OBJ_PERSON, .denied = "err.not_your_child",
      .params = (const struct param_spec[]){JUSTIFY_PARAMS}},
     {.method = M_POST, .path = "/absences/{id}/decision", .handler = decide, .action = ACT_ATTENDANCE_MANAGE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
@@ -1050,21 +1026,21 @@ const struct route attendance_routes[] = {
                                            {"ok", P_BOOL, SRC_QUERY}, {0}}},
     {.method = M_POST, .path = "/vie-scolaire/alertes/{id}/vue", .handler = alert_seen, .action = ACT_ATTENDANCE_MANAGE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
-    {.method = M_GET, .path = "/etablissements/{id}/motifs", .handler = reasons_page, .action = ACT_ATTENDANCE_MANAGE,
+    {.method = M_GET, .path = "/etablissements/{id}/motifs", .handler = reasons_page, .action = ACT_ATTENDANCE_MANAGE, .object = OBJ_ESTABLISHMENT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
-    {.method = M_POST, .path = "/etablissements/{id}/motifs", .handler = reason_add, .action = ACT_ATTENDANCE_MANAGE,
+    {.method = M_POST, .path = "/etablissements/{id}/motifs", .handler = reason_add, .action = ACT_ATTENDANCE_MANAGE, .object = OBJ_ESTABLISHMENT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
                                            {"label", P_LINE, SRC_BODY, .required = true, .maxlen = 80, .label = "attendance.reason_new"}, {0}}},
-    {.method = M_POST, .path = "/etablissements/{id}/motifs/habituels", .handler = reasons_usual, .action = ACT_ATTENDANCE_MANAGE,
+    {.method = M_POST, .path = "/etablissements/{id}/motifs/habituels", .handler = reasons_usual, .action = ACT_ATTENDANCE_MANAGE, .object = OBJ_ESTABLISHMENT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
-    {.method = M_POST, .path = "/etablissements/{id}/motifs/{rid}", .handler = reason_toggle, .action = ACT_ATTENDANCE_MANAGE,
+    {.method = M_POST, .path = "/etablissements/{id}/motifs/{rid}", .handler = reason_toggle, .action = ACT_ATTENDANCE_MANAGE, .object = OBJ_ESTABLISHMENT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"rid", P_ID, SRC_PATH, .required = true},
                                            {"active", P_BOOL, SRC_BODY}, {0}}},
     {.method = M_GET, .path = "/api/v1/attendance", .handler = api_attendance, .action = ACT_SIGNED_IN, .flags = ROUTE_API,
      .params = (const struct param_spec[]){{"eleve", P_ID, SRC_QUERY}, {0}}},
     {.method = M_POST, .path = "/api/v1/roll-calls/{slot}/{date}", .handler = roll_call_save, .action = ACT_ROLL_CALL,
      .flags = ROUTE_API, .params = (const struct param_spec[]){ROLL_PARAMS}},
-    {.method = M_POST, .path = "/api/v1/pupils/{id}/justifications", .handler = justify, .action = ACT_ABSENCE_JUSTIFY,
+    {.method = M_POST, .path = "/api/v1/pupils/{id}/justifications", .handler = justify, .action = ACT_ABSENCE_JUSTIFY, .object = OBJ_PERSON, .denied = "err.not_your_child",
      .flags = ROUTE_API, .params = (const struct param_spec[]){JUSTIFY_PARAMS}},
     {.method = M_POST, .path = "/api/v1/absences/{id}/decision", .handler = decide, .action = ACT_ATTENDANCE_MANAGE,
      .flags = ROUTE_API,

@@ -21,10 +21,10 @@ struct grade_item {
     const char *special;    /* "", "absent", "exempt", … */
 };
 
-/* The `limit` latest published marks of a pupil (guardian = false) or of
- * each child of a guardian, newest first per pupil: one indexed query per
+/* The `limit` latest published marks of each of pupils[0..n) (a pupil, or
+ * a guardian's children), newest first per pupil: one indexed query per
  * pupil, reading only those rows. */
-size_t grades_latest(struct store *s, struct arena *a, int64_t id, bool guardian, int limit, struct grade_item **out);
+size_t grades_latest(struct store *s, struct arena *a, const int64_t *pupils, size_t n, int limit, struct grade_item **out);
 
 extern const struct route grades_routes[];
 

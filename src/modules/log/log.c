@@ -21,7 +21,6 @@
 #define HOMEWORK_LIST_DAYS 14        /* families see two weeks ahead */
 #define LOG_LIST_DAYS 14             /* and the log of the last two weeks */
 
-static void markdown(struct req *r, const char *md) { page_markdown(r, md); }
 
 /* A file input for an attachment, with its limits told before upload. */
 static void attachment_input(struct req *r, const char *id)
@@ -168,7 +167,7 @@ static void lesson_page_render(struct req *r, const char *error, const char *not
         if (stmt_int(st, 4)) out(r, " · %h", tr_fmt(r, "log.minutes", arena_printf(&r->arena, "%lld", (long long)stmt_int(st, 4)), NULL));
         out(r, "</p>");
         if (stmt_int(st, 5)) out(r, "<p><span class=\"badge change\">%h</span></p>", tr(r, "log.late_badge"));
-        markdown(r, stmt_text(st, 2));
+        page_markdown(r, stmt_text(st, 2));
         files_links(r, "homework", stmt_int(st, 0));
         out(r, "<p class=\"meta\">%h</p><form method=\"post\" action=\"/travail/%I/supprimer\">",
             tr_fmt(r, "log.progress", done, NULL), stmt_int(st, 0));
@@ -408,7 +407,7 @@ static void homework_list(struct req *r, int64_t pupil, bool own)
         if (h->done && own) out(r, "<span class=\"badge ext\">%h</span> ", tr(r, "log.done"));
         if (h->hand_in) out(r, "<span class=\"badge\">%h</span> ", tr(r, "log.hand_in"));
         if (!h->given_in_class) out(r, "<span class=\"badge change\">%h</span> ", tr(r, "log.not_given_in_class"));
-        markdown(r, h->content);
+        page_markdown(r, h->content);
         files_links(r, "homework", h->id);
         if (own) {
             out(r, "<form method=\"post\" action=\"/travail/%I/fait\">", h->id);
@@ -443,10 +442,6 @@ static void my_homework(struct req *r)
 static void child_homework(struct req *r)
 {
     int64_t id = param_int(r, "id");
-    if (!policy_may(store_thread(), r->actor, ACT_PERSON_VIEW, OBJECT(OBJ_PERSON, id))) {
-        reply_error(r, 403, tr(r, "err.forbidden"));
-        return;
-    }
     homework_list(r, id, id == r->actor->person_id);
 }
 
@@ -508,7 +503,7 @@ static void log_list(struct req *r, int64_t pupil, bool own)
         n++;
         out(r, "<article class=\"log\"><h3>%h <span class=\"meta\">%h · %h</span></h3>", stmt_text(st, 1),
             stmt_text(st, 5) ? stmt_text(st, 5) : "", arena_printf(&r->arena, "%.1s. %s", stmt_text(st, 2), stmt_text(st, 3)));
-        markdown(r, stmt_text(st, 4));
+        page_markdown(r, stmt_text(st, 4));
         files_links(r, "log_entry", stmt_int(st, 6));
         out(r, "</article>");
     }
@@ -535,10 +530,6 @@ static void my_log(struct req *r)
 static void child_log(struct req *r)
 {
     int64_t id = param_int(r, "id");
-    if (!policy_may(store_thread(), r->actor, ACT_PERSON_VIEW, OBJECT(OBJ_PERSON, id))) {
-        reply_error(r, 403, tr(r, "err.forbidden"));
-        return;
-    }
     log_list(r, id, id == r->actor->person_id);
 }
 
@@ -584,10 +575,6 @@ static void settings_render(struct req *r, int64_t est)
 static void settings_page(struct req *r)
 {
     int64_t est = param_int(r, "id");
-    if (!policy_may(store_thread(), r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, est))) {
-        reply_error(r, 403, tr(r, "err.forbidden"));
-        return;
-    }
     settings_render(r, est);
 }
 
@@ -595,10 +582,6 @@ static void settings_save(struct req *r)
 {
     struct store *s = store_thread();
     int64_t est = param_int(r, "id");
-    if (!policy_may(s, r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, est))) {
-        reply_error(r, 403, tr(r, "err.forbidden"));
-        return;
-    }
     if (store_run(s, "INSERT INTO establishment_setting (establishment_id, key, value) VALUES ($1, 'homework.late', $2)"
                      " ON CONFLICT (establishment_id, key) DO UPDATE SET value = $2", "it", est, param(r, "late")) < 0) {
         reply_error(r, 503, tr(r, "err.unavailable"));
@@ -674,14 +657,14 @@ const struct route log_routes[] = {
     {.method = M_POST, .path = "/travail/{id}/fait", .handler = mark_done, .action = ACT_SIGNED_IN,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"fait", P_BOOL, SRC_BODY}, {0}}},
     {.method = M_GET, .path = "/travail-a-faire", .handler = my_homework, .action = ACT_SIGNED_IN},
-    {.method = M_GET, .path = "/travail-a-faire/eleves/{id}", .handler = child_homework, .action = ACT_PERSON_VIEW,
+    {.method = M_GET, .path = "/travail-a-faire/eleves/{id}", .handler = child_homework, .action = ACT_PERSON_VIEW, .object = OBJ_PERSON,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_GET, .path = "/cahier-de-textes", .handler = my_log, .action = ACT_SIGNED_IN},
-    {.method = M_GET, .path = "/cahier-de-textes/eleves/{id}", .handler = child_log, .action = ACT_PERSON_VIEW,
+    {.method = M_GET, .path = "/cahier-de-textes/eleves/{id}", .handler = child_log, .action = ACT_PERSON_VIEW, .object = OBJ_PERSON,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
-    {.method = M_GET, .path = "/etablissements/{id}/cahier-de-textes", .handler = settings_page,
+    {.method = M_GET, .object = OBJ_ESTABLISHMENT, .path = "/etablissements/{id}/cahier-de-textes", .handler = settings_page,
      .action = ACT_ESTABLISHMENT_SETTINGS, .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
-    {.method = M_POST, .path = "/etablissements/{id}/cahier-de-textes", .handler = settings_save,
+    {.method = M_POST, .object = OBJ_ESTABLISHMENT, .path = "/etablissements/{id}/cahier-de-textes", .handler = settings_save,
      .action = ACT_ESTABLISHMENT_SETTINGS,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
                                            {"late", P_ENUM, SRC_BODY, .required = true, .choices = late_choices}, {0}}},

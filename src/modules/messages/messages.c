@@ -575,10 +575,6 @@ static void moderation_page(struct req *r)
 {
     struct store *s = store_thread();
     int64_t est = param_int(r, "id");
-    if (!policy_may(s, r->actor, ACT_MODERATE, OBJECT(OBJ_ESTABLISHMENT, est))) {
-        reply_error(r, 403, tr(r, "err.forbidden"));
-        return;
-    }
     page_begin(r, tr(r, "messages.moderation"));
     out(r, "<h1>%h</h1><p class=\"lead\">%h</p>", tr(r, "messages.moderation"), tr(r, "messages.moderation_lead"));
     struct stmt *st = store_q(s,
@@ -610,10 +606,6 @@ static void moderate(struct req *r)
 {
     struct store *s = store_thread();
     int64_t est = param_int(r, "id"), rid = param_int(r, "rid"), mid = 0;
-    if (!policy_may(s, r->actor, ACT_MODERATE, OBJECT(OBJ_ESTABLISHMENT, est))) {
-        reply_error(r, 403, tr(r, "err.forbidden"));
-        return;
-    }
     if (store_int(s, &mid, "SELECT message_id FROM message_report WHERE id = $1 AND establishment_id = $2", "ii", rid, est) != 1) {
         reply_error(r, 404, tr(r, "err.not_found"));
         return;
@@ -644,18 +636,10 @@ static void moderate(struct req *r)
 static const enum profile editable[] = {PROFILE_PUPIL, PROFILE_PARENT, PROFILE_TEACHER, PROFILE_STAFF, PROFILE_HEAD};
 #define NEDITABLE (sizeof editable / sizeof editable[0])
 
-static bool settings_allowed(struct req *r, int64_t est)
-{
-    if (policy_may(store_thread(), r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, est))) return true;
-    reply_error(r, 403, tr(r, "err.forbidden"));
-    return false;
-}
-
 static void settings_page(struct req *r)
 {
     struct store *s = store_thread();
     int64_t est = param_int(r, "id");
-    if (!settings_allowed(r, est)) return;
     page_begin(r, tr(r, "messages.settings"));
     out(r, "<h1>%h</h1>", tr(r, "messages.settings"));
     if (param_bool(r, "ok")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "account.saved"));
@@ -704,7 +688,6 @@ static void settings_save(struct req *r)
 {
     struct store *s = store_thread();
     int64_t est = param_int(r, "id");
-    if (!settings_allowed(r, est)) return;
     char suspended[64] = "";
     if (store_begin(s) < 0) goto failed;
     for (size_t i = 0; i < NEDITABLE; i++)
@@ -798,14 +781,14 @@ const struct route messages_routes[] = {
                                            {"motif", P_LINE, SRC_BODY, .maxlen = 200, .label = "messages.report_why"}, {0}}},
     {.method = M_POST, .path = "/api/v1/messages/{id}/report", .handler = report, .action = ACT_SIGNED_IN, .flags = ROUTE_API,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"motif", P_LINE, SRC_BODY, .maxlen = 200}, {0}}},
-    {.method = M_GET, .path = "/etablissements/{id}/moderation", .handler = moderation_page, .action = ACT_MODERATE,
+    {.method = M_GET, .path = "/etablissements/{id}/moderation", .handler = moderation_page, .action = ACT_MODERATE, .object = OBJ_ESTABLISHMENT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
-    {.method = M_POST, .path = "/etablissements/{id}/moderation/{rid}", .handler = moderate, .action = ACT_MODERATE,
+    {.method = M_POST, .path = "/etablissements/{id}/moderation/{rid}", .handler = moderate, .action = ACT_MODERATE, .object = OBJ_ESTABLISHMENT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"rid", P_ID, SRC_PATH, .required = true},
                                            {"decision", P_ENUM, SRC_BODY, .required = true, .choices = decisions}, {0}}},
-    {.method = M_GET, .path = "/etablissements/{id}/messagerie", .handler = settings_page, .action = ACT_ESTABLISHMENT_SETTINGS,
+    {.method = M_GET, .path = "/etablissements/{id}/messagerie", .handler = settings_page, .action = ACT_ESTABLISHMENT_SETTINGS, .object = OBJ_ESTABLISHMENT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"ok", P_BOOL, SRC_QUERY}, {0}}},
-    {.method = M_POST, .path = "/etablissements/{id}/messagerie", .handler = settings_save, .action = ACT_ESTABLISHMENT_SETTINGS,
+    {.method = M_POST, .path = "/etablissements/{id}/messagerie", .handler = settings_save, .action = ACT_ESTABLISHMENT_SETTINGS, .object = OBJ_ESTABLISHMENT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
                                            {"r_", P_BOOL, SRC_BODY, .prefix = true}, {"s_", P_BOOL, SRC_BODY, .prefix = true}, {0}}},
     {.method = M_GET, .path = "/api/v1/threads", .handler = api_threads, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,

@@ -97,7 +97,7 @@ static void today_lessons(struct req *r, const struct timetable_day *day, int64_
         if (rv && !off && l->slot_id && !l->replacing) {
             bool taken = roll_taken(rv, l), begun = strcmp(now + 11, l->starts_at) >= 0;
             if (taken) out(r, " <a class=\"badge ext\" href=\"/appel/%I/%h\">%h</a>", l->slot_id, l->date, tr(r, "portal.roll_done"));
-            else if (begun) out(r, " <a class=\"badge change\" href=\"/appel/%I/%h\">%h</a>", l->slot_id, l->date, tr(r, "portal.roll_todo"));
+            else if (begun) out(r, " <a class=\"badge change\" href=\"/appel/%I/%h\">%h</a>", l->slot_id, l->date, tr(r, "portal.roll_to_take"));
         }
         out(r, "</li>");
     }
@@ -215,7 +215,9 @@ static struct homework_view homework_of(struct req *r, struct store *s, int64_t 
     calendar_add_days(today, 14, to);
     struct homework_view v;
     v.n = log_homework_due(s, &r->arena, id, guardian, today, to, &v.items);
-    v.ngrades = grades_latest(s, &r->arena, id, guardian, LATEST_GRADES, &v.grades);
+    /* The actor's children are already loaded: no second guardianship query. */
+    const int64_t *pupils = guardian ? r->actor->children : &id;
+    v.ngrades = grades_latest(s, &r->arena, pupils, guardian ? r->actor->nchildren : 1, LATEST_GRADES, &v.grades);
     v.nabsences = attendance_to_justify(s, &r->arena, id, guardian, &v.absences);
     return v;
 }
