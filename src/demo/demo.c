@@ -3799,7 +3799,7 @@ static int demo_thread(struct demo *d, int64_t est, const char *subject, const c
         int64_t author = 0;
         for (size_t i = 0; i < nlogins; i++)
             if (!strcmp(logins[i], msgs[k].from)) author = ids[i];
-        if (store_int(s, &last_id, "INSERT INTO message (thread_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        if (store_int(s, &last_id, "INSERT INTO message (thread_id, author_id, body, created_at, visible_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
                       "iiti", thread, author, msgs[k].text, demo_msg_time(d, &msgs[k])) != 1 ||
             store_run(s, "UPDATE thread_participant SET last_read_message_id = $3 WHERE thread_id = $1 AND person_id = $2", "iii", thread,
                       author, last_id) < 0)
