@@ -3,7 +3,7 @@
 #define CARNET_LIMITS_H
 
 /* HTTP */
-#define LIMIT_BODY_BYTES          (6 * 1024 * 1024)  /* largest request body (a 5 MB attachment and its form) */
+#define LIMIT_BODY_BYTES          (11 * 1024 * 1024) /* largest request body (10 MB of attachments to a message and its form) */
 #define LIMIT_DISCARD_BYTES       (8 * 1024 * 1024)  /* larger bodies: answer 413 at once and close */
 #define LIMIT_URL_BYTES           2048               /* longest request target */
 #define LIMIT_HEADER_POOL_BYTES   (32 * 1024)        /* libmicrohttpd memory per connection */

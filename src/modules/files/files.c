@@ -50,12 +50,50 @@ static magic_t magic_thread(void)
     return m;
 }
 
+static const char *safe_name(struct arena *a, const char *raw);
+
+static bool upload_given(const struct upload *u, const char *field)
+{
+    return !strcmp(u->field, field) && (u->len || (u->filename && *u->filename));
+}
+
 const struct upload *files_upload(struct req *r, const char *field)
 {
     for (size_t i = 0; i < r->nuploads; i++)
-        if (!strcmp(r->uploads[i].field, field) && (r->uploads[i].len || (r->uploads[i].filename && *r->uploads[i].filename)))
-            return &r->uploads[i];
+        if (upload_given(&r->uploads[i], field)) return &r->uploads[i];
     return NULL;
+}
+
+size_t files_uploads(struct req *r, const char *field, const struct upload ***out)
+{
+    const struct upload **v = arena_alloc(&r->arena, (r->nuploads + 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < r->nuploads; i++)
+        if (upload_given(&r->uploads[i], field)) v[n++] = &r->uploads[i];
+    *out = v;
+    return n;
+}
+
+const char *files_check_all(struct req *r, const struct upload *const *v, size_t n, size_t max_files, size_t max_total)
+{
+    size_t total = 0;
+    if (n > max_files)
+        return tr_fmt(r, "files.err.too_many", arena_printf(&r->arena, "%zu", max_files), NULL);
+    for (size_t i = 0; i < n; i++) {
+        const char *bad = files_check(r, v[i]);
+        if (bad) return n > 1 ? tr_fmt(r, "files.err.which", safe_name(&r->arena, v[i]->filename), bad) : bad;
+        total += v[i]->len;
+    }
+    if (total > max_total)
+        return tr_fmt(r, "files.err.total", arena_printf(&r->arena, "%zu", max_total / (1024 * 1024)), NULL);
+    return NULL;
+}
+
+int files_copy(struct store *s, const char *owner, int64_t from_id, const char *to_owner, int64_t to_id)
+{
+    return store_run(s, "INSERT INTO attachment (owner, owner_id, name, mime, size, sha256, created_by, created_at)"
+                        " SELECT $3, $4, name, mime, size, sha256, created_by, created_at FROM attachment WHERE owner = $1 AND owner_id = $2"
+                        " ORDER BY id", "titi", owner, from_id, to_owner, to_id);
 }
 
 static const char *detected_type(const struct upload *u)
@@ -135,6 +173,13 @@ size_t files_list(struct store *s, struct arena *a, const char *owner, int64_t o
     return n;
 }
 
+/* Images a browser decodes safely (never SVG, which is a document with
+ * scripts) may be shown in the page; everything else is a download. */
+static bool inline_image(const char *mime)
+{
+    return !strcmp(mime, "image/jpeg") || !strcmp(mime, "image/png") || !strcmp(mime, "image/gif") || !strcmp(mime, "image/webp");
+}
+
 static const char *size_text(struct req *r, int64_t size)
 {
     if (size < 1024) return tr_fmt(r, "files.bytes", arena_printf(&r->arena, "%lld", (long long)size), NULL);
@@ -148,9 +193,14 @@ void files_links(struct req *r, const char *owner, int64_t owner_id)
     size_t n = files_list(store_thread(), &r->arena, owner, owner_id, &v);
     if (!n) return;
     out(r, "<ul class=\"plain files\">");
-    for (size_t i = 0; i < n; i++)
-        out(r, "<li><a href=\"/pieces-jointes/%I/%u\" download>%h</a> <span class=\"meta\">%h</span></li>", v[i].id, v[i].name,
-            v[i].name, size_text(r, v[i].size));
+    for (size_t i = 0; i < n; i++) {
+        out(r, "<li>");
+        if (inline_image(v[i].mime))
+            out(r, "<img class=\"attached\" src=\"/pieces-jointes/%I/%u?vue=1\" alt=\"%h\" loading=\"lazy\">", v[i].id, v[i].name,
+                v[i].name);
+        out(r, "<a href=\"/pieces-jointes/%I/%u\" download>%h</a> <span class=\"meta\">%h</span></li>", v[i].id, v[i].name, v[i].name,
+            size_text(r, v[i].size));
+    }
     out(r, "</ul>");
 }
 
@@ -168,9 +218,11 @@ static bool may_download(struct req *r, const char *owner, int64_t owner_id)
         return policy_may(s, r->actor, ACT_TEACHING_VIEW, OBJECT(OBJ_TEACHING, id));
     }
     if (!strcmp(owner, "message")) {
-        /* Only the thread's participants. */
+        /* Only the thread's participants, once the message is visible to
+         * them (its author: always). */
         return store_int(s, &id, "SELECT count(*) FROM message m JOIN thread_participant tp ON tp.thread_id = m.thread_id"
-                                 " WHERE m.id = $1 AND tp.person_id = $2", "ii", owner_id, r->actor->person_id) == 1 && id > 0;
+                                 " WHERE m.id = $1 AND tp.person_id = $2 AND (m.author_id = $2 OR (m.state = 'sent' AND m.visible_at <= $3))",
+                         "iii", owner_id, r->actor->person_id, clock_now()) == 1 && id > 0;
     }
     if (!strcmp(owner, "attendance")) {
         if (store_int(s, &id, "SELECT pupil_id FROM attendance WHERE id = $1", "i", owner_id) != 1) return false;
@@ -215,10 +267,11 @@ static void download(struct req *r)
     stmt_done(st);
     r->status = 200;
     r->content_type = mime;
-    /* Always a download, never rendered in our origin; the name in RFC 5987 form. */
+    /* A download, never rendered in our origin, except a safe image asked
+     * for by the page (?vue=1); the name in RFC 5987 form. */
     struct buf b;
     buf_init(&b);
-    buf_fmt(&b, "attachment; filename*=UTF-8''%u", name);
+    buf_fmt(&b, "%h; filename*=UTF-8''%u", param_bool(r, "vue") && inline_image(mime) ? "inline" : "attachment", name);
     resp_header(r, "Content-Disposition", arena_strdup(&r->arena, buf_cstr(&b)));
     buf_free(&b);
     resp_header(r, "Content-Security-Policy", "sandbox; default-src 'none'");
@@ -226,5 +279,5 @@ static void download(struct req *r)
 
 const struct route files_routes[] = {
     {.method = M_GET, .path = "/pieces-jointes/{id}/{name}", .handler = download, .action = ACT_SIGNED_IN,
-     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"vue", P_BOOL, SRC_QUERY}, {0}}},
     {0}};

@@ -21,14 +21,25 @@ struct attachment_ref {
 /* The upload of a form field, or NULL when none (or an empty file input). */
 const struct upload *files_upload(struct req *r, const char *field);
 
+/* Every upload of a form field (a file input with "multiple"). */
+size_t files_uploads(struct req *r, const char *field, const struct upload ***out);
+
 /* Check an upload (size, type by content) without storing it: NULL when it
  * may be attached, else a translated message saying what is wrong. */
 const char *files_check(struct req *r, const struct upload *u);
+
+/* Check n uploads: each as files_check, at most max_files of them and
+ * max_total bytes together. NULL when all may be attached. */
+const char *files_check_all(struct req *r, const struct upload *const *v, size_t n, size_t max_files, size_t max_total);
 
 /* Store a checked upload as an attachment of owner ("homework",
  * "log_entry", "attendance"), inside the caller's transaction. Returns
  * the attachment's id, or 0 on a store error. */
 int64_t files_attach(struct req *r, const struct upload *u, const char *owner, int64_t owner_id);
+
+/* Attach to (to_owner, to_id) the same files as (owner, from_id): the
+ * content is stored once, only the attachment rows are new. 0 or -1. */
+int files_copy(struct store *s, const char *owner, int64_t from_id, const char *to_owner, int64_t to_id);
 
 /* Attachments of an owner; and the same rendered as a list of links. */
 size_t files_list(struct store *s, struct arena *a, const char *owner, int64_t owner_id, struct attachment_ref **out);

@@ -5,14 +5,20 @@
 #ifndef CARNET_MODULE_MESSAGES_H
 #define CARNET_MODULE_MESSAGES_H
 #include "../../core/router.h"
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
+struct upload;
 
 #define MESSAGE_BODY_CHARS 10000
 #define MESSAGE_SUBJECT_CHARS 150
 #define MESSAGE_MAX_RECIPIENTS 50   /* per message picked by person */
 #define MESSAGE_MAX_LIST_RECIPIENTS 400  /* a message to lists (the parents of a class…), staff only */
+
+#define MESSAGE_ATTACHMENTS_MAX 5                        /* files per message */
+#define MESSAGE_ATTACHMENTS_MAX_BYTES (10 * 1024 * 1024)  /* together (each file: ATTACHMENT_MAX_BYTES) */
 
 /* R-SEC sending limits (stolen accounts sent bomb threats at scale): for
  * pupils and parents, and for staff; exceeding them stops the account with a
@@ -22,6 +28,36 @@ struct store;
 #define MESSAGE_FAMILY_THREADS_PER_DAY 20  /* new threads per day */
 #define MESSAGE_STAFF_PER_HOUR 200
 #define MESSAGE_STAFF_THREADS_PER_DAY 300
+
+/* R-SEC anomaly rule: a new message is held for the head's review when,
+ * counting its recipients, its author has started threads with more than
+ * MESSAGE_ANOMALY_FAMILY (pupils, parents) or MESSAGE_ANOMALY_STAFF
+ * (everyone else) distinct people within MESSAGE_ANOMALY_WINDOW_S, or
+ * while an earlier message of theirs is still held. */
+#define MESSAGE_ANOMALY_WINDOW_S (15 * 60)
+#define MESSAGE_ANOMALY_FAMILY 25
+#define MESSAGE_ANOMALY_STAFF 500
+
+/* A new message to deliver. */
+struct delivery {
+    int64_t establishment;        /* where it is written (the policy said so) */
+    const int64_t *to;            /* recipients, without the author, no duplicates */
+    size_t n;
+    bool private_each;            /* one private thread per recipient (lists of families) */
+    const char *kind;             /* "private", or "rep" for a parent representative's broadcast */
+    const char *subject, *body;   /* body: Markdown */
+    const struct upload *const *files;  /* checked (files_check_all) */
+    size_t nfiles;
+    int64_t copy_files_of;        /* a message whose attachments it carries (forward, draft), or 0 */
+    int64_t draft;                /* the author's draft this send replaces (deleted), or 0 */
+    bool anomaly_rule;            /* apply the anomaly hold */
+};
+
+/* Deliver d in one transaction: threads, participants, the message(s), their
+ * attachments, the audit; held (not visible to recipients, queued for the
+ * head) when the anomaly rule says so. Returns the thread's id (a
+ * broadcast: its first thread's, which groups them), 0 on a store error. */
+int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held);
 
 /* Threads of person with a message they have not read (inbox only). */
 int64_t messages_unread(struct store *s, int64_t person);
