@@ -3855,6 +3855,95 @@ static int territory_build(struct demo *d, int scale)
     return services_add(d);
 }
 
+/* R-REPS: parent.demo (Claire Moreau) and two other parents, one of the
+ * youngest and one of the oldest pupils, are the elected parent
+ * representatives of the demo collège for the current school year (the
+ * head designated them after the October elections); about 60 % of the
+ * collège's parents said yes to their messages in the first days of
+ * September, one in ten said no, the others have not answered. Claire
+ * answered for the collège but not for Hugo's école, so that the question
+ * shows on her home page. Nothing in the summer gap (no current year).
+ * 0 or -1. */
+static int demo_reps(struct demo *d)
+{
+    struct store *s = d->s;
+    int64_t est = d->demo_college_id, year = 0, head = 0, claire = 0;
+    if (!est) return 0;
+    char starts[11] = "", day[11];
+    struct stmt *st = store_q(s, "SELECT id, starts_on FROM school_year WHERE establishment_id = $1 AND starts_on <= $2 AND ends_on >= $2",
+                              "it", est, d->today);
+    if (st && stmt_step(st) == STORE_ROW) {
+        year = stmt_int(st, 0);
+        snprintf(starts, sizeof starts, "%s", stmt_text(st, 1));
+    }
+    stmt_done(st);
+    if (!year) return 0;
+    if (store_int(s, &head, "SELECT person_id FROM account WHERE login = 'direction.demo'", NULL) != 1 ||
+        store_int(s, &claire, "SELECT person_id FROM account WHERE login = 'parent.demo'", NULL) != 1)
+        return -1;
+    char today[11];
+    clock_today(today);
+    /* Parents of the collège's pupils today, the demo family's first. */
+    static const char *const q_parents =
+        "SELECT DISTINCT g.parent_id, l.ordinal, c.name FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id"
+        " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2) JOIN class c ON c.id = en.class_id"
+        " JOIN level l ON l.id = c.level_id WHERE c.establishment_id = $1 ORDER BY 2, 3, 1";
+    size_t n = 0, cap = 256;
+    int64_t *parents = malloc(cap * sizeof *parents);
+    if (!parents) return -1;
+    st = store_q(s, q_parents, "it", est, today);
+    while (st && stmt_step(st) == STORE_ROW) {
+        int64_t id = stmt_int(st, 0);
+        bool seen = false;
+        for (size_t i = 0; i < n && !seen; i++) seen = parents[i] == id;
+        if (seen) continue;
+        if (n == cap) {
+            int64_t *grown = realloc(parents, 2 * cap * sizeof *parents);
+            if (!grown) { stmt_done(st); free(parents); return -1; }
+            parents = grown;
+            cap *= 2;
+        }
+        parents[n++] = id;
+    }
+    stmt_done(st);
+    /* The representatives: Claire, the first parent of the youngest class
+     * and the last of the oldest (not of the demo family). */
+    int64_t reps[3] = {claire, 0, 0}, family = 0;
+    for (size_t i = 0; i < n && !reps[1]; i++) {
+        store_int(s, &family, "SELECT count(*) FROM guardianship a JOIN guardianship b ON b.pupil_id = a.pupil_id"
+                              " WHERE a.parent_id = $1 AND b.parent_id = $2", "ii", claire, parents[i]);
+        if (!family) reps[1] = parents[i];
+    }
+    for (size_t i = n; i > 0 && !reps[2]; i--) {
+        store_int(s, &family, "SELECT count(*) FROM guardianship a JOIN guardianship b ON b.pupil_id = a.pupil_id"
+                              " WHERE a.parent_id = $1 AND b.parent_id = $2", "ii", claire, parents[i - 1]);
+        if (!family && parents[i - 1] != reps[1]) reps[2] = parents[i - 1];
+    }
+    calendar_add_days(starts, 45, day);
+    int64_t designated = clock_local_noon(day) + 5 * 3600;
+    if (designated > d->now) designated = d->now;
+    for (int i = 0; i < 3; i++)
+        if (reps[i] && store_run(s, "INSERT INTO parent_rep (establishment_id, school_year_id, person_id, designated_by, designated_at)"
+                                    " VALUES ($1, $2, $3, $4, $5)", "iiiii", est, year, reps[i], head, designated + 60 * i) < 0)
+            goto fail;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = draw(parents[i], est, 0x52455053ULL /* "REPS" */, 0);
+        int answer = parents[i] == claire ? 1 : (int)(h % 100) < 60 ? 1 : (int)(h % 100) < 70 ? 0 : -1;
+        if (answer < 0) continue;
+        calendar_add_days(starts, 1 + (int)(h / 100 % 10), day);
+        int64_t at = clock_local_noon(day) + (int64_t)((int)(h / 1000 % 600) - 240) * 60;
+        if (at > d->now) at = d->now;
+        if (store_run(s, "INSERT INTO rep_consent (parent_id, establishment_id, consented, changed_at) VALUES ($1, $2, $3, $4)", "iiii",
+                      parents[i], est, (int64_t)answer, at) < 0)
+            goto fail;
+    }
+    free(parents);
+    return 0;
+fail:
+    free(parents);
+    return -1;
+}
+
 /* Free the generator's state. */
 static void demo_free(struct demo *d)
 {
@@ -3912,7 +4001,7 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
     }
     if (store_begin(s) < 0) goto fail;
     in_transaction = true;
-    if (territory_build(d, scale) < 0 || demo_messages(d) < 0 || store_commit(s) < 0) goto fail;
+    if (territory_build(d, scale) < 0 || demo_messages(d) < 0 || demo_reps(d) < 0 || store_commit(s) < 0) goto fail;
     log_info("demo_generate",
              "scale %d, school year %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers,"
              " %ld accounts, %ld rooms, %ld timetable slots (%ld lessons dropped), %ld lesson changes, %ld class log"

@@ -293,6 +293,34 @@ int64_t policy_message_establishment(struct store *s, const struct actor *a, int
     return 0;
 }
 
+/* R-REPS: a guardian of a pupil enrolled in the establishment today. */
+static bool parent_in(struct store *s, int64_t person, int64_t est)
+{
+    char today[11];
+    clock_today(today);
+    int64_t n = 0;
+    store_int(s, &n,
+              "SELECT count(*) FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id"
+              " WHERE g.parent_id = $1 AND c.establishment_id = $2 AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $3)",
+              "iit", person, est, today);
+    return n > 0;
+}
+
+bool policy_is_rep(struct store *s, int64_t person, int64_t est)
+{
+    char today[11];
+    clock_today(today);
+    int64_t n = 0;
+    store_int(s, &n,
+              "SELECT count(*) FROM parent_rep pr JOIN school_year sy ON sy.id = pr.school_year_id"
+              " WHERE pr.person_id = $1 AND ($2 = 0 OR pr.establishment_id = $2) AND sy.starts_on <= $3 AND sy.ends_on >= $3"
+              " AND EXISTS (SELECT 1 FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id"
+              " WHERE g.parent_id = pr.person_id AND c.establishment_id = pr.establishment_id"
+              " AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $3))",
+              "iit", person, est, today);
+    return n > 0;
+}
+
 bool policy_may(struct store *s, const struct actor *a, int action, struct object obj)
 {
     if (action == ACT_PUBLIC) return true;
@@ -416,6 +444,22 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
         if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
         return obj.kind == OBJ_ESTABLISHMENT &&
                (policy_has_in(a, PROFILE_HEAD, obj.id) || admin_of_territory(a, territory_of(s, obj.id)));
+    case ACT_REP_DESIGNATE:
+        /* R-REPS: the head of the establishment (and the territory's admins). */
+        if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
+        return obj.kind == OBJ_ESTABLISHMENT &&
+               (policy_has_in(a, PROFILE_HEAD, obj.id) || admin_of_territory(a, territory_of(s, obj.id)));
+    case ACT_REP_BROADCAST:
+        /* R-REPS: a representative designated for the current school year who
+         * is still the parent of a pupil enrolled there. */
+        if (!policy_has(a, PROFILE_PARENT)) return false;
+        if (obj.kind == OBJ_NONE) return policy_is_rep(s, a->person_id, 0);
+        return obj.kind == OBJ_ESTABLISHMENT && obj.id > 0 && policy_is_rep(s, a->person_id, obj.id);
+    case ACT_REP_CONSENT:
+        /* R-REPS: each parent answers for the establishments of their children. */
+        if (!policy_has(a, PROFILE_PARENT)) return false;
+        if (obj.kind == OBJ_NONE) return true;
+        return obj.kind == OBJ_ESTABLISHMENT && parent_in(s, a->person_id, obj.id);
     case ACT_MESSAGE_WRITE:
         if (obj.kind == OBJ_NONE)
             return a->profiles & ((1u << PROFILE_PUPIL) | (1u << PROFILE_PARENT) | (1u << PROFILE_TEACHER) | (1u << PROFILE_STAFF) |

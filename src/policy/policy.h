@@ -63,6 +63,9 @@ enum policy_action {
     ACT_ABSENCE_JUSTIFY,       /* object: person — justify a pupil's absences (legal guardian) */
     ACT_MESSAGE_WRITE,         /* object: person — start a thread with them (communication policy) */
     ACT_MODERATE,              /* object: establishment — the queue of reported messages */
+    ACT_REP_DESIGNATE,         /* object: establishment — designate its parent representatives (R-REPS) */
+    ACT_REP_BROADCAST,         /* object: establishment — a representative writes to its consenting parents */
+    ACT_REP_CONSENT,           /* object: establishment — a parent answers "receive the representatives' messages?" */
     ACT_COUNT
 };
 
@@ -92,6 +95,11 @@ int64_t policy_message_establishment(struct store *s, const struct actor *a, int
 /* The establishment's kill switch (R-SEC): false when it has suspended
  * messaging for one of the actor's profiles there. */
 bool policy_messaging_open(struct store *s, const struct actor *a, int64_t establishment);
+
+/* R-REPS: is person a parent representative of establishment for its
+ * current school year (the one whose dates contain today), and still the
+ * guardian of a pupil enrolled there today? establishment 0: of any. */
+bool policy_is_rep(struct store *s, int64_t person, int64_t establishment);
 
 /* The pairs of profiles the communication policy knows (a pupil or a parent
  * never writes to another pupil or family): for the head's editor. */

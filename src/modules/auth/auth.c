@@ -1,5 +1,6 @@
 /* auth.c — sign-in, sign-out, sessions, throttling, activation. */
 #include "auth.h"
+#include "../messages/reps.h"
 #include "../../core/app.h"
 #include "../../core/audit.h"
 #include "../../core/clock.h"
@@ -444,6 +445,7 @@ static void account_page_render(struct req *r, const char *error, const char *no
             a->roles[i].establishment_name ? a->roles[i].establishment_name : "");
     }
     out(r, "</ul></dd></dl></section>");
+    reps_consent_settings(r);
 
     out(r, "<section class=\"card\"><h2 id=\"sessions\">%h</h2><p>%h</p><ul class=\"sessions\">",
         tr(r, "account.sessions"), tr(r, "account.sessions_lead"));

@@ -6,6 +6,7 @@
 #include "../grades/grades.h"
 #include "../attendance/attendance.h"
 #include "../messages/messages.h"
+#include "../messages/reps.h"
 #include "../../grades/average.h"
 #include "../../calendar/calendar.h"
 #include "../../core/clock.h"
@@ -275,6 +276,7 @@ static void parent_part(struct req *r, struct store *s, const struct service_ite
             return;
         }
     }
+    reps_consent_card(r);
     out(r, "<h2 class=\"section\">%h</h2>", tr(r, n > 1 ? "portal.my_children" : "portal.my_child"));
     if (!n) {
         out(r, "<p class=\"card\">%h</p>", tr(r, "portal.no_children"));
@@ -423,6 +425,8 @@ static void staff_part(struct req *r, struct store *s, const struct role *role, 
     }
     if (policy_may(s, r->actor, ACT_SERVICES_EDIT, OBJECT(OBJ_ESTABLISHMENT, e)))
         out(r, " <a class=\"button\" href=\"/etablissements/%I/services\">%h</a>", e, tr(r, "portal.edit_services"));
+    if (policy_may(s, r->actor, ACT_REP_DESIGNATE, OBJECT(OBJ_ESTABLISHMENT, e)))
+        out(r, " <a class=\"button\" href=\"/etablissements/%I/representants\">%h</a>", e, tr(r, "portal.reps"));
     out(r, "</p><h3>%h</h3>", tr(r, "portal.services"));
     services_render(r, role->profile, e, 0, links, nlinks);
     out(r, "</section>");
