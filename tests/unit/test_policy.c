@@ -622,6 +622,84 @@ static void test_s_log_lesson_attachments_follow_the_enseignement(void **state)
     assert_true(may(s, ACT_TEACHING_VIEW, OBJ_TEACHING, TEACH_K2));
 }
 
+/* ---- R-REPS: parent representatives ------------------------------------ */
+
+static void test_r_reps_head_designates_representatives_of_their_establishment_only(void **state)
+{
+    (void)state;
+    struct actor *h = load(H), *m = load(M), *m2 = load(M2), *s = load(S), *p = load(P), *k = load(K);
+    assert_true(policy_may(st, h, ACT_REP_DESIGNATE, OBJECT_NONE));
+    assert_true(may(h, ACT_REP_DESIGNATE, OBJ_ESTABLISHMENT, E2));
+    assert_false(may(h, ACT_REP_DESIGNATE, OBJ_ESTABLISHMENT, E1));
+    assert_false(may(h, ACT_REP_DESIGNATE, OBJ_ESTABLISHMENT, E3));
+    assert_false(may(h, ACT_REP_DESIGNATE, OBJ_CLASS, C1));
+    assert_true(may(m, ACT_REP_DESIGNATE, OBJ_ESTABLISHMENT, E1));
+    assert_true(may(m, ACT_REP_DESIGNATE, OBJ_ESTABLISHMENT, E2));
+    assert_false(may(m, ACT_REP_DESIGNATE, OBJ_ESTABLISHMENT, E3));
+    assert_true(may(m2, ACT_REP_DESIGNATE, OBJ_ESTABLISHMENT, E3));
+    assert_false(may(m2, ACT_REP_DESIGNATE, OBJ_ESTABLISHMENT, E2));
+    /* School life, teachers and parents never designate. */
+    assert_false(policy_may(st, s, ACT_REP_DESIGNATE, OBJECT_NONE));
+    assert_false(may(s, ACT_REP_DESIGNATE, OBJ_ESTABLISHMENT, E2));
+    assert_false(may(k, ACT_REP_DESIGNATE, OBJ_ESTABLISHMENT, E2));
+    assert_false(policy_may(st, p, ACT_REP_DESIGNATE, OBJECT_NONE));
+    assert_false(may(p, ACT_REP_DESIGNATE, OBJ_ESTABLISHMENT, E2));
+}
+
+static void test_r_reps_broadcast_needs_this_years_designation_and_a_child_still_enrolled(void **state)
+{
+    (void)state;
+    struct actor *p = load(P), *q = load(Q), *h = load(H);
+    /* Not designated: nothing. */
+    assert_false(policy_may(st, p, ACT_REP_BROADCAST, OBJECT_NONE));
+    assert_false(may(p, ACT_REP_BROADCAST, OBJ_ESTABLISHMENT, E2));
+    /* Designated for E2's current year: E2 only. */
+    assert_int_equal(store_run(st, "INSERT INTO parent_rep (establishment_id, school_year_id, person_id, designated_by, designated_at)"
+                                   " VALUES (20, 21, $1, $2, 0)", "ii", (int64_t)P, (int64_t)H), 0);
+    assert_true(policy_may(st, p, ACT_REP_BROADCAST, OBJECT_NONE));
+    assert_true(may(p, ACT_REP_BROADCAST, OBJ_ESTABLISHMENT, E2));
+    assert_false(may(p, ACT_REP_BROADCAST, OBJ_ESTABLISHMENT, E1));   /* a child there, but not designated there */
+    assert_false(may(p, ACT_REP_BROADCAST, OBJ_ESTABLISHMENT, E3));
+    assert_false(may(p, ACT_REP_BROADCAST, OBJ_CLASS, C1));
+    assert_false(may(q, ACT_REP_BROADCAST, OBJ_ESTABLISHMENT, E2));   /* another parent of the same class */
+    assert_false(may(p, ACT_MODERATE, OBJ_ESTABLISHMENT, E2));        /* a representative is no staff */
+    /* Last year's designation gives nothing this year. */
+    assert_int_equal(store_run(st, "INSERT INTO school_year (id, establishment_id, label, starts_on, ends_on)"
+                                   " VALUES (22, 20, '2024-2025', '2024-09-01', '2025-07-04')", NULL), 0);
+    assert_int_equal(store_run(st, "INSERT INTO parent_rep (establishment_id, school_year_id, person_id, designated_by, designated_at)"
+                                   " VALUES (20, 22, $1, $2, 0)", "ii", (int64_t)Q, (int64_t)H), 0);
+    assert_false(policy_may(st, q, ACT_REP_BROADCAST, OBJECT_NONE));
+    assert_false(may(q, ACT_REP_BROADCAST, OBJ_ESTABLISHMENT, E2));
+    /* A representative whose child has left the establishment is no longer one. */
+    assert_int_equal(store_run(st, "UPDATE enrolment SET ends_on = '2026-03-01' WHERE pupil_id = $1", "i", (int64_t)PA), 0);
+    assert_false(may(p, ACT_REP_BROADCAST, OBJ_ESTABLISHMENT, E2));
+    assert_false(policy_may(st, p, ACT_REP_BROADCAST, OBJECT_NONE));
+    assert_int_equal(store_run(st, "UPDATE enrolment SET ends_on = NULL WHERE pupil_id = $1", "i", (int64_t)PA), 0);
+    assert_true(may(p, ACT_REP_BROADCAST, OBJ_ESTABLISHMENT, E2));
+    /* A row for someone who is not a parent gives nothing. */
+    assert_int_equal(store_run(st, "INSERT INTO parent_rep (establishment_id, school_year_id, person_id, designated_by, designated_at)"
+                                   " VALUES (20, 21, $1, $1, 0)", "i", (int64_t)H), 0);
+    assert_false(may(h, ACT_REP_BROADCAST, OBJ_ESTABLISHMENT, E2));
+    assert_int_equal(store_run(st, "DELETE FROM parent_rep", NULL), 0);
+    assert_int_equal(store_run(st, "DELETE FROM school_year WHERE id = 22", NULL), 0);
+    assert_false(may(p, ACT_REP_BROADCAST, OBJ_ESTABLISHMENT, E2));
+}
+
+static void test_r_reps_parents_answer_for_the_establishments_of_their_children(void **state)
+{
+    (void)state;
+    struct actor *p = load(P), *q = load(Q), *h = load(H), *a = load(PA);
+    assert_true(policy_may(st, p, ACT_REP_CONSENT, OBJECT_NONE));
+    assert_true(may(p, ACT_REP_CONSENT, OBJ_ESTABLISHMENT, E1));
+    assert_true(may(p, ACT_REP_CONSENT, OBJ_ESTABLISHMENT, E2));
+    assert_false(may(p, ACT_REP_CONSENT, OBJ_ESTABLISHMENT, E3));
+    assert_true(may(q, ACT_REP_CONSENT, OBJ_ESTABLISHMENT, E2));
+    assert_false(may(q, ACT_REP_CONSENT, OBJ_ESTABLISHMENT, E1));
+    assert_false(policy_may(st, h, ACT_REP_CONSENT, OBJECT_NONE));
+    assert_false(may(h, ACT_REP_CONSENT, OBJ_ESTABLISHMENT, E2));
+    assert_false(policy_may(st, a, ACT_REP_CONSENT, OBJECT_NONE));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -656,6 +734,9 @@ int main(void)
         cmocka_unit_test(test_s_attendance_managed_by_school_life_of_the_establishment),
         cmocka_unit_test(test_s_attendance_only_a_legal_guardian_justifies),
         cmocka_unit_test(test_s_log_lesson_attachments_follow_the_enseignement),
+        cmocka_unit_test(test_r_reps_head_designates_representatives_of_their_establishment_only),
+        cmocka_unit_test(test_r_reps_broadcast_needs_this_years_designation_and_a_child_still_enrolled),
+        cmocka_unit_test(test_r_reps_parents_answer_for_the_establishments_of_their_children),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
