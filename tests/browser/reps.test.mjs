@@ -1,0 +1,93 @@
+// R-REPS in a real browser, on a phone (the pages need no JavaScript): a
+// parent answers the representatives' question from the home page; a
+// representative writes to the parents of a class; the head designates a
+// representative. Every page passes axe-core.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { startServer, PASSWORD } from '../lib/carnet.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const SHOTS = new URL('../../build/screenshots/', import.meta.url).pathname;
+mkdirSync(SHOTS, { recursive: true });
+
+let srv, browser;
+const one = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+before(async () => {
+  srv = await startServer({ now: '2026-03-10T17:30' });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+async function axe(page, label) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(result, [], `axe violations on ${label}:\n${result.join('\n')}`);
+}
+
+async function signIn(login) {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, locale: 'fr-FR' });
+  const page = await ctx.newPage();
+  await page.goto(srv.url + '/connexion');
+  await page.getByLabel('Identifiant').fill(login);
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(srv.url + '/');
+  return { ctx, page };
+}
+
+test('R-REPS in the browser: a parent answers the question, a representative writes to a class, the head designates; pages pass axe', { timeout: 120000 }, async () => {
+  const { ctx, page } = await signIn('parent.demo');
+  const question = page.getByRole('heading', { name: /Acceptez-vous de recevoir les messages des représentants/ });
+  await assert.doesNotReject(question.waitFor());
+  await axe(page, 'parent portal with the question');
+  await page.screenshot({ path: SHOTS + 'reps-question.png', fullPage: true });
+  await page.getByRole('button', { name: 'Oui, je veux les recevoir' }).click();
+  await page.waitForURL(/\/compte\?ok=1/);
+  assert.match(await page.textContent('#representants + p + ul'), /École élémentaire Jean-Jaurès\s*Vous recevez leurs messages \(réponse du 10 mars 2026\)/);
+  await axe(page, 'account with the answers');
+
+  await page.goto(srv.url + '/');
+  assert.equal(await question.count(), 0, 'asked once');
+  await page.getByRole('link', { name: 'Écrire aux parents (représentant)' }).click();
+  await page.waitForURL(/\/messagerie\/representants\/\d+$/);
+  await axe(page, 'representative compose page');
+  await page.screenshot({ path: SHOTS + 'reps-compose.png', fullPage: true });
+  await page.getByLabel(/Les parents de la 4e B — \d+ parents/).check();
+  await page.getByLabel('Objet').fill('Conseil de classe');
+  await page.getByLabel('Message').fill('Bonjour, vos questions pour le conseil de classe ?');
+  await page.getByRole('button', { name: 'Envoyer aux parents' }).click();
+  await page.waitForURL(/envoye=\d+/);
+  assert.match(await page.getByRole('status').textContent(), /Votre message a été envoyé à \d+ parents/);
+  await axe(page, 'compose page after sending');
+  await ctx.close();
+
+  const head = await signIn('direction.demo');
+  await head.page.locator('a[href$="/representants"]').first().click();
+  await head.page.getByLabel('Nom du parent').fill('Morin');
+  await head.page.getByRole('button', { name: 'Chercher' }).click();
+  await head.page.waitForURL(/q=Morin/);
+  await axe(head.page, 'designation page with results');
+  await head.page.screenshot({ path: SHOTS + 'reps-designation.png', fullPage: true });
+  await head.page.getByRole('button', { name: /^Désigner / }).first().click();
+  await head.page.waitForURL(/fait=designe/);
+  assert.match(await head.page.getByRole('status').textContent(), /désigné comme représentant/);
+  await axe(head.page, 'designation page after designating');
+  assert.equal(one('SELECT count(*) FROM parent_rep'), '4');
+  await head.ctx.close();
+});
