@@ -4,7 +4,7 @@
 
 /* HTTP */
 #define LIMIT_BODY_BYTES          (11 * 1024 * 1024) /* largest request body (10 MB of attachments to a message and its form) */
-#define LIMIT_DISCARD_BYTES       (8 * 1024 * 1024)  /* larger bodies: answer 413 at once and close */
+#define LIMIT_DISCARD_BYTES       (24 * 1024 * 1024) /* larger bodies: answer 413 at once and close */
 #define LIMIT_URL_BYTES           2048               /* longest request target */
 #define LIMIT_HEADER_POOL_BYTES   (32 * 1024)        /* libmicrohttpd memory per connection */
 #define LIMIT_FIELDS              512                /* form or query fields per request (a class's marks and skills) */

@@ -137,6 +137,8 @@ static void register_routes(const struct options *o)
     router_add(attendance_routes);
     router_add(files_routes);
     router_add(messages_routes);
+    router_add(messages_compose_routes);
+    router_add(messages_moderation_routes);
     app_init(&(struct app_hooks){.load_session = auth_load_session},
              &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy});
 }
