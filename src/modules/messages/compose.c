@@ -72,12 +72,15 @@ static size_t candidates(struct req *r, const char *q, int64_t also, struct cand
         const char *name = persons_name(r, also);
         if (*name) raw[nraw++] = (struct raw){also, name, "", ""};
     }
+    int64_t people[CANDIDATE_ROWS + 1], est[CANDIDATE_ROWS + 1];
+    for (size_t i = 0; i < nraw; i++) people[i] = raw[i].id;
+    policy_message_filter(s, r->actor, people, nraw, est);
     size_t n = 0, cap = 0;
     struct candidate *v = NULL;
     for (size_t i = 0; i < nraw && n < RECIPIENT_SEARCH_MAX; i++) {
         bool seen = false;
         for (size_t k = 0; k < n; k++) seen |= v[k].id == raw[i].id;
-        if (seen || !policy_message_establishment(s, r->actor, raw[i].id)) continue;
+        if (seen || !est[i]) continue;
         v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
         v[n++] = (struct candidate){raw[i].id, *raw[i].last ? arena_printf(&r->arena, "%s %s", raw[i].first, raw[i].last) : raw[i].first,
                                     raw[i].what};
@@ -596,10 +599,21 @@ static bool has_id(const int64_t *v, size_t n, int64_t id)
     return false;
 }
 
-static void send(struct req *r)
+/* Who a message goes to: the people picked (each allowed, or 403 naming
+ * them) and the members of the lists picked (each list offered to the
+ * actor, members the policy does not allow left out). Reads only. 0, or
+ * the HTTP status with out->error. */
+struct resolved {
+    int64_t *ids, establishment;
+    size_t n;
+    bool private_each;
+    const char *checked;   /* the fields picked, for a draft */
+    const char *error;
+};
+
+static int resolve(struct req *r, bool draft, struct resolved *out)
 {
     struct store *s = store_thread();
-    bool draft = param(r, "action") && !strcmp(param(r, "action"), "draft");
     const struct kv *to;
     size_t nto = param_prefixed(r, "to_", &to);
     size_t idcap = nto + 1, n = 0;
@@ -612,19 +626,22 @@ static void send(struct req *r)
         if (has_id(ids, n, id)) continue;
         if (n == MESSAGE_MAX_RECIPIENTS) {
             buf_free(&checked);
-            fail(r, 400, tr_fmt(r, "messages.err.too_many", arena_printf(&r->arena, "%d", MESSAGE_MAX_RECIPIENTS), NULL));
-            return;
+            out->error = tr_fmt(r, "messages.err.too_many", arena_printf(&r->arena, "%d", MESSAGE_MAX_RECIPIENTS), NULL);
+            return 400;
         }
-        int64_t e = policy_message_establishment(s, r->actor, id);
-        if (!e) {
-            const char *who = persons_name(r, id);
-            buf_free(&checked);
-            fail(r, 403, *who ? tr_fmt(r, "messages.err.not_allowed", who, NULL) : tr(r, "messages.err.unknown"));
-            return;
-        }
-        if (!est) est = e;
         ids[n++] = id;
         list_note(&checked, to[i].name);
+    }
+    int64_t *ests = arena_alloc(&r->arena, (n + 1) * sizeof *ests);
+    policy_message_filter(s, r->actor, ids, n, ests);
+    for (size_t i = 0; i < n; i++) {
+        if (!ests[i]) {
+            const char *who = persons_name(r, ids[i]);
+            buf_free(&checked);
+            out->error = *who ? tr_fmt(r, "messages.err.not_allowed", who, NULL) : tr(r, "messages.err.unknown");
+            return 403;
+        }
+        if (!est) est = ests[i];
     }
     /* Lists: each must be one offered to the actor; members the policy
      * does not allow are left out. */
@@ -641,31 +658,59 @@ static void send(struct req *r)
                 if (offered[o].kind == k && !strcmp(list_field(r, &offered[o]), f[i].name)) l = &offered[o];
             if (!l) {
                 buf_free(&checked);
-                fail(r, 403, tr(r, "messages.err.list"));
-                return;
+                out->error = tr(r, "messages.err.list");
+                return 403;
             }
             list_note(&checked, f[i].name);
             if (draft) continue;
             private_each |= list_kinds[k].families;
             int64_t *members;
-            size_t nm = list_members(r, l, &members);
-            for (size_t m = 0; m < nm; m++) {
-                if (members[m] == r->actor->person_id || has_id(ids, n, members[m])) continue;
-                if (n >= MESSAGE_MAX_LIST_RECIPIENTS) {
-                    buf_free(&checked);
-                    fail(r, 400, tr_fmt(r, "messages.err.too_many", arena_printf(&r->arena, "%d", MESSAGE_MAX_LIST_RECIPIENTS), NULL));
-                    return;
-                }
-                int64_t e = policy_message_establishment(s, r->actor, members[m]);
-                if (!e) continue;
-                if (!est) est = e;
+            size_t nm = list_members(r, l, &members), fresh = 0;
+            for (size_t m = 0; m < nm; m++)
+                if (members[m] != r->actor->person_id && !has_id(ids, n, members[m]) && !has_id(members, fresh, members[m]))
+                    members[fresh++] = members[m];
+            if (n + fresh > MESSAGE_MAX_LIST_RECIPIENTS) {
+                buf_free(&checked);
+                out->error = tr_fmt(r, "messages.err.too_many", arena_printf(&r->arena, "%d", MESSAGE_MAX_LIST_RECIPIENTS), NULL);
+                return 400;
+            }
+            int64_t *mests = arena_alloc(&r->arena, (fresh + 1) * sizeof *mests);
+            policy_message_filter(s, r->actor, members, fresh, mests);
+            for (size_t m = 0; m < fresh; m++) {
+                if (!mests[m]) continue;
+                if (!est) est = mests[m];
                 ids = arena_grow(&r->arena, ids, n, &idcap, sizeof *ids);
                 ids[n++] = members[m];
             }
         }
     }
-    const char *checked_s = arena_strdup(&r->arena, buf_cstr(&checked));
+    out->ids = ids;
+    out->n = n;
+    out->establishment = est;
+    out->private_each = private_each;
+    out->checked = arena_strdup(&r->arena, buf_cstr(&checked));
     buf_free(&checked);
+    return 0;
+}
+
+static void send(struct req *r)
+{
+    struct store *s = store_thread();
+    bool draft = param(r, "action") && !strcmp(param(r, "action"), "draft");
+    /* The recipients are read in one snapshot: one lock for the whole
+     * lookup rather than one per query (a class list is hundreds). */
+    struct resolved rc = {0};
+    bool snapshot = store_begin_read(s) == 0;
+    int status = resolve(r, draft, &rc);
+    if (snapshot) store_commit(s);
+    if (status) {
+        fail(r, status, rc.error);
+        return;
+    }
+    int64_t *ids = rc.ids, est = rc.establishment;
+    size_t n = rc.n;
+    bool private_each = rc.private_each;
+    const char *checked_s = rc.checked;
     const struct upload *const *files;
     size_t nfiles;
     const char *bad = messages_uploads(r, &files, &nfiles);

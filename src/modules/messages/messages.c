@@ -274,7 +274,13 @@ static void thread_page(struct req *r)
     struct store *s = store_thread();
     int64_t id = param_int(r, "id"), me = r->actor->person_id;
     struct thread_info ti;
-    if (!thread_of(r, id, &ti)) return;
+    /* Read in one snapshot (one lock, not one per query); the read mark is
+     * written after it. */
+    bool snapshot = store_begin_read(s) == 0;
+    if (!thread_of(r, id, &ti)) {
+        if (snapshot) store_commit(s);
+        return;
+    }
     page_begin(r, ti.subject);
     out(r, "<h1>%h</h1>", ti.subject);
     participants_line(r, id, &ti);
@@ -307,6 +313,7 @@ static void thread_page(struct req *r)
         out(r, "</article>");
         if (!strcmp(v[i].state, "sent")) last = v[i].id;
     }
+    if (snapshot) store_commit(s);
     /* Opening the thread marks it read (a GET that writes: see the route). */
     mark_read(r, id, last);
     if (ti.broadcast_id == id && ti.created_by == me) {
