@@ -43,6 +43,12 @@
 #define PASSWORD_MIN_CHARS        10
 #define PASSWORD_PHRASE_CHARS     16                 /* any phrase this long is accepted */
 
+/* Message search (S-MESSAGES) */
+#define LIMIT_SEARCH_QUERY_CHARS  100                /* the text typed in the search box */
+#define LIMIT_SEARCH_TERMS        8                  /* words of a query used; the others are ignored */
+#define LIMIT_SEARCH_TERM_BYTES   64                 /* a longer word is cut (and matches as a prefix) */
+#define LIMIT_SEARCH_RESULTS      50                 /* messages one search returns */
+
 /* Arena */
 #define ARENA_BLOCK_BYTES         (16 * 1024)
 

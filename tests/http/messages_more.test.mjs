@@ -222,6 +222,7 @@ test('R-SEC anomaly rule: an account writing to an unusual number of people is h
   const r = await srv.as('cpe.demo');
   assert.ok(!(await r.get('/api/v1/threads')).json().threads.some((t) => t.subject === 'Alerte générale'), 'not delivered');
   assert.equal((await r.get(`/messagerie/fils/${held}`)).status, 404, 'a held thread does not exist for its recipients');
+  assert.deepEqual((await r.get('/api/v1/messages/search?q=suspect')).json().results, [], 'nor in search');
   assert.match(visibleText((await p.get(`/messagerie/fils/${held}`)).text), /En attente de vérification/, 'the author sees it waits');
   // While held, the account's next messages are held too.
   const third = await call('POST', '/api/v1/threads', { [`to_${ids.prof}`]: true, subject: 'Encore', body: 'Encore.' });
@@ -236,6 +237,7 @@ test('R-SEC anomaly rule: an account writing to an unusual number of people is h
   const rel = await h.post(`/etablissements/${ids.est}/retenus/${hold}`, { csrf: Client.csrfOf(queue.text), decision: 'release' });
   assert.equal(rel.status, 303);
   assert.ok((await r.get('/api/v1/threads')).json().threads.some((t) => t.subject === 'Alerte générale'), 'delivered once released');
+  assert.equal((await r.get('/api/v1/messages/search?q=suspect')).json().results.length, 1, 'and found by search');
   const hold3 = one(`SELECT id FROM message_hold WHERE thread_id = ${third.json().id}`);
   const rej = await h.post(`/etablissements/${ids.est}/retenus/${hold3}`, { csrf: Client.csrfOf(queue.text), decision: 'reject' });
   assert.equal(rej.status, 303);

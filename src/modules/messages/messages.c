@@ -2,6 +2,7 @@
  * counts, and the JSON of threads. Writing a new message is compose.c;
  * reports, holds and the head's settings are moderation.c. */
 #include "internal.h"
+#include "search.h"
 #include "../files/files.h"
 #include "../persons/persons.h"
 #include "../../core/audit.h"
@@ -107,6 +108,7 @@ static void folder_page(struct req *r)
     page_begin(r, tr(r, "messages.title"));
     out(r, "<h1>%h</h1><p class=\"row\"><a class=\"button primary\" href=\"/messagerie/nouveau\">%h</a></p>", tr(r, "messages.title"),
         tr(r, "messages.compose"));
+    messages_search_form(r, NULL);
     out(r, "<nav class=\"switcher\" aria-label=\"%h\"><ul>", tr(r, "messages.folders"));
     for (const char *const *f = folders; *f; f++)
         out(r, "<li><a href=\"/messagerie?dossier=%h\"%R>%h</a></li>", *f, !strcmp(*f, folder) ? " aria-current=\"page\"" : "", /* RAW_OK: literal */
