@@ -13,7 +13,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(sort $(wildcard src/core/*.c src/store/*.c src/policy/*.c src/calendar/*.c src/grades/*.c src/modules/*/*.c src/demo/*.c))
-GEN      := build/gen/assets_static.c build/gen/assets_sql.c build/gen/assets_locale.c build/gen/assets_data.c
+GEN      := build/gen/assets_static.c build/gen/assets_sql.c build/gen/assets_sql_sqlite.c build/gen/assets_locale.c \
+            build/gen/assets_data.c
 OBJ      := $(SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
 ASAN_OBJ := $(SRC:%.c=build/asan/obj/%.o) $(GEN:build/gen/%.c=build/asan/obj/gen/%.o)
 LIB_OBJ      := $(filter-out build/obj/src/core/main.o,$(OBJ))
@@ -44,6 +45,9 @@ build/gen/assets_static.c: build/tools/embed $(wildcard static/*)
 build/gen/assets_sql.c: build/tools/embed $(wildcard sql/*.sql)
 	@mkdir -p $(@D)
 	build/tools/embed $@ assets_sql $(wildcard sql/*.sql)
+build/gen/assets_sql_sqlite.c: build/tools/embed $(wildcard sql/sqlite/*.sql)
+	@mkdir -p $(@D)
+	build/tools/embed $@ assets_sql_sqlite $(wildcard sql/sqlite/*.sql)
 build/gen/assets_data.c: build/tools/embed $(wildcard data/*)
 	@mkdir -p $(@D)
 	build/tools/embed $@ assets_data $(wildcard data/*)
@@ -112,7 +116,7 @@ bench:
 # Fuzzers (libFuzzer, clang): every parser of outside input, FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(CSTD) -Isrc
-fuzz: build/gen/assets_sql.c
+fuzz: build/gen/assets_sql.c build/gen/assets_sql_sqlite.c
 	@tools/install-deps.sh fuzz
 	@mkdir -p build/fuzz
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_form tests/fuzz/fuzz_form.c src/core/form.c src/core/arena.c src/core/text.c \
@@ -120,10 +124,14 @@ fuzz: build/gen/assets_sql.c
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_utf8 tests/fuzz/fuzz_utf8.c src/core/text.c
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_clock tests/fuzz/fuzz_clock.c src/core/clock.c
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_calendar tests/fuzz/fuzz_calendar.c src/calendar/calendar.c src/store/store.c \
-	    src/store/store_sqlite.c src/store/migrate.c src/core/log.c src/core/clock.c src/core/arena.c src/core/assets.c src/core/text.c \
-	    build/gen/assets_sql.c $$(pkg-config --cflags --libs sqlite3)
+	    src/store/store_sqlite.c src/store/store_search.c src/store/store_search_sqlite.c src/store/migrate.c src/core/log.c \
+	    src/core/clock.c src/core/arena.c src/core/assets.c src/core/text.c \
+	    build/gen/assets_sql.c build/gen/assets_sql_sqlite.c $$(pkg-config --cflags --libs sqlite3)
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_grades tests/fuzz/fuzz_grades.c src/grades/average.c -lm
-	@for f in form utf8 clock calendar grades; do \
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_search tests/fuzz/fuzz_search.c src/store/store.c src/store/store_sqlite.c \
+	    src/store/store_search.c src/store/store_search_sqlite.c src/store/migrate.c src/core/log.c src/core/clock.c src/core/arena.c \
+	    src/core/assets.c src/core/text.c build/gen/assets_sql.c build/gen/assets_sql_sqlite.c $$(pkg-config --cflags --libs sqlite3)
+	@for f in form utf8 clock calendar grades search; do \
 	    mkdir -p build/fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build/fuzz/corpus-$$f/ 2>/dev/null; \
 	    echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
 	    build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/crash-$$f- \

@@ -4,7 +4,7 @@
 
 /* HTTP */
 #define LIMIT_BODY_BYTES          (11 * 1024 * 1024) /* largest request body (10 MB of attachments to a message and its form) */
-#define LIMIT_DISCARD_BYTES       (8 * 1024 * 1024)  /* larger bodies: answer 413 at once and close */
+#define LIMIT_DISCARD_BYTES       (24 * 1024 * 1024) /* larger bodies: answer 413 at once and close */
 #define LIMIT_URL_BYTES           2048               /* longest request target */
 #define LIMIT_HEADER_POOL_BYTES   (32 * 1024)        /* libmicrohttpd memory per connection */
 #define LIMIT_FIELDS              512                /* form or query fields per request (a class's marks and skills) */
@@ -42,6 +42,12 @@
 #define ACTIVATION_VALID_S        (60 * 24 * 3600)   /* a letter stays valid 60 days */
 #define PASSWORD_MIN_CHARS        10
 #define PASSWORD_PHRASE_CHARS     16                 /* any phrase this long is accepted */
+
+/* Message search (S-MESSAGES) */
+#define LIMIT_SEARCH_QUERY_CHARS  100                /* the text typed in the search box */
+#define LIMIT_SEARCH_TERMS        8                  /* words of a query used; the others are ignored */
+#define LIMIT_SEARCH_TERM_BYTES   64                 /* a longer word is cut (and matches as a prefix) */
+#define LIMIT_SEARCH_RESULTS      50                 /* messages one search returns */
 
 /* Arena */
 #define ARENA_BLOCK_BYTES         (16 * 1024)

@@ -20,6 +20,7 @@
 #include "../modules/attendance/attendance.h"
 #include "../modules/files/files.h"
 #include "../modules/messages/messages.h"
+#include "../modules/messages/search.h"
 #include "../modules/messages/reps.h"
 #include "../store/store.h"
 #include <sodium.h>
@@ -138,6 +139,9 @@ static void register_routes(const struct options *o)
     router_add(attendance_routes);
     router_add(files_routes);
     router_add(messages_routes);
+    router_add(messages_compose_routes);
+    router_add(messages_moderation_routes);
+    router_add(messages_search_routes);
     router_add(reps_routes);
     app_init(&(struct app_hooks){.load_session = auth_load_session},
              &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy});

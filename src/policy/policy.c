@@ -274,21 +274,43 @@ bool policy_messaging_open(struct store *s, const struct actor *a, int64_t est)
     return true;
 }
 
-int64_t policy_message_establishment(struct store *s, const struct actor *a, int64_t person)
+/* The establishment's overrides of the defaults, read once per check. */
+struct rules {
+    int64_t establishment;
+    size_t n;
+    struct { enum profile from, to; bool allowed; } v[32];
+};
+
+static bool rule_allows(struct store *s, struct rules *rc, int64_t est, enum profile from, enum profile to)
 {
-    if (!a || person == a->person_id) return 0;
-    struct membership me[MAX_MEMBERSHIPS], them[MAX_MEMBERSHIPS];
-    size_t nme = memberships(s, a->person_id, me), nthem = memberships(s, person, them);
+    if (rc->establishment != est) {
+        rc->establishment = est;
+        rc->n = 0;
+        struct stmt *st = store_q(s, "SELECT from_profile, to_profile, allowed FROM communication_rule WHERE establishment_id = $1", "i", est);
+        while (st && stmt_step(st) == STORE_ROW && rc->n < 32) {
+            rc->v[rc->n].from = (enum profile)policy_profile_parse(stmt_text(st, 0));
+            rc->v[rc->n].to = (enum profile)policy_profile_parse(stmt_text(st, 1));
+            rc->v[rc->n++].allowed = stmt_int(st, 2) != 0;
+        }
+        stmt_done(st);
+    }
+    for (size_t i = 0; i < rc->n; i++)
+        if (rc->v[i].from == from && rc->v[i].to == to) return rc->v[i].allowed;
+    return true;
+}
+
+static int64_t message_check(struct store *s, const struct actor *a, const struct membership *me, size_t nme, struct rules *rc,
+                             int64_t person)
+{
+    if (person == a->person_id) return 0;
+    struct membership them[MAX_MEMBERSHIPS];
+    size_t nthem = memberships(s, person, them);
     for (size_t i = 0; i < nme; i++)
         for (size_t k = 0; k < nthem; k++) {
             if (me[i].establishment != them[k].establishment) continue;
             if (!default_rule(s, &me[i], a->person_id, &them[k], person)) continue;
             /* The establishment may have closed this pair of profiles. */
-            int64_t allowed = 1;
-            store_int(s, &allowed, "SELECT allowed FROM communication_rule WHERE establishment_id = $1 AND from_profile = $2"
-                                   " AND to_profile = $3", "itt", me[i].establishment, policy_profile_name(me[i].profile),
-                      policy_profile_name(them[k].profile));
-            if (allowed) return me[i].establishment;
+            if (rule_allows(s, rc, me[i].establishment, me[i].profile, them[k].profile)) return me[i].establishment;
         }
     return 0;
 }
@@ -319,6 +341,26 @@ bool policy_is_rep(struct store *s, int64_t person, int64_t est)
               " AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $3))",
               "iit", person, est, today);
     return n > 0;
+}
+
+int64_t policy_message_establishment(struct store *s, const struct actor *a, int64_t person)
+{
+    int64_t est = 0;
+    policy_message_filter(s, a, &person, 1, &est);
+    return est;
+}
+
+size_t policy_message_filter(struct store *s, const struct actor *a, const int64_t *people, size_t n, int64_t *est)
+{
+    if (!a) {
+        memset(est, 0, n * sizeof *est);
+        return 0;
+    }
+    struct membership me[MAX_MEMBERSHIPS];
+    struct rules rc = {0};
+    size_t nme = memberships(s, a->person_id, me), allowed = 0;
+    for (size_t i = 0; i < n; i++) allowed += (est[i] = message_check(s, a, me, nme, &rc, people[i])) != 0;
+    return allowed;
 }
 
 bool policy_may(struct store *s, const struct actor *a, int action, struct object obj)

@@ -91,6 +91,9 @@ struct actor *policy_actor_load(struct store *s, struct arena *arena, int64_t pe
 /* The establishment in which actor may write to person (communication
  * policy of S-MESSAGES), or 0 when they may not. */
 int64_t policy_message_establishment(struct store *s, const struct actor *a, int64_t person);
+/* The same for n people at once (a list): est[i] is the establishment in
+ * which the actor may write to people[i], or 0. Returns how many may. */
+size_t policy_message_filter(struct store *s, const struct actor *a, const int64_t *people, size_t n, int64_t *est);
 
 /* The establishment's kill switch (R-SEC): false when it has suspended
  * messaging for one of the actor's profiles there. */

@@ -1,5 +1,8 @@
-/* migrate.c — numbered migrations from sql/, embedded in the binary. */
-#include "store.h"
+/* migrate.c — numbered migrations embedded in the binary: the shared ones of
+ * sql/ (one portable dialect, {{ID}} replaced per driver), then the driver's
+ * own of sql/<driver>/ (what one database does its own way, such as its
+ * full-text index). Each runs once, in its own transaction. */
+#include "store_impl.h"
 #include "../core/assets.h"
 #include "../core/log.h"
 #include "../core/clock.h"
@@ -32,38 +35,64 @@ static char *dialect(struct store *s, const char *src, size_t n)
     return out;
 }
 
+/* Apply one migration unless already recorded, in one transaction. driver is
+ * NULL for a shared migration (sql/, recorded in schema_migration), else the
+ * driver's name (sql/<driver>/, recorded in schema_driver_migration).
+ * Returns 1 when applied, 0 when it was already, -1 on error (logged). */
+static int apply(struct store *s, const struct asset *m, const char *driver)
+{
+    int64_t version = atoll(m->name);
+    if (version <= 0) return 0;
+    if (store_begin(s) < 0) return -1;
+    int64_t seen = 0;
+    int rc = driver ? store_int(s, &seen, "SELECT count(*) FROM schema_driver_migration WHERE driver = $1 AND version = $2", "ti",
+                                driver, version)
+                    : store_int(s, &seen, "SELECT count(*) FROM schema_migration WHERE version = $1", "i", version);
+    if (rc < 0) goto fail;
+    if (seen) {
+        store_commit(s);
+        return 0;
+    }
+    char *sql = dialect(s, (const char *)m->data, m->len);
+    if (!sql) goto fail;
+    rc = store_exec_script(s, sql);
+    free(sql);
+    if (rc < 0) goto fail;
+    rc = driver ? store_run(s, "INSERT INTO schema_driver_migration (driver, version, name, applied_at) VALUES ($1, $2, $3, $4)",
+                            "titi", driver, version, m->name, clock_now())
+                : store_run(s, "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)", "iti", version, m->name,
+                            clock_now());
+    if (rc < 0 || store_commit(s) < 0) goto fail;
+    log_info("store_migrate", "applied %s%s%s", driver ? driver : "", driver ? "/" : "", m->name);
+    return 1;
+fail:
+    log_error("store_migrate", "migration %s%s%s failed: %s", driver ? driver : "", driver ? "/" : "", m->name, store_error(s));
+    store_rollback(s);
+    return -1;
+}
+
 int store_migrate(struct store *s)
 {
     if (store_run(s, "CREATE TABLE IF NOT EXISTS schema_migration ("
                      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+                  NULL) < 0 ||
+        store_run(s, "CREATE TABLE IF NOT EXISTS schema_driver_migration ("
+                     " driver TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL,"
+                     " PRIMARY KEY (driver, version))",
                   NULL) < 0)
         return -1;
     int applied = 0;
+    /* Shared migrations first: a driver's build on the shared tables. */
     for (size_t i = 0; i < assets_sql_count; i++) {
-        const struct asset *m = &assets_sql[i];
-        int64_t version = atoll(m->name);
-        if (version <= 0) continue;
-        if (store_begin(s) < 0) return -1;
-        int64_t seen = 0;
-        int rc = store_int(s, &seen, "SELECT count(*) FROM schema_migration WHERE version = $1", "i", version);
-        if (rc < 0) goto fail;
-        if (seen) { store_commit(s); continue; }
-        char *sql = dialect(s, (const char *)m->data, m->len);
-        if (!sql) goto fail;
-        rc = store_exec_script(s, sql);
-        free(sql);
-        if (rc < 0) goto fail;
-        if (store_run(s, "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",
-                      "iti", version, m->name, clock_now()) < 0)
-            goto fail;
-        if (store_commit(s) < 0) goto fail;
-        log_info("store_migrate", "applied %s", m->name);
-        applied++;
-        continue;
-    fail:
-        log_error("store_migrate", "migration %s failed: %s", m->name, store_error(s));
-        store_rollback(s);
-        return -1;
+        int rc = apply(s, &assets_sql[i], NULL);
+        if (rc < 0) return -1;
+        applied += rc;
+    }
+    const struct store_driver *drv = s->drv;
+    for (size_t i = 0; drv->migrations && i < *drv->nmigrations; i++) {
+        int rc = apply(s, &drv->migrations[i], drv->name);
+        if (rc < 0) return -1;
+        applied += rc;
     }
     return applied;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include "../core/limits.h"
 
 struct store;
 struct stmt;
@@ -80,10 +81,63 @@ const char *store_id_type(struct store *s);
 /* Last error message of the connection. */
 const char *store_error(struct store *s);
 
-/* Migrations (migrate.c): apply every embedded migration not yet applied.
- * Returns the number applied, or -1. */
+/* Migrations (migrate.c): apply every embedded migration not yet applied:
+ * the shared ones of sql/ (table schema_migration), then those of this
+ * connection's driver, sql/<driver>/ (table schema_driver_migration), such as
+ * its full-text index. Returns the number applied, or -1. */
 int store_migrate(struct store *s);
 /* Online copy of the database into path (SQLite backup API). 0 on success. */
 int store_backup(struct store *s, const char *path);
+
+/* ---- Full-text search of messages (S-MESSAGES) ------------------------------
+ * The words are split here, the same for every driver; each driver turns them
+ * into its own query (SQLite: an FTS5 MATCH over the index of migration
+ * sql/sqlite/0001_message_fts.sql, in store_search_sqlite.c; PostgreSQL: a
+ * tsquery over its own tsvector index). */
+
+/* A person's search text as words: runs of letters and digits (any non-ASCII
+ * character but common punctuation counts as a letter); everything else —
+ * quotes, operators, punctuation, invalid UTF-8 — only separates words. A
+ * French elision ("l'", "qu'") is dropped. At most LIMIT_SEARCH_TERMS words,
+ * each cut to LIMIT_SEARCH_TERM_BYTES; the last one (or a cut one) matches as
+ * a prefix ("elev" finds "élève"). */
+struct store_terms {
+    size_t n;
+    struct store_term {
+        char text[LIMIT_SEARCH_TERM_BYTES + 1];
+        bool prefix;
+    } term[LIMIT_SEARCH_TERMS];
+};
+/* Fill t from text (NULL: nothing). Returns t->n; 0 means there is nothing to
+ * search for (empty, or only punctuation). No allocation. */
+size_t store_search_terms(const char *text, struct store_terms *t);
+
+/* Columns of the rows store_message_search() returns. */
+enum store_search_col {
+    STORE_SEARCH_MESSAGE_ID,   /* int */
+    STORE_SEARCH_THREAD_ID,    /* int */
+    STORE_SEARCH_SUBJECT,      /* text: the thread's subject */
+    STORE_SEARCH_AUTHOR_FIRST, /* text: the author's first name */
+    STORE_SEARCH_AUTHOR_LAST,  /* text: the author's last name */
+    STORE_SEARCH_CREATED_AT,   /* int: seconds since the epoch */
+    STORE_SEARCH_EXCERPT,      /* text: a few words of the body around the match; the matched
+                                  words between STORE_MARK_START and STORE_MARK_END, and
+                                  STORE_ELLIPSIS where the body was cut. Plain text: escape it. */
+    STORE_SEARCH_FOLDER,       /* text: the thread's folder for the person (inbox, archive, trash) */
+};
+#define STORE_MARK_START "\x02"
+#define STORE_MARK_END "\x03"
+#define STORE_ELLIPSIS "…"
+
+/* The messages person may read now whose body or thread subject hold every
+ * word of terms (see store_search_terms), newest first, at most limit
+ * (capped to LIMIT_SEARCH_RESULTS). A message is found only when person is a
+ * participant of its thread and it was sent and visible at now
+ * (state 'sent', visible_at <= now) or person wrote it (state 'held' or
+ * 'sent'); drafts and rejected messages never are. A message sent to a list
+ * is found once by its author, in the list's first thread. Returns the
+ * statement to step (columns: enum store_search_col, then stmt_done), or
+ * NULL on error (logged) or when terms hold no word. */
+struct stmt *store_message_search(struct store *s, int64_t person, const char *terms, int64_t now, int limit);
 
 #endif

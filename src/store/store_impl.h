@@ -2,6 +2,7 @@
 #ifndef CARNET_STORE_IMPL_H
 #define CARNET_STORE_IMPL_H
 #include "store.h"
+#include "../core/assets.h"
 
 struct store_driver {
     const char *name;
@@ -23,6 +24,13 @@ struct store_driver {
     int (*exec_script)(struct store *s, const char *sql);
     int (*backup)(struct store *s, const char *path);
     const char *(*error)(struct store *s);
+    /* The driver's own migrations (sql/<driver>/, embedded), applied by
+     * store_migrate after the shared ones; sorted by name. */
+    const struct asset *migrations;
+    const size_t *nmigrations;
+    /* Full-text search of messages: see store_message_search in store.h
+     * (t holds at least one word; limit is within 1…LIMIT_SEARCH_RESULTS). */
+    struct stmt *(*message_search)(struct store *s, int64_t person, const struct store_terms *t, int64_t now, int limit);
 };
 
 /* Every connection starts with its driver. */
@@ -36,5 +44,10 @@ void store_write_leave(void);
 
 extern const struct store_driver store_sqlite_driver;
 void store_sqlite_init(void);
+/* store_search_sqlite.c: the SQLite driver's message search (FTS5). */
+struct stmt *store_sqlite_message_search(struct store *s, int64_t person, const struct store_terms *t, int64_t now, int limit);
+/* The FTS5 query for t: every word quoted, prefixes starred. Writes at most
+ * len bytes (NUL included); returns false when it does not fit. */
+bool store_sqlite_fts_query(const struct store_terms *t, char *out, size_t len);
 
 #endif

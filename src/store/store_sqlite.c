@@ -251,4 +251,7 @@ const struct store_driver store_sqlite_driver = {
     .exec_script = sq_exec_script,
     .backup = sq_backup,
     .error = sq_error,
+    .migrations = assets_sql_sqlite,
+    .nmigrations = &assets_sql_sqlite_count,
+    .message_search = store_sqlite_message_search,
 };

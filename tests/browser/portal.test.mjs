@@ -317,7 +317,7 @@ test('S-MESSAGES in the browser: a parent writes to a teacher with an attachment
   await parent.page.getByLabel('Objet').fill('Sortie au musée');
   await parent.page.getByLabel('Message', { exact: true }).fill('Bonjour, voici l\'autorisation signée.');
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-  await parent.page.getByLabel('Pièce jointe (facultative)').setInputFiles({ name: 'autorisation.png', mimeType: 'image/png', buffer: png });
+  await parent.page.getByLabel('Pièces jointes', { exact: true }).setInputFiles({ name: 'autorisation.png', mimeType: 'image/png', buffer: png });
   await parent.page.screenshot({ path: SHOTS + 'message-compose.png', fullPage: true });
   await parent.page.getByRole('button', { name: 'Envoyer' }).click();
   await parent.page.waitForURL(/\/messagerie\/fils\/\d+$/);

@@ -25,7 +25,7 @@ async function csrf() { return Client.csrfOf((await head.get('/')).text); }
 
 test('an oversized body is refused with 413 before it is read, nothing stored', async () => {
   const before = snapshot();
-  const big = 'x'.repeat(7 * 1024 * 1024);
+  const big = 'x'.repeat(12 * 1024 * 1024);
   const res = await head.request('POST', `/etablissements/${college}/services`, {
     body: `csrf=${await csrf()}&title=${big}`, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(res.status, 413);

@@ -12,14 +12,14 @@ export const DEMO_DB = process.env.CARNET_DEMO_DB || join(ROOT, 'build/test/demo
 export const PASSWORD = 'carnet-demo';
 
 /** Start `carnet serve` on a copy of the demo database. */
-export async function startServer({ now = '2026-03-10T10:00', extra = [] } = {}) {
+export async function startServer({ now = '2026-03-10T10:00', extra = [], env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'carnet-test-'));
   const db = join(dir, 'carnet.db');
   copyFileSync(DEMO_DB, db);
   const portFile = join(dir, 'port');
   const args = ['serve', '--db', db, '--port', '0', '--port-file', portFile, '--test-hooks', '--quiet',
     '--threads', '2', ...(now ? ['--now', now] : []), ...extra];
-  const child = spawn(BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(BIN, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   for (let i = 0; i < 200 && !existsSync(portFile); i++) {

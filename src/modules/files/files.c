@@ -8,11 +8,19 @@
 #include "../../core/text.h"
 #include "../../policy/policy.h"
 #include "../../store/store.h"
+#include <arpa/inet.h>
 #include <magic.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #define ATTACHMENT_NAME_CHARS 100
 
@@ -102,14 +110,120 @@ static const char *detected_type(const struct upload *u)
     return m ? magic_buffer(m, u->data, u->len) : NULL;
 }
 
+/* ---- Optional virus scan: clamd, when it runs --------------------------- */
+
+#define CLAMD_DEFAULT_SOCKET "/run/clamav/clamd.ctl"
+#define CLAMD_TIMEOUT_S 10
+#define CLAMD_CHUNK (64 * 1024)
+
+/* Where clamd listens: CARNET_CLAMD ("/path/to/socket" or "host:port"),
+ * else Debian's socket when it exists; "" when there is no clamd. */
+static const char *clamd_address(void)
+{
+    const char *env = getenv("CARNET_CLAMD");
+    if (env) return env;
+    struct stat st;
+    return stat(CLAMD_DEFAULT_SOCKET, &st) == 0 ? CLAMD_DEFAULT_SOCKET : "";
+}
+
+static int clamd_connect(const char *addr)
+{
+    int fd = -1;
+    if (addr[0] == '/') {
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        if (strlen(addr) >= sizeof sa.sun_path) return -1;
+        strcpy(sa.sun_path, addr);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+            close(fd);
+            fd = -1;
+        }
+    } else {
+        char host[256];
+        const char *colon = strrchr(addr, ':');
+        if (!colon || (size_t)(colon - addr) >= sizeof host) return -1;
+        memcpy(host, addr, (size_t)(colon - addr));
+        host[colon - addr] = 0;
+        struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+        if (getaddrinfo(host, colon + 1, &hints, &res) != 0) return -1;
+        for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+            fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+            if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+                close(fd);
+                fd = -1;
+            }
+        }
+        freeaddrinfo(res);
+    }
+    if (fd >= 0) {
+        struct timeval tv = {.tv_sec = CLAMD_TIMEOUT_S};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    }
+    return fd;
+}
+
+static bool send_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+        if (w <= 0) return false;
+        c += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* Scan with clamd's INSTREAM command. 1: infected (name in virus), 0: clean
+ * or not scanned (no clamd, or it failed: logged — the scan is optional). */
+static int clamd_scan(const struct upload *u, char *virus, size_t virus_len)
+{
+    const char *addr = clamd_address();
+    if (!*addr) return 0;
+    int fd = clamd_connect(addr);
+    if (fd < 0) {
+        log_warn("files", "clamd at %s unreachable: file not scanned", addr);
+        return 0;
+    }
+    bool ok = send_all(fd, "zINSTREAM", 10);
+    for (size_t off = 0; ok && off < u->len; off += CLAMD_CHUNK) {
+        size_t n = u->len - off < CLAMD_CHUNK ? u->len - off : CLAMD_CHUNK;
+        uint32_t be = htonl((uint32_t)n);
+        ok = send_all(fd, &be, 4) && send_all(fd, u->data + off, n);
+    }
+    uint32_t end = 0;
+    char reply[256] = "";
+    size_t got = 0;
+    if (ok && send_all(fd, &end, 4))
+        for (ssize_t k; got < sizeof reply - 1 && (k = recv(fd, reply + got, sizeof reply - 1 - got, 0)) > 0;) got += (size_t)k;
+    close(fd);
+    reply[got] = 0;
+    /* "stream: OK", or "stream: NAME FOUND" */
+    size_t len = strlen(reply);
+    if (len > 6 && !strcmp(reply + len - 6, " FOUND")) {
+        const char *name = strncmp(reply, "stream: ", 8) ? reply : reply + 8;
+        snprintf(virus, virus_len, "%.*s", (int)(reply + len - 6 - name), name);
+        return 1;
+    }
+    if (strncmp(reply, "stream: OK", 10)) log_warn("files", "clamd answered \"%s\": file not scanned", reply);
+    return 0;
+}
+
 const char *files_check(struct req *r, const struct upload *u)
 {
     if (!u->len) return tr(r, "files.err.empty");
     if (u->len > ATTACHMENT_MAX_BYTES) return tr(r, "files.err.too_big");
     const char *type = detected_type(u);
-    for (size_t i = 0; type && allowed_types[i]; i++)
-        if (!strcmp(type, allowed_types[i])) return NULL;
-    return tr(r, "files.err.type");
+    bool allowed = false;
+    for (size_t i = 0; type && allowed_types[i] && !allowed; i++) allowed = !strcmp(type, allowed_types[i]);
+    if (!allowed) return tr(r, "files.err.type");
+    char virus[160];
+    if (clamd_scan(u, virus, sizeof virus)) {
+        log_warn("files", "upload refused: clamd found %s", virus);
+        return tr(r, "files.err.virus");
+    }
+    return NULL;
 }
 
 /* The file's own name, without any path, control or quoting character,

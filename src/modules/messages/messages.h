@@ -66,6 +66,6 @@ int64_t messages_unread(struct store *s, int64_t person);
  * week (a section of its day page; nothing when there is none). */
 void messages_alerts_part(struct req *r, int64_t establishment);
 
-extern const struct route messages_routes[];
+extern const struct route messages_routes[], messages_compose_routes[], messages_moderation_routes[];
 
 #endif

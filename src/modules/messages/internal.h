@@ -1,0 +1,43 @@
+/* internal.h — what the files of the messaging module share. */
+#ifndef CARNET_MODULE_MESSAGES_INTERNAL_H
+#define CARNET_MODULE_MESSAGES_INTERNAL_H
+#include "messages.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+/* SQL: is message m visible to person `who` at `now` (placeholders)? Its
+ * recipients see it once sent and visible; its author also sees it while
+ * held or after a refusal (with a badge), never a draft as a message. */
+#define MSG_VISIBLE(who, now) \
+    "((m.state = 'sent' AND m.visible_at <= " now ") OR (m.author_id = " who " AND m.state IN ('held', 'rejected')))"
+
+/* Is the actor in the thread? When not, replies 404 (no such thread) or
+ * 403 and returns false. subject, kind and creator are filled when asked. */
+bool messages_participant(struct req *r, int64_t thread, const char **subject);
+
+/* R-SEC sending limits for the actor writing in establishment est (a new
+ * thread to n people, or an answer): NULL when they may send, else what to
+ * say; a pupil's or parent's refusal alerts school life. */
+const char *messages_limit_reached(struct req *r, int64_t est, bool new_thread, size_t n);
+
+/* The files of the form's "piece" field, checked; NULL when they may be
+ * attached, else what is wrong. */
+const char *messages_uploads(struct req *r, const struct upload *const **files, size_t *n);
+
+/* The end of a writing form: the attachments field with its limits, the
+ * send button (send_label) and "save draft"; closes the form. */
+void messages_form_end(struct req *r, const char *send_label);
+
+/* The actor's draft with this id (0 when it is not theirs or not a draft);
+ * thread: the draft's thread. */
+int64_t messages_draft_of(struct req *r, int64_t draft, int64_t *thread);
+
+/* Inside a transaction: move the draft's attachments to message, then
+ * delete the draft (and its thread when it held nothing else). */
+int messages_draft_consume(struct req *r, int64_t draft, int64_t message);
+
+/* A message the actor may read (forward, answer its author): its thread,
+ * or 0. */
+int64_t messages_readable(struct req *r, int64_t message);
+
+#endif
