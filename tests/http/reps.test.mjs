@@ -201,10 +201,12 @@ test('R-REPS: the representative sees counts only; a consenting parent of the cl
     JOIN enrolment en ON en.pupil_id = g.pupil_id WHERE en.class_id = ${ids.cls} AND rc.establishment_id = ${ids.est} AND rc.consented = 1
     AND g.parent_id <> ${ids.claire}`);
   assert.ok(audience.includes(yesParent) && !audience.includes(noParent));
-  // Everything that could name a parent of the collège (but Claire).
+  // Everything that could name a parent of the collège (but Claire, and
+  // namesakes of staff members, whom Claire knows otherwise).
   const secrets = rows(`SELECT DISTINCT p.first_name || ' ' || p.last_name FROM person p JOIN guardianship g ON g.parent_id = p.id
     JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id WHERE c.establishment_id = ${ids.est} AND p.id <> ${ids.claire}
-    AND p.last_name <> 'Moreau'`).concat(rows(`SELECT DISTINCT p.email FROM person p JOIN rep_consent rc ON rc.parent_id = p.id
+    AND p.last_name <> 'Moreau' AND p.first_name || ' ' || p.last_name NOT IN (SELECT s.first_name || ' ' || s.last_name FROM person s
+    JOIN role r ON r.person_id = s.id WHERE r.profile IN ('teacher', 'staff', 'head'))`).concat(rows(`SELECT DISTINCT p.email FROM person p JOIN rep_consent rc ON rc.parent_id = p.id
     WHERE p.email IS NOT NULL AND p.id <> ${ids.claire}`));
   assert.ok(secrets.length > 100);
   const p = await srv.as('parent.demo');
@@ -254,6 +256,15 @@ test('R-REPS: the representative sees counts only; a consenting parent of the cl
   assert.equal(one(`SELECT count(*) FROM thread_participant WHERE thread_id = ${mine.id}`), '2', 'one to one');
   assert.equal(one(`SELECT a.login FROM message m JOIN account a ON a.person_id = m.author_id WHERE m.thread_id = ${mine.id} ORDER BY m.id DESC LIMIT 1`),
     one(`SELECT login FROM account WHERE person_id = ${yesParent}`));
+  // The representative sees who answered, and nobody else.
+  const yesName = nameOf(yesParent);
+  const others = secrets.filter((x) => x !== yesName && !yesName.includes(x));
+  const repInbox = (await p.get('/api/v1/threads')).json().threads.filter((t) => t.subject === 'Conseil de classe : vos questions');
+  assert.deepEqual(repInbox.map((t) => t.last_author), [yesName], 'only the answered thread comes back to the inbox');
+  const answer = await p.get(`/messagerie/fils/${repInbox[0].id}`);
+  assert.match(visibleText(answer.text), /une question sur la cantine/);
+  for (const pageText of [answer.text, (await p.get(`/messagerie/fils/${threads[0]}`)).text, (await p.get('/messagerie?dossier=sent')).text])
+    for (const x of others) assert.ok(!pageText.includes(x), `the representative's pages do not name ${x}`);
   // Neither the non-consenting parent of the class nor a parent of another class.
   for (const who of [noParent, otherParent]) {
     assert.equal(one(`SELECT count(*) FROM thread_participant tp JOIN thread t ON t.id = tp.thread_id WHERE tp.person_id = ${who} AND t.kind = 'rep'`), '0');
