@@ -2,6 +2,7 @@
  * counts, and the JSON of threads. Writing a new message is compose.c;
  * reports, holds and the head's settings are moderation.c. */
 #include "internal.h"
+#include "reps.h"
 #include "search.h"
 #include "../files/files.h"
 #include "../persons/persons.h"
@@ -106,8 +107,10 @@ static void folder_page(struct req *r)
 {
     const char *folder = param(r, "dossier") ? param(r, "dossier") : "inbox";
     page_begin(r, tr(r, "messages.title"));
-    out(r, "<h1>%h</h1><p class=\"row\"><a class=\"button primary\" href=\"/messagerie/nouveau\">%h</a></p>", tr(r, "messages.title"),
+    out(r, "<h1>%h</h1><p class=\"row\"><a class=\"button primary\" href=\"/messagerie/nouveau\">%h</a>", tr(r, "messages.title"),
         tr(r, "messages.compose"));
+    reps_compose_link(r);
+    out(r, "</p>");
     messages_search_form(r, NULL);
     out(r, "<nav class=\"switcher\" aria-label=\"%h\"><ul>", tr(r, "messages.folders"));
     for (const char *const *f = folders; *f; f++)

@@ -2,6 +2,7 @@
  * the parents' consent (home page card, account settings, JSON) and the
  * representatives' broadcast to consenting parents (counts only, never who). */
 #include "reps.h"
+#include "internal.h"
 #include "messages.h"
 #include "../files/files.h"
 #include "../persons/persons.h"
@@ -617,11 +618,9 @@ static void broadcast(struct req *r)
         broadcast_fail(r, est, 400, tr_fmt(r, "messages.err.too_many", arena_printf(&r->arena, "%d", REP_MAX_RECIPIENTS), NULL));
         return;
     }
-    const struct upload **files = NULL;
-    size_t nfiles = files_uploads(r, "piece", &files);
-    const char *bad = nfiles ? files_check_all(r, (const struct upload *const *)files, nfiles, MESSAGE_ATTACHMENTS_MAX,
-                                               MESSAGE_ATTACHMENTS_MAX_BYTES)
-                             : NULL;
+    const struct upload *const *files;
+    size_t nfiles;
+    const char *bad = messages_uploads(r, &files, &nfiles);
     if (bad) {
         broadcast_fail(r, est, 400, bad);
         return;
@@ -639,7 +638,7 @@ static void broadcast(struct req *r)
     bool held = false;
     int64_t thread = messages_deliver(r, &(struct delivery){.establishment = est, .to = to, .n = n, .private_each = true, .kind = "rep",
                                                             .subject = param(r, "subject"), .body = param(r, "body"),
-                                                            .files = (const struct upload *const *)files, .nfiles = nfiles,
+                                                            .files = files, .nfiles = nfiles,
                                                             .anomaly_rule = false},
                                       &held);
     if (!thread) {
