@@ -4,6 +4,7 @@
 #include "../core/log.h"
 #include "../store/store.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const profile_names[PROFILE_COUNT] = {
@@ -258,12 +259,17 @@ bool policy_message_pair_exists(enum profile from, enum profile to)
 
 bool policy_messaging_open(struct store *s, const struct actor *a, int64_t est)
 {
-    struct stmt *st = store_q(s, "SELECT value FROM establishment_setting WHERE establishment_id = $1 AND key = 'messages.suspended'",
-                              "i", est);
+    struct stmt *st = store_q(s, "SELECT key, value FROM establishment_setting WHERE establishment_id = $1"
+                                 " AND key IN ('messages.suspended', 'messages.suspended_until')", "i", est);
     char suspended[64] = "";
-    if (st && stmt_step(st) == STORE_ROW) snprintf(suspended, sizeof suspended, ",%s,", stmt_text(st, 0));
+    int64_t until = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        if (!strcmp(stmt_text(st, 0), "messages.suspended")) snprintf(suspended, sizeof suspended, ",%s,", stmt_text(st, 1));
+        else until = strtoll(stmt_text(st, 1), NULL, 10);
+    }
     stmt_done(st);
-    if (!*suspended) return true;
+    /* A suspension may end by itself at the time the head chose. */
+    if (!*suspended || strlen(suspended) <= 2 || (until && clock_now() >= until)) return true;
     for (size_t i = 0; i < a->nroles; i++) {
         const struct role *ro = &a->roles[i];
         if (ro->establishment_id != est) continue;

@@ -272,3 +272,46 @@ test('S-MESSAGES communication policy on answers: a closed pair may still answer
     await srv.setClock('2026-03-10T17:30');
   }
 });
+
+test('R-SEC kill switch for a time: suspended until an hour the head chose, then sending resumes by itself', async () => {
+  await srv.setClock('2026-03-13T17:30');
+  try {
+    const h = await srv.as('direction.demo');
+    const page = await h.get(`/etablissements/${ids.est}/messagerie`);
+    assert.match(visibleText(page.text), /Jusqu'au \(facultatif\)/);
+    const form = { csrf: Client.csrfOf(page.text), s_0: '1' };
+    for (const m of page.text.matchAll(/name="(r_\d_\d)"/g)) form[m[1]] = '1';
+    const n0 = one("SELECT count(*) FROM establishment_setting WHERE key LIKE 'messages.%'") + one("SELECT group_concat(value) FROM establishment_setting WHERE key LIKE 'messages.%'");
+    const past = await h.post(`/etablissements/${ids.est}/messagerie`, { ...form, jusqu_au: '2026-03-13T08:00' });
+    assert.equal(past.status, 400, 'an end in the past');
+    const nonsense = await h.post(`/etablissements/${ids.est}/messagerie`, { ...form, jusqu_au: 'demain soir' });
+    assert.equal(nonsense.status, 400);
+    assert.equal(one("SELECT count(*) FROM establishment_setting WHERE key LIKE 'messages.%'") + one("SELECT group_concat(value) FROM establishment_setting WHERE key LIKE 'messages.%'"), n0, 'nothing changed');
+    assert.equal((await h.post(`/etablissements/${ids.est}/messagerie`, { ...form, jusqu_au: '2026-03-13T18:30' })).status, 303);
+    assert.match((await h.get(`/etablissements/${ids.est}/messagerie`)).text, /value="2026-03-13T18:30"/);
+    const pupil = await api(await srv.as('eleve.demo'));
+    assert.equal((await pupil('POST', '/api/v1/threads', { [`to_${ids.prof}`]: true, subject: 'a', body: 'b' })).status, 403, 'suspended');
+    await srv.setClock('2026-03-13T18:31');
+    const later = await api(await srv.as('eleve.demo'));
+    assert.equal((await later('POST', '/api/v1/threads', { [`to_${ids.prof}`]: true, subject: 'a', body: 'b' })).status, 201, 'resumed by itself');
+    assert.match(visibleText((await (await srv.as('direction.demo')).get(`/etablissements/${ids.est}/messagerie`)).text), /La suspension choisie est terminée/);
+  } finally {
+    one("DELETE FROM establishment_setting WHERE key LIKE 'messages.%'");
+    await srv.setClock('2026-03-10T17:30');
+  }
+});
+
+test('S-MESSAGES API: a message with attachments in one multipart request, with the CSRF header', async () => {
+  const p = await srv.as('parent.demo');
+  const me = (await p.get('/api/v1/me')).json();
+  const form = new FormData();
+  form.set(`to_${ids.prof}`, '1');
+  form.set('subject', 'Par l\'API');
+  form.set('body', 'Deux pièces.');
+  form.append('piece', new Blob([PDF]), 'a.pdf');
+  form.append('piece', new Blob([PNG]), 'b.png');
+  const res = await p.request('POST', '/api/v1/threads', { body: form, headers: { 'X-CSRF-Token': me.csrf_token, Origin: srv.url } });
+  assert.equal(res.status, 201, res.text);
+  const doc = (await (await srv.as('prof.demo')).get(`/api/v1/threads/${res.json().id}`)).json();
+  assert.deepEqual(doc.messages[0].attachments.map((a) => [a.name, a.type]), [['a.pdf', 'application/pdf'], ['b.png', 'image/png']]);
+});

@@ -10,6 +10,7 @@
 #include "../../store/store.h"
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const decisions[] = {"dismiss", "remove", NULL};
@@ -203,10 +204,11 @@ static void settings_page(struct req *r)
     page_begin(r, tr(r, "messages.settings"));
     out(r, "<h1>%h</h1>", tr(r, "messages.settings"));
     if (param_bool(r, "ok")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "account.saved"));
-    out(r, "<form method=\"post\" action=\"/etablissements/%I/messagerie\" class=\"stack\"><section class=\"card\"><h2>%h</h2><p>%h</p>"
-           "<div class=\"scroll\"><table class=\"list\"><caption class=\"sr\">%h</caption><thead><tr><th scope=\"col\">%h</th>",
-        est, tr(r, "messages.policy"), tr(r, "messages.policy_lead"), tr(r, "messages.policy"), tr(r, "messages.policy_from"));
+    out(r, "<form method=\"post\" action=\"/etablissements/%I/messagerie\" class=\"stack\">", est);
     page_csrf_input(r);
+    out(r, "<section class=\"card\"><h2>%h</h2><p>%h</p>"
+           "<div class=\"scroll\"><table class=\"list\"><caption class=\"sr\">%h</caption><thead><tr><th scope=\"col\">%h</th>",
+        tr(r, "messages.policy"), tr(r, "messages.policy_lead"), tr(r, "messages.policy"), tr(r, "messages.policy_from"));
     for (size_t k = 0; k < NEDITABLE; k++)
         out(r, "<th scope=\"col\">%h</th>", tr(r, arena_printf(&r->arena, "messages.to_profile.%s", policy_profile_name(editable[k]))));
     out(r, "</tr></thead><tbody>");
@@ -228,10 +230,20 @@ static void settings_page(struct req *r)
         }
         out(r, "</tr>");
     }
-    char suspended[64] = "";
-    struct stmt *st = store_q(s, "SELECT value FROM establishment_setting WHERE establishment_id = $1 AND key = 'messages.suspended'", "i", est);
-    if (st && stmt_step(st) == STORE_ROW) snprintf(suspended, sizeof suspended, ",%s,", stmt_text(st, 0));
+    char suspended[64] = "", until[17] = "";
+    int64_t until_t = 0;
+    struct stmt *st = store_q(s, "SELECT key, value FROM establishment_setting WHERE establishment_id = $1"
+                                 " AND key IN ('messages.suspended', 'messages.suspended_until')", "i", est);
+    while (st && stmt_step(st) == STORE_ROW) {
+        if (!strcmp(stmt_text(st, 0), "messages.suspended")) snprintf(suspended, sizeof suspended, ",%s,", stmt_text(st, 1));
+        else if ((until_t = strtoll(stmt_text(st, 1), NULL, 10))) {
+            clock_datetime(until_t, until);
+            until[10] = 'T';   /* the form's datetime-local value */
+        }
+    }
     stmt_done(st);
+    if (strlen(suspended) > 2 && until_t && clock_now() >= until_t)
+        out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "messages.suspension_over"));
     out(r, "</tbody></table></div></section><section class=\"card\"><h2>%h</h2><p>%h</p><fieldset><legend>%h</legend>",
         tr(r, "messages.kill_switch"), tr(r, "messages.kill_switch_lead"), tr(r, "messages.suspend_for"));
     for (size_t k = 0; k < NEDITABLE; k++) {
@@ -240,7 +252,10 @@ static void settings_page(struct req *r)
             strstr(suspended, arena_printf(&r->arena, ",%s,", p)) ? " checked" : "", /* RAW_OK: literal */
             tr(r, arena_printf(&r->arena, "messages.from_profile.%s", p)));
     }
-    out(r, "</fieldset></section><button type=\"submit\" class=\"primary\">%h</button></form>", tr(r, "log.save"));
+    out(r, "</fieldset><label for=\"until\">%h</label><input id=\"until\" name=\"jusqu_au\" type=\"datetime-local\" value=\"%h\" "
+           "aria-describedby=\"until-help\"><p class=\"help\" id=\"until-help\">%h</p></section>"
+           "<button type=\"submit\" class=\"primary\">%h</button></form>",
+        tr(r, "messages.suspend_until"), until, tr(r, "messages.suspend_until_help"), tr(r, "log.save"));
     page_end(r);
 }
 
@@ -249,6 +264,12 @@ static void settings_save(struct req *r)
     struct store *s = store_thread();
     int64_t est = param_int(r, "id");
     char suspended[64] = "";
+    int64_t until = 0;
+    const char *until_text = param(r, "jusqu_au");
+    if (until_text && *until_text && (!clock_parse(until_text, &until) || until <= clock_now())) {
+        reply_error(r, 400, tr(r, "messages.err.until"));
+        return;
+    }
     if (store_begin(s) < 0) goto failed;
     for (size_t i = 0; i < NEDITABLE; i++)
         for (size_t k = 0; k < NEDITABLE; k++) {
@@ -266,10 +287,14 @@ static void settings_save(struct req *r)
         }
     if (store_run(s, "INSERT INTO establishment_setting (establishment_id, key, value) VALUES ($1, 'messages.suspended', $2)"
                      " ON CONFLICT (establishment_id, key) DO UPDATE SET value = $2", "it", est, suspended) < 0 ||
+        store_run(s, "INSERT INTO establishment_setting (establishment_id, key, value) VALUES ($1, 'messages.suspended_until', $2)"
+                     " ON CONFLICT (establishment_id, key) DO UPDATE SET value = $2", "it", est,
+                  until ? arena_printf(&r->arena, "%lld", (long long)until) : "") < 0 ||
         store_commit(s) < 0)
         goto failed;
     audit(s, r, 0, "messages.settings", arena_printf(&r->arena, "establishment:%lld", (long long)est),
-          arena_printf(&r->arena, "suspended: %s", *suspended ? suspended : "none"));
+          arena_printf(&r->arena, "suspended: %s%s%s", *suspended ? suspended : "none", until ? " until " : "",
+                       until ? until_text : ""));
     reply_redirect(r, arena_printf(&r->arena, "/etablissements/%lld/messagerie?ok=1", (long long)est));
     return;
 failed:
@@ -300,5 +325,6 @@ const struct route messages_moderation_routes[] = {
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"ok", P_BOOL, SRC_QUERY}, {0}}},
     {.method = M_POST, .path = "/etablissements/{id}/messagerie", .handler = settings_save, .action = ACT_ESTABLISHMENT_SETTINGS, .object = OBJ_ESTABLISHMENT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
-                                           {"r_", P_BOOL, SRC_BODY, .prefix = true}, {"s_", P_BOOL, SRC_BODY, .prefix = true}, {0}}},
+                                           {"r_", P_BOOL, SRC_BODY, .prefix = true}, {"s_", P_BOOL, SRC_BODY, .prefix = true},
+                                           {"jusqu_au", P_LINE, SRC_BODY, .maxlen = 19, .label = "messages.suspend_until"}, {0}}},
     {0}};
