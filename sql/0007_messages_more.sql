@@ -13,6 +13,17 @@ ALTER TABLE message ADD COLUMN draft_to TEXT;
 UPDATE message SET visible_at = created_at;
 CREATE INDEX message_drafts ON message(author_id, state, created_at);
 
+-- When something written by someone else first became visible to this
+-- participant (NULL: nothing yet, e.g. the sender of a list's message before
+-- any answer): the inbox is the threads where it is set and past.
+ALTER TABLE thread_participant ADD COLUMN first_in_at BIGINT;
+UPDATE thread_participant SET first_in_at = (SELECT min(m.visible_at) FROM message m WHERE m.thread_id = thread_participant.thread_id
+    AND m.author_id <> thread_participant.person_id AND m.state = 'sent');
+DROP INDEX thread_participant_person;
+CREATE INDEX thread_participant_inbox ON thread_participant(person_id, folder, first_in_at);
+-- The "sent" folder: threads one started, a list's message once.
+CREATE INDEX thread_sent ON thread(created_by, last_message_at) WHERE broadcast_id IS NULL OR broadcast_id = id;
+
 -- rep: a parent representative's broadcast (they never see who received it).
 ALTER TABLE thread ADD COLUMN kind TEXT NOT NULL DEFAULT 'private' CHECK (kind IN ('private', 'rep'));
 CREATE INDEX thread_broadcast ON thread(broadcast_id);

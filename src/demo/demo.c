@@ -3814,6 +3814,15 @@ static int demo_thread(struct demo *d, int64_t est, const char *subject, const c
     return 0;
 }
 
+/* When each participant first received something from someone else (the
+ * inbox shows those threads), for every message the demo wrote. */
+static int demo_inbox_times(struct demo *d)
+{
+    return store_run(d->s, "UPDATE thread_participant SET first_in_at = (SELECT min(m.visible_at) FROM message m"
+                           " WHERE m.thread_id = thread_participant.thread_id AND m.author_id <> thread_participant.person_id"
+                           " AND m.state = 'sent') WHERE first_in_at IS NULL", NULL);
+}
+
 static int demo_messages(struct demo *d)
 {
     int64_t est = d->demo_college_id;
@@ -4001,7 +4010,8 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
     }
     if (store_begin(s) < 0) goto fail;
     in_transaction = true;
-    if (territory_build(d, scale) < 0 || demo_messages(d) < 0 || demo_reps(d) < 0 || store_commit(s) < 0) goto fail;
+    if (territory_build(d, scale) < 0 || demo_messages(d) < 0 || demo_reps(d) < 0 || demo_inbox_times(d) < 0 || store_commit(s) < 0)
+        goto fail;
     log_info("demo_generate",
              "scale %d, school year %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers,"
              " %ld accounts, %ld rooms, %ld timetable slots (%ld lessons dropped), %ld lesson changes, %ld class log"

@@ -464,8 +464,8 @@ int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
                       "iiii", thread, me, now, msg) < 0)
             goto failed;
         for (size_t i = d->private_each ? g : 0; i < (d->private_each ? g + 1 : d->n); i++)
-            if (store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at) VALUES ($1, $2, $3)", "iii", thread, d->to[i],
-                          now) < 0)
+            if (store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at, first_in_at) VALUES ($1, $2, $3, $4)", "iiiN",
+                          thread, d->to[i], now, hold ? 0 : now) < 0)
                 goto failed;
         if (!first_msg) {
             first_msg = msg;

@@ -27,7 +27,7 @@ int64_t messages_unread(struct store *s, int64_t person)
 {
     int64_t n = 0;
     store_int(s, &n,
-              "SELECT count(*) FROM thread_participant tp WHERE tp.person_id = $1 AND tp.folder = 'inbox'"
+              "SELECT count(*) FROM thread_participant tp WHERE tp.person_id = $1 AND tp.folder = 'inbox' AND tp.first_in_at <= $2"
               " AND EXISTS (SELECT 1 FROM message m WHERE m.thread_id = tp.thread_id AND m.id > tp.last_read_message_id"
               " AND m.author_id <> $1 AND m.state = 'sent' AND m.visible_at <= $2)", "ii", person, clock_now());
     return n;
@@ -41,21 +41,29 @@ struct thread_row {
     bool unread, held;
 };
 
-/* A folder: the inbox holds the threads where someone else has written
- * (a message sent to a list is not in its author's inbox until someone
- * answers); "sent" the threads the actor started (a list's message once);
- * archive and trash what the actor put there. */
-static const char *const q_folder =
-    "SELECT t.id, t.subject, t.last_message_at, p.first_name, p.last_name, substr(m.body, 1, 140),"
-    " (m.id > tp.last_read_message_id AND m.author_id <> $1), m.state = 'held'"
-    " FROM thread_participant tp JOIN thread t ON t.id = tp.thread_id"
-    " JOIN message m ON m.id = (SELECT max(m.id) FROM message m WHERE m.thread_id = t.id AND " MSG_VISIBLE("$1", "$4") ")"
-    " JOIN person p ON p.id = m.author_id"
-    " WHERE tp.person_id = $1 AND (($2 = 'inbox' AND tp.folder = 'inbox' AND EXISTS (SELECT 1 FROM message o WHERE o.thread_id = t.id"
-    " AND o.author_id <> $1 AND o.state = 'sent' AND o.visible_at <= $4))"
-    " OR ($2 IN ('archive', 'trash') AND tp.folder = $2)"
-    " OR ($2 = 'sent' AND t.created_by = $1 AND tp.folder <> 'trash' AND (t.broadcast_id IS NULL OR t.broadcast_id = t.id)))"
-    " ORDER BY t.last_message_at DESC, t.id DESC LIMIT $3";
+/* A folder: the inbox holds the threads where someone else's message has
+ * reached the actor (a message sent to a list is not in its author's inbox
+ * until someone answers); "sent" the threads the actor started (a list's
+ * message once); archive and trash what the actor put there. The 50 most
+ * recent are chosen first, from an index, then described. */
+#define FOLDER_ROWS(pick)                                                                                           \
+    "SELECT t.id, t.subject, t.last_message_at, p.first_name, p.last_name, substr(m.body, 1, 140),"                 \
+    " (m.id > x.last_read AND m.author_id <> $1), m.state = 'held'"                                                   \
+    " FROM (" pick ") x JOIN thread t ON t.id = x.thread_id"                                                          \
+    " JOIN message m ON m.id = (SELECT max(m.id) FROM message m WHERE m.thread_id = t.id AND " MSG_VISIBLE("$1", "$4") ")" \
+    " JOIN person p ON p.id = m.author_id ORDER BY t.last_message_at DESC, t.id DESC"
+
+static const char *const q_inbox = FOLDER_ROWS(
+    "SELECT tp.thread_id, tp.last_read_message_id AS last_read FROM thread_participant tp JOIN thread t ON t.id = tp.thread_id"
+    " WHERE tp.person_id = $1 AND tp.folder = $2 AND tp.first_in_at <= $4 ORDER BY t.last_message_at DESC, t.id DESC LIMIT $3");
+static const char *const q_filed = FOLDER_ROWS(
+    "SELECT tp.thread_id, tp.last_read_message_id AS last_read FROM thread_participant tp JOIN thread t ON t.id = tp.thread_id"
+    " WHERE tp.person_id = $1 AND tp.folder = $2 ORDER BY t.last_message_at DESC, t.id DESC LIMIT $3");
+static const char *const q_sent = FOLDER_ROWS(
+    "SELECT t.id AS thread_id, tp.last_read_message_id AS last_read FROM thread t JOIN thread_participant tp ON tp.thread_id = t.id"
+    " AND tp.person_id = $1 WHERE t.created_by = $1 AND (t.broadcast_id IS NULL OR t.broadcast_id = id) AND tp.folder <> 'trash'"
+    " AND $2 = 'sent' AND EXISTS (SELECT 1 FROM message m WHERE m.thread_id = t.id AND m.state <> 'draft')"
+    " ORDER BY t.last_message_at DESC, t.id DESC LIMIT $3");
 
 static const char *const q_drafts =
     "SELECT m.id, t.subject, m.created_at, substr(m.body, 1, 140), m.thread_id,"
@@ -66,7 +74,8 @@ static const char *const q_drafts =
 static size_t thread_list(struct req *r, const char *folder, struct thread_row **out)
 {
     struct store *s = store_thread();
-    struct stmt *st = store_q(s, q_folder, "itii", r->actor->person_id, folder, (int64_t)MESSAGES_PAGE, clock_now());
+    const char *q = !strcmp(folder, "inbox") ? q_inbox : !strcmp(folder, "sent") ? q_sent : q_filed;
+    struct stmt *st = store_q(s, q, "itii", r->actor->person_id, folder, (int64_t)MESSAGES_PAGE, clock_now());
     size_t n = 0, cap = 0;
     struct thread_row *v = NULL;
     while (st && stmt_step(st) == STORE_ROW) {
@@ -423,6 +432,8 @@ static void reply(struct req *r)
         store_run(s, "UPDATE thread_participant SET last_read_message_id = $3, folder = 'inbox' WHERE thread_id = $1 AND person_id = $2",
                   "iii", id, me, mid) < 0 ||
         store_run(s, "UPDATE thread_participant SET folder = 'inbox' WHERE thread_id = $1 AND folder = 'archive'", "i", id) < 0 ||
+        store_run(s, "UPDATE thread_participant SET first_in_at = $3 WHERE thread_id = $1 AND person_id <> $2 AND first_in_at IS NULL", "iii",
+                  id, me, now) < 0 ||
         store_commit(s) < 0)
         goto failed;
     audit(s, r, 0, "message.replied", arena_printf(&r->arena, "thread:%lld", (long long)id), "");
