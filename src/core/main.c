@@ -177,8 +177,9 @@ static int cmd_demo(const struct options *o)
         return 1;
     }
     printf("Demo territory created in %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers, "
-           "%ld accounts.\n",
-           o->db, sum.establishments, sum.classes, sum.pupils, sum.parents, sum.teachers, sum.accounts);
+           "%ld accounts, %ld message threads (%ld messages).\n",
+           o->db, sum.establishments, sum.classes, sum.pupils, sum.parents, sum.teachers, sum.accounts, sum.threads,
+           sum.messages);
     if (sum.sample_code[0])
         printf("An account not yet activated, to try activation at /activer: login %s, code %s\n", sum.sample_login,
                sum.sample_code);

@@ -42,8 +42,15 @@
  * school's decisions, their family events and the monthly attendance
  * alerts; see "Grades, skills and attendance" below.
  *
+ * Messaging. Every establishment gets a school year of messages up to now:
+ * parents, pupils, teachers, school life and heads writing to each other
+ * within the default communication policy, and teachers and school life
+ * writing to the parents of a class (one private thread per parent), with
+ * read state and folders; see "Messaging" below. The small demo's
+ * hand-written conversations come on top (demo_messages).
+ *
  * Everything is deterministic for a given scale (and, for the class log,
- * the grades and the attendance, clock): names, classes and families come from a splitmix64 generator
+ * the grades, the attendance and the messages, clock): names, classes and families come from a splitmix64 generator
  * reseeded at each sector (a sector's content does not depend on the
  * others). Only the one-time activation codes and the password salt are
  * random. Fictional contact data: e-mail addresses at example.org, mobile
@@ -388,6 +395,7 @@ struct demo {
     long rooms, slots, changes, dropped; /* timetables, for the log line */
     long entries, homework, done;   /* class log, for the log line */
     long assessments, marks, skill_results, roll_calls, absences, lates, alerts; /* school life, same */
+    long threads, messages, broadcasts; /* messaging, same */
     int64_t first_attendance;       /* the first attendance row of the sector being built (0: none yet) */
     char today[11];                 /* clock_today() at generation */
     struct day *days;               /* the calendar days of the current year's slots */
@@ -400,10 +408,28 @@ struct demo {
 };
 
 /* The teaching of a subject in a class: its id, its teacher and whether
- * the teacher is a woman (for the notes of the lesson changes). */
+ * the teacher is a woman (for the notes of the lesson changes), and the
+ * teacher's names (static strings, for the messages); demo: prof.demo. */
 struct teach {
     int64_t id, teacher_id;
+    bool female, demo;
+    const char *first, *last;
+};
+
+/* Someone the messages name: their id, names and title (static strings;
+ * title NULL but for school life and heads) and sex. */
+struct who {
+    int64_t id;
+    const char *first, *last, *title;
     bool female;
+};
+
+/* A pupil's side of a class for the messages: the pupil and the parents
+ * who receive the school's mail (parent[0] the one the pupil lives with;
+ * id 0: none); demo: the demo family, who write more. */
+struct kin {
+    struct who child, parent[2];
+    bool demo;
 };
 
 /* A class of the sector being built. */
@@ -416,6 +442,7 @@ struct klass {
     struct teach teach[COUNT(college_subjects)];
     int64_t pupil[CLASS_MAX_SEATS]; /* the pupils enrolled, in the order they were created */
     int64_t guardian[CLASS_MAX_SEATS]; /* the parent who justifies each pupil's absences */
+    struct kin kin[CLASS_MAX_SEATS];   /* the same pupils with their parents, for the messages */
     int npupils;
     int est;                        /* its establishment, index in the sector's est */
 };
@@ -426,6 +453,7 @@ struct klass {
 #define NSKILLS (NCOMPONENTS * SKILLS_PER_COMPONENT)
 #define SECTOR_MAX_EST 4            /* a collège and up to three écoles */
 #define EST_MAX_STAFF 3
+#define EST_MAX_LIFE 5              /* collège: the CPE, two AED, the head and the deputy */
 
 /* An establishment of the sector: what the grades and the attendance
  * need — its periods of the current year, skills, absence reasons, and
@@ -439,6 +467,9 @@ struct est {
     int64_t reason_id[NREASONS];
     int64_t staff[EST_MAX_STAFF];
     int nstaff;
+    struct who life[EST_MAX_LIFE];  /* who writes for school life and the head: the CPE, the AED, the head and
+                                       the deputy of a collège; the director of an école */
+    int nlife;
 };
 
 /* A sector: its communes and the classes of its establishments. */
@@ -1521,10 +1552,16 @@ static int64_t ecole_build(struct demo *d, struct sector *sec, const char *patro
         if (!(te->id = teaching_add(d, id, poly, t, sec->classes[i].id))) return 0;
         te->teacher_id = t;
         te->female = m.female;
+        te->first = m.first;
+        te->last = m.last;
         d->sum->teachers++;
         if (i == sec->nclasses - 1) {
-            if (role_add(d, t, "head", id, 0, m.female ? "Directrice" : "Directeur") < 0) return 0;
+            const char *title = m.female ? "Directrice" : "Directeur";
+            if (role_add(d, t, "head", id, 0, title) < 0) return 0;
             head = t;
+            struct est *e = &sec->est[sec->nest - 1];
+            e->life[0] = (struct who){t, m.first, m.last, title, m.female};
+            e->nlife = 1;
         }
     }
     struct est *e = &sec->est[sec->nest - 1];
@@ -1565,22 +1602,27 @@ static int college_subject(struct demo *d, struct sector *sec, int64_t college, 
             if (!(te->id = teaching_add(d, college, subject, teacher, sec->classes[idx[i]].id))) return -1;
             te->teacher_id = teacher;
             te->female = m.female;
+            te->demo = fixed;
+            te->first = m.first;
+            te->last = m.last;
         }
     }
     return 0;
 }
 
 /* A member of the collège's staff with a role; fixed names for the demo
- * accounts, random otherwise. title_f / title_m by sex. The person's id,
- * 0 on error. */
+ * accounts, random otherwise. title_f / title_m by sex. Who they are goes
+ * into *w. The person's id, 0 on error. */
 static int64_t college_staff(struct demo *d, int64_t college, const char *profile, const char *title_f,
-                             const char *title_m, const struct member *fixed)
+                             const char *title_m, const struct member *fixed, struct who *w)
 {
     struct member m;
     adult_random(d, &m, 60);
     if (fixed) m = *fixed;
+    const char *title = m.female ? title_f : title_m;
     int64_t p = staff_add(d, &m);
-    if (!p || role_add(d, p, profile, college, 0, m.female ? title_f : title_m) < 0) return 0;
+    if (!p || role_add(d, p, profile, college, 0, title) < 0) return 0;
+    *w = (struct who){p, m.first, m.last, title, m.female};
     return p;
 }
 
@@ -1605,14 +1647,15 @@ static int64_t college_build(struct demo *d, struct sector *sec, const char *pat
     member_fixed(&cpe, "Sandrine", "Petit", true, "1979-05-06", "cpe.demo");
     int64_t cpe_id = 0;
     struct est *e = &sec->est[sec->nest - 1];
-    if (!college_staff(d, id, "head", "Principale", "Principal", demo ? &head : NULL) ||
-        !college_staff(d, id, "head", "Principale adjointe", "Principal adjoint", NULL) ||
-        !(cpe_id = college_staff(d, id, "staff", "CPE", "CPE", demo ? &cpe : NULL)) ||
-        !(e->staff[1] = college_staff(d, id, "staff", "AED", "AED", NULL)) ||
-        !(e->staff[2] = college_staff(d, id, "staff", "AED", "AED", NULL)))
+    if (!college_staff(d, id, "head", "Principale", "Principal", demo ? &head : NULL, &e->life[3]) ||
+        !college_staff(d, id, "head", "Principale adjointe", "Principal adjoint", NULL, &e->life[4]) ||
+        !(cpe_id = college_staff(d, id, "staff", "CPE", "CPE", demo ? &cpe : NULL, &e->life[0])) ||
+        !(e->staff[1] = college_staff(d, id, "staff", "AED", "AED", NULL, &e->life[1])) ||
+        !(e->staff[2] = college_staff(d, id, "staff", "AED", "AED", NULL, &e->life[2])))
         return 0;
     e->staff[0] = cpe_id;
     e->nstaff = 3;
+    e->nlife = 5;
     if (college_timetable(d, sec, id, start, cpe_id, demo) < 0) return 0;
     return id;
 }
@@ -1654,6 +1697,15 @@ static int family_insert(struct demo *d, struct sector *sec, const struct family
             return -1;
         if (k->npupils < CLASS_MAX_SEATS) {
             int g = f->nparents > 1 && !f->lives_with[0] && f->lives_with[1]; /* a parent the child lives with */
+            /* Every guardianship below receives the school's mail (receives_mail = 1). */
+            struct kin *kn = &k->kin[k->npupils];
+            memset(kn, 0, sizeof *kn);
+            kn->child = (struct who){child[c], f->child[c].first, f->child[c].last, NULL, f->child[c].female};
+            for (int p = 0; p < f->nparents; p++) {
+                const struct member *pm = &f->parent[p == 0 ? g : 1 - g];
+                kn->parent[p] = (struct who){parent[p == 0 ? g : 1 - g], pm->first, pm->last, NULL, pm->female};
+            }
+            kn->demo = f->parent[0].login != NULL;
             k->guardian[k->npupils] = parent[g];
             k->pupil[k->npupils++] = child[c];
         }
@@ -2866,6 +2918,7 @@ enum {
     TAG_EXAM = 0x6578616D,         /* "exam" */
     TAG_DRAFT = 0x62726F75,        /* "brou" */
     TAG_MARK = 0x6D61726B,         /* "mark" */
+    TAG_MAIL = 0x6D61696C,         /* "mail" */
 };
 
 /* A lesson of the class that started before now. */
@@ -3678,6 +3731,1211 @@ out:
     return rc;
 }
 
+/* ---- Messaging ---------------------------------------------------------- */
+
+/* Every establishment gets a school year of messages up to now (S-MESSAGES),
+ * within the default communication policy:
+ * - parents write to their child's teachers (most threads with 1 to 3
+ *   replies), teachers to parents, collège pupils to their teachers, parents
+ *   to school life (the CPE or an AED; the director of an école) and now
+ *   and then to the head of a collège or the deputy;
+ * - teachers and school life or the head write to each other about a pupil
+ *   or a class (in an école, the teachers and the director);
+ * - teachers (a few times a year, école teachers more often) and school
+ *   life write to the parents of a class: a broadcast, stored as one private
+ *   thread per parent (every parent of the demo receives the school's mail)
+ *   grouped by broadcast_id, the first thread's id; some parents answer, and
+ *   the sender sometimes answers back.
+ * The rates are per pupil and per person for the whole school year (the
+ * MAIL_* constants); what happens is drawn for the whole year, independently
+ * of the clock, and only the messages written before now are stored (a
+ * conversation stops at its first message still to come). The demo family
+ * writes MAIL_DEMO_FACTOR times as often, so that parent.demo and eleve.demo
+ * have an inbox to look at. Every message is written on a school day
+ * between 07:00 and 19:55, outside the quiet periods of the right to
+ * disconnect (R-DISCO), and sent: state 'sent', visible from the moment it
+ * was written. Its author has read the thread up to it. A
+ * recipient has read a message written more than MAIL_UNREAD_DAYS ago
+ * almost surely, a recent one about every other time (reading in order);
+ * a few read threads older than MAIL_ARCHIVE_DAYS are archived. Texts come
+ * from the template lists below, with the names of the people, the pupil,
+ * the class and the subject filled in. At scale 60 with the 2026-03-10
+ * clock: about 650 000 threads and 800 000 messages. */
+
+#define MAIL_MAX_MSGS 4             /* messages of a conversation: an opening and up to three replies */
+#define MAIL_TEXT_CAP 1200          /* bytes of a message once filled in */
+#define MAIL_UNREAD_DAYS 7          /* messages of the last week are read about every other time */
+#define MAIL_ARCHIVE_DAYS 30        /* threads quiet for a month may be archived */
+#define MAIL_TEACHERS_MAX 192       /* distinct teachers of a sector */
+#define MAIL_LIST_MAX (2 * CLASS_MAX_SEATS) /* parents of a class */
+#define MAIL_SUBJECT_CAP 256        /* bytes of a subject once filled in */
+#define MAIL_DAY_FROM (7 * 60)      /* messages are written on school days from 07:00… */
+#define MAIL_DAY_TO (19 * 60 + 55)  /* …to 19:55, outside the quiet periods of R-DISCO */
+
+/* Rates per pupil per school year, in hundredths (binomial draws). */
+#define MAIL_PARENT_TEACHER 150     /* collège: a parent writes to a teacher of the class */
+#define MAIL_PARENT_TEACHER_ECOLE 140
+#define MAIL_TEACHER_PARENT 40      /* a teacher writes to a parent */
+#define MAIL_PUPIL_TEACHER 60       /* collège: a pupil asks a teacher */
+#define MAIL_PARENT_LIFE 35         /* collège: a parent writes to school life */
+#define MAIL_PARENT_HEAD_ECOLE 15   /* école: a parent writes to the director */
+#define MAIL_PARENT_HEAD 8          /* collège: a parent writes to the head or the deputy */
+#define MAIL_DEMO_FACTOR 5          /* the demo family writes this many times more */
+
+/* Who writes: decides the hours of their messages and how they greet
+ * (teachers and school life call each other by their first names; the head
+ * of a collège stays formal). */
+enum { AS_PARENT, AS_PUPIL, AS_TEACHER, AS_STAFF, AS_HEAD };
+
+/* A conversation: its subject and its messages in turn, the opener's then
+ * the other's (NULL: it stops there). Placeholders: {A} the greeting of the
+ * addressee ("Madame", "Monsieur", a first name), {S} the author's
+ * signature, {E} the pupil's first name, {C} the class, {M} the subject
+ * ("mathématiques"), {D} "de mathématiques" / "d'anglais", {d} "de " or "d'"
+ * before the pupil's first name, {I} / {J}
+ * "il" / "Il" or "elle" / "Elle" for the pupil, {L} "le" / "la", {F} "ma
+ * fille" / "mon fils", {e} "e" when the pupil is a girl, {g} "e" when the
+ * author is a woman. morning: the opener writes early in the morning (it
+ * speaks of "ce matin"). */
+struct convo {
+    const char *subject, *msg[MAIL_MAX_MSGS];
+    bool morning;
+};
+
+static const struct convo parent_teacher_college[] = {
+    {"Travail à faire pour le prochain cours",
+     {"Bonjour {A},\n\n{E} n'a pas noté le travail à faire pour le prochain cours {D} et ne le retrouve pas dans le"
+      " cahier de textes. Pourriez-vous nous l'indiquer ?\n\nMerci d'avance,\n{S}",
+      "Bonjour {A},\n\nIl s'agit de terminer les exercices commencés en classe ; je viens de compléter le cahier de"
+      " textes.\n\nCordialement,\n{S}",
+      "Merci beaucoup, c'est noté.\n\n{S}", "Je vous en prie, bonne soirée.\n\n{S}"}},
+    {"Absence {d}{E} au prochain cours",
+     {"Bonjour {A},\n\n{E} a un rendez-vous médical et manquera le prochain cours {D}. Comment peut-{I} rattraper la"
+      " séance ?\n\nBien cordialement,\n{S}",
+      "Bonjour {A},\n\nMerci pour votre message. Le contenu de la séance sera dans le cahier de textes ; {E} pourra"
+      " emprunter le cahier d'un camarade et me poser ses questions au cours suivant.\n\nCordialement,\n{S}",
+      "Parfait, merci pour votre aide.\n\n{S}", NULL}},
+    {"Difficultés en {M}",
+     {"Bonjour {A},\n\n{E} nous dit avoir du mal à suivre en {M} depuis quelques semaines et se décourage un peu."
+      " Auriez-vous des conseils pour l'aider à la maison ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nMerci de votre message. {J} participe bien mais manque de méthode dans les exercices : refaire"
+      " les exemples du cours avant de s'y mettre l'aiderait beaucoup. {J} peut aussi venir à l'aide aux devoirs du"
+      " jeudi midi.\n\nBien cordialement,\n{S}",
+      "Merci pour ces conseils, nous allons nous y mettre. Je l'inscris à l'aide aux devoirs.\n\n{S}",
+      "Très bien. N'hésitez pas à revenir vers moi dans quelques semaines pour faire le point.\n\n{S}"}},
+    {"Note du dernier contrôle",
+     {"Bonjour {A},\n\nNous avons vu la note {d}{E} au dernier contrôle {D}. {J} pensait avoir bien réussi :"
+      " pourriez-vous nous dire ce qui n'allait pas ?\n\nMerci,\n{S}",
+      "Bonjour {A},\n\nLes connaissances sont là, mais plusieurs réponses ne sont pas justifiées, et c'est ce qui a"
+      " coûté des points. J'ai annoté la copie : {E} peut venir m'en parler à la fin d'un cours.\n\nCordialement,\n{S}",
+      "Merci pour ces explications, nous allons regarder la copie avec {F}.\n\n{S}", NULL}},
+    {"Cahier oublié en classe",
+     {"Bonjour {A},\n\n{E} a oublié son cahier dans la salle à la fin du dernier cours {D}. L'auriez-vous"
+      " retrouvé ?\n\nBonne journée,\n{S}",
+      "Bonjour {A},\n\nOui, je l'ai mis de côté ; {E} pourra le récupérer au prochain cours.\n\n{S}",
+      "Merci beaucoup !\n\n{S}", NULL}},
+    {"Demande de rendez-vous",
+     {"Bonjour {A},\n\nNous souhaiterions vous rencontrer pour parler du travail {d}{E} en {M}. Quels seraient vos"
+      " créneaux dans les prochaines semaines ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nVolontiers. Je peux vous recevoir le mardi à 17 h ou le jeudi à 12 h 30, au collège. Dites-moi"
+      " ce qui vous convient.\n\nBien cordialement,\n{S}",
+      "Le jeudi à 12 h 30 nous convient très bien. Merci !\n\n{S}", "C'est noté, je vous attendrai à l'accueil.\n\n{S}"}},
+    {"Exposé {d}{E}",
+     {"Bonjour {A},\n\n{E} prépare son exposé et se demande s'il peut être fait à deux et combien de temps il doit"
+      " durer. Merci de nous éclairer.\n\n{S}",
+      "Bonjour {A},\n\nL'exposé est individuel et dure cinq minutes environ, suivies de quelques questions. Les"
+      " consignes sont dans le cahier de textes.\n\nCordialement,\n{S}",
+      "Merci, je transmets à {F}.\n\n{S}", NULL}},
+    {"Orientation {d}{E}",
+     {"Bonjour {A},\n\n{E} hésite sur ses choix pour l'an prochain et vous cite souvent. Pensez-vous qu'{I} ait le"
+      " niveau pour continuer dans cette voie ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nOui, le travail est régulier et les résultats suivent. Nous pourrons en reparler au conseil de"
+      " classe ; la psychologue de l'Éducation nationale reçoit aussi sur rendez-vous.\n\nBien cordialement,\n{S}",
+      "Merci, cela nous rassure.\n\n{S}", NULL}},
+};
+
+static const struct convo parent_teacher_ecole[] = {
+    {"Absence {d}{E}",
+     {"Bonjour {A},\n\n{E} a de la fièvre ce matin et restera à la maison aujourd'hui. Pourriez-vous me dire ce"
+      " qu'{I} devra rattraper ?\n\nMerci,\n{S}",
+      "Bonjour {A},\n\nMerci de m'avoir prévenu{g}. Je mettrai les fiches du jour dans son cartable ; rien d'urgent,"
+      " {I} rattrapera en classe. Bon rétablissement à {E} !\n\n{S}",
+      "Merci beaucoup.\n\n{S}", NULL}, true},
+    {"Lunettes oubliées",
+     {"Bonjour {A},\n\n{E} a oublié ses lunettes en classe hier. Pourriez-vous les mettre dans son cartable ?\n\nMerci"
+      " d'avance,\n{S}",
+      "Bonjour {A},\n\nC'est fait, elles sont dans la trousse {d}{E}.\n\nBonne journée,\n{S}", NULL, NULL}},
+    {"Sortie avant la fin de la classe",
+     {"Bonjour {A},\n\n{E} a rendez-vous chez l'orthophoniste demain : je viendrai {L} chercher à 15 h 30 au"
+      " portail.\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nC'est noté. Pensez à signer la décharge à l'accueil.\n\nCordialement,\n{S}",
+      "Merci, ce sera fait.\n\n{S}", NULL}},
+    {"Lecture du soir",
+     {"Bonjour {A},\n\n{E} trouve le livre de lecture difficile et se décourage le soir. Faut-il lire tout le chapitre"
+      " chaque jour ?\n\n{S}",
+      "Bonjour {A},\n\nNon, une ou deux pages lues à voix haute suffisent ; l'important est que ce soit régulier et"
+      " sans bataille. Vous pouvez aussi lire un paragraphe sur deux avec {E}.\n\nBien cordialement,\n{S}",
+      "Merci, nous allons essayer comme ça.\n\n{S}", "Très bien, tenez-moi au courant.\n\n{S}"}},
+    {"Cantine",
+     {"Bonjour {A},\n\n{E} ne mangera pas à la cantine mardi prochain : je {L} récupère à midi.\n\nMerci,\n{S}",
+      "Bonjour {A},\n\nC'est noté, je préviens le service de restauration.\n\n{S}", NULL, NULL}},
+    {"Faire le point sur {E}",
+     {"Bonjour {A},\n\nPourrions-nous nous voir quelques minutes pour faire le point sur {E} ? {J} semble fatigué{e}"
+      " en ce moment.\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nBien sûr. Je suis disponible lundi ou jeudi à 16 h 45, après la classe.\n\n{S}",
+      "Jeudi 16 h 45, parfait. Merci !\n\n{S}", "À jeudi.\n\n{S}"}},
+    {"Mot dans le cahier de liaison",
+     {"Bonjour {A},\n\nJ'ai bien signé le mot du cahier de liaison, mais {E} l'a oublié à la maison ce matin. Je vous"
+      " confirme ici notre accord.\n\n{S}",
+      "Bonjour {A},\n\nMerci, c'est noté.\n\n{S}", NULL, NULL}},
+};
+
+static const struct convo teacher_parent_college[] = {
+    {"Travail {d}{E} en {M}",
+     {"Bonjour {A},\n\nJe me permets de vous écrire car {E} ne rend plus ses devoirs {D} depuis trois semaines."
+      " Pourriez-vous en parler ensemble à la maison ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nMerci de nous prévenir, nous n'étions pas au courant. Nous allons vérifier son travail chaque"
+      " soir.\n\n{S}",
+      "Merci pour votre réactivité. Je vous tiens au courant.\n\n{S}", NULL}},
+    {"Bavardages en cours",
+     {"Bonjour {A},\n\n{E} bavarde beaucoup en cours {D} depuis quelques séances, ce qui gêne son travail et celui de"
+      " ses voisins. Je compte sur vous pour lui en parler.\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nMerci pour votre message, nous lui en avons parlé ce soir. {J} s'engage à faire des"
+      " efforts.\n\n{S}",
+      "Merci. Je constate déjà une amélioration.\n\n{S}", NULL}},
+    {"De beaux progrès",
+     {"Bonjour {A},\n\nJe tenais à vous dire que {E} fait de très beaux progrès en {M} ce trimestre : participation,"
+      " sérieux et résultats. Vous pouvez {L} féliciter !\n\nBien cordialement,\n{S}",
+      "Bonjour {A},\n\nMerci beaucoup pour ce message, cela {L} motive énormément.\n\n{S}", NULL, NULL}},
+    {"Matériel oublié",
+     {"Bonjour {A},\n\n{E} oublie régulièrement son matériel en cours {D}. Pourriez-vous vérifier son cartable la"
+      " veille du cours ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nC'est noté, nous y veillerons. Merci.\n\n{S}", NULL, NULL}},
+    {"Devoir maison non rendu",
+     {"Bonjour {A},\n\n{E} n'a pas rendu le devoir maison {D} prévu cette semaine. Je lui laisse jusqu'au prochain"
+      " cours pour me le remettre.\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\n{J} l'avait commencé mais l'a oublié à la maison. {J} vous le rendra au prochain cours.\n\n{S}",
+      "Très bien, merci.\n\n{S}", NULL}},
+    {"Contrôle à rattraper",
+     {"Bonjour {A},\n\n{E} était absent{e} lors du dernier contrôle {D}. {J} le rattrapera la semaine prochaine,"
+      " pendant l'heure d'étude du jeudi.\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nMerci, {I} sera présent{e}.\n\n{S}", NULL, NULL}},
+};
+
+static const struct convo teacher_parent_ecole[] = {
+    {"Fatigue {d}{E}",
+     {"Bonjour {A},\n\n{E} semble très fatigué{e} en classe ces derniers jours et a du mal à se concentrer l'après-midi."
+      " Avez-vous remarqué quelque chose à la maison ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nMerci de nous le signaler. {J} se couche un peu tard en ce moment ; nous allons y"
+      " veiller.\n\n{S}",
+      "Merci, je vous tiens au courant.\n\n{S}", NULL}},
+    {"Progrès en lecture",
+     {"Bonjour {A},\n\nUn petit mot pour vous dire que {E} a fait de beaux progrès en lecture : {I} lit maintenant avec"
+      " plaisir devant la classe. Bravo pour votre accompagnement à la maison !\n\n{S}",
+      "Merci beaucoup pour ce message, {E} en est très content{e}.\n\n{S}", NULL, NULL}},
+    {"Affaires de sport",
+     {"Bonjour {A},\n\n{E} n'avait pas ses affaires de sport pour la séance au gymnase. Pensez à les mettre dans son"
+      " sac les jours d'EPS.\n\nMerci,\n{S}",
+      "Bonjour {A},\n\nDésolés pour l'oubli, ce sera fait.\n\n{S}", NULL, NULL}},
+    {"Petit incident à la récréation",
+     {"Bonjour {A},\n\n{E} s'est cogné{e} le genou à la récréation aujourd'hui. Rien de grave : la plaie a été nettoyée"
+      " et {I} a pu reprendre la classe normalement.\n\nBien cordialement,\n{S}",
+      "Bonjour {A},\n\nMerci de nous avoir prévenus. {J} nous en a parlé ce soir, tout va bien.\n\n{S}", NULL, NULL}},
+    {"Évaluations à signer",
+     {"Bonjour {A},\n\nLes évaluations de la période sont dans le cahier {d}{E} : merci de les signer et de les"
+      " rapporter cette semaine.\n\n{S}",
+      "Bonjour {A},\n\nC'est fait, elles sont dans son cartable.\n\n{S}", "Merci !\n\n{S}", NULL}},
+};
+
+static const struct convo pupil_teacher[] = {
+    {"Question sur l'exercice",
+     {"Bonjour {A},\n\nJe n'arrive pas à faire l'exercice pour le prochain cours, je ne comprends pas la consigne."
+      " Est-ce qu'il faut rédiger ou juste donner le résultat ?\n\n{S}",
+      "Bonjour {A},\n\nIl faut rédiger : explique chaque étape en une phrase, comme dans l'exemple du cours. Essaie,"
+      " et nous corrigerons ensemble.\n\n{S}",
+      "D'accord, merci !\n\n{S}", NULL}},
+    {"Date du contrôle",
+     {"Bonjour {A},\n\nEst-ce que le contrôle {D} est bien la semaine prochaine ? Et sur quels chapitres ?\n\nMerci,\n{S}",
+      "Bonjour {A},\n\nOui, sur les deux derniers chapitres ; la liste des notions à revoir est dans le cahier de"
+      " textes.\n\n{S}",
+      "Merci beaucoup.\n\n{S}", NULL}},
+    {"Cours manqué",
+     {"Bonjour {A},\n\nJ'étais absent{e} au dernier cours. Qu'est-ce que je dois rattraper ?\n\n{S}",
+      "Bonjour {A},\n\nTout est dans le cahier de textes. Recopie la leçon et fais les exercices ; viens me voir si"
+      " quelque chose n'est pas clair.\n\n{S}",
+      "Merci, je m'y mets ce soir.\n\n{S}", NULL}},
+    {"Support pour l'exposé",
+     {"Bonjour {A},\n\nPour l'exposé, est-ce qu'on peut utiliser un diaporama ou seulement des affiches ?\n\n{S}",
+      "Bonjour {A},\n\nLes deux sont possibles ; pense à prévoir une clé USB et à tester ton fichier avant.\n\n{S}",
+      "Super, merci !\n\n{S}", NULL}},
+    {"Manuel oublié",
+     {"Bonjour {A},\n\nJ'ai oublié mon manuel dans la salle après le cours. Est-ce que vous l'avez vu ?\n\n{S}",
+      "Bonjour {A},\n\nOui, il est sur mon bureau, passe le chercher au prochain cours.\n\n{S}", NULL, NULL}},
+    {"Devoir à rendre",
+     {"Bonjour {A},\n\nJe n'ai pas pu imprimer mon devoir. Est-ce que je peux le rendre écrit à la main ?\n\n{S}",
+      "Bonjour {A},\n\nÉcrit à la main, c'est très bien. Rends-le au début du prochain cours.\n\n{S}",
+      "D'accord, merci.\n\n{S}", NULL}},
+};
+
+static const struct convo parent_life[] = {
+    {"Absence {d}{E}",
+     {"Bonjour {A},\n\n{E} est malade et ne viendra pas au collège aujourd'hui. Je justifierai l'absence dans Carnet"
+      " dès que possible.\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nMerci de nous avoir prévenus. Bon rétablissement à {E}.\n\n{S}", NULL, NULL}, true},
+    {"Retard {d}{E} ce matin",
+     {"Bonjour {A},\n\n{E} arrivera en retard ce matin : le car scolaire n'est pas passé. Merci de votre"
+      " compréhension.\n\n{S}",
+      "Bonjour {A},\n\nC'est noté, {I} passera par la vie scolaire en arrivant.\n\n{S}", NULL, NULL}, true},
+    {"Carte de cantine perdue",
+     {"Bonjour {A},\n\n{E} a perdu sa carte de cantine. Comment faire pour en obtenir une nouvelle ?\n\nMerci,\n{S}",
+      "Bonjour {A},\n\n{J} peut passer au bureau de la vie scolaire : une carte provisoire lui sera remise en"
+      " attendant la nouvelle.\n\nCordialement,\n{S}",
+      "Merci pour ces informations.\n\n{S}", NULL}},
+    {"Problème avec des camarades",
+     {"Bonjour {A},\n\n{E} nous dit être embêté{e} par des élèves pendant les récréations depuis quelque temps."
+      " Pourrions-nous en parler ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nMerci de nous avoir alertés. Je reçois {E} demain pour l'écouter, puis je vous appelle pour"
+      " faire le point.\n\nBien cordialement,\n{S}",
+      "Merci beaucoup pour votre réactivité.\n\n{S}", "Je vous appelle demain en fin de journée.\n\n{S}"}},
+    {"Dispense d'EPS",
+     {"Bonjour {A},\n\n{E} s'est foulé la cheville et a un certificat de dispense d'EPS de trois semaines. À qui"
+      " dois-je le remettre ?\n\n{S}",
+      "Bonjour {A},\n\nVous pouvez le joindre à la justification dans Carnet ou le déposer à la vie scolaire ; nous"
+      " prévenons le professeur d'EPS.\n\nCordialement,\n{S}",
+      "Merci, je le joins dans Carnet.\n\n{S}", NULL}},
+    {"Sortie exceptionnelle",
+     {"Bonjour {A},\n\nJ'autorise {E} à quitter le collège à 15 h demain pour un rendez-vous chez le"
+      " dentiste.\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nC'est noté, merci.\n\n{S}", NULL, NULL}},
+};
+
+static const struct convo parent_head_ecole[] = {
+    {"Garderie du soir",
+     {"Bonjour {A},\n\nEst-il encore possible d'inscrire {E} à la garderie du soir à partir du mois prochain"
+      " ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nOui : la garderie dépend de la mairie, le formulaire est à déposer à l'accueil périscolaire. Je"
+      " préviens l'équipe.\n\nBien cordialement,\n{S}",
+      "Merci beaucoup.\n\n{S}", NULL}},
+    {"Certificat de scolarité",
+     {"Bonjour {A},\n\nPourriez-vous me fournir un certificat de scolarité pour {E} ? La CAF me le demande.\n\nMerci,\n{S}",
+      "Bonjour {A},\n\nJe le glisse dans le cahier de liaison {d}{E} demain.\n\n{S}", "Merci !\n\n{S}", NULL}},
+    {"Sécurité à la sortie de l'école",
+     {"Bonjour {A},\n\nDes voitures se garent régulièrement devant le portail à l'heure de la sortie. Serait-il"
+      " possible d'en parler à la mairie ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nMerci de votre message ; j'ai transmis à la mairie, et la police municipale passera aux heures"
+      " de sortie.\n\nBien cordialement,\n{S}",
+      NULL, NULL}},
+    {"Absence avant les vacances",
+     {"Bonjour {A},\n\nPour raisons familiales, {E} sera absent{e} les deux derniers jours avant les vacances. Comment"
+      " dois-je procéder ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nMerci de justifier l'absence dans Carnet ; je fais le lien avec la classe.\n\n{S}", NULL, NULL}},
+};
+
+static const struct convo parent_head_college[] = {
+    {"Demande de rendez-vous",
+     {"Bonjour {A},\n\nNous souhaiterions vous rencontrer au sujet de la scolarité {d}{E}, en {C}. Quelles seraient vos"
+      " disponibilités ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nJe peux vous recevoir mardi prochain à 17 h 30 ; le secrétariat vous confirmera l'horaire.\n\nBien"
+      " cordialement,\n{S}",
+      "Mardi 17 h 30 nous convient, merci.\n\n{S}", NULL}},
+    {"Changement de classe",
+     {"Bonjour {A},\n\n{E} ne se sent pas bien dans sa classe depuis la rentrée. Un changement de classe serait-il"
+      " envisageable ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nJe comprends votre inquiétude. Je demande d'abord à la CPE de recevoir {E}, puis nous en"
+      " reparlerons ensemble.\n\nBien cordialement,\n{S}",
+      NULL, NULL}},
+    {"Transport scolaire",
+     {"Bonjour {A},\n\nLe car du matin arrive régulièrement après la sonnerie, et {E} est noté{e} en retard. Le collège"
+      " peut-il intervenir auprès du transporteur ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nMerci pour ce signalement : j'ai écrit au service des transports du département. Les retards"
+      " dus au car ne seront pas comptés.\n\nBien cordialement,\n{S}",
+      "Merci beaucoup.\n\n{S}", NULL}},
+    {"Voyage scolaire",
+     {"Bonjour {A},\n\nLe voyage prévu pour la classe de {C} représente une somme importante pour nous. Une aide est-elle"
+      " possible ?\n\nCordialement,\n{S}",
+      "Bonjour {A},\n\nOui : le fonds social collégien peut prendre en charge une partie du coût. Le dossier est à"
+      " retirer au secrétariat ; il reste confidentiel.\n\nBien cordialement,\n{S}",
+      "Merci, je passe le chercher cette semaine.\n\n{S}", NULL}},
+};
+
+/* A teacher to school life about a pupil ({E}, {C}) they teach. */
+static const struct convo teacher_life[] = {
+    {"Comportement {d}{E} ({C})",
+     {"Bonjour {A},\n\n{E} a de nouveau perturbé le cours {D} aujourd'hui malgré plusieurs avertissements. Pourriez-vous"
+      " {L} recevoir ? Un mot est dans son carnet.\n\nMerci,\n{S}",
+      "Bonjour {A},\n\nJe {L} vois demain à la première récréation et je préviens la famille.\n\n{S}",
+      "Merci beaucoup.\n\n{S}", NULL}},
+    {"Retards répétés en {C}",
+     {"Bonjour {A},\n\n{E} ({C}) arrive en retard à mon cours presque chaque semaine. Les retards sont notés à l'appel ;"
+      " pourriez-vous voir avec la famille ?\n\nBonne journée,\n{S}",
+      "Bonjour {A},\n\nC'est noté : j'appelle la famille aujourd'hui et je vous tiens au courant.\n\n{S}", NULL, NULL}},
+    {"Élève à l'infirmerie",
+     {"Bonjour {A},\n\n{E} ({C}) se sentait mal en cours aujourd'hui ; je l'ai envoyé{e} à l'infirmerie avec un camarade."
+      " Pourriez-vous vérifier qu'{I} y est bien arrivé{e} ?\n\n{S}",
+      "Bonjour {A},\n\nOui, {I} y est bien arrivé{e} ; sa famille est venue {L} chercher.\n\n{S}",
+      "Merci pour le retour.\n\n{S}", NULL}},
+    {"Appel de la séance",
+     {"Bonjour {A},\n\nJe n'ai pas pu faire l'appel de ma séance en {C} à cause d'un problème de connexion. Tous les"
+      " élèves étaient présents sauf {E}.\n\n{S}",
+      "Bonjour {A},\n\nMerci, je l'ai saisi pour vous.\n\n{S}", NULL, NULL}},
+    {"Carnet de correspondance {d}{E}",
+     {"Bonjour {A},\n\n{E} ({C}) n'a plus son carnet de correspondance depuis une semaine. Pourriez-vous lui en remettre"
+      " un ?\n\n{S}",
+      "Bonjour {A},\n\nJe {L} fais passer au bureau demain pour lui en donner un nouveau.\n\n{S}", NULL, NULL}},
+    {"Exclusion de cours",
+     {"Bonjour {A},\n\nJ'ai dû exclure {E} ({C}) de mon cours aujourd'hui après une insulte envers un camarade. Le"
+      " rapport est dans son dossier ; pourrions-nous en parler ?\n\n{S}",
+      "Bonjour {A},\n\nBien reçu. Je reçois {E} et sa famille cette semaine ; je vous propose que nous nous voyions"
+      " jeudi à la pause de midi.\n\n{S}",
+      "D'accord pour jeudi midi.\n\n{S}", "Parfait, à jeudi.\n\n{S}"}},
+};
+
+/* School life or the head to a teacher about a class ({C}) they teach. */
+static const struct convo life_teacher[] = {
+    {"Conseil de classe de {C}",
+     {"Bonjour {A},\n\nLe conseil de classe de {C} aura lieu à la fin du trimestre. Merci de saisir vos moyennes et vos"
+      " appréciations au plus tard trois jours avant.\n\n{S}",
+      "Bonjour {A},\n\nC'est noté, merci.\n\n{S}", NULL, NULL}},
+    {"Heure d'étude en {C}",
+     {"Bonjour {A},\n\nUne sortie libère votre séance en {C} jeudi prochain ; pourriez-vous assurer une heure d'étude"
+      " avec une autre classe à la place ?\n\n{S}",
+      "Bonjour {A},\n\nOui, sans problème.\n\n{S}", "Merci beaucoup !\n\n{S}", NULL}},
+    {"Situation {d}{E} ({C})",
+     {"Bonjour {A},\n\nPour votre information, {E} traverse une période difficile sur le plan familial. Merci de votre"
+      " vigilance dans les prochaines semaines, et de me signaler tout changement.\n\n{S}",
+      "Bonjour {A},\n\nMerci de l'information, je serai vigilant{g}.\n\n{S}", NULL, NULL}},
+    {"Rencontre parents-professeurs de {C}",
+     {"Bonjour {A},\n\nLa rencontre parents-professeurs de {C} se tiendra de 17 h à 20 h le jeudi avant les vacances."
+      " Merci de m'indiquer vos disponibilités.\n\n{S}",
+      "Bonjour {A},\n\nJe serai présent{g} de 17 h à 19 h.\n\n{S}", "Merci, c'est noté.\n\n{S}", NULL}},
+    {"Appel non saisi en {C}",
+     {"Bonjour {A},\n\nL'appel de votre séance d'hier en {C} n'apparaît pas dans Carnet. Pourriez-vous le saisir"
+      " ?\n\nMerci,\n{S}",
+      "Bonjour {A},\n\nDésolé{g}, c'est fait.\n\n{S}", NULL, NULL}},
+    {"Projet de sortie avec la {C}",
+     {"Bonjour {A},\n\nJ'ai bien reçu votre projet de sortie avec la {C}. Pourriez-vous me transmettre la liste des"
+      " accompagnateurs et le budget prévu ?\n\n{S}",
+      "Bonjour {A},\n\nJe vous envoie cela d'ici la fin de la semaine.\n\n{S}", "Merci.\n\n{S}", NULL}},
+};
+
+/* In an école: a teacher to the director, and the director to a teacher. */
+static const struct convo teacher_head_ecole[] = {
+    {"Commande de fournitures",
+     {"Bonjour {A},\n\nIl me manque des cahiers et des feutres pour la classe. Est-il possible de passer une commande"
+      " avant la fin du mois ?\n\n{S}",
+      "Bonjour {A},\n\nOui, transmettez-moi votre liste, je l'ajoute à la commande de la semaine prochaine.\n\n{S}",
+      "Merci !\n\n{S}", NULL}},
+    {"Situation {d}{E}",
+     {"Bonjour {A},\n\n{E} arrive souvent sans goûter et semble fatigué{e}. Pourrions-nous en parler au prochain"
+      " conseil des maîtres ?\n\n{S}",
+      "Bonjour {A},\n\nOui, je l'ajoute à l'ordre du jour. Merci de votre vigilance.\n\n{S}", NULL, NULL}},
+};
+static const struct convo head_teacher_ecole[] = {
+    {"Conseil d'école",
+     {"Bonjour {A},\n\nLe prochain conseil d'école aura lieu dans trois semaines, à 18 h. Pourriez-vous préparer un"
+      " point sur les projets de votre classe ?\n\n{S}",
+      "Bonjour {A},\n\nC'est noté, je m'en occupe.\n\n{S}", NULL, NULL}},
+    {"Exercice d'évacuation",
+     {"Bonjour {A},\n\nUn exercice d'évacuation aura lieu la semaine prochaine, sans prévenir les élèves. Merci de"
+      " relire la fiche de consignes affichée dans la classe.\n\n{S}",
+      "Bien reçu, merci.\n\n{S}", NULL, NULL}},
+};
+
+/* A message to the parents of a class: subject, body, a parent's answer
+ * and the sender's reply to it; code: the only subject whose teachers send
+ * it (NULL: any). */
+struct notice {
+    const char *subject, *body, *answer, *reply, *code;
+};
+
+static const struct notice college_notices[] = {
+    {"Contrôle commun {D}",
+     "Madame, Monsieur,\n\nUn contrôle commun {D} aura lieu pour toutes les classes du niveau dans deux semaines. Les"
+     " notions à revoir sont dans le cahier de textes ; un sujet d'entraînement sera distribué en classe.\n\nCordialement,\n{S}",
+     "Bonjour {A},\n\nMerci pour l'information. {E} sera absent{e} ce jour-là pour un rendez-vous médical : pourra-t-{I}"
+     " le rattraper ?\n\n{S}",
+     "Bonjour {A},\n\nOui, {E} le rattrapera la semaine suivante.\n\n{S}", NULL},
+    {"Visite du musée des Beaux-Arts",
+     "Madame, Monsieur,\n\nLa classe de {C} visitera le musée des Beaux-Arts le mois prochain, sur le temps scolaire."
+     " L'autorisation est à signer avant la fin de la semaine ; la visite est gratuite.\n\nBien cordialement,\n{S}",
+     "Bonjour {A},\n\nL'autorisation est signée. Faut-il prévoir un pique-nique ?\n\n{S}",
+     "Bonjour {A},\n\nNon, les élèves seront rentrés pour le déjeuner.\n\n{S}", NULL},
+    {"Devoirs pendant les vacances",
+     "Madame, Monsieur,\n\nPendant les vacances, les élèves de {C} ont une fiche de révisions {D} à faire, sans excès :"
+     " une demi-heure deux ou trois fois suffit. Elle est dans le cahier de textes.\n\nBonnes vacances à tous,\n{S}",
+     "Bonjour {A},\n\nMerci. {E} ne trouve pas la fiche dans son cartable : est-elle aussi dans Carnet ?\n\n{S}",
+     "Bonjour {A},\n\nOui, elle est jointe au cahier de textes, à la date du dernier cours.\n\n{S}", NULL},
+    {"Rencontre parents-professeurs",
+     "Madame, Monsieur,\n\nJe serai disponible lors de la rencontre parents-professeurs de {C}. Si vous souhaitez un"
+     " rendez-vous, répondez-moi en indiquant le créneau qui vous convient (de 17 h à 20 h).\n\nCordialement,\n{S}",
+     "Bonjour {A},\n\nNous souhaiterions vous rencontrer vers 18 h pour parler {d}{E}.\n\n{S}",
+     "Bonjour {A},\n\nC'est noté : 18 h 10, salle du conseil.\n\n{S}", NULL},
+    {"Blouse pour les travaux pratiques",
+     "Madame, Monsieur,\n\nÀ partir de la semaine prochaine, les élèves de {C} devront apporter une blouse en coton pour"
+     " les travaux pratiques.\n\nMerci de votre aide,\n{S}",
+     "Bonjour {A},\n\nUne blouse à manches courtes convient-elle ?\n\n{S}",
+     "Bonjour {A},\n\nDe préférence à manches longues, pour protéger les bras.\n\n{S}", "PC"},
+    {"Sortie géologique",
+     "Madame, Monsieur,\n\nLes élèves de {C} participeront le mois prochain à une sortie géologique d'une journée. Prévoir"
+     " un pique-nique, de bonnes chaussures et un vêtement de pluie.\n\nCordialement,\n{S}",
+     "Bonjour {A},\n\n{E} a un régime alimentaire particulier : peut-{I} apporter son propre repas ?\n\n{S}",
+     "Bonjour {A},\n\nBien sûr, chaque élève apporte son pique-nique.\n\n{S}", "SVT"},
+    {"Concours Kangourou",
+     "Madame, Monsieur,\n\nLes élèves de {C} qui le souhaitent peuvent participer au concours Kangourou des"
+     " mathématiques (participation : 4 €). Inscriptions auprès de moi avant la fin du mois.\n\nCordialement,\n{S}",
+     "Bonjour {A},\n\n{E} souhaite participer : je vous confie la participation par son intermédiaire.\n\n{S}",
+     "Bonjour {A},\n\nMerci, l'inscription {d}{E} est faite.\n\n{S}", "MATH"},
+    {"Cycle de course d'orientation",
+     "Madame, Monsieur,\n\nLes élèves de {C} commencent un cycle de course d'orientation : une tenue de sport, des"
+     " chaussures adaptées à la course en extérieur et une gourde sont indispensables.\n\n{S}",
+     "Bonjour {A},\n\n{E} a une dispense de deux semaines ; je joins le certificat dans Carnet.\n\n{S}",
+     "Bonjour {A},\n\nBien reçu, {I} suivra la séance comme observateur.\n\n{S}", "EPS"},
+    {"Lecture du trimestre",
+     "Madame, Monsieur,\n\nLes élèves de {C} doivent se procurer pour le mois prochain *Le Horla* de Maupassant, en"
+     " édition de poche (environ 3 €). Le CDI en prête quelques exemplaires.\n\nCordialement,\n{S}",
+     "Bonjour {A},\n\nUne édition numérique convient-elle ?\n\n{S}",
+     "Bonjour {A},\n\nJe préfère le livre papier, plus pratique pour annoter en classe.\n\n{S}", "FRA"},
+    {"Calculatrice",
+     "Madame, Monsieur,\n\nÀ partir du prochain chapitre, la calculatrice collège sera utilisée à chaque séance. Merci de"
+     " vérifier que votre enfant en a une dans son cartable.\n\n{S}",
+     "Bonjour {A},\n\nCelle de son grand frère fera-t-elle l'affaire ?\n\n{S}",
+     "Bonjour {A},\n\nSi c'est une calculatrice collège, oui, tout à fait.\n\n{S}", "MATH"},
+};
+
+static const struct notice ecole_notices[] = {
+    {"Sortie à la ferme pédagogique",
+     "Madame, Monsieur,\n\nLa classe ira visiter la ferme pédagogique le mois prochain, toute la journée. Prévoyez un"
+     " pique-nique, des bottes et un vêtement de pluie. L'autorisation est à rendre signée cette semaine.\n\nMerci,\n{S}",
+     "Bonjour {A},\n\nJe peux accompagner la sortie si vous avez besoin de parents.\n\n{S}",
+     "Bonjour {A},\n\nAvec plaisir, merci ! Je vous inscris parmi les accompagnateurs.\n\n{S}", NULL},
+    {"Piscine",
+     "Madame, Monsieur,\n\nLe cycle piscine commence la semaine prochaine, le mardi après-midi. Merci de prévoir un"
+     " maillot (pas de short de bain), un bonnet et une serviette dans un sac marqué au nom de l'enfant.\n\n{S}",
+     "Bonjour {A},\n\n{E} a une otite en ce moment ; je vous fais passer un certificat médical.\n\n{S}",
+     "Bonjour {A},\n\nMerci, {I} restera avec une autre classe pendant la séance.\n\n{S}", NULL},
+    {"Photo de classe",
+     "Madame, Monsieur,\n\nLe photographe passera à l'école jeudi prochain pour la photo de classe. Les bons de commande"
+     " seront distribués dans les cartables.\n\n{S}",
+     "Bonjour {A},\n\n{E} sera absent{e} jeudi : la photo pourra-t-elle être faite un autre jour ?\n\n{S}",
+     "Bonjour {A},\n\nLe photographe repasse la semaine suivante pour les absents.\n\n{S}", NULL},
+    {"Poux dans la classe",
+     "Madame, Monsieur,\n\nDes poux ont été signalés dans la classe. Merci de vérifier la tête de votre enfant et de la"
+     " traiter si nécessaire.\n\nMerci de votre compréhension,\n{S}",
+     "Bonjour {A},\n\nMerci de nous avoir prévenus, nous avons vérifié : rien à signaler.\n\n{S}",
+     "Merci pour votre retour.\n\n{S}", NULL},
+    {"Réunion de classe",
+     "Madame, Monsieur,\n\nJe vous propose une réunion sur le fonctionnement de la classe et les projets de la période,"
+     " mardi prochain à 18 h dans la classe.\n\nBien cordialement,\n{S}",
+     "Bonjour {A},\n\nJe ne pourrai pas venir : pourriez-vous nous transmettre les informations importantes ?\n\n{S}",
+     "Bonjour {A},\n\nBien sûr, un compte rendu sera collé dans le cahier de liaison.\n\n{S}", NULL},
+    {"Cahier de liaison",
+     "Madame, Monsieur,\n\nMerci de consulter et de signer chaque semaine le cahier de liaison : il contient les"
+     " informations importantes et les évaluations de la période.\n\n{S}",
+     "Bonjour {A},\n\nC'est noté, merci.\n\n{S}", NULL, NULL},
+    {"Chants de fin de période",
+     "Madame, Monsieur,\n\nLes élèves préparent quelques chants pour la fin de la période. Vous êtes les bienvenus"
+     " vendredi avant les vacances, à 16 h, sous le préau.\n\n{S}",
+     "Bonjour {A},\n\nNous serons là, {E} est ravi{e} !\n\n{S}", "À vendredi !\n\n{S}", NULL},
+    {"Cross de l'école",
+     "Madame, Monsieur,\n\nLe cross de l'école aura lieu la semaine prochaine. Merci de prévoir une tenue de sport, des"
+     " baskets et une gourde.\n\n{S}",
+     "Bonjour {A},\n\nLes parents peuvent-ils venir encourager les enfants ?\n\n{S}",
+     "Bonjour {A},\n\nOui, le départ est à 10 h au stade.\n\n{S}", NULL},
+};
+
+static const struct notice life_notices[] = {
+    {"Justification des absences",
+     "Madame, Monsieur,\n\nNous vous rappelons que toute absence doit être justifiée dans les 48 heures, depuis Carnet"
+     " (rubrique **Absences et retards**) ou dans le carnet de correspondance.\n\nCordialement,\n{S}",
+     "Bonjour {A},\n\nJe n'arrive pas à joindre le justificatif depuis mon téléphone : comment faire ?\n\n{S}",
+     "Bonjour {A},\n\nVous pouvez prendre une photo du document depuis la page de l'absence, ou le déposer à la vie"
+     " scolaire.\n\n{S}",
+     NULL},
+    {"Carnet de correspondance",
+     "Madame, Monsieur,\n\nLe carnet de correspondance doit être en possession de votre enfant chaque jour ; merci de le"
+     " consulter et de signer les mots qui y figurent.\n\n{S}",
+     "Bonjour {A},\n\nLe carnet {d}{E} est plein : peut-on en avoir un nouveau ?\n\n{S}",
+     "Bonjour {A},\n\nOui, {E} peut passer au bureau de la vie scolaire.\n\n{S}", NULL},
+    {"Prévention du harcèlement",
+     "Madame, Monsieur,\n\nLa classe de {C} participera la semaine prochaine à des ateliers de prévention du harcèlement"
+     " animés par l'équipe de vie scolaire. N'hésitez pas à nous contacter pour toute question.\n\nBien cordialement,\n{S}",
+     "Bonjour {A},\n\nMerci pour cette initiative. {E} nous en a parlé, {I} a trouvé l'atelier très utile.\n\n{S}",
+     "Merci pour votre retour.\n\n{S}", NULL},
+    {"Épreuves communes",
+     "Madame, Monsieur,\n\nDes épreuves communes auront lieu le mois prochain pour la classe de {C}. Les convocations"
+     " seront remises aux élèves ; toute absence devra être justifiée par un certificat médical.\n\n{S}",
+     "Bonjour {A},\n\nÀ quelle heure les épreuves se terminent-elles ?\n\n{S}",
+     "Bonjour {A},\n\nÀ 12 h le matin et à 16 h 30 l'après-midi.\n\n{S}", NULL},
+    {"Téléphones portables",
+     "Madame, Monsieur,\n\nNous rappelons que l'usage du téléphone portable est interdit dans l'enceinte du collège. Un"
+     " téléphone utilisé sera confisqué et remis à la famille.\n\n{S}",
+     "Bonjour {A},\n\nBien reçu, nous en avons parlé avec {E}.\n\n{S}", NULL, NULL},
+    {"Élection des représentants de parents",
+     "Madame, Monsieur,\n\nLes élections des représentants des parents d'élèves ont lieu bientôt. Le matériel de vote sera"
+     " remis à votre enfant ; le vote par correspondance est possible.\n\nCordialement,\n{S}",
+     "Bonjour {A},\n\n{E} n'a pas reçu le matériel de vote : pourriez-vous lui en redonner ?\n\n{S}",
+     "Bonjour {A},\n\nC'est fait, il est dans son carnet.\n\n{S}", NULL},
+};
+
+/* Subjects as messages name them (college_subjects order): bare, and after
+ * "de" with its elision. */
+static const char *const subject_words[][2] = {
+    {"français", "de français"},          {"mathématiques", "de mathématiques"},
+    {"histoire-géographie", "d'histoire-géographie"}, {"anglais", "d'anglais"},
+    {"espagnol", "d'espagnol"},           {"allemand", "d'allemand"},
+    {"SVT", "de SVT"},                    {"physique-chimie", "de physique-chimie"},
+    {"technologie", "de technologie"},    {"EPS", "d'EPS"},
+    {"arts plastiques", "d'arts plastiques"}, {"éducation musicale", "d'éducation musicale"},
+};
+
+/* A distinct teacher of the sector: who, their establishment and what they
+ * teach (class index in the sector, subject index in college_subjects). */
+struct mail_teacher {
+    struct who w;
+    bool demo;                      /* prof.demo */
+    int est, nk;
+    int klass[SECTOR_MAX_CLASSES], subject[SECTOR_MAX_CLASSES];
+};
+
+/* The messaging of the sector being built. */
+struct mail {
+    struct demo *d;
+    struct sector *sec;
+    uint64_t plan;                  /* what happens (never depends on the clock) */
+    uint64_t state;                 /* read state and folders (depend on the clock) */
+    uint8_t *wk[SECTOR_MAX_EST];    /* week masks of each establishment's days (0: no school) */
+    int *sday[SECTOR_MAX_EST];      /* its school days (indices in d->days) */
+    int nsday[SECTOR_MAX_EST];
+    struct mail_teacher *teacher;
+    int nteachers;
+    int64_t next_thread, next_message; /* the next free ids (no one else writes during the generation) */
+};
+
+/* What a message's text names: its author and addressee (as AS_*), the
+ * pupil it is about, the class and the subject (index in college_subjects,
+ * -1: none). */
+struct mail_ctx {
+    const struct who *author, *to, *child;
+    int author_as, to_as;
+    const char *klass;
+    int subject;
+};
+
+/* Binomial count of mean rate / 100 (six draws: rate ≤ 600). */
+static int mail_count(uint64_t *st, int rate)
+{
+    int n = 0;
+    for (int i = 0; i < 6; i++) n += rng_range(st, 0, 599) < rate;
+    return n;
+}
+
+/* Minutes past midnight when someone writes, always between MAIL_DAY_FROM
+ * and MAIL_DAY_TO: parents early in the morning, at lunch or after work,
+ * pupils after school, teachers at lunch, before or after their lessons,
+ * school life during the day. */
+static int mail_minutes(uint64_t *st, int as)
+{
+    int r = rng_range(st, 0, 99);
+    switch (as) {
+    case AS_PARENT:
+        return r < 20 ? rng_range(st, 7 * 60, 8 * 60 + 20) : r < 35 ? rng_range(st, 12 * 60, 13 * 60 + 50)
+                                                                     : rng_range(st, 17 * 60 + 30, 19 * 60 + 50);
+    case AS_PUPIL:
+        return rng_range(st, 16 * 60 + 30, 19 * 60 + 50);
+    case AS_TEACHER:
+        return r < 35 ? rng_range(st, 12 * 60, 13 * 60 + 40) : r < 45 ? rng_range(st, 7 * 60 + 30, 7 * 60 + 55)
+                                                                        : rng_range(st, 16 * 60 + 40, 19 * 60 + 50);
+    default:
+        return rng_range(st, 8 * 60, 17 * 60 + 30);
+    }
+}
+
+/* When the next message of a conversation is written by someone as as,
+ * after one written on *day at *minutes: the same day or up to three days
+ * later, on a school day of establishment e. Updates *day and *minutes. */
+static void mail_next(struct mail *m, int e, int as, int *day, int *minutes)
+{
+    int r = rng_range(&m->plan, 0, 99), delay = r < 45 ? 0 : r < 80 ? 1 : r < 95 ? 2 : 3;
+    int dd = *day + delay, mm = mail_minutes(&m->plan, as);
+    if (!delay && mm <= *minutes + 15) {
+        mm = *minutes + 15 + rng_range(&m->plan, 0, 120);
+        if (mm > MAIL_DAY_TO) {
+            dd++;
+            mm = mail_minutes(&m->plan, as);
+        }
+    }
+    while (dd < m->d->ndays && !m->wk[e][dd]) dd++;
+    *day = dd;
+    *minutes = mm;
+}
+
+/* A school day of establishment e: at random, or the one at fraction
+ * num / den of its school year. -1 when it has none. */
+static int mail_day(struct mail *m, int e, int num, int den)
+{
+    if (!m->nsday[e]) return -1;
+    if (den) return m->sday[e][(int)((int64_t)num * m->nsday[e] / den)];
+    return m->sday[e][rng_range(&m->plan, 0, m->nsday[e] - 1)];
+}
+
+/* Append src to out (of cap bytes, length *n). */
+static void mail_put(char *out, size_t cap, size_t *n, const char *src)
+{
+    while (*src && *n + 1 < cap) out[(*n)++] = *src++;
+}
+
+/* Do the author and the addressee call each other by their first names? */
+static bool mail_colleagues(const struct mail_ctx *x)
+{
+    return (x->author_as == AS_TEACHER || x->author_as == AS_STAFF) &&
+           (x->to_as == AS_TEACHER || x->to_as == AS_STAFF);
+}
+
+/* How author signs for the addressee: a first name between colleagues and
+ * for pupils, "N. Lefèvre" for a teacher, names and title for school life
+ * and heads, names for parents. */
+static void mail_signature(const struct mail_ctx *x, char *out, size_t cap)
+{
+    const struct who *a = x->author;
+    bool colleagues = mail_colleagues(x);
+    if (x->author_as == AS_PUPIL || colleagues) snprintf(out, cap, "%s", a->first);
+    else if (x->author_as == AS_TEACHER) {
+        int len = 1; /* the first letter, however many bytes it takes */
+        while (a->first[len] && ((unsigned char)a->first[len] & 0xC0) == 0x80) len++;
+        snprintf(out, cap, "%.*s. %s", len, a->first, a->last);
+    } else if ((x->author_as == AS_STAFF || x->author_as == AS_HEAD) && a->title) snprintf(out, cap, "%s %s\n%s", a->first, a->last, a->title);
+    else snprintf(out, cap, "%s %s", a->first, a->last);
+}
+
+/* Does name start with a vowel (elision: "d'Alice", "d'Éva")? */
+static bool mail_vowel(const char *name)
+{
+    const unsigned char *p = (const unsigned char *)name;
+    if (*p && strchr("AEIOU", *p)) return true;
+    /* À…Ý in UTF-8 (C3 80…C3 9D), but Ç and Ñ. */
+    return p[0] == 0xC3 && p[1] >= 0x80 && p[1] <= 0x9D && p[1] != 0x87 && p[1] != 0x91;
+}
+
+/* Fill template tmpl for context x into out (cap bytes): see struct convo
+ * for the placeholders. */
+static void mail_text(const char *tmpl, const struct mail_ctx *x, char *out, size_t cap)
+{
+    size_t n = 0;
+    bool girl = x->child && x->child->female;
+    for (const char *p = tmpl; *p && n + 1 < cap; p++) {
+        if (*p != '{' || !p[1] || p[2] != '}') {
+            out[n++] = *p;
+            continue;
+        }
+        char sig[160];
+        const char *s = "";
+        switch (p[1]) {
+        case 'A':
+            s = x->to_as == AS_PUPIL || mail_colleagues(x) ? x->to->first
+                : x->to->female                                                              ? "Madame"
+                                                                                             : "Monsieur";
+            break;
+        case 'S':
+            mail_signature(x, sig, sizeof sig);
+            s = sig;
+            break;
+        case 'E': s = x->child ? x->child->first : ""; break;
+        case 'C': s = x->klass ? x->klass : ""; break;
+        case 'M': s = x->subject >= 0 ? subject_words[x->subject][0] : "classe"; break;
+        case 'D': s = x->subject >= 0 ? subject_words[x->subject][1] : "de la classe"; break;
+        case 'I': s = girl ? "elle" : "il"; break;
+        case 'J': s = girl ? "Elle" : "Il"; break;
+        case 'L': s = girl ? "la" : "le"; break;
+        case 'F': s = girl ? "ma fille" : "mon fils"; break;
+        case 'e': s = girl ? "e" : ""; break;
+        case 'd': s = x->child && mail_vowel(x->child->first) ? "d'" : "de "; break;
+        case 'g': s = x->author->female ? "e" : ""; break;
+        default: s = NULL;
+        }
+        if (!s) {
+            out[n++] = *p;
+            continue;
+        }
+        mail_put(out, cap, &n, s);
+        p += 2;
+    }
+    out[n] = 0;
+}
+
+/* The id of the last message of the thread person has read: everything up
+ * to their own last message, then in order each message written more than
+ * MAIL_UNREAD_DAYS ago almost surely, a recent one every other time. */
+static int64_t mail_read_upto(struct mail *m, int64_t person, const int64_t who[2], const int64_t *id,
+                              const int64_t *at, int n)
+{
+    int mine = -1;
+    for (int k = 0; k < n; k++)
+        if (who[k % 2] == person) mine = k;
+    int64_t last = mine >= 0 ? id[mine] : 0;
+    for (int k = mine + 1; k < n; k++) {
+        bool recent = at[k] > m->d->now - (int64_t)MAIL_UNREAD_DAYS * 86400;
+        if (!rng_chance(&m->state, recent ? 45 : 97)) break;
+        last = id[k];
+    }
+    return last;
+}
+
+/* One thread between who[0] (who opened it) and who[1]: messages text[k]
+ * by who[k % 2] at at[k], k < n (all before now), its two participants with
+ * their read state and folder. group: the broadcast it belongs to (0:
+ * none; the first thread of a broadcast takes its id). The
+ * thread and its messages take the next free ids (m->next_thread,
+ * m->next_message): the broadcast id and the read state need them, and
+ * asking them back (RETURNING) for every row makes this a third slower (a
+ * PostgreSQL driver will have to move its sequences past them). The
+ * thread's id, -1 on error. */
+static int64_t mail_write(struct mail *m, int64_t est, const char *subject, const int64_t who[2],
+                          char text[][MAIL_TEXT_CAP], const int64_t *at, int n, int64_t group)
+{
+    struct demo *d = m->d;
+    int64_t thread = m->next_thread++, id[MAIL_MAX_MSGS];
+    if (store_run(d->s,
+                  "INSERT INTO thread (id, establishment_id, subject, created_by, created_at, last_message_at, broadcast_id)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                  "iitiiiN", thread, est, subject, who[0], at[0], at[n - 1], group) < 0)
+        return -1;
+    for (int k = 0; k < n; k++) {
+        id[k] = m->next_message++;
+        if (store_run(d->s,
+                      "INSERT INTO message (id, thread_id, author_id, body, created_at, visible_at) VALUES ($1, $2, $3, $4, $5, $5)",
+                      "iiiti", id[k], thread, who[k % 2], text[k], at[k]) < 0)
+            return -1;
+        d->messages++;
+    }
+    const char *folder[2];
+    int64_t read[2];
+    for (int i = 0; i < 2; i++) {
+        read[i] = mail_read_upto(m, who[i], who, id, at, n);
+        bool quiet = at[n - 1] < d->now - (int64_t)MAIL_ARCHIVE_DAYS * 86400;
+        folder[i] = quiet && read[i] == id[n - 1] && rng_chance(&m->state, 6) ? "archive" : "inbox";
+    }
+    if (store_run(d->s,
+                  "INSERT INTO thread_participant (thread_id, person_id, folder, last_read_message_id, joined_at)"
+                  " VALUES ($1, $2, $3, $4, $8), ($1, $5, $6, $7, $8)",
+                  "iitiitii", thread, who[0], folder[0], read[0], who[1], folder[1], read[1], at[0]) < 0)
+        return -1;
+    d->threads++;
+    return thread;
+}
+
+/* How many of the n messages planned on days day[] at minutes[] were
+ * written before now; their instants into at[]. */
+static int mail_due(const struct mail *m, const int *day, const int *minutes, int n, int64_t *at)
+{
+    int k = 0;
+    for (; k < n; k++) {
+        at[k] = day_at(m->d, day[k], minutes[k]);
+        if (at[k] >= m->d->now) break;
+    }
+    return k;
+}
+
+/* A conversation of establishment e between a (writing as as_a, who opens
+ * it) and b (as_b) from template c, about child (NULL: none), in class
+ * klass, on subject (-1: none): planned on a random school day (1 to 3
+ * replies as the template allows, most often one), written up to now. 0 or
+ * -1. */
+static int mail_convo(struct mail *m, int e, const struct who *a, int as_a, const struct who *b, int as_b,
+                      const struct convo *c, const struct who *child, const char *klass, int subject)
+{
+    int day[MAIL_MAX_MSGS], minutes[MAIL_MAX_MSGS], n = 1;
+    int r = rng_range(&m->plan, 0, 99), want = r < 8 ? 1 : r < 58 ? 2 : r < 88 ? 3 : 4;
+    while (n < want && n < MAIL_MAX_MSGS && c->msg[n]) n++;
+    day[0] = mail_day(m, e, 0, 0);
+    if (day[0] < 0) return 0;
+    minutes[0] = c->morning ? rng_range(&m->plan, MAIL_DAY_FROM, 8 * 60 + 15) : mail_minutes(&m->plan, as_a);
+    for (int k = 1; k < n; k++) {
+        day[k] = day[k - 1];
+        minutes[k] = minutes[k - 1];
+        mail_next(m, e, k % 2 ? as_b : as_a, &day[k], &minutes[k]);
+    }
+    int64_t at[MAIL_MAX_MSGS];
+    if (!a->id || !b->id || a->id == b->id) return 0;
+    int due = mail_due(m, day, minutes, n, at);
+    if (!due) return 0;
+    char text[MAIL_MAX_MSGS][MAIL_TEXT_CAP], subj[MAIL_SUBJECT_CAP];
+    struct mail_ctx x = {a, b, child, as_a, as_b, klass, subject};
+    mail_text(c->subject, &x, subj, sizeof subj);
+    for (int k = 0; k < due; k++) {
+        struct mail_ctx xk = {k % 2 ? b : a, k % 2 ? a : b, child, k % 2 ? as_b : as_a, k % 2 ? as_a : as_b, klass,
+                              subject};
+        mail_text(c->msg[k], &xk, text[k], MAIL_TEXT_CAP);
+    }
+    const int64_t who[2] = {a->id, b->id};
+    return mail_write(m, m->sec->est[e].id, subj, who, text, at, due, 0) < 0 ? -1 : 0;
+}
+
+/* A template of list t at random. */
+#define MAIL_PICK(m, t) (&(t)[rng_range(&(m)->plan, 0, COUNT(t) - 1)])
+
+/* The teacher of class k who teaches subject s, as a who. */
+static struct who mail_teach_who(const struct klass *k, int s)
+{
+    const struct teach *te = &k->teach[s];
+    return (struct who){te->teacher_id, te->first, te->last, NULL, te->female};
+}
+
+/* One year of conversations of pupil p of class k and their parents with
+ * the class's teachers and school life (see above); subj: the class's
+ * subjects to pick from (nsubj of them). 0 or -1. */
+static int mail_pupil(struct mail *m, int k, int p, const int *subj, int nsubj)
+{
+    const struct klass *c = &m->sec->classes[k];
+    const struct est *e = &m->sec->est[c->est];
+    const struct kin *kn = &c->kin[p];
+    bool ecole = c->level < LEVEL_6E;
+    int n1 = mail_count(&m->plan, ecole ? MAIL_PARENT_TEACHER_ECOLE : MAIL_PARENT_TEACHER);
+    int n2 = mail_count(&m->plan, MAIL_TEACHER_PARENT);
+    int n3 = ecole ? 0 : mail_count(&m->plan, MAIL_PUPIL_TEACHER);
+    int n4 = mail_count(&m->plan, ecole ? MAIL_PARENT_HEAD_ECOLE : MAIL_PARENT_LIFE);
+    int n5 = ecole || e->nlife < 5 ? 0 : mail_count(&m->plan, MAIL_PARENT_HEAD);
+    for (int i = 0; i < n1 + n2 + n3 + n4 + n5; i++) {
+        int s = subj[rng_range(&m->plan, 0, nsubj - 1)];
+        const struct who *parent = &kn->parent[kn->parent[1].id && rng_chance(&m->plan, 25) ? 1 : 0];
+        struct who t = mail_teach_who(c, s);
+        int rc, sj = ecole ? -1 : s;
+        if (i < n1)
+            rc = mail_convo(m, c->est, parent, AS_PARENT, &t, AS_TEACHER,
+                            ecole ? MAIL_PICK(m, parent_teacher_ecole) : MAIL_PICK(m, parent_teacher_college),
+                            &kn->child, c->name, sj);
+        else if (i < n1 + n2)
+            rc = mail_convo(m, c->est, &t, AS_TEACHER, parent, AS_PARENT,
+                            ecole ? MAIL_PICK(m, teacher_parent_ecole) : MAIL_PICK(m, teacher_parent_college),
+                            &kn->child, c->name, sj);
+        else if (i < n1 + n2 + n3)
+            rc = mail_convo(m, c->est, &kn->child, AS_PUPIL, &t, AS_TEACHER, MAIL_PICK(m, pupil_teacher), &kn->child,
+                            c->name, sj);
+        else if (i < n1 + n2 + n3 + n4) {
+            /* The CPE most often, or an AED; the director of an école. */
+            int l = ecole || e->nlife < 3 || rng_chance(&m->plan, 60) ? 0 : rng_range(&m->plan, 1, 2);
+            rc = mail_convo(m, c->est, parent, AS_PARENT, &e->life[l], AS_STAFF,
+                            ecole ? MAIL_PICK(m, parent_head_ecole) : MAIL_PICK(m, parent_life), &kn->child, c->name,
+                            sj);
+        } else
+            rc = mail_convo(m, c->est, parent, AS_PARENT, &e->life[rng_range(&m->plan, 3, 4)], AS_HEAD,
+                            MAIL_PICK(m, parent_head_college), &kn->child, c->name, sj);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
+/* The conversations of the families of class k: parents and collège pupils
+ * with the class's teachers, parents with school life; the demo family's
+ * MAIL_DEMO_FACTOR times over. 0 or -1. */
+static int mail_class(struct mail *m, int k)
+{
+    const struct klass *c = &m->sec->classes[k];
+    bool ecole = c->level < LEVEL_6E;
+    int subj[NSUBJECTS * 2], nsubj = 0; /* the class's subjects, the main four twice */
+    for (int s = 0; s < (ecole ? 1 : NSUBJECTS); s++) {
+        if (!c->teach[s].id) continue;
+        subj[nsubj++] = s;
+        if (!ecole && s < 4) subj[nsubj++] = s;
+    }
+    if (!nsubj) return 0;
+    for (int p = 0; p < c->npupils; p++)
+        for (int r = 0; r < (c->kin[p].demo ? MAIL_DEMO_FACTOR : 1); r++)
+            if (mail_pupil(m, k, p, subj, nsubj) < 0) return -1;
+    return 0;
+}
+
+/* The conversations of teacher t with school life and the head of their
+ * establishment (with the director in an école), MAIL_TEACHER_LIFE a year
+ * on average, about one of their classes and one of its pupils. 0 or -1. */
+#define MAIL_TEACHER_LIFE 600       /* per teacher per year, in hundredths */
+static int mail_teacher_life(struct mail *m, const struct mail_teacher *t)
+{
+    const struct est *e = &m->sec->est[t->est];
+    int n = mail_count(&m->plan, MAIL_TEACHER_LIFE / (e->ecole ? 2 : 1));
+    for (int i = 0; i < n; i++) {
+        int j = rng_range(&m->plan, 0, t->nk - 1);
+        const struct klass *c = &m->sec->classes[t->klass[j]];
+        const struct who *child = c->npupils ? &c->kin[rng_range(&m->plan, 0, c->npupils - 1)].child : NULL;
+        bool up = rng_chance(&m->plan, 55); /* the teacher writes */
+        int l = 0;
+        if (!e->ecole && e->nlife >= 5) l = up ? (rng_chance(&m->plan, 65) ? 0 : rng_range(&m->plan, 1, 2))
+                                               : (rng_chance(&m->plan, 40) ? 0 : rng_range(&m->plan, 3, 4));
+        const struct who *staff = &e->life[l];
+        const struct convo *cv = e->ecole ? (up ? MAIL_PICK(m, teacher_head_ecole) : MAIL_PICK(m, head_teacher_ecole))
+                                          : (up ? MAIL_PICK(m, teacher_life) : MAIL_PICK(m, life_teacher));
+        int sj = e->ecole ? -1 : t->subject[j];
+        int as = l >= 3 ? AS_HEAD : AS_STAFF;
+        int rc = up ? mail_convo(m, t->est, &t->w, AS_TEACHER, staff, as, cv, child, c->name, sj)
+                    : mail_convo(m, t->est, staff, as, &t->w, AS_TEACHER, cv, child, c->name, sj);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
+/* Broadcast threads of one message only, written MAIL_BATCH at a time: one
+ * statement per table for all of them (they share everything but their
+ * ids, which follow each other, and the parent). */
+#define MAIL_BATCH 7                /* 4 + 4 * 7 placeholders: the store's most ($32) */
+struct mail_batch {
+    int n;
+    int64_t parent[MAIL_BATCH];
+    bool seen[MAIL_BATCH];          /* the parent has read the message */
+    const char *folder[MAIL_BATCH][2]; /* the sender's and the parent's */
+};
+
+/* Write the MAIL_BATCH threads of b from sender to their parents: the
+ * broadcast group's, in establishment est, with subject and body written at
+ * at. 0 or -1. */
+static int mail_batch_write(struct mail *m, struct mail_batch *b, int64_t est, const char *subject, int64_t sender,
+                            int64_t group, const char *body, int64_t at)
+{
+    struct demo *d = m->d;
+    int64_t thread = m->next_thread, msg = m->next_message;
+    m->next_thread += MAIL_BATCH;
+    m->next_message += MAIL_BATCH;
+    struct stmt *st = store_q(d->s,
+        "INSERT INTO thread (id, establishment_id, subject, created_by, created_at, last_message_at, broadcast_id)"
+        " VALUES ($1, $2, $3, $4, $5, $5, $6), ($1 + 1, $2, $3, $4, $5, $5, $6), ($1 + 2, $2, $3, $4, $5, $5, $6),"
+        " ($1 + 3, $2, $3, $4, $5, $5, $6), ($1 + 4, $2, $3, $4, $5, $5, $6), ($1 + 5, $2, $3, $4, $5, $5, $6),"
+        " ($1 + 6, $2, $3, $4, $5, $5, $6)",
+        "iitiii", thread, est, subject, sender, at, group);
+    int rc = st ? stmt_step(st) : STORE_ERR;
+    stmt_done(st);
+    if (rc != STORE_DONE) return -1;
+    st = store_q(d->s,
+        "INSERT INTO message (id, thread_id, author_id, body, created_at, visible_at) VALUES ($1, $2, $3, $4, $5, $5),"
+        " ($1 + 1, $2 + 1, $3, $4, $5, $5), ($1 + 2, $2 + 2, $3, $4, $5, $5), ($1 + 3, $2 + 3, $3, $4, $5, $5),"
+        " ($1 + 4, $2 + 4, $3, $4, $5, $5), ($1 + 5, $2 + 5, $3, $4, $5, $5), ($1 + 6, $2 + 6, $3, $4, $5, $5)",
+        "iiiti", msg, thread, sender, body, at);
+    rc = st ? stmt_step(st) : STORE_ERR;
+    stmt_done(st);
+    if (rc != STORE_DONE) return -1;
+    /* $1 the first thread, $2 the sender, $3 the first message, $4 when; for
+     * thread k: $5 + 4k the parent, $6 + 4k their folder, $7 + 4k what they
+     * have read, $8 + 4k the sender's folder. */
+    st = store_prepare(d->s,
+        "INSERT INTO thread_participant (thread_id, person_id, folder, last_read_message_id, joined_at) VALUES"
+        " ($1, $2, $8, $3, $4), ($1, $5, $6, $7, $4), ($1 + 1, $2, $12, $3 + 1, $4), ($1 + 1, $9, $10, $11, $4),"
+        " ($1 + 2, $2, $16, $3 + 2, $4), ($1 + 2, $13, $14, $15, $4), ($1 + 3, $2, $20, $3 + 3, $4),"
+        " ($1 + 3, $17, $18, $19, $4), ($1 + 4, $2, $24, $3 + 4, $4), ($1 + 4, $21, $22, $23, $4),"
+        " ($1 + 5, $2, $28, $3 + 5, $4), ($1 + 5, $25, $26, $27, $4), ($1 + 6, $2, $32, $3 + 6, $4),"
+        " ($1 + 6, $29, $30, $31, $4)");
+    if (!st) return -1;
+    stmt_bind_int(st, 1, thread);
+    stmt_bind_int(st, 2, sender);
+    stmt_bind_int(st, 3, msg);
+    stmt_bind_int(st, 4, at);
+    for (int k = 0; k < MAIL_BATCH; k++) {
+        stmt_bind_int(st, 5 + 4 * k, b->parent[k]);
+        stmt_bind_text(st, 6 + 4 * k, b->folder[k][1]);
+        stmt_bind_int(st, 7 + 4 * k, b->seen[k] ? msg + k : 0);
+        stmt_bind_text(st, 8 + 4 * k, b->folder[k][0]);
+    }
+    rc = stmt_step(st);
+    stmt_done(st);
+    if (rc != STORE_DONE) return -1;
+    d->threads += MAIL_BATCH;
+    d->messages += MAIL_BATCH;
+    b->n = 0;
+    return 0;
+}
+
+/* A message of sender (as as) to the parents of class k: the notice nt on
+ * school day day, one private thread per parent grouped by broadcast_id
+ * (the first thread's id); some parents answer (MAIL_ANSWER_PERCENT) and
+ * the sender sometimes replies. The threads of the message alone go by
+ * batches. The draws of the plan never depend on the clock. 0 or -1. */
+#define MAIL_ANSWER_PERCENT 6
+static int mail_broadcast(struct mail *m, const struct who *sender, int as, int k, const struct notice *nt,
+                          int subject, int day)
+{
+    struct demo *d = m->d;
+    const struct klass *c = &m->sec->classes[k];
+    int e = c->est;
+    /* The parents of the class, each once (siblings, twins), with a child. */
+    const struct who *parent[MAIL_LIST_MAX], *child[MAIL_LIST_MAX];
+    int np = 0;
+    for (int p = 0; p < c->npupils; p++)
+        for (int j = 0; j < 2; j++) {
+            const struct who *w = &c->kin[p].parent[j];
+            bool seen = !w->id;
+            for (int q = 0; q < np && !seen; q++) seen = parent[q]->id == w->id;
+            if (seen || np == MAIL_LIST_MAX) continue;
+            parent[np] = w;
+            child[np++] = &c->kin[p].child;
+        }
+    int minutes0 = mail_minutes(&m->plan, as);
+    int64_t at0 = day_at(d, day, minutes0);
+    char text[MAIL_MAX_MSGS][MAIL_TEXT_CAP], subj[MAIL_SUBJECT_CAP];
+    bool written = false, quiet = at0 < d->now - (int64_t)MAIL_ARCHIVE_DAYS * 86400;
+    bool recent = at0 > d->now - (int64_t)MAIL_UNREAD_DAYS * 86400;
+    int64_t group = m->next_thread; /* the id the first thread written takes */
+    struct mail_batch b = {0};
+    int alone[MAIL_LIST_MAX], nalone = 0; /* threads of the message alone, past the last batch */
+    for (int q = 0; q < np; q++) {
+        int dd[3] = {day, day, day}, mm[3] = {minutes0, minutes0, minutes0}, n = 1;
+        if (nt->answer && rng_chance(&m->plan, MAIL_ANSWER_PERCENT)) {
+            n = nt->reply && rng_chance(&m->plan, 50) ? 3 : 2;
+            for (int i = 1; i < n; i++) {
+                dd[i] = dd[i - 1];
+                mm[i] = mm[i - 1];
+                mail_next(m, e, i == 1 ? AS_PARENT : as, &dd[i], &mm[i]);
+            }
+        }
+        if (at0 >= d->now) continue;
+        int64_t at[3];
+        int due = mail_due(m, dd, mm, n, at);
+        struct mail_ctx x = {sender, parent[q], child[q], as, AS_PARENT, c->name, subject};
+        if (!written) {
+            mail_text(nt->subject, &x, subj, sizeof subj);
+            mail_text(nt->body, &x, text[0], MAIL_TEXT_CAP);
+            written = true;
+        }
+        if (due == 1) {
+            /* Read as mail_write would decide it (a message of the sender only). */
+            int i = b.n++;
+            b.parent[i] = parent[q]->id;
+            b.seen[i] = rng_chance(&m->state, recent ? 45 : 97);
+            b.folder[i][0] = quiet && rng_chance(&m->state, 6) ? "archive" : "inbox";
+            b.folder[i][1] = quiet && b.seen[i] && rng_chance(&m->state, 6) ? "archive" : "inbox";
+            alone[nalone++] = q;
+            if (b.n == MAIL_BATCH) {
+                if (mail_batch_write(m, &b, m->sec->est[e].id, subj, sender->id, group, text[0], at0) < 0) return -1;
+                nalone = 0;
+            }
+            continue;
+        }
+        struct mail_ctx back = {parent[q], sender, child[q], AS_PARENT, as, c->name, subject};
+        mail_text(nt->answer, &back, text[1], MAIL_TEXT_CAP);
+        if (due > 2) mail_text(nt->reply, &x, text[2], MAIL_TEXT_CAP);
+        const int64_t who[2] = {sender->id, parent[q]->id};
+        if (mail_write(m, m->sec->est[e].id, subj, who, text, at, due, group) < 0) return -1;
+    }
+    /* The last few, one by one. */
+    for (int i = 0; i < nalone; i++) {
+        const int64_t who[2] = {sender->id, parent[alone[i]]->id};
+        if (mail_write(m, m->sec->est[e].id, subj, who, text, &at0, 1, group) < 0) return -1;
+    }
+    if (written) d->broadcasts++;
+    return 0;
+}
+
+/* The broadcasts of teacher t (n a year, spread over the school year, each
+ * to one of their classes) — or of a member of school life, t NULL, to the
+ * classes of establishment e. 0 or -1. */
+static int mail_broadcasts(struct mail *m, const struct mail_teacher *t, const struct who *life, int e, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int at = i * 100 + rng_range(&m->plan, 10, 90);
+        int day = mail_day(m, e, at, n * 100);
+        int k, subject = -1;
+        const struct notice *nt;
+        if (t) {
+            int j = rng_range(&m->plan, 0, t->nk - 1);
+            k = t->klass[j];
+            bool ecole = m->sec->est[e].ecole;
+            subject = ecole ? -1 : t->subject[j];
+            /* A notice for any subject, or for the teacher's own. */
+            do nt = ecole ? MAIL_PICK(m, ecole_notices) : MAIL_PICK(m, college_notices);
+            while (nt->code && strcmp(nt->code, college_subjects[subject < 0 ? 0 : subject].code));
+        } else {
+            int idx[SECTOR_MAX_CLASSES], nk = 0;
+            for (int j = 0; j < m->sec->nclasses; j++)
+                if (m->sec->classes[j].est == e) idx[nk++] = j;
+            if (!nk) return 0;
+            k = idx[rng_range(&m->plan, 0, nk - 1)];
+            nt = MAIL_PICK(m, life_notices);
+        }
+        if (day >= 0 && mail_broadcast(m, t ? &t->w : life, t ? AS_TEACHER : AS_STAFF, k, nt, subject, day) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The distinct teachers of the sector with their classes and subjects
+ * into m->teacher. 0 or -1. */
+static int mail_teachers(struct mail *m)
+{
+    m->teacher = calloc(MAIL_TEACHERS_MAX, sizeof *m->teacher);
+    if (!m->teacher) return -1;
+    for (int k = 0; k < m->sec->nclasses; k++) {
+        const struct klass *c = &m->sec->classes[k];
+        for (int s = 0; s < (c->level < LEVEL_6E ? 1 : NSUBJECTS); s++) {
+            if (!c->teach[s].id) continue;
+            int i = 0;
+            while (i < m->nteachers && m->teacher[i].w.id != c->teach[s].teacher_id) i++;
+            if (i == m->nteachers) {
+                if (i == MAIL_TEACHERS_MAX) {
+                    log_error("mail_teachers", "more than %d teachers in a sector", MAIL_TEACHERS_MAX);
+                    return -1;
+                }
+                m->teacher[i].w = mail_teach_who(c, s);
+                m->teacher[i].demo = c->teach[s].demo;
+                m->teacher[i].est = c->est;
+                m->nteachers++;
+            }
+            struct mail_teacher *t = &m->teacher[i];
+            if (t->nk < SECTOR_MAX_CLASSES) {
+                t->klass[t->nk] = k;
+                t->subject[t->nk++] = s;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Broadcasts a year: a collège teacher, an école teacher, the CPE, an AED. */
+#define MAIL_BROADCASTS_COLLEGE 3   /* … to 5 */
+#define MAIL_BROADCASTS_ECOLE 5     /* … to 7 */
+#define MAIL_BROADCASTS_CPE 5
+#define MAIL_BROADCASTS_AED 1       /* … or 2 */
+
+/* The messaging of sector index (see above). 0 or -1. */
+static int sector_mail(struct demo *d, struct sector *sec, int index)
+{
+    if (!d->ndays || d->today_idx < 0) return 0;
+    struct mail m = {.d = d, .sec = sec};
+    m.plan = draw((uint64_t)index, TAG_MAIL, 0, 0);
+    m.state = draw((uint64_t)index, TAG_MAIL, 1, 0);
+    int rc = -1;
+    for (int e = 0; e < sec->nest; e++) {
+        if (!(m.wk[e] = school_weeks(d, sec->est[e].id)) || !(m.sday[e] = calloc((size_t)d->ndays, sizeof(int))))
+            goto out;
+        for (int i = 0; i < d->ndays; i++)
+            if (m.wk[e][i]) m.sday[e][m.nsday[e]++] = i;
+    }
+    if (mail_teachers(&m) < 0) goto out;
+    if (store_int(d->s, &m.next_thread, "SELECT coalesce(max(id), 0) + 1 FROM thread", NULL) != 1 ||
+        store_int(d->s, &m.next_message, "SELECT coalesce(max(id), 0) + 1 FROM message", NULL) != 1)
+        goto out;
+    for (int k = 0; k < sec->nclasses; k++)
+        if (mail_class(&m, k) < 0) goto out;
+    for (int i = 0; i < m.nteachers; i++) {
+        const struct mail_teacher *t = &m.teacher[i];
+        bool ecole = sec->est[t->est].ecole;
+        int n = ecole ? rng_range(&m.plan, MAIL_BROADCASTS_ECOLE, MAIL_BROADCASTS_ECOLE + 2)
+                      : rng_range(&m.plan, MAIL_BROADCASTS_COLLEGE, MAIL_BROADCASTS_COLLEGE + 2);
+        if (t->demo) n = MAIL_BROADCASTS_COLLEGE + 2; /* prof.demo: the most, for the demo */
+        if (mail_teacher_life(&m, t) < 0 || mail_broadcasts(&m, t, NULL, t->est, n) < 0) goto out;
+    }
+    for (int e = 0; e < sec->nest; e++) {
+        const struct est *es = &sec->est[e];
+        if (es->ecole) continue;
+        for (int l = 0; l < es->nlife && l < 3; l++) {
+            int n = l == 0 ? MAIL_BROADCASTS_CPE : rng_range(&m.plan, MAIL_BROADCASTS_AED, MAIL_BROADCASTS_AED + 1);
+            if (mail_broadcasts(&m, NULL, &es->life[l], e, n) < 0) goto out;
+        }
+    }
+    rc = 0;
+out:
+    for (int e = 0; e < sec->nest; e++) {
+        free(m.wk[e]);
+        free(m.sday[e]);
+    }
+    free(m.teacher);
+    return rc;
+}
+
 /* ---- Territory ---------------------------------------------------------- */
 
 /* Fill sector number index (0-based): its communes, its establishments and
@@ -3710,8 +4968,8 @@ static int sector_fill(struct demo *d, struct sector *sec, int index, int scale)
 }
 
 /* Sector number index: its content (sector_fill), then its class log and
- * homework (sector_log). The sector is on the heap (its lessons too). 0 or
- * -1. */
+ * homework, grades and attendance (sector_log), then its messages
+ * (sector_mail). The sector is on the heap (its lessons too). 0 or -1. */
 static int sector_build(struct demo *d, int index, int scale)
 {
     struct sector *sec = calloc(1, sizeof *sec);
@@ -3719,6 +4977,7 @@ static int sector_build(struct demo *d, int index, int scale)
     d->nskip = 0;
     int rc = sector_fill(d, sec, index, scale);
     if (rc == 0) rc = sector_log(d, sec, index);
+    if (rc == 0) rc = sector_mail(d, sec, index);
     free(sec->lessons);
     free(sec);
     return rc;
@@ -4016,11 +5275,14 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
              "scale %d, school year %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers,"
              " %ld accounts, %ld rooms, %ld timetable slots (%ld lessons dropped), %ld lesson changes, %ld class log"
              " entries, %ld homework (%ld ticked done), %ld assessments (%ld marks, %ld skill results), %ld roll"
-             " calls, %ld absences, %ld lateness, %ld attendance alerts in %.1f s",
+             " calls, %ld absences, %ld lateness, %ld attendance alerts, %ld threads (%ld messages, %ld messages to"
+             " the parents of a class) in %.1f s",
              scale, years[d->year].label, out->establishments, out->classes, out->pupils, out->parents, out->teachers,
              out->accounts, d->rooms, d->slots, d->dropped, d->changes, d->entries, d->homework, d->done,
-             d->assessments, d->marks, d->skill_results, d->roll_calls, d->absences, d->lates, d->alerts,
-             clock_elapsed() - t0);
+             d->assessments, d->marks, d->skill_results, d->roll_calls, d->absences, d->lates, d->alerts, d->threads,
+             d->messages, d->broadcasts, clock_elapsed() - t0);
+    out->threads = d->threads;
+    out->messages = d->messages;
     demo_free(d);
     return 0;
 

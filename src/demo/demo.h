@@ -9,6 +9,7 @@ struct store;
 /* What demo_generate created, for the command to print. */
 struct demo_summary {
     long establishments, classes, pupils, parents, teachers, accounts;
+    long threads, messages;  /* messaging, the hand-written conversations of the demo family aside */
     char sample_login[64]; /* a pending parent account of the small demo… */
     char sample_code[15];  /* …and its one-time activation code */
 };
