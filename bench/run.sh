@@ -214,7 +214,8 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
   echo "\`src/demo/demo.c\`, \"Messaging\"): $(sqlite3 "$DB" "SELECT count(*) FROM thread") threads, $(sqlite3 "$DB" "SELECT count(*) FROM message") messages,"
   echo "$(sqlite3 "$DB" "SELECT count(*) FROM thread_participant") participants. The inbox of \`parent.demo\` holds $INBOX_PARENT threads, the"
   echo "inbox of \`prof.demo\` $INBOX_TEACHER. The page and the JSON list the 50 latest threads"
-  echo "of the folder with their last message and read state, and count the unread threads."
+  echo "of the folder with their last message and read state; the JSON also counts the unread threads."
+  echo "The machine is shared with other work: a run slowed by it shows in the spread of the three runs."
   echo
   echo "| scenario | path | requests/s | p50 | p99 | errors | requests/s of the $REPEAT runs |"
   echo "|---|---|---|---|---|---|---|"

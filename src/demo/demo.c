@@ -3754,13 +3754,15 @@ out:
  * have an inbox to look at. Every message is written on a school day
  * between 07:00 and 19:55, outside the quiet periods of the right to
  * disconnect (R-DISCO), and sent: state 'sent', visible from the moment it
- * was written. Its author has read the thread up to it. A
- * recipient has read a message written more than MAIL_UNREAD_DAYS ago
- * almost surely, a recent one about every other time (reading in order);
- * a few read threads older than MAIL_ARCHIVE_DAYS are archived. Texts come
- * from the template lists below, with the names of the people, the pupil,
- * the class and the subject filled in. At scale 60 with the 2026-03-10
- * clock: about 650 000 threads and 800 000 messages. */
+ * was written. Its author has read the thread up to it. A recipient has
+ * read a message written more than MAIL_UNREAD_DAYS ago almost surely, a
+ * recent one about every other time (reading in order); a few read threads
+ * older than MAIL_ARCHIVE_DAYS are archived. Texts come from the template
+ * lists below, with the names of the people, the pupil, the class and the
+ * subject filled in. At scale 60 with the 2026-03-10 clock: 640 000 threads
+ * (537 000 of them from 11 000 messages to the parents of a class) and
+ * 811 000 messages; a collège teacher has 140 threads on average, an école
+ * teacher 200, a parent 9, a CPE 280; about 10 % more generation time. */
 
 #define MAIL_MAX_MSGS 4             /* messages of a conversation: an opening and up to three replies */
 #define MAIL_TEXT_CAP 1200          /* bytes of a message once filled in */
