@@ -229,7 +229,7 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
   echo "server's clock moved 20 minutes before each send; each creates one private thread per parent"
   echo "who receives the school's mail (recipients per send: $SEND_RCPT), after checking each of them"
   echo "against the communication policy. $SEND_OK of $SENDS sends answered 201; held for the head:"
-  echo "$SEND_HELD, delivered: $SEND_DELIVERED (0 and 0: the answer does not say yet). First answer: \`$SEND_FIRST\`."
+  echo "$SEND_HELD, delivered: $SEND_DELIVERED. First answer: \`$SEND_FIRST\`."
   echo
   echo "| scenario | path | sends | median | p99 | max |"
   echo "|---|---|---|---|---|---|"
