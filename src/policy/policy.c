@@ -321,8 +321,7 @@ static int64_t message_check(struct store *s, const struct actor *a, const struc
     return 0;
 }
 
-/* R-REPS: a guardian of a pupil enrolled in the establishment today. */
-static bool parent_in(struct store *s, int64_t person, int64_t est)
+bool policy_parent_in(struct store *s, int64_t person, int64_t est)
 {
     char today[11];
     clock_today(today);
@@ -507,7 +506,7 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
         /* R-REPS: each parent answers for the establishments of their children. */
         if (!policy_has(a, PROFILE_PARENT)) return false;
         if (obj.kind == OBJ_NONE) return true;
-        return obj.kind == OBJ_ESTABLISHMENT && parent_in(s, a->person_id, obj.id);
+        return obj.kind == OBJ_ESTABLISHMENT && policy_parent_in(s, a->person_id, obj.id);
     case ACT_MESSAGE_WRITE:
         if (obj.kind == OBJ_NONE)
             return a->profiles & ((1u << PROFILE_PUPIL) | (1u << PROFILE_PARENT) | (1u << PROFILE_TEACHER) | (1u << PROFILE_STAFF) |

@@ -117,5 +117,8 @@ bool policy_has(const struct actor *a, enum profile p);
 bool policy_has_in(const struct actor *a, enum profile p, int64_t establishment_id);
 /* True for teacher, staff, head, admin. */
 bool policy_is_staff(const struct actor *a);
+/* Is person the guardian of a pupil enrolled in establishment est today
+ * (R-REPS: who may be designated, who may consent)? */
+bool policy_parent_in(struct store *s, int64_t person, int64_t est);
 
 #endif

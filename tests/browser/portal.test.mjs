@@ -3,55 +3,21 @@
 // axe-core with no violation; screenshots are saved under build/screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-import { startServer, PASSWORD } from '../lib/carnet.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const SHOTS = new URL('../../build/screenshots/', import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
+import { startServer } from '../lib/carnet.mjs';
+import { SHOTS, launch, axe, phone as newPhone, signIn as browserSignIn } from '../lib/browser.mjs';
 
 let srv, browser;
 before(async () => {
   srv = await startServer({ now: '2026-03-10T17:30' });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-  });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
   await srv?.stop();
 });
 
-/** Run axe-core in the page (evaluated through the devtools protocol, so the
- * page's CSP stays on) and fail on any violation. */
-async function axe(page, label) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(result, [], `axe violations on ${label}:\n${result.join('\n')}`);
-}
-
-async function phone() {
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, locale: 'fr-FR' });
-  return { ctx, page: await ctx.newPage() };
-}
-
-async function signIn(page, login) {
-  await page.goto(srv.url + '/');
-  assert.match(page.url(), /\/connexion\?suite=%2F$/);
-  await page.getByLabel('Identifiant').fill(login);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(srv.url + '/');
-}
+const phone = () => newPhone(browser);
+const signIn = (page, login) => browserSignIn(srv, page, login);
 
 test('R-ID-1: a parent on a phone signs in and sees both children (école and collège), pages pass axe', async () => {
   const { ctx, page } = await phone();

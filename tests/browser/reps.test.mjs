@@ -5,49 +5,23 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-import { startServer, PASSWORD } from '../lib/carnet.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const SHOTS = new URL('../../build/screenshots/', import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
+import { startServer } from '../lib/carnet.mjs';
+import { SHOTS, launch, axe, phone, signIn as browserSignIn } from '../lib/browser.mjs';
 
 let srv, browser;
 const one = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
 before(async () => {
   srv = await startServer({ now: '2026-03-10T17:30' });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-  });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
   await srv?.stop();
 });
 
-async function axe(page, label) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(result, [], `axe violations on ${label}:\n${result.join('\n')}`);
-}
-
 async function signIn(login) {
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, locale: 'fr-FR' });
-  const page = await ctx.newPage();
-  await page.goto(srv.url + '/connexion');
-  await page.getByLabel('Identifiant').fill(login);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(srv.url + '/');
+  const { ctx, page } = await phone(browser);
+  await browserSignIn(srv, page, login);
   return { ctx, page };
 }
 

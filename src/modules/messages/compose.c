@@ -230,6 +230,11 @@ static size_t list_members(struct req *r, const struct list *l, int64_t **out)
                         " AND (ends_on IS NULL OR ends_on >= $3)", "itt", l->id, l->kind == L_HEADS ? "head" : "staff", today);
         break;
     }
+    return messages_ids(r, st, out);
+}
+
+size_t messages_ids(struct req *r, struct stmt *st, int64_t **out)
+{
     size_t n = 0, cap = 0;
     int64_t *v = NULL;
     while (st && stmt_step(st) == STORE_ROW) {

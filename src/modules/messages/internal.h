@@ -24,6 +24,10 @@ const char *messages_limit_reached(struct req *r, int64_t est, bool new_thread, 
  * attached, else what is wrong. */
 const char *messages_uploads(struct req *r, const struct upload *const **files, size_t *n);
 
+struct stmt;
+/* Column 0 of every row of st (then finished), in the request's arena. */
+size_t messages_ids(struct req *r, struct stmt *st, int64_t **out);
+
 /* The end of a writing form: the attachments field with its limits, the
  * send button (send_label) and "save draft"; closes the form. */
 void messages_form_end(struct req *r, const char *send_label);

@@ -50,19 +50,6 @@ static const char *establishment_name(struct req *r, int64_t est)
     return name;
 }
 
-/* Is person the guardian of a pupil enrolled today in a class of est? */
-static bool parent_of(struct store *s, int64_t person, int64_t est)
-{
-    char today[11];
-    clock_today(today);
-    int64_t n = 0;
-    store_int(s, &n,
-              "SELECT count(*) FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id"
-              " WHERE g.parent_id = $1 AND c.establishment_id = $2 AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $3)",
-              "iit", person, est, today);
-    return n > 0;
-}
-
 /* The consenting parents of est ($1) whose child is enrolled today ($3) in
  * a class of its current school year ($2), the actor ($4) left out: the
  * audience of a representative. Literal text, pasted into statements. */
@@ -201,7 +188,7 @@ static void designate(struct req *r)
         designation_fail(r, 404, tr(r, "reps.err.unknown"));
         return;
     }
-    if (!parent_of(s, person, est)) {
+    if (!policy_parent_in(s, person, est)) {
         designation_fail(r, 400, tr_fmt(r, "reps.err.not_parent", name, NULL));
         return;
     }
@@ -416,15 +403,7 @@ static size_t audience(struct req *r, int64_t est, int64_t year, const struct sc
     struct stmt *st = store_q(store_thread(), "SELECT DISTINCT g.parent_id" SQL_AUDIENCE
                                               " AND ($5 = 0 OR c.level_id = $5) AND ($6 = 0 OR c.id = $6) ORDER BY 1 LIMIT $7",
                               "iitiiii", est, year, today, r->actor->person_id, sc->level, sc->cls, (int64_t)REP_MAX_RECIPIENTS + 1);
-    size_t n = 0, cap = 0;
-    int64_t *v = NULL;
-    while (st && stmt_step(st) == STORE_ROW) {
-        v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
-        v[n++] = stmt_int(st, 0);
-    }
-    stmt_done(st);
-    *out = v;
-    return n;
+    return messages_ids(r, st, out);
 }
 
 /* The establishments where the actor is a representative today. */
