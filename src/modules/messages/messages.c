@@ -121,7 +121,7 @@ static void folder_page(struct req *r)
     reps_compose_link(r);
     out(r, "</p>");
     messages_search_form(r, NULL);
-    out(r, "<nav class=\"switcher\" aria-label=\"%h\"><ul>", tr(r, "messages.folders"));
+    out(r, "<nav class=\"switcher wrap\" aria-label=\"%h\"><ul>", tr(r, "messages.folders"));
     for (const char *const *f = folders; *f; f++)
         out(r, "<li><a href=\"/messagerie?dossier=%h\"%R>%h</a></li>", *f, !strcmp(*f, folder) ? " aria-current=\"page\"" : "", /* RAW_OK: literal */
             tr(r, arena_printf(&r->arena, "messages.folder.%s", *f)));
