@@ -315,3 +315,31 @@ test('S-MESSAGES API: a message with attachments in one multipart request, with 
   const doc = (await (await srv.as('prof.demo')).get(`/api/v1/threads/${res.json().id}`)).json();
   assert.deepEqual(doc.messages[0].attachments.map((a) => [a.name, a.type]), [['a.pdf', 'application/pdf'], ['b.png', 'image/png']]);
 });
+
+test('R-DISCO messages: written on Tuesday at 21:30, delivered on Wednesday at 07:00; never seen early in pages, counts, API or search', async () => {
+  await srv.setClock('2026-03-10T21:30');
+  try {
+    const p = await srv.as('parent.demo');
+    const page = await p.get('/messagerie/nouveau');
+    assert.match(visibleText(page.text), /Droit à la déconnexion .* votre message sera remis le 11 mars 2026 à 07:00/);
+    const call = await api(p);
+    const sent = await call('POST', '/api/v1/threads', { [`to_${ids.prof}`]: true, subject: 'Question du soir', body: 'Un mot tardif sur le devoir.' });
+    assert.equal(sent.status, 201, sent.text);
+    const id = sent.json().id;
+    assert.match(visibleText((await p.get(`/messagerie/fils/${id}`)).text), /Remis le 11 mars 2026 à 07:00/, 'the author sees when');
+    const t = await srv.as('prof.demo');
+    const unread = (await t.get('/api/v1/threads')).json().unread;
+    assert.ok(!(await t.get('/api/v1/threads')).json().threads.some((x) => x.subject === 'Question du soir'), 'not in the inbox');
+    assert.equal((await t.get(`/messagerie/fils/${id}`)).status, 404, 'nor by its address');
+    assert.deepEqual((await t.get('/api/v1/messages/search?q=tardif')).json().results, [], 'nor in search');
+    await srv.setClock('2026-03-11T07:01');
+    const t2 = await srv.as('prof.demo');
+    const list = (await t2.get('/api/v1/threads')).json();
+    assert.ok(list.threads.some((x) => x.subject === 'Question du soir'), 'delivered at 07:00');
+    assert.equal(list.unread, unread + 1);
+    assert.equal((await t2.get('/api/v1/messages/search?q=tardif')).json().results.length, 1);
+    assert.doesNotMatch(visibleText((await t2.get('/messagerie/nouveau')).text), /Droit à la déconnexion/, 'no reminder in the day');
+  } finally {
+    await srv.setClock('2026-03-10T17:30');
+  }
+});

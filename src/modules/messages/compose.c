@@ -8,6 +8,8 @@
 #include "../../core/i18n.h"
 #include "../../core/page.h"
 #include "../../policy/policy.h"
+#include "../../policy/quiet.h"
+#include "../../calendar/calendar.h"
 #include "../../store/store.h"
 #include <jansson.h>
 #include <stdio.h>
@@ -267,6 +269,14 @@ static void lists_fieldset(struct req *r, const struct list *v, size_t n, const 
 
 /* ---- The compose page -------------------------------------------------------- */
 
+static int64_t home_establishment(struct req *r);
+
+void messages_quiet_notice(struct req *r, int64_t est)
+{
+    int64_t now = clock_now(), at = est ? messages_release_at(r, est, now) : now;
+    if (at != now) out(r, "<p class=\"notice\" role=\"note\">%h</p>", tr_fmt(r, "messages.quiet_notice", page_datetime(r, at), NULL));
+}
+
 /* What the form starts with: a draft, a message to forward, an answer to
  * one author, or nothing. */
 struct start {
@@ -336,6 +346,7 @@ static void compose_render(struct req *r, const char *error)
     out(r, "<h1>%h</h1>", tr(r, "messages.compose"));
     if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
     if (param_bool(r, "enregistre")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "messages.draft_saved"));
+    messages_quiet_notice(r, home_establishment(r));
     out(r, "<form method=\"get\" action=\"/messagerie/nouveau\" class=\"inline-form\" role=\"search\"><label for=\"q\">%h</label>"
            "<input id=\"q\" name=\"q\" value=\"%h\" maxlength=\"60\" autocomplete=\"off\">",
         tr(r, "messages.search"), q ? q : "");
@@ -447,12 +458,23 @@ static const char *anomaly(struct req *r, const struct delivery *d)
 
 /* ---- Delivery --------------------------------------------------------------- */
 
+int64_t messages_release_at(struct req *r, int64_t est, int64_t t)
+{
+    struct store *s = store_thread();
+    const char *tz = "Europe/Paris";
+    struct stmt *st = store_q(s, "SELECT tz FROM establishment WHERE id = $1", "i", est);
+    if (st && stmt_step(st) == STORE_ROW) tz = arena_strdup(&r->arena, stmt_text(st, 0));
+    stmt_done(st);
+    return quiet_release_at(calendar_load(s, &r->arena, est), tz, NULL, t);
+}
+
 int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
 {
     struct store *s = store_thread();
     int64_t me = r->actor->person_id, now = clock_now(), first = 0, first_msg = 0;
     const char *hold = d->anomaly_rule ? anomaly(r, d) : NULL;
     *held = hold != NULL;
+    int64_t visible = hold ? 0 : messages_release_at(r, d->establishment, now);
     if (store_begin(s) < 0) goto failed;
     size_t nthreads = d->private_each ? d->n : 1;
     for (size_t g = 0; g < nthreads; g++) {
@@ -464,13 +486,13 @@ int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
         if (d->private_each && !first && store_run(s, "UPDATE thread SET broadcast_id = id WHERE id = $1", "i", thread) < 0) goto failed;
         if (!first) first = thread;
         if (store_int(s, &msg, "INSERT INTO message (thread_id, author_id, body, created_at, state, visible_at) VALUES ($1, $2, $3, $4, $5, $6)"
-                               " RETURNING id", "iititN", thread, me, d->body, now, hold ? "held" : "sent", hold ? 0 : now) != 1 ||
+                               " RETURNING id", "iititN", thread, me, d->body, now, hold ? "held" : "sent", visible) != 1 ||
             store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at, last_read_message_id) VALUES ($1, $2, $3, $4)",
                       "iiii", thread, me, now, msg) < 0)
             goto failed;
         for (size_t i = d->private_each ? g : 0; i < (d->private_each ? g + 1 : d->n); i++)
             if (store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at, first_in_at) VALUES ($1, $2, $3, $4)", "iiiN",
-                          thread, d->to[i], now, hold ? 0 : now) < 0)
+                          thread, d->to[i], now, visible) < 0)
                 goto failed;
         if (!first_msg) {
             first_msg = msg;

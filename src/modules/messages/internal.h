@@ -6,10 +6,18 @@
 #include <stdint.h>
 
 /* SQL: is message m visible to person `who` at `now` (placeholders)? Its
- * recipients see it once sent and visible; its author also sees it while
- * held or after a refusal (with a badge), never a draft as a message. */
+ * recipients see it once sent and visible (a quiet period may put that
+ * later); its author sees it at once, also while held or after a refusal
+ * (with a badge), never a draft as a message. */
 #define MSG_VISIBLE(who, now) \
-    "((m.state = 'sent' AND m.visible_at <= " now ") OR (m.author_id = " who " AND m.state IN ('held', 'rejected')))"
+    "((m.state = 'sent' AND (m.visible_at <= " now " OR m.author_id = " who ")) OR (m.author_id = " who " AND m.state IN ('held', 'rejected')))"
+
+/* R-DISCO: when a message written at t in establishment est reaches its
+ * recipients — t, or the end of the quiet period containing t. */
+int64_t messages_release_at(struct req *r, int64_t est, int64_t t);
+/* While writing in a quiet period: the reminder of the right to disconnect
+ * with the exact delivery time (nothing otherwise). */
+void messages_quiet_notice(struct req *r, int64_t est);
 
 /* Is the actor in the thread? When not, replies 404 (no such thread) or
  * 403 and returns false. subject, kind and creator are filled when asked. */

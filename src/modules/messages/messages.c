@@ -169,7 +169,7 @@ static bool thread_of(struct req *r, int64_t thread, struct thread_info *ti)
         /* A thread whose messages the actor may not see yet does not exist for them. */
         int64_t exists = 0;
         store_int(store_thread(), &exists, "SELECT count(*) FROM thread t WHERE t.id = $1 AND EXISTS (SELECT 1 FROM message m"
-                                           " WHERE m.thread_id = t.id AND m.state = 'sent')", "i", thread);
+                                           " WHERE m.thread_id = t.id AND m.state = 'sent' AND m.visible_at <= $2)", "ii", thread, clock_now());
         reply_error(r, exists ? 403 : 404, tr(r, exists ? "messages.err.not_participant" : "err.not_found"));
     }
     return ok;
@@ -253,21 +253,21 @@ static void participants_line(struct req *r, int64_t id, const struct thread_inf
 }
 
 struct msg {
-    int64_t id, at, author_id;
+    int64_t id, at, author_id, visible_at;
     const char *author, *body, *state;
 };
 
 static size_t thread_messages(struct req *r, int64_t id, struct msg **out)
 {
     struct stmt *st = store_q(store_thread(),
-        "SELECT m.id, p.first_name, p.last_name, m.body, m.created_at, m.author_id, m.state FROM message m"
+        "SELECT m.id, p.first_name, p.last_name, m.body, m.created_at, m.author_id, m.state, coalesce(m.visible_at, 0) FROM message m"
         " JOIN person p ON p.id = m.author_id WHERE m.thread_id = $1 AND " MSG_VISIBLE("$2", "$3") " ORDER BY m.id",
         "iii", id, r->actor->person_id, clock_now());
     struct msg *v = NULL;
     size_t n = 0, cap = 0;
     while (st && stmt_step(st) == STORE_ROW) {
         v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
-        v[n++] = (struct msg){stmt_int(st, 0), stmt_int(st, 4), stmt_int(st, 5),
+        v[n++] = (struct msg){stmt_int(st, 0), stmt_int(st, 4), stmt_int(st, 5), stmt_int(st, 7),
                               arena_printf(&r->arena, "%s %s", stmt_text(st, 1), stmt_text(st, 2)), arena_strdup(&r->arena, stmt_text(st, 3)),
                               arena_strdup(&r->arena, stmt_text(st, 6))};
     }
@@ -309,6 +309,8 @@ static void thread_page(struct req *r)
             page_datetime(r, v[i].at));
         if (strcmp(v[i].state, "sent"))
             out(r, " <span class=\"badge warn\">%h</span>", tr(r, !strcmp(v[i].state, "held") ? "messages.held_badge" : "messages.rejected_badge"));
+        else if (v[i].visible_at > clock_now())
+            out(r, " <span class=\"badge\">%h</span>", tr_fmt(r, "messages.scheduled_badge", page_datetime(r, v[i].visible_at), NULL));
         out(r, "</p>");
         page_markdown(r, v[i].body);
         files_links(r, "message", v[i].id);
@@ -345,6 +347,7 @@ static void thread_page(struct req *r)
             id);
         page_csrf_input(r);
         if (param_bool(r, "enregistre")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "messages.draft_saved"));
+        messages_quiet_notice(r, ti.establishment);
         out(r, "<label for=\"body\">%h</label><textarea id=\"body\" name=\"body\" rows=\"5\" maxlength=\"10000\">%h</textarea>",
             tr(r, "messages.reply"), draft_body);
         if (draft) files_links(r, "message", draft);
@@ -419,11 +422,11 @@ static void reply(struct req *r)
         reply_error(r, 429, limit);
         return;
     }
-    int64_t now = clock_now(), mid = 0, draft = 0;
+    int64_t now = clock_now(), mid = 0, draft = 0, visible = messages_release_at(r, ti.establishment, now);
     store_int(s, &draft, "SELECT id FROM message WHERE thread_id = $1 AND author_id = $2 AND state = 'draft'", "ii", id, me);
     if (store_begin(s) < 0 ||
-        store_int(s, &mid, "INSERT INTO message (thread_id, author_id, body, created_at, visible_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
-                  "iiti", id, me, param(r, "body"), now) != 1)
+        store_int(s, &mid, "INSERT INTO message (thread_id, author_id, body, created_at, visible_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                  "iitii", id, me, param(r, "body"), now, visible) != 1)
         goto failed;
     for (size_t f = 0; f < nfiles; f++)
         if (!files_attach(r, files[f], "message", mid)) goto failed;
@@ -433,7 +436,7 @@ static void reply(struct req *r)
                   "iii", id, me, mid) < 0 ||
         store_run(s, "UPDATE thread_participant SET folder = 'inbox' WHERE thread_id = $1 AND folder = 'archive'", "i", id) < 0 ||
         store_run(s, "UPDATE thread_participant SET first_in_at = $3 WHERE thread_id = $1 AND person_id <> $2 AND first_in_at IS NULL", "iii",
-                  id, me, now) < 0 ||
+                  id, me, visible) < 0 ||
         store_commit(s) < 0)
         goto failed;
     audit(s, r, 0, "message.replied", arena_printf(&r->arena, "thread:%lld", (long long)id), "");

@@ -117,14 +117,15 @@ static void decide_hold(struct req *r)
         return;
     }
     bool release = !strcmp(param(r, "decision"), "release");
+    int64_t visible = release ? messages_release_at(r, est, now) : 0;   /* released in a quiet period: delivered at its end */
     if (store_begin(s) < 0 ||
         store_run(s, "UPDATE message SET state = $2, visible_at = $3 WHERE state = 'held' AND thread_id IN"
                      " (SELECT id FROM thread WHERE id = $1 OR broadcast_id = $1)", "itN", thread, release ? "sent" : "rejected",
-                  release ? now : 0) < 0 ||
+                  visible) < 0 ||
         (release && store_run(s, "UPDATE thread SET last_message_at = $2 WHERE id = $1 OR broadcast_id = $1", "ii", thread, now) < 0) ||
         (release && store_run(s, "UPDATE thread_participant SET first_in_at = coalesce(first_in_at, $2) WHERE thread_id IN"
                                  " (SELECT id FROM thread WHERE id = $1 OR broadcast_id = $1) AND person_id <> (SELECT created_by FROM thread"
-                                 " WHERE id = $1)", "ii", thread, now) < 0) ||
+                                 " WHERE id = $1)", "ii", thread, visible) < 0) ||
         store_run(s, "UPDATE message_hold SET state = $2, decided_by = $3, decided_at = $4 WHERE id = $1", "itii", hid,
                   release ? "released" : "rejected", r->actor->person_id, now) < 0 ||
         store_commit(s) < 0) {
