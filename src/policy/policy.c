@@ -491,6 +491,9 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
         if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
         return obj.kind == OBJ_ESTABLISHMENT &&
                (policy_has_in(a, PROFILE_HEAD, obj.id) || admin_of_territory(a, territory_of(s, obj.id)));
+    case ACT_MESSAGE_URGENT:
+        /* R-DISCO: only the head of the establishment may break a quiet period. */
+        return obj.kind == OBJ_ESTABLISHMENT && policy_has_in(a, PROFILE_HEAD, obj.id);
     case ACT_REP_DESIGNATE:
         /* R-REPS: the head of the establishment (and the territory's admins). */
         if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);

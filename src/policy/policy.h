@@ -63,6 +63,7 @@ enum policy_action {
     ACT_ABSENCE_JUSTIFY,       /* object: person — justify a pupil's absences (legal guardian) */
     ACT_MESSAGE_WRITE,         /* object: person — start a thread with them (communication policy) */
     ACT_MODERATE,              /* object: establishment — the queue of reported messages */
+    ACT_MESSAGE_URGENT,        /* object: establishment — R-DISCO: deliver at once in a quiet period (its head only) */
     ACT_REP_DESIGNATE,         /* object: establishment — designate its parent representatives (R-REPS) */
     ACT_REP_BROADCAST,         /* object: establishment — a representative writes to its consenting parents */
     ACT_REP_CONSENT,           /* object: establishment — a parent answers "receive the representatives' messages?" */

@@ -343,3 +343,32 @@ test('R-DISCO messages: written on Tuesday at 21:30, delivered on Wednesday at 0
     await srv.setClock('2026-03-10T17:30');
   }
 });
+
+test('R-DISCO urgent: a head\'s urgent message on Saturday is delivered at once and audited; only a head, only with a reason', async () => {
+  await srv.setClock('2026-03-14T10:00');
+  try {
+    const h = await srv.as('direction.demo');
+    assert.match(visibleText((await h.get('/messagerie/nouveau')).text), /Message urgent : le remettre tout de suite/);
+    const head = await api(h);
+    const n0 = count();
+    const noReason = await head('POST', '/api/v1/threads', { [`to_${ids.parent}`]: true, subject: 'Fermeture', body: 'Le collège est fermé lundi.', urgent: true });
+    assert.equal(noReason.status, 400);
+    assert.match(noReason.json().error.message, /motif de l'urgence/);
+    const t = await api(await srv.as('prof.demo'));
+    const notHead = await t('POST', '/api/v1/threads', { [`to_${ids.parent}`]: true, subject: 'x', body: 'y', urgent: true, motif_urgence: 'test' });
+    assert.equal(notHead.status, 403);
+    assert.equal(count(), n0, 'nothing stored');
+    const urgent = await head('POST', '/api/v1/threads', { [`to_${ids.parent}`]: true, subject: 'Fermeture du collège', body: 'Le collège est fermé lundi (inondation).',
+      urgent: true, motif_urgence: 'Inondation du bâtiment' });
+    assert.equal(urgent.status, 201, urgent.text);
+    const normal = await head('POST', '/api/v1/threads', { [`to_${ids.parent}`]: true, subject: 'Réunion de rentrée', body: 'Invitation.' });
+    assert.equal(normal.status, 201);
+    const p = await srv.as('parent.demo');
+    const threads = (await p.get('/api/v1/threads')).json().threads.map((x) => x.subject);
+    assert.ok(threads.includes('Fermeture du collège'), 'the urgent message is there at once');
+    assert.ok(!threads.includes('Réunion de rentrée'), 'the other one waits for Monday 07:00');
+    assert.equal(one(`SELECT detail FROM audit WHERE action = 'message.urgent' ORDER BY id DESC LIMIT 1`), 'Inondation du bâtiment');
+  } finally {
+    await srv.setClock('2026-03-10T17:30');
+  }
+});

@@ -381,6 +381,11 @@ static void compose_render(struct req *r, const char *error)
             out(r, "</ul>");
         }
     }
+    int64_t home = home_establishment(r);
+    if (home && policy_may(store_thread(), r->actor, ACT_MESSAGE_URGENT, OBJECT(OBJ_ESTABLISHMENT, home)))
+        out(r, "<fieldset><legend>%h</legend><label class=\"check\"><input type=\"checkbox\" name=\"urgent\" value=\"1\"> %h</label>"
+               "<label for=\"motif_urgence\">%h</label><input id=\"motif_urgence\" name=\"motif_urgence\" maxlength=\"200\"></fieldset>",
+            tr(r, "messages.urgent"), tr(r, "messages.urgent_label"), tr(r, "messages.urgent_reason"));
     messages_form_end(r, tr(r, "messages.send"));
     page_end(r);
 }
@@ -474,7 +479,7 @@ int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
     int64_t me = r->actor->person_id, now = clock_now(), first = 0, first_msg = 0;
     const char *hold = d->anomaly_rule ? anomaly(r, d) : NULL;
     *held = hold != NULL;
-    int64_t visible = hold ? 0 : messages_release_at(r, d->establishment, now);
+    int64_t visible = hold ? 0 : d->urgent ? now : messages_release_at(r, d->establishment, now);
     if (store_begin(s) < 0) goto failed;
     size_t nthreads = d->private_each ? d->n : 1;
     for (size_t g = 0; g < nthreads; g++) {
@@ -512,6 +517,8 @@ int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
                   d->establishment, me, now) < 0)
         goto failed;
     if (store_commit(s) < 0) goto failed;
+    if (d->urgent && !hold)
+        audit(s, r, 0, "message.urgent", arena_printf(&r->arena, "thread:%lld", (long long)first), d->urgent);
     audit(s, r, 0, hold ? "message.held" : d->private_each ? "message.broadcast" : "message.sent",
           arena_printf(&r->arena, "thread:%lld", (long long)first),
           arena_printf(&r->arena, "%zu recipient(s)%s%s", d->n, hold ? ", anomaly: " : "", hold ? hold : ""));
@@ -773,7 +780,19 @@ static void send(struct req *r)
         fail(r, 403, tr(r, "messages.err.not_participant"));
         return;
     }
-    struct delivery d = {.establishment = est, .to = ids, .n = n, .private_each = private_each && n > 1, .kind = "private",
+    const char *urgent = NULL;
+    if (param_bool(r, "urgent")) {
+        if (!policy_may(s, r->actor, ACT_MESSAGE_URGENT, OBJECT(OBJ_ESTABLISHMENT, est))) {
+            fail(r, 403, tr(r, "messages.err.urgent_head"));
+            return;
+        }
+        urgent = param(r, "motif_urgence");
+        if (!urgent || !*urgent) {
+            fail(r, 400, tr(r, "messages.err.urgent_reason"));
+            return;
+        }
+    }
+    struct delivery d = {.establishment = est, .to = ids, .n = n, .private_each = private_each && n > 1, .kind = "private", .urgent = urgent,
                          .subject = subject, .body = body, .files = files, .nfiles = nfiles, .copy_files_of = forward,
                          .draft = messages_draft_of(r, param_int(r, "brouillon"), NULL), .anomaly_rule = true};
     bool held = false;
@@ -816,7 +835,8 @@ static void api_recipients(struct req *r)
         {"lh_", P_BOOL, SRC_BODY, .prefix = true, .label = "messages.lists"},                                                \
         {"subject", P_LINE, SRC_BODY, .maxlen = MESSAGE_SUBJECT_CHARS, .label = "messages.subject"},                         \
         {"body", P_TEXT, SRC_BODY, .maxlen = MESSAGE_BODY_CHARS, .label = "messages.body"},                                  \
-        {"action", P_ENUM, SRC_BODY, .choices = actions}, {"brouillon", P_ID, SRC_BODY}, {"transferer", P_ID, SRC_BODY}, {0}
+        {"action", P_ENUM, SRC_BODY, .choices = actions}, {"brouillon", P_ID, SRC_BODY}, {"transferer", P_ID, SRC_BODY},           \
+        {"urgent", P_BOOL, SRC_BODY}, {"motif_urgence", P_LINE, SRC_BODY, .maxlen = 200, .label = "messages.urgent_reason"}, {0}
 
 const struct route messages_compose_routes[] = {
     {.method = M_GET, .path = "/messagerie/nouveau", .handler = compose_page, .action = ACT_MESSAGE_WRITE,

@@ -51,6 +51,7 @@ struct delivery {
     int64_t copy_files_of;        /* a message whose attachments it carries (forward, draft), or 0 */
     int64_t draft;                /* the author's draft this send replaces (deleted), or 0 */
     bool anomaly_rule;            /* apply the anomaly hold */
+    const char *urgent;           /* R-DISCO: a head's reason to deliver at once in a quiet period, or NULL */
 };
 
 /* Deliver d in one transaction: threads, participants, the message(s), their
