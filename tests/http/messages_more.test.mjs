@@ -372,3 +372,31 @@ test('R-DISCO urgent: a head\'s urgent message on Saturday is delivered at once 
     await srv.setClock('2026-03-10T17:30');
   }
 });
+
+test('R-DISCO between staff: a teacher\'s message to a colleague at 22:00 waits by default, or goes at once if the establishment allows it', async () => {
+  await srv.setClock('2026-03-10T22:00');
+  try {
+    const t = await api(await srv.as('prof.demo'));
+    const first = await t('POST', '/api/v1/threads', { [`to_${ids.cpe}`]: true, subject: 'Soir 1', body: 'Un point sur la 4e B.' });
+    assert.equal(first.status, 201);
+    const cpe = await srv.as('cpe.demo');
+    assert.ok(!(await cpe.get('/api/v1/threads')).json().threads.some((x) => x.subject === 'Soir 1'), 'held by default');
+    const h = await srv.as('direction.demo');
+    const page = await h.get(`/etablissements/${ids.est}/messagerie`);
+    assert.match(visibleText(page.text), /Remettre tout de suite les messages entre personnels/);
+    const form = { csrf: Client.csrfOf(page.text), disco_personnels: '1' };
+    for (const m of page.text.matchAll(/name="(r_\d_\d)"/g)) form[m[1]] = '1';
+    assert.equal((await h.post(`/etablissements/${ids.est}/messagerie`, form)).status, 303);
+    const second = await t('POST', '/api/v1/threads', { [`to_${ids.cpe}`]: true, subject: 'Soir 2', body: 'Autre point.' });
+    assert.equal(second.status, 201);
+    const toParent = await t('POST', '/api/v1/threads', { [`to_${ids.parent}`]: true, subject: 'Soir 3', body: 'Aux parents.' });
+    assert.equal(toParent.status, 201);
+    assert.ok((await cpe.get('/api/v1/threads')).json().threads.some((x) => x.subject === 'Soir 2'), 'between staff: at once');
+    assert.ok(!(await (await srv.as('parent.demo')).get('/api/v1/threads')).json().threads.some((x) => x.subject === 'Soir 3'),
+      'to a family: still the next morning');
+  } finally {
+    one("DELETE FROM establishment_setting WHERE key LIKE 'messages.%' OR key LIKE 'disco.%'");
+    one(`DELETE FROM communication_rule WHERE establishment_id = ${ids.est}`);
+    await srv.setClock('2026-03-10T17:30');
+  }
+});

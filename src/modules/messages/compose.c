@@ -463,6 +463,24 @@ static const char *anomaly(struct req *r, const struct delivery *d)
 
 /* ---- Delivery --------------------------------------------------------------- */
 
+int64_t messages_delivery_time(struct req *r, int64_t est, const int64_t *to, size_t n, int64_t t)
+{
+    struct store *s = store_thread();
+    int64_t exempt = 0;
+    char today[11];
+    clock_today(today);
+    store_int(s, &exempt, "SELECT count(*) FROM establishment_setting WHERE establishment_id = $1 AND key = 'disco.staff_exempt'"
+                          " AND value = '1'", "i", est);
+    static const char *const q_staff = "SELECT count(*) FROM role WHERE person_id = $1 AND establishment_id = $2"
+                                       " AND profile IN ('teacher', 'staff', 'head') AND starts_on <= $3 AND (ends_on IS NULL OR ends_on >= $3)";
+    /* Between staff, when the establishment allows it: at once. */
+    bool staff = exempt && n > 0;
+    int64_t k = 0;
+    staff = staff && store_int(s, &k, q_staff, "iit", r->actor->person_id, est, today) == 1 && k > 0;
+    for (size_t i = 0; staff && i < n; i++) staff = store_int(s, &k, q_staff, "iit", to[i], est, today) == 1 && k > 0;
+    return staff ? t : messages_release_at(r, est, t);
+}
+
 int64_t messages_release_at(struct req *r, int64_t est, int64_t t)
 {
     struct store *s = store_thread();
@@ -479,7 +497,7 @@ int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
     int64_t me = r->actor->person_id, now = clock_now(), first = 0, first_msg = 0;
     const char *hold = d->anomaly_rule ? anomaly(r, d) : NULL;
     *held = hold != NULL;
-    int64_t visible = hold ? 0 : d->urgent ? now : messages_release_at(r, d->establishment, now);
+    int64_t visible = hold ? 0 : d->urgent ? now : messages_delivery_time(r, d->establishment, d->to, d->n, now);
     if (store_begin(s) < 0) goto failed;
     size_t nthreads = d->private_each ? d->n : 1;
     for (size_t g = 0; g < nthreads; g++) {

@@ -15,6 +15,10 @@
 /* R-DISCO: when a message written at t in establishment est reaches its
  * recipients — t, or the end of the quiet period containing t. */
 int64_t messages_release_at(struct req *r, int64_t est, int64_t t);
+/* The same for a message from the actor to people `to`: at once when they
+ * and the actor are all staff of est and est allows it (disco.staff_exempt,
+ * off by default). */
+int64_t messages_delivery_time(struct req *r, int64_t est, const int64_t *to, size_t n, int64_t t);
 /* While writing in a quiet period: the reminder of the right to disconnect
  * with the exact delivery time (nothing otherwise). */
 void messages_quiet_notice(struct req *r, int64_t est);

@@ -422,7 +422,11 @@ static void reply(struct req *r)
         reply_error(r, 429, limit);
         return;
     }
-    int64_t now = clock_now(), mid = 0, draft = 0, visible = messages_release_at(r, ti.establishment, now);
+    int64_t now = clock_now(), mid = 0, draft = 0;
+    int64_t *others;
+    size_t nothers = messages_ids(r, store_q(s, "SELECT person_id FROM thread_participant WHERE thread_id = $1 AND person_id <> $2", "ii", id, me),
+                                  &others);
+    int64_t visible = messages_delivery_time(r, ti.establishment, others, nothers, now);
     store_int(s, &draft, "SELECT id FROM message WHERE thread_id = $1 AND author_id = $2 AND state = 'draft'", "ii", id, me);
     if (store_begin(s) < 0 ||
         store_int(s, &mid, "INSERT INTO message (thread_id, author_id, body, created_at, visible_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
