@@ -4,12 +4,11 @@
 // representative. Every page passes axe-core.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/carnet.mjs';
 import { SHOTS, launch, axe, phone, signIn as browserSignIn } from '../lib/browser.mjs';
 
 let srv, browser;
-const one = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const one = (q) => srv.sql(q);
 before(async () => {
   srv = await startServer({ now: '2026-03-10T17:30' });
   browser = await launch();

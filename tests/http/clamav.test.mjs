@@ -4,8 +4,8 @@
 // a clear message and nothing is stored; without clamd, files still go.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,12 +13,12 @@ import { startServer, Client, visibleText } from '../lib/carnet.mjs';
 
 const SIGNATURE = 'CARNET-CLAMAV-TEST-SIGNATURE';
 let srv, clamd, dir, sock;
-const one = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const one = (q) => srv.sql(q);
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'carnet-clamd-'));
   sock = join(dir, 'clamd.sock');
-  execFileSync('mkdir', ['-p', join(dir, 'db')]);
+  mkdirSync(join(dir, 'db'));
   writeFileSync(join(dir, 'db', 'carnet.ndb'), `Carnet.Test.Signature:0:*:${Buffer.from(SIGNATURE).toString('hex')}\n`);
   writeFileSync(join(dir, 'clamd.conf'), [`LocalSocket ${sock}`, `DatabaseDirectory ${join(dir, 'db')}`, 'Foreground yes',
     `PidFile ${join(dir, 'clamd.pid')}`, ''].join('\n'));

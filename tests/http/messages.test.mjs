@@ -4,11 +4,10 @@
 // 4xx and nothing is stored.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startServer, Client, visibleText } from '../lib/carnet.mjs';
 
 let srv, ids;
-const one = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const one = (q) => srv.sql(q);
 const person = (login) => one(`SELECT person_id FROM account WHERE login = '${login}'`);
 
 before(async () => {

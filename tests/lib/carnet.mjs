@@ -1,6 +1,6 @@
 // carnet.mjs — start a real Carnet server on a free loopback port against a
 // copy of the demo database, and talk to it like a browser would.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,8 @@ export async function startServer({ now = '2026-03-10T10:00', extra = [], env = 
   if (!port) throw new Error(`no port: ${stderr}`);
   const server = {
     url: `http://127.0.0.1:${port}`, db, dir, child,
+    /** One value (or rows, |-separated) of a query on the server's database. */
+    sql(q) { return execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim(); },
     get stderr() { return stderr; },
     async stop() {
       if (child.exitCode === null) {

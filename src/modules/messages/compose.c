@@ -346,7 +346,8 @@ static void compose_render(struct req *r, const char *error)
     out(r, "<h1>%h</h1>", tr(r, "messages.compose"));
     if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
     if (param_bool(r, "enregistre")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "messages.draft_saved"));
-    messages_quiet_notice(r, home_establishment(r));
+    int64_t home = home_establishment(r);
+    messages_quiet_notice(r, home);
     out(r, "<form method=\"get\" action=\"/messagerie/nouveau\" class=\"inline-form\" role=\"search\"><label for=\"q\">%h</label>"
            "<input id=\"q\" name=\"q\" value=\"%h\" maxlength=\"60\" autocomplete=\"off\">",
         tr(r, "messages.search"), q ? q : "");
@@ -381,7 +382,6 @@ static void compose_render(struct req *r, const char *error)
             out(r, "</ul>");
         }
     }
-    int64_t home = home_establishment(r);
     if (home && policy_may(store_thread(), r->actor, ACT_MESSAGE_URGENT, OBJECT(OBJ_ESTABLISHMENT, home)))
         out(r, "<fieldset><legend>%h</legend><label class=\"check\"><input type=\"checkbox\" name=\"urgent\" value=\"1\"> %h</label>"
                "<label for=\"motif_urgence\">%h</label><input id=\"motif_urgence\" name=\"motif_urgence\" maxlength=\"200\"></fieldset>",
