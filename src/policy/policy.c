@@ -593,3 +593,11 @@ struct actor *policy_actor_load(struct store *s, struct arena *ar, int64_t perso
     }
     return a;
 }
+
+enum grades_audience policy_grades_audience(const struct actor *a, int64_t pupil)
+{
+    if (a->person_id == pupil) return AUDIENCE_PUPIL;
+    for (size_t i = 0; i < a->nchildren; i++)
+        if (a->children[i] == pupil) return AUDIENCE_PARENTS;
+    return AUDIENCE_STAFF;
+}

@@ -8,6 +8,7 @@
 #ifndef CARNET_POLICY_H
 #define CARNET_POLICY_H
 #include "../core/arena.h"
+#include "diffusion.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -121,5 +122,10 @@ bool policy_is_staff(const struct actor *a);
 /* Is person the guardian of a pupil enrolled in establishment est today
  * (R-REPS: who may be designated, who may consent)? */
 bool policy_parent_in(struct store *s, int64_t person, int64_t est);
+
+/* R-GRADES: as whom does the actor see pupil's grades? Themself (the
+ * pupil), a guardian (parents, even when also staff), or staff. The caller
+ * has checked ACT_PUPIL_RECORD. */
+enum grades_audience policy_grades_audience(const struct actor *a, int64_t pupil);
 
 #endif

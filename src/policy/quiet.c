@@ -41,10 +41,24 @@ int64_t quiet_release_at(const struct school_calendar *cal, const char *tz, cons
         for (calendar_add_days(date, 1, next); k <= QUIET_LOOKAHEAD_DAYS && !day_on(cal, next); k++) calendar_add_days(next, 1, next);
         if (k > QUIET_LOOKAHEAD_DAYS) return t;   /* no day with classes in sight: never hold for ever */
     }
+    int64_t r = quiet_local(tz, next, q->morning);
+    return r ? r : t;
+}
+
+int64_t quiet_local(const char *tz, const char *date, int minute)
+{
     struct icaltimetype r = icaltime_null_time();
-    if (sscanf(next, "%4d-%2d-%2d", &r.year, &r.month, &r.day) != 3) return t;
-    r.hour = q->morning / 60;
-    r.minute = q->morning % 60;
+    if (!date || sscanf(date, "%4d-%2d-%2d", &r.year, &r.month, &r.day) != 3) return 0;
+    r.hour = minute / 60;
+    r.minute = minute % 60;
     r.is_date = 0;
-    return (int64_t)icaltime_as_timet_with_zone(r, z);
+    return (int64_t)icaltime_as_timet_with_zone(r, zone_of(tz));
+}
+
+int64_t quiet_add_days(const char *tz, int64_t t, int days)
+{
+    icaltimezone *z = zone_of(tz);
+    struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)t, 0, z);
+    icaltime_adjust(&lt, days, 0, 0, 0);
+    return (int64_t)icaltime_as_timet_with_zone(lt, z);
 }

@@ -31,6 +31,13 @@ struct quiet_rules {
  * Europe/Paris. */
 int64_t quiet_release_at(const struct school_calendar *cal, const char *tz, const struct quiet_rules *q, int64_t t);
 
+/* The instant of local time date ("YYYY-MM-DD") at minute in zone tz; 0 when
+ * date is malformed. */
+int64_t quiet_local(const char *tz, const char *date, int minute);
+/* t moved by days calendar days in zone tz, at the same local time of day
+ * (across a daylight-saving change too). */
+int64_t quiet_add_days(const char *tz, int64_t t, int days);
+
 /* Is t inside a quiet period? */
 static inline int quiet_is_quiet(const struct school_calendar *cal, const char *tz, const struct quiet_rules *q, int64_t t)
 {

@@ -8,7 +8,7 @@
 #include "../../core/i18n.h"
 #include "../../core/page.h"
 #include "../../policy/policy.h"
-#include "../../policy/quiet.h"
+#include "../../policy/diffusion.h"
 #include "../../calendar/calendar.h"
 #include "../../store/store.h"
 #include <jansson.h>
@@ -466,29 +466,22 @@ static const char *anomaly(struct req *r, const struct delivery *d)
 int64_t messages_delivery_time(struct req *r, int64_t est, const int64_t *to, size_t n, int64_t t)
 {
     struct store *s = store_thread();
-    int64_t exempt = 0;
+    const struct diffusion *d = diffusion_load(s, &r->arena, est);
     char today[11];
     clock_today(today);
-    store_int(s, &exempt, "SELECT count(*) FROM establishment_setting WHERE establishment_id = $1 AND key = 'disco.staff_exempt'"
-                          " AND value = '1'", "i", est);
     static const char *const q_staff = "SELECT count(*) FROM role WHERE person_id = $1 AND establishment_id = $2"
                                        " AND profile IN ('teacher', 'staff', 'head') AND starts_on <= $3 AND (ends_on IS NULL OR ends_on >= $3)";
     /* Between staff, when the establishment allows it: at once. */
-    bool staff = exempt && n > 0;
+    bool staff = d->staff_exempt && n > 0;
     int64_t k = 0;
     staff = staff && store_int(s, &k, q_staff, "iit", r->actor->person_id, est, today) == 1 && k > 0;
     for (size_t i = 0; staff && i < n; i++) staff = store_int(s, &k, q_staff, "iit", to[i], est, today) == 1 && k > 0;
-    return staff ? t : messages_release_at(r, est, t);
+    return staff ? t : diffusion_release_at(d, t);
 }
 
 int64_t messages_release_at(struct req *r, int64_t est, int64_t t)
 {
-    struct store *s = store_thread();
-    const char *tz = "Europe/Paris";
-    struct stmt *st = store_q(s, "SELECT tz FROM establishment WHERE id = $1", "i", est);
-    if (st && stmt_step(st) == STORE_ROW) tz = arena_strdup(&r->arena, stmt_text(st, 0));
-    stmt_done(st);
-    return quiet_release_at(calendar_load(s, &r->arena, est), tz, NULL, t);
+    return diffusion_release_at(diffusion_load(store_thread(), &r->arena, est), t);
 }
 
 int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
