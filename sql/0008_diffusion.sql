@@ -37,9 +37,11 @@ CREATE TABLE notification (
     service TEXT NOT NULL CHECK (service IN ('messages', 'homework', 'log', 'grades', 'timetable', 'attendance', 'news')),
     title TEXT NOT NULL,                 -- one line of plain text, in the establishment's language
     url TEXT NOT NULL,                   -- a path in Carnet ("/messagerie/fils/12")
+    item TEXT,                           -- what it is about: "message:12", "homework:7", "assessment:3:parents"…
     establishment_id BIGINT REFERENCES establishment(id),
     created_at BIGINT NOT NULL,
     visible_at BIGINT NOT NULL,          -- not shown, not sent before (R-DISCO)
     read_at BIGINT
 );
 CREATE INDEX notification_person ON notification(person_id, visible_at);
+CREATE INDEX notification_item ON notification(item);

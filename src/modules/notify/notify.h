@@ -18,6 +18,8 @@ struct notice {
     const char *service;     /* "messages", "homework", "log", "grades", "timetable", "attendance", "news" */
     const char *title;       /* one line of plain text ("Nouvelle note en Mathématiques : Contrôle n°3") */
     const char *url;         /* a path in Carnet, where the item is */
+    const char *item;        /* what it is about, to find its notifications again: "homework:7",
+                                "assessment:3" (pupils), "assessment:3:parents"…; may be NULL */
     int64_t establishment;   /* 0 when none */
     int64_t visible_at;      /* from when (R-DISCO) */
 };
