@@ -22,7 +22,9 @@
 #include "../modules/messages/messages.h"
 #include "../modules/messages/search.h"
 #include "../modules/messages/reps.h"
+#include "../modules/notify/notify.h"
 #include "../store/store.h"
+#include <curl/curl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +35,7 @@
 struct options {
     const char *db, *listen, *now, *port_file, *to, *login, *file;
     int port, threads, scale;
-    bool test_hooks, trust_proxy, quiet;
+    bool test_hooks, trust_proxy, quiet, once;
 };
 
 static void usage(FILE *f)
@@ -47,8 +49,11 @@ static void usage(FILE *f)
           "  backup      --db FILE --to FILE  online copy of the database\n"
           "  activation-code --db FILE --login LOGIN   issue a one-time activation code (paper letter)\n"
           "  import-calendar --db FILE CALENDAR.csv    import the school calendar (official open dataset)\n"
+          "  notify      --once --db FILE [--now T]   send the notification e-mails that are due, once\n"
           "  version\n"
-          "Environment: CARNET_DB (default database), CARNET_TZ (default time zone, Europe/Paris).\n",
+          "Environment: CARNET_DB (default database), CARNET_TZ (default time zone, Europe/Paris);\n"
+          "e-mail: CARNET_SMTP_URL (smtp://host:port), CARNET_MAIL_FROM, CARNET_PUBLIC_URL,\n"
+          "CARNET_NOTIFY_INTERVAL (seconds between two runs of the e-mail job in serve, default 30).\n",
           f);
 }
 
@@ -89,6 +94,7 @@ static int parse(int argc, char **argv, struct options *o)
         if (!strcmp(a, "--test-hooks")) { o->test_hooks = true; continue; }
         if (!strcmp(a, "--trust-proxy")) { o->trust_proxy = true; continue; }
         if (!strcmp(a, "--quiet")) { o->quiet = true; continue; }
+        if (!strcmp(a, "--once")) { o->once = true; continue; }
         if (a[0] != '-' && !o->file) { o->file = a; continue; }
         fprintf(stderr, "carnet: unknown option %s\n", a);
         return -1;
@@ -143,6 +149,9 @@ static void register_routes(const struct options *o)
     router_add(messages_moderation_routes);
     router_add(messages_search_routes);
     router_add(reps_routes);
+    router_add(notify_routes);
+    router_add(notify_prefs_routes);
+    page_set_hooks(&(struct page_hooks){.nav = notify_nav, .clock_moved = notify_job_kick});
     app_init(&(struct app_hooks){.load_session = auth_load_session},
              &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy});
 }
@@ -154,8 +163,34 @@ static int cmd_serve(const struct options *o)
     store_close(s);
     store_set_default(o->db);
     register_routes(o);
-    return server_run(&(struct server_options){.address = o->listen, .port = o->port, .threads = o->threads,
-                                               .port_file = o->port_file}) == 0 ? 0 : 1;
+    if (notify_job_start() < 0) return 1;
+    int rc = server_run(&(struct server_options){.address = o->listen, .port = o->port, .threads = o->threads,
+                                                 .port_file = o->port_file});
+    notify_job_stop();
+    return rc == 0 ? 0 : 1;
+}
+
+/* One run of the notification e-mail job (a cron job, or a worker node). */
+static int cmd_notify(const struct options *o)
+{
+    if (!o->once) {
+        fprintf(stderr, "carnet: notify needs --once (carnet serve runs the job by itself)\n");
+        return 2;
+    }
+    struct store *s = open_db(o);
+    if (!s || migrate(s) < 0) {
+        store_close(s);
+        return 1;
+    }
+    struct notify_report rep;
+    double start = clock_elapsed();
+    int rc = notify_run(s, &rep);
+    store_close(s);
+    printf("%lld e-mail(s) made for %lld notification(s) (%lld without e-mail, %lld held by quiet times); "
+           "%lld sent, %lld to retry, %lld failed in %.3f s\n",
+           (long long)rep.queued, (long long)rep.notifications, (long long)rep.skipped, (long long)rep.held, (long long)rep.sent,
+           (long long)rep.retry, (long long)rep.failed, clock_elapsed() - start);
+    return rc < 0 ? 1 : 0;
 }
 
 static int cmd_demo(const struct options *o)
@@ -276,6 +311,7 @@ static int run(const char *c, const struct options *o)
     if (!strcmp(c, "backup")) return cmd_backup(o);
     if (!strcmp(c, "activation-code")) return cmd_activation(o);
     if (!strcmp(c, "import-calendar")) return cmd_import_calendar(o);
+    if (!strcmp(c, "notify")) return cmd_notify(o);
     if (!strcmp(c, "migrate")) {
         struct store *s = open_db(o);
         int n = s ? migrate(s) : -1;
@@ -300,7 +336,7 @@ int main(int argc, char **argv)
     }
     clock_set_zone(getenv("CARNET_TZ"));
     store_init();
-    if (sodium_init() < 0 || i18n_init() < 0) {
+    if (sodium_init() < 0 || i18n_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "carnet: cannot initialise (libsodium or message catalogues)\n");
         return 1;
     }
@@ -308,6 +344,7 @@ int main(int argc, char **argv)
     if (parse(argc, argv, &o) < 0) return 2;
     log_set_quiet(o.quiet);
     int rc = run(argv[1], &o);
+    curl_global_cleanup();
     i18n_free();
     return rc;
 }

@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+static struct page_hooks hooks;
+
+void page_set_hooks(const struct page_hooks *h) { hooks = *h; }
+
 const char *page_asset(struct req *r, const char *name)
 {
     const struct asset *a = assets_find(assets_static, assets_static_count, name);
@@ -65,9 +69,10 @@ void page_begin(struct req *r, const char *title)
            "<img src=\"%h\" alt=\"\" width=\"28\" height=\"28\"> Carnet</a>",
         tr(r, "nav.skip"), page_asset(r, "carnet.svg"));
     if (r->actor) {
-        out(r, "<nav aria-label=\"%h\"><a href=\"/compte\" class=\"who\">%h %h</a>"
-               "<form method=\"post\" action=\"/deconnexion\" class=\"inline\">",
-            tr(r, "nav.account_menu"), r->actor->first_name, r->actor->last_name);
+        out(r, "<nav aria-label=\"%h\">", tr(r, "nav.account_menu"));
+        if (hooks.nav) hooks.nav(r);
+        out(r, "<a href=\"/compte\" class=\"who\">%h %h</a><form method=\"post\" action=\"/deconnexion\" class=\"inline\">",
+            r->actor->first_name, r->actor->last_name);
         page_csrf_input(r);
         out(r, "<button type=\"submit\" class=\"link\">%h</button></form></nav>", tr(r, "nav.logout"));
     }
@@ -128,6 +133,7 @@ static void test_clock(struct req *r)
         return;
     }
     clock_set(t);
+    if (hooks.clock_moved) hooks.clock_moved();
     reply_json(r, 200, json_pack("{s:I}", "now", (json_int_t)clock_now()));
 }
 

@@ -20,6 +20,16 @@ const char *page_datetime(struct req *r, int64_t t);
 /* Markdown written by a person, rendered through cmark's safe mode (raw
  * HTML and javascript: links dropped) in a <div class="md">. */
 void page_markdown(struct req *r, const char *md);
+/* What service modules add to the frame, set once at start-up (the core
+ * knows no service module): nav writes links into the header's navigation
+ * of a signed-in person (the notifications and their unread count);
+ * clock_moved runs after the test hook moved the clock, so that the jobs
+ * that depend on time catch up at once (the notification e-mails). */
+struct page_hooks {
+    void (*nav)(struct req *r);
+    void (*clock_moved)(void);
+};
+void page_set_hooks(const struct page_hooks *h);
 /* Core routes: static files, language choice, test hooks. */
 extern const struct route core_routes[];
 

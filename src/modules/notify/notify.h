@@ -5,13 +5,21 @@
  * Every module that publishes something for people calls notify_add() in
  * the same transaction as the publication, with the moment the diffusion
  * policy gives (diffusion.h): the notification is data, shown and sent
- * from then on, once. */
+ * from then on, once.
+ *
+ * Files: notify.c (notify_add, the centre, its JSON and the header's
+ * unread count), prefs.c (the preferences page, personal quiet times),
+ * mail.c (an e-mail as bytes: headers, encodings, the French templates),
+ * smtp.c (one SMTP connection through libcurl), job.c (the sending job). */
 #ifndef CARNET_NOTIFY_H
 #define CARNET_NOTIFY_H
+#include "../../core/router.h"
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct store;
+struct req;
 
 /* What one publication tells its audience. */
 struct notice {
@@ -27,5 +35,42 @@ struct notice {
 /* One notification per person in persons[0..n): inside the caller's
  * transaction. Returns 0, or -1 on a store error. */
 int notify_add(struct store *s, const int64_t *persons, size_t n, const struct notice *nt);
+
+/* The signed-in person's unread notifications visible now (services shown
+ * in their centre): one indexed count. */
+int64_t notify_unread(struct store *s, int64_t person);
+/* The page header's link to the centre with the unread count (page hook). */
+void notify_nav(struct req *r);
+
+/* ---- The e-mail job (job.c) ---------------------------------------------
+ * Configuration from the environment: CARNET_SMTP_URL (smtp://host:port,
+ * smtps://…, user:password@ allowed; unset: no e-mail, said once in the
+ * log), CARNET_MAIL_FROM ("Carnet <carnet@example.org>"), CARNET_PUBLIC_URL
+ * (the address people open Carnet at, for the links of e-mails) and
+ * CARNET_NOTIFY_INTERVAL (seconds between two runs in `carnet serve`,
+ * default 30). */
+
+/* What one run did. */
+struct notify_report {
+    int64_t notifications;   /* notifications put into an e-mail */
+    int64_t skipped;         /* due notifications that get no e-mail (no address, e-mail off, too old) */
+    int64_t held;            /* due but inside their person's quiet times: later */
+    int64_t queued;          /* e-mails made */
+    int64_t sent, retry, failed;
+};
+
+/* One run on store s at clock_now(): decide the due notifications' e-mails
+ * (one digest per person), then send what is due in the outbox over one
+ * SMTP connection. Runs of one process never overlap. 0, or -1 when the
+ * store failed (logged); SMTP trouble is not an error of the run. */
+int notify_run(struct store *s, struct notify_report *rep);
+/* Start and stop the background thread of `carnet serve`. */
+int notify_job_start(void);
+void notify_job_stop(void);
+/* Run now on this thread's connection (the test clock hook). */
+void notify_job_kick(void);
+
+extern const struct route notify_routes[];
+extern const struct route notify_prefs_routes[];
 
 #endif
