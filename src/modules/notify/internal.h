@@ -9,7 +9,7 @@
 /* Limits of the module. */
 #define NOTIFY_PAGE              50                 /* notifications listed per page of the centre */
 #define NOTIFY_INTERVAL_DEFAULT  30                 /* seconds between two runs of the job */
-#define NOTIFY_MAIL_HORIZON_S    (2 * 24 * 3600)    /* a notification due for longer gets no e-mail (server down, history) */
+#define NOTIFY_MAIL_HORIZON_S    (7 * 24 * 3600)    /* due for longer: no e-mail any more (history, a long outage); longer than any personal quiet time */
 #define NOTIFY_CLAIM_MAX         100000             /* due notifications read by one run; the rest at the next */
 #define NOTIFY_SEND_BATCH        100                /* e-mails claimed, then marked sent, per transaction */
 #define NOTIFY_LEASE_S           600                /* a claimed e-mail not marked sent after this is sent again */
