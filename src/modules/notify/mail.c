@@ -224,7 +224,7 @@ static void body(struct buf *t, const struct mail *m)
     }
     if ((int64_t)m->n < m->total) {
         snprintf(num, sizeof num, "%lld", (long long)(m->total - (int64_t)m->n));
-        fill(t, m->lang, "notify.mail.more", num);
+        fill(t, m->lang, m->total - (int64_t)m->n > 1 ? "notify.mail.more" : "notify.mail.more_one", num);
         buf_puts(t, "\n  ");
         buf_puts(t, m->public_url);
         buf_puts(t, "/notifications\n\n");
