@@ -17,6 +17,9 @@ const char *page_asset(struct req *r, const char *name);
  * request's language and the default time zone; allocated in the arena. */
 const char *page_date(struct req *r, int64_t t);
 const char *page_datetime(struct req *r, int64_t t);
+/* When something will happen, in an establishment's time zone tz (NULL:
+ * the default): "Lundi 16 mars 2026 à 07:00". */
+const char *page_moment(struct req *r, int64_t t, const char *tz);
 /* Markdown written by a person, rendered through cmark's safe mode (raw
  * HTML and javascript: links dropped) in a <div class="md">. */
 void page_markdown(struct req *r, const char *md);

@@ -9,6 +9,7 @@
 #include "../../core/page.h"
 #include "../../policy/policy.h"
 #include "../../policy/diffusion.h"
+#include "../notify/notify.h"
 #include "../../calendar/calendar.h"
 #include "../../store/store.h"
 #include <jansson.h>
@@ -273,8 +274,11 @@ static int64_t home_establishment(struct req *r);
 
 void messages_quiet_notice(struct req *r, int64_t est)
 {
-    int64_t now = clock_now(), at = est ? messages_release_at(r, est, now) : now;
-    if (at != now) out(r, "<p class=\"notice\" role=\"note\">%h</p>", tr_fmt(r, "messages.quiet_notice", page_datetime(r, at), NULL));
+    if (!est) return;
+    const struct diffusion *d = diffusion_load(store_thread(), &r->arena, est);
+    int64_t now = clock_now(), at = diffusion_release_at(d, now);
+    if (at != now)
+        out(r, "<p class=\"notice\" role=\"note\">%h</p>", tr_fmt(r, "messages.quiet_notice", page_moment(r, at, d->tz), NULL));
 }
 
 /* What the form starts with: a draft, a message to forward, an answer to
@@ -484,6 +488,17 @@ int64_t messages_release_at(struct req *r, int64_t est, int64_t t)
     return diffusion_release_at(diffusion_load(store_thread(), &r->arena, est), t);
 }
 
+int messages_notify(struct req *r, int64_t est, int64_t thread, int64_t msg, const int64_t *to, size_t n, const char *subject,
+                    int64_t visible, bool answer)
+{
+    const char *who = arena_printf(&r->arena, "%s %s", r->actor->first_name, r->actor->last_name);
+    struct notice nt = {.service = "messages",
+                        .title = i18n_fmt(&r->arena, "fr", answer ? "notify.message_answer" : "notify.message_new", who, subject),
+                        .url = arena_printf(&r->arena, "/messagerie/fils/%lld", (long long)thread),
+                        .item = arena_printf(&r->arena, "message:%lld", (long long)msg), .establishment = est, .visible_at = visible};
+    return notify_add(store_thread(), to, n, &nt);
+}
+
 int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
 {
     struct store *s = store_thread();
@@ -506,10 +521,13 @@ int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
             store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at, last_read_message_id) VALUES ($1, $2, $3, $4)",
                       "iiii", thread, me, now, msg) < 0)
             goto failed;
-        for (size_t i = d->private_each ? g : 0; i < (d->private_each ? g + 1 : d->n); i++)
+        size_t from = d->private_each ? g : 0, to = d->private_each ? g + 1 : d->n;
+        for (size_t i = from; i < to; i++)
             if (store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at, first_in_at) VALUES ($1, $2, $3, $4)", "iiiN",
                           thread, d->to[i], now, visible) < 0)
                 goto failed;
+        /* A held message notifies nobody until the head releases it. */
+        if (!hold && messages_notify(r, d->establishment, thread, msg, d->to + from, to - from, d->subject, visible, false) < 0) goto failed;
         if (!first_msg) {
             first_msg = msg;
             for (size_t f = 0; f < d->nfiles; f++)

@@ -106,6 +106,35 @@ static void holds_part(struct req *r, int64_t est)
     if (!n) out(r, "<p class=\"card\">%h</p>", tr(r, "messages.no_holds"));
 }
 
+/* S-NOTIFY: the recipients of a released message (each thread of a list's
+ * message) hear of it now, in the author's name. */
+static int notify_released(struct req *r, int64_t est, int64_t thread, int64_t visible)
+{
+    struct store *s = store_thread();
+    struct stmt *st = store_q(s, "SELECT t.id, t.subject, t.created_by, (SELECT min(id) FROM message WHERE thread_id = t.id)"
+                                 " FROM thread t WHERE t.id = $1 OR t.broadcast_id = $1", "i", thread);
+    struct rel { int64_t thread, author, msg; const char *subject; } *v = NULL;
+    size_t n = 0, cap = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
+        v[n++] = (struct rel){stmt_int(st, 0), stmt_int(st, 2), stmt_int(st, 3), arena_strdup(&r->arena, stmt_text(st, 1))};
+    }
+    stmt_done(st);
+    struct actor *author = n ? policy_actor_load(s, &r->arena, v[0].author) : NULL;
+    if (!author) return n ? -1 : 0;
+    struct actor *head = r->actor;
+    r->actor = author;   /* the notification names the author, not the head */
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int64_t *to;
+        size_t k = messages_ids(r, store_q(s, "SELECT person_id FROM thread_participant WHERE thread_id = $1 AND person_id <> $2", "ii",
+                                           v[i].thread, v[i].author), &to);
+        rc = messages_notify(r, est, v[i].thread, v[i].msg, to, k, v[i].subject, visible, false);
+    }
+    r->actor = head;
+    return rc;
+}
+
 /* Release (deliver now) or reject (never deliver) a held message. */
 static void decide_hold(struct req *r)
 {
@@ -128,7 +157,7 @@ static void decide_hold(struct req *r)
                                  " WHERE id = $1)", "ii", thread, visible) < 0) ||
         store_run(s, "UPDATE message_hold SET state = $2, decided_by = $3, decided_at = $4 WHERE id = $1", "itii", hid,
                   release ? "released" : "rejected", r->actor->person_id, now) < 0 ||
-        store_commit(s) < 0) {
+        (release && notify_released(r, est, thread, visible) < 0) || store_commit(s) < 0) {
         store_rollback(s);
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
