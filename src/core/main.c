@@ -22,6 +22,7 @@
 #include "../modules/messages/messages.h"
 #include "../modules/messages/search.h"
 #include "../modules/messages/reps.h"
+#include "../modules/diffusion/settings.h"
 #include "../store/store.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -143,6 +144,7 @@ static void register_routes(const struct options *o)
     router_add(messages_moderation_routes);
     router_add(messages_search_routes);
     router_add(reps_routes);
+    router_add(diffusion_routes);
     app_init(&(struct app_hooks){.load_session = auth_load_session},
              &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy});
 }

@@ -69,6 +69,13 @@ const struct diffusion *diffusion_load(struct store *s, struct arena *a, int64_t
     return d;
 }
 
+const struct diffusion *diffusion_reload(struct store *s, struct arena *a, int64_t est)
+{
+    for (int i = 0; i < DIFFUSION_REQUEST_CACHE; i++)
+        if (cache[i].d && cache[i].arena == a->id && cache[i].d->establishment == est) cache[i].d = NULL;
+    return diffusion_load(s, a, est);
+}
+
 void diffusion_grades(const struct diffusion *d, int64_t t, int64_t handback, int64_t *pupils_at, int64_t *parents_at)
 {
     int64_t p = diffusion_release_at(d, handback > t ? handback : t);

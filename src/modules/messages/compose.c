@@ -488,6 +488,40 @@ int64_t messages_release_at(struct req *r, int64_t est, int64_t t)
     return diffusion_release_at(diffusion_load(store_thread(), &r->arena, est), t);
 }
 
+/* Messages still waiting in est: their moment again from when they were
+ * written, under d (between staff at once when d exempts them). */
+int messages_reschedule(struct store *s, struct arena *a, const struct diffusion *d, int64_t now)
+{
+    char today[11];
+    clock_today(today);
+    struct stmt *st = store_q(s,
+        "SELECT m.id, m.thread_id, m.created_at, m.visible_at, NOT EXISTS (SELECT 1 FROM thread_participant tp WHERE tp.thread_id = m.thread_id"
+        " AND NOT EXISTS (SELECT 1 FROM role ro WHERE ro.person_id = tp.person_id AND ro.establishment_id = $1"
+        " AND ro.profile IN ('teacher', 'staff', 'head') AND ro.starts_on <= $3 AND (ro.ends_on IS NULL OR ro.ends_on >= $3)))"
+        " FROM message m JOIN thread t ON t.id = m.thread_id WHERE t.establishment_id = $1 AND m.state = 'sent' AND m.visible_at > $2",
+        "iit", d->establishment, now, today);
+    struct row { int64_t id, thread, at, old; bool staff; } *v = NULL;
+    size_t n = 0, cap = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(a, v, n, &cap, sizeof *v);
+        v[n++] = (struct row){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2), stmt_int(st, 3), stmt_int(st, 4) != 0};
+    }
+    stmt_done(st);
+    int changed = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t t = v[i].staff && d->staff_exempt ? v[i].at : diffusion_release_at(d, v[i].at);
+        if (t == v[i].old) continue;
+        if (store_run(s, "UPDATE message SET visible_at = $2 WHERE id = $1", "ii", v[i].id, t) < 0 ||
+            store_run(s, "UPDATE thread_participant SET first_in_at = $3 WHERE thread_id = $1 AND first_in_at = $2", "iii", v[i].thread,
+                      v[i].old, t) < 0 ||
+            store_run(s, "UPDATE notification SET visible_at = $2 WHERE item = $1", "ti", arena_printf(a, "message:%lld", (long long)v[i].id),
+                      t) < 0)
+            return -1;
+        changed++;
+    }
+    return changed;
+}
+
 int messages_notify(struct req *r, int64_t est, int64_t thread, int64_t msg, const int64_t *to, size_t n, const char *subject,
                     int64_t visible, bool answer)
 {

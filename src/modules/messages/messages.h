@@ -69,4 +69,11 @@ void messages_alerts_part(struct req *r, int64_t establishment);
 
 extern const struct route messages_routes[], messages_compose_routes[], messages_moderation_routes[];
 
+/* Issue 5: messages of d's establishment still waiting (R-DISCO) get their
+ * moment again under d's rules, from when they were written; their
+ * notifications follow. Inside the caller's transaction. Returns how many
+ * moved, or -1. */
+struct diffusion;
+int messages_reschedule(struct store *s, struct arena *a, const struct diffusion *d, int64_t now);
+
 #endif

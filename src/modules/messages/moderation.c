@@ -265,24 +265,19 @@ static void settings_page(struct req *r)
     }
     char suspended[64] = "", until[17] = "";
     int64_t until_t = 0;
-    bool staff_exempt = false;
     struct stmt *st = store_q(s, "SELECT key, value FROM establishment_setting WHERE establishment_id = $1"
-                                 " AND key IN ('messages.suspended', 'messages.suspended_until', 'disco.staff_exempt')", "i", est);
+                                 " AND key IN ('messages.suspended', 'messages.suspended_until')", "i", est);
     while (st && stmt_step(st) == STORE_ROW) {
         if (!strcmp(stmt_text(st, 0), "messages.suspended")) {
             snprintf(suspended, sizeof suspended, ",%s,", stmt_text(st, 1));
-        } else if (!strcmp(stmt_text(st, 0), "disco.staff_exempt")) {
-            staff_exempt = !strcmp(stmt_text(st, 1), "1");
         } else if ((until_t = strtoll(stmt_text(st, 1), NULL, 10))) {
             clock_datetime(until_t, until);
             until[10] = 'T';   /* the form's datetime-local value */
         }
     }
     stmt_done(st);
-    out(r, "</tbody></table></div></section><section class=\"card\"><h2>%h</h2><p>%h</p>"
-           "<label class=\"check\"><input type=\"checkbox\" name=\"disco_personnels\" value=\"1\"%R> %h</label></section>",
-        tr(r, "messages.disco"), tr(r, "messages.disco_lead"), staff_exempt ? " checked" : "", /* RAW_OK: literal */
-        tr(r, "messages.disco_staff"));
+    out(r, "</tbody></table></div></section><section class=\"card\"><h2>%h</h2><p>%h</p><p><a href=\"/etablissements/%I/diffusion\">%h</a></p>"
+           "</section>", tr(r, "messages.disco"), tr(r, "messages.disco_lead"), est, tr(r, "diffusion.title"));
     if (strlen(suspended) > 2 && until_t && clock_now() >= until_t)
         out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "messages.suspension_over"));
     out(r, "<section class=\"card\"><h2>%h</h2><p>%h</p><fieldset><legend>%h</legend>",
@@ -331,9 +326,6 @@ static void settings_save(struct req *r)
         store_run(s, "INSERT INTO establishment_setting (establishment_id, key, value) VALUES ($1, 'messages.suspended_until', $2)"
                      " ON CONFLICT (establishment_id, key) DO UPDATE SET value = $2", "it", est,
                   until ? arena_printf(&r->arena, "%lld", (long long)until) : "") < 0 ||
-        store_run(s, "INSERT INTO establishment_setting (establishment_id, key, value) VALUES ($1, 'disco.staff_exempt', $2)"
-                     " ON CONFLICT (establishment_id, key) DO UPDATE SET value = $2", "it", est,
-                  param_bool(r, "disco_personnels") ? "1" : "0") < 0 ||
         store_commit(s) < 0)
         goto failed;
     audit(s, r, 0, "messages.settings", arena_printf(&r->arena, "establishment:%lld", (long long)est),
@@ -370,6 +362,5 @@ const struct route messages_moderation_routes[] = {
     {.method = M_POST, .path = "/etablissements/{id}/messagerie", .handler = settings_save, .action = ACT_ESTABLISHMENT_SETTINGS, .object = OBJ_ESTABLISHMENT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
                                            {"r_", P_BOOL, SRC_BODY, .prefix = true}, {"s_", P_BOOL, SRC_BODY, .prefix = true},
-                                           {"jusqu_au", P_LINE, SRC_BODY, .maxlen = 19, .label = "messages.suspend_until"},
-                                           {"disco_personnels", P_BOOL, SRC_BODY}, {0}}},
+                                           {"jusqu_au", P_LINE, SRC_BODY, .maxlen = 19, .label = "messages.suspend_until"}, {0}}},
     {0}};
