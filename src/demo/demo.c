@@ -57,6 +57,7 @@
  * numbers in the range that ARCEP reserves for fiction (06 39 98 xx xx),
  * UAI codes of département 044 with their real check letter. */
 #include "demo.h"
+#include "notices.h"
 #include "../calendar/calendar.h"
 #include "../core/arena.h"
 #include "../core/assets.h"
@@ -5271,7 +5272,8 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
     }
     if (store_begin(s) < 0) goto fail;
     in_transaction = true;
-    if (territory_build(d, scale) < 0 || demo_messages(d) < 0 || demo_reps(d) < 0 || demo_inbox_times(d) < 0 || store_commit(s) < 0)
+    if (territory_build(d, scale) < 0 || demo_messages(d) < 0 || demo_reps(d) < 0 || demo_inbox_times(d) < 0 ||
+        demo_notices(s, d->now) < 0 || store_commit(s) < 0)
         goto fail;
     log_info("demo_generate",
              "scale %d, school year %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers,"
