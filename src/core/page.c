@@ -41,6 +41,16 @@ const char *page_date(struct req *r, int64_t t)
     return date_text(r, d);
 }
 
+const char *page_day(struct arena *a, const char *lang, const char *date)
+{
+    char wd[24], month[16];
+    snprintf(wd, sizeof wd, "moment.weekday.%d", calendar_weekday(date));
+    snprintf(month, sizeof month, "month.%d", atoi(date + 5));
+    int day = atoi(date + 8);
+    return arena_printf(a, "%s %s %s", i18n_text(lang, wd), day == 1 ? i18n_text(lang, "date.first_day") : arena_printf(a, "%d", day),
+                        i18n_text(lang, month));
+}
+
 const char *page_moment(struct req *r, int64_t t, const char *tz)
 {
     char dt[17], day[11];

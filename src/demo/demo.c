@@ -39,7 +39,7 @@
  * in collèges, skills only in écoles) with its pupils' marks and skill
  * results, a roll call for the lessons that started, absences by
  * half-days and lateness with the families' justifications and the
- * school's decisions, their family events and the monthly attendance
+ * school's decisions, the families' notifications and the monthly attendance
  * alerts; see "Grades, skills and attendance" below.
  *
  * Messaging. Every establishment gets a school year of messages up to now:
@@ -397,7 +397,6 @@ struct demo {
     long entries, homework, done;   /* class log, for the log line */
     long assessments, marks, skill_results, roll_calls, absences, lates, alerts; /* school life, same */
     long threads, messages, broadcasts; /* messaging, same */
-    int64_t first_attendance;       /* the first attendance row of the sector being built (0: none yet) */
     char today[11];                 /* clock_today() at generation */
     struct day *days;               /* the calendar days of the current year's slots */
     int ndays, today_idx;           /* today_idx: today's index in days (may be out of range) */
@@ -2629,8 +2628,8 @@ static int ecole_homework(struct class_log *cl)
  *   an absence is justified (85 %: reason from the parent, decision of the
  *   CPE, an AED or the école's head), refused (5 %) or unjustified; in the
  *   last 7 days, pending (40 %: the parent has justified, no decision yet)
- *   or unjustified. A family event for each row, delivered a minute
- *   later; an attendance alert for every pupil and month with 4 half-days
+ *   or unjustified (the last two weeks also notified to the
+ *   families, see notices.c); an attendance alert for every pupil and month with 4 half-days
  *   of absence not justified (seen by the CPE or head for past months).
  * The demo family is fixed: Lucie (4e B) has a few old justified absences,
  * some during assessments ('absent' marks), one lateness, and one
@@ -3595,7 +3594,6 @@ static int attendance_add(struct life *lf, int p, int j, bool late)
                   dec.reason >= 0 ? lf->e->reason_id[dec.reason] : (int64_t)0, dec.comment, dec.justified_by,
                   dec.justified_at, dec.decided_by, dec.decided_at, dec.note, pa->by, at) != 1)
         return -1;
-    if (!d->first_attendance) d->first_attendance = id;
     if (late) {
         d->lates++;
         return 0;
@@ -3681,21 +3679,8 @@ out:
     return rc;
 }
 
-/* The family events of the sector's attendance rows (from its first
- * one), in the order they happened: one statement. 0 or -1. */
-static int sector_events(struct demo *d)
-{
-    if (!d->first_attendance) return 0;
-    return store_run(d->s,
-                     "INSERT INTO family_event (pupil_id, kind, object, detail, created_at, delivered_at)"
-                     " SELECT pupil_id, kind, 'attendance:' || id, '', created_at, created_at + 60 FROM attendance"
-                     " WHERE id >= $1 ORDER BY created_at, id",
-                     "i", d->first_attendance);
-}
-
 /* The class log and homework, the grades and the attendance of every class
- * of the sector, and the family events of the attendance (see above). 0 or
- * -1. */
+ * of the sector. 0 or -1. */
 static int sector_log(struct demo *d, struct sector *sec, int index)
 {
     if (!d->ndays) return 0;
@@ -3707,7 +3692,6 @@ static int sector_log(struct demo *d, struct sector *sec, int index)
     int nest = 0, cap = 0, rc = -1;
     struct class_log cl = {.d = d, .sec = sec, .sector = index, .from = 0, .hw_to = hw_to};
     cl.log_to = d->today_idx - 1 < d->ndays - 1 ? d->today_idx - 1 : d->ndays - 1;
-    d->first_attendance = 0;
     for (int k = 0; k < sec->nclasses; k++) {
         cl.k = k;
         cl.c = &sec->classes[k];
@@ -3724,7 +3708,6 @@ static int sector_log(struct demo *d, struct sector *sec, int index)
             class_school_life(&cl) < 0)
             goto out;
     }
-    if (sector_events(d) < 0) goto out;
     rc = 0;
 out:
     for (int e = 0; e < nest; e++) free(est_wk[e]);
