@@ -149,3 +149,34 @@ test('R-DISCO overseas: an establishment in Guadeloupe keeps its own evenings an
     one(`UPDATE establishment SET tz = '${tz}' WHERE id = ${ids.est}`);
   }
 });
+
+test('R-DISCO scheduled sending: a message scheduled for Thursday 10:00 arrives then; one for Saturday waits to Monday 07:00; bad dates give 400', async () => {
+  await srv.setClock('2026-03-10T21:00');
+  const t = await api(await srv.as('prof.demo'));
+  const before = one('SELECT count(*) FROM message');
+  for (const [when, why] of [
+    ['2026-03-09T10:00', /passée/], ['demain', /illisible/], ['2026-03-12T25:00', /illisible/], ['2026-09-01T10:00', /90 jours/],
+  ]) {
+    const res = await t('POST', '/api/v1/threads', { [`to_${ids.parent}`]: true, subject: 'Programmé', body: 'Bonjour.', envoyer_le: when });
+    assert.equal(res.status, 400, when);
+    assert.match(res.json().error.message, why);
+  }
+  assert.equal(one('SELECT count(*) FROM message'), before, 'nothing stored');
+  const head = await api(await srv.as('direction.demo'));
+  const both = await head('POST', '/api/v1/threads', { [`to_${ids.parent}`]: true, subject: 'Urgent', body: 'x', urgent: true,
+    motif_urgence: 'Fermeture', envoyer_le: '2026-03-12T10:00' });
+  assert.equal(both.status, 400);
+  assert.match(both.json().error.message, /urgent part tout de suite/);
+
+  assert.equal((await t('POST', '/api/v1/threads', { [`to_${ids.parent}`]: true, subject: 'Jeudi', body: 'Bonjour.', envoyer_le: '2026-03-12T10:00' })).status, 201);
+  assert.equal((await t('POST', '/api/v1/threads', { [`to_${ids.parent}`]: true, subject: 'Samedi', body: 'Bonjour.', envoyer_le: '2026-03-14T10:00' })).status, 201);
+  const at = (subject) => one(`SELECT m.visible_at FROM message m JOIN thread t ON t.id = m.thread_id WHERE t.subject = '${subject}' AND m.author_id = ${ids.prof}`);
+  assert.equal(at('Jeudi'), utc('2026-03-12T09:00:00Z'));
+  assert.equal(at('Samedi'), utc('2026-03-16T06:00:00Z'), 'Saturday is quiet: Monday 07:00');
+  const seen = async () => (await (await srv.as('parent.demo')).get('/api/v1/threads')).json().threads.map((x) => x.subject);
+  await srv.setClock('2026-03-12T09:59');
+  assert.ok(!(await seen()).includes('Jeudi'));
+  await srv.setClock('2026-03-12T10:00');
+  assert.ok((await seen()).includes('Jeudi'));
+  assert.ok(!(await seen()).includes('Samedi'));
+});

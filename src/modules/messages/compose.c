@@ -390,6 +390,9 @@ static void compose_render(struct req *r, const char *error)
         out(r, "<fieldset><legend>%h</legend><label class=\"check\"><input type=\"checkbox\" name=\"urgent\" value=\"1\"> %h</label>"
                "<label for=\"motif_urgence\">%h</label><input id=\"motif_urgence\" name=\"motif_urgence\" maxlength=\"200\"></fieldset>",
             tr(r, "messages.urgent"), tr(r, "messages.urgent_label"), tr(r, "messages.urgent_reason"));
+    out(r, "<details><summary>%h</summary><label for=\"envoyer_le\">%h</label><input id=\"envoyer_le\" name=\"envoyer_le\" type=\"datetime-local\""
+           " aria-describedby=\"schedule-help\"><p class=\"help\" id=\"schedule-help\">%h</p></details>",
+        tr(r, "messages.schedule"), tr(r, "messages.schedule_at"), tr(r, "messages.schedule_help"));
     messages_form_end(r, tr(r, "messages.send"));
     page_end(r);
 }
@@ -539,7 +542,7 @@ int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
     int64_t me = r->actor->person_id, now = clock_now(), first = 0, first_msg = 0;
     const char *hold = d->anomaly_rule ? anomaly(r, d) : NULL;
     *held = hold != NULL;
-    int64_t visible = hold ? 0 : d->urgent ? now : messages_delivery_time(r, d->establishment, d->to, d->n, now);
+    int64_t visible = hold ? 0 : d->urgent ? now : messages_delivery_time(r, d->establishment, d->to, d->n, d->not_before > now ? d->not_before : now);
     if (store_begin(s) < 0) goto failed;
     size_t nthreads = d->private_each ? d->n : 1;
     for (size_t g = 0; g < nthreads; g++) {
@@ -790,6 +793,34 @@ static int resolve(struct req *r, bool draft, struct resolved *out)
     return 0;
 }
 
+
+/* The author's chosen delivery time ("envoyer_le", local time of the
+ * establishment), if any: false after replying 400 when it is unreadable,
+ * past, too far ahead, or combined with "urgent". */
+static bool scheduled_at(struct req *r, int64_t est, const char *urgent, int64_t *out)
+{
+    const char *v = param(r, "envoyer_le");
+    *out = 0;
+    if (!v || !*v) return true;
+    const struct diffusion *d = diffusion_load(store_thread(), &r->arena, est);
+    char date[11];
+    int h = -1, m = -1;
+    char end;
+    int64_t now = clock_now(), t = 0;
+    if (strlen(v) >= 16 && v[10] == 'T' && sscanf(v + 11, "%2d:%2d%c", &h, &m, &end) == 2 && h >= 0 && h < 24 && m >= 0 && m < 60) {
+        snprintf(date, sizeof date, "%.10s", v);
+        t = diffusion_local(d, date, h * 60 + m);
+    }
+    const char *err = !t ? "messages.err.schedule" : urgent ? "messages.err.schedule_urgent" : t <= now ? "messages.err.schedule_past"
+                    : t > now + MESSAGE_SCHEDULE_MAX_DAYS * 86400 ? "messages.err.schedule_far" : NULL;
+    if (err) {
+        fail(r, 400, tr_fmt(r, err, arena_printf(&r->arena, "%d", MESSAGE_SCHEDULE_MAX_DAYS), NULL));
+        return false;
+    }
+    *out = t;
+    return true;
+}
+
 static void send(struct req *r)
 {
     struct store *s = store_thread();
@@ -855,7 +886,10 @@ static void send(struct req *r)
             return;
         }
     }
+    int64_t not_before = 0;
+    if (!scheduled_at(r, est, urgent, &not_before)) return;
     struct delivery d = {.establishment = est, .to = ids, .n = n, .private_each = private_each && n > 1, .kind = "private", .urgent = urgent,
+                         .not_before = not_before,
                          .subject = subject, .body = body, .files = files, .nfiles = nfiles, .copy_files_of = forward,
                          .draft = messages_draft_of(r, param_int(r, "brouillon"), NULL), .anomaly_rule = true};
     bool held = false;
@@ -899,7 +933,8 @@ static void api_recipients(struct req *r)
         {"subject", P_LINE, SRC_BODY, .maxlen = MESSAGE_SUBJECT_CHARS, .label = "messages.subject"},                         \
         {"body", P_TEXT, SRC_BODY, .maxlen = MESSAGE_BODY_CHARS, .label = "messages.body"},                                  \
         {"action", P_ENUM, SRC_BODY, .choices = actions}, {"brouillon", P_ID, SRC_BODY}, {"transferer", P_ID, SRC_BODY},           \
-        {"urgent", P_BOOL, SRC_BODY}, {"motif_urgence", P_LINE, SRC_BODY, .maxlen = 200, .label = "messages.urgent_reason"}, {0}
+        {"urgent", P_BOOL, SRC_BODY}, {"motif_urgence", P_LINE, SRC_BODY, .maxlen = 200, .label = "messages.urgent_reason"},              \
+        {"envoyer_le", P_LINE, SRC_BODY, .maxlen = 19, .label = "messages.schedule_at"}, {0}
 
 const struct route messages_compose_routes[] = {
     {.method = M_GET, .path = "/messagerie/nouveau", .handler = compose_page, .action = ACT_MESSAGE_WRITE,

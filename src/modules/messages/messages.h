@@ -52,7 +52,10 @@ struct delivery {
     int64_t draft;                /* the author's draft this send replaces (deleted), or 0 */
     bool anomaly_rule;            /* apply the anomaly hold */
     const char *urgent;           /* R-DISCO: a head's reason to deliver at once in a quiet period, or NULL */
+    int64_t not_before;           /* scheduled by its author for that instant (then out of quiet periods), or 0 */
 };
+
+#define MESSAGE_SCHEDULE_MAX_DAYS 90  /* how far ahead a message may be scheduled */
 
 /* Deliver d in one transaction: threads, participants, the message(s), their
  * attachments, the audit; held (not visible to recipients, queued for the
