@@ -56,10 +56,7 @@ const char *page_moment(struct req *r, int64_t t, const char *tz)
     char dt[17], day[11];
     clock_datetime_in(t, tz, dt);
     snprintf(day, sizeof day, "%.10s", dt);
-    char key[24];
-    snprintf(key, sizeof key, "moment.weekday.%d", calendar_weekday(day));
-    const char *date = arena_printf(&r->arena, "%s %s", tr(r, key), date_text(r, day));
-    return tr_fmt(r, "date.at", date, dt + 11);
+    return tr_fmt(r, "date.at", page_day(&r->arena, r->lang, day), dt + 11);
 }
 
 const char *page_datetime(struct req *r, int64_t t)

@@ -18,7 +18,7 @@ const char *page_asset(struct req *r, const char *name);
 const char *page_date(struct req *r, int64_t t);
 const char *page_datetime(struct req *r, int64_t t);
 /* When something will happen, in an establishment's time zone tz (NULL:
- * the default): "Lundi 16 mars 2026 à 07:00". */
+ * the default): "lundi 16 mars à 07:00". */
 const char *page_moment(struct req *r, int64_t t, const char *tz);
 /* A day in a language, for a line of text: "lundi 9 mars" ("YYYY-MM-DD"). */
 const char *page_day(struct arena *a, const char *lang, const char *date);

@@ -64,6 +64,7 @@
 #include "../core/clock.h"
 #include "../core/log.h"
 #include "../modules/auth/auth.h"
+#include "../policy/diffusion.h"
 #include "../store/store.h"
 #include <limits.h>
 #include <stdbool.h>
@@ -1043,6 +1044,19 @@ static int sector_keep_lessons(struct sector *sec, const struct timetable *t)
     return 0;
 }
 
+/* When a demo change on date was entered: 17:30 on the Friday before its
+ * week (outside quiet periods, so families see it at once: R-DISCO), or
+ * now when that is still to come. */
+static int64_t change_entered(const struct demo *d, const char *date)
+{
+    char monday[11], friday[11], at[20];
+    int64_t t = 0;
+    calendar_monday(date, monday);
+    calendar_add_days(monday, -3, friday);
+    snprintf(at, sizeof at, "%sT17:30", friday);
+    return clock_parse(at, &t) && t < d->now ? t : d->now;
+}
+
 /* One lesson change on date for lesson l (its slot), or with period and
  * len (slot_id NULL: an extra lesson or an exam); room and replacement
  * are indices in the timetable, -1 for none. 0 or -1. */
@@ -1056,12 +1070,12 @@ static int change_add(struct demo *d, struct timetable *t, const struct lesson *
     }
     if (store_run(d->s,
                   "INSERT INTO lesson_change (teaching_id, slot_id, on_date, kind, starts_at, ends_at, room_id,"
-                  " replacement_teacher_id, note, created_by, created_at)"
-                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                  " replacement_teacher_id, note, created_by, created_at, visible_from)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
                   "iNttttNNtNi", l->teaching_id, own ? (int64_t)0 : l->slot_id, date, kind,
                   own ? t->times[period][0] : NULL, own ? t->times[period + len - 1][1] : NULL,
                   room >= 0 ? t->room_id[room] : (int64_t)0, replacement >= 0 ? t->teacher_id[replacement] : (int64_t)0,
-                  note, by, d->now) < 0)
+                  note, by, change_entered(d, date)) < 0)
         return -1;
     if (room >= 0) extra_take(t, true, room, date, period, len);
     if (replacement >= 0) extra_take(t, false, replacement, date, period, len);
@@ -2228,22 +2242,30 @@ static const struct {
                           {log_ecole_monde, COUNT(log_ecole_monde)},
                           {log_ecole_arts, COUNT(log_ecole_arts)}};
 
-/* Homework of the small demo's collège posted too late (R-HOMEWORK): for
- * the next school day after the day's last lesson, or during a weekend.
- * in_class: given in a lesson of that day (a teaching with a lesson on
- * that day and on the due day), otherwise posted from home (a teaching
- * with a lesson on the due day); pick chooses among the lessons that fit,
- * in date and period order (modulo their number). */
+/* Homework of the small demo's collège posted too late (late, R-HOMEWORK):
+ * for the next school day after the day's last lesson, or during a
+ * weekend; and homework posted in a quiet period for a later day (R-DISCO:
+ * held until 07:00 of the next day of class, like all of these; `make demo
+ * DEMO_NOW=2026-03-10T21:00` shows it to its teacher as scheduled, and not
+ * to the families before 2026-03-11T07:00). in_class: given in a lesson of
+ * that day (a teaching with a lesson on that day and on the due day),
+ * otherwise posted from home (a teaching with a lesson on the due day);
+ * pick chooses among the lessons that fit, in date and period order
+ * (modulo their number). */
 static const struct late_def {
     const char *klass, *posted, *due_on; /* posted: "YYYY-MM-DDTHH:MM", local */
     bool in_class;
     int pick;
+    bool late;
 } late_cases[] = {
-    {"4e B", "2025-11-17T21:30", "2025-11-18", true, 0},  /* Monday evening for Tuesday */
-    {"4e B", "2026-03-08T20:00", "2026-03-09", false, 0}, /* Sunday evening for Monday's first lesson */
-    {"6e A", "2025-11-13T22:15", "2025-11-14", true, 1},
-    {"5e B", "2025-11-16T19:45", "2025-11-17", false, 2},
-    {"3e A", "2026-03-05T21:40", "2026-03-06", true, 1},
+    {"4e B", "2025-11-17T21:30", "2025-11-18", true, 0, true},  /* Monday evening for Tuesday */
+    {"4e B", "2026-03-08T20:00", "2026-03-09", false, 0, true}, /* Sunday evening for Monday's first lesson */
+    {"6e A", "2025-11-13T22:15", "2025-11-14", true, 1, true},
+    {"5e B", "2025-11-16T19:45", "2025-11-17", false, 2, true},
+    {"3e A", "2026-03-05T21:40", "2026-03-06", true, 1, true},
+    {"4e B", "2025-11-18T20:40", "2025-11-20", false, 1, false}, /* Tuesday evening for Thursday */
+    {"4e B", "2026-03-07T10:15", "2026-03-10", false, 2, false}, /* Saturday for Tuesday */
+    {"4e B", "2026-03-10T20:40", "2026-03-12", false, 1, false}, /* Tuesday evening for Thursday */
 };
 
 /* Due dates of the small demo's 4e B that are sure to have homework: the
@@ -2268,7 +2290,22 @@ struct class_log {
     struct occ *occ;
     int nocc;
     int from, log_to, hw_to;        /* day indices: log in [from, log_to], homework given in [from, hw_to] */
+    const struct diffusion *disco;  /* the diffusion rules of the class's establishment (R-DISCO), in disco_arena */
+    struct arena disco_arena;
 };
+
+/* When families see homework of the class published at t (R-DISCO): the
+ * end of the quiet period t falls in, by its establishment's rules (read
+ * once per establishment in a row). */
+static int64_t homework_visible_from(struct class_log *cl, int64_t t)
+{
+    if (!cl->disco || cl->disco->establishment != cl->c->establishment_id) {
+        if (cl->disco) arena_free(&cl->disco_arena);
+        arena_init(&cl->disco_arena);
+        cl->disco = diffusion_load(cl->d->s, &cl->disco_arena, cl->c->establishment_id);
+    }
+    return diffusion_release_at(cl->disco, t);
+}
 
 /* A deterministic draw from four numbers: the same lesson of the same
  * class gets the same draw whatever the clock. */
@@ -2416,9 +2453,11 @@ static int class_log_entries(struct class_log *cl)
         }
         const struct teach *te = lesson_teach(cl, l);
         int64_t at = d->days[o->day].evening;
+        /* Written at 17:30 on a day of class: outside quiet periods, families
+         * see it at once (R-DISCO). */
         if (store_run(d->s,
                       "INSERT INTO log_entry (teaching_id, slot_id, on_date, content, author_id, created_at,"
-                      " updated_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $6)",
+                      " updated_at, published_at, visible_from) VALUES ($1, $2, $3, $4, $5, $6, $6, $6, $6)",
                       "iNttii", te->id, d->year ? l->slot_next : l->slot_id, d->days[o->day].date, text,
                       te->teacher_id, at) < 0)
             return -1;
@@ -2434,20 +2473,20 @@ static int homework_add(struct class_log *cl, const struct teach *te, int given,
                         int minutes, bool in_class, bool hand_in, bool late, int64_t created, uint64_t key)
 {
     struct demo *d = cl->d;
-    int64_t id = 0;
+    int64_t id = 0, seen = homework_visible_from(cl, created);
     if (store_int(d->s, &id,
                   "INSERT INTO homework (teaching_id, given_on, due_on, title, content, minutes, given_in_class,"
-                  " hand_in, late, author_id, created_at, updated_at, published_at)"
-                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11) RETURNING id",
-                  "ittttiiiiii", te->id, d->days[given].date, d->days[due].date, hw->title, hw->content,
+                  " hand_in, late, author_id, created_at, updated_at, published_at, visible_from)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12) RETURNING id",
+                  "ittttiiiiiii", te->id, d->days[given].date, d->days[due].date, hw->title, hw->content,
                   (int64_t)minutes, (int64_t)in_class, (int64_t)hand_in, (int64_t)late, te->teacher_id,
-                  created) != 1)
+                  created, seen) != 1)
         return -1;
     d->homework++;
     /* Done: 80 % of the pupils when it was due before today (the evening
      * before the due day), 30 % when it is still to do (if it was given
-     * before today: last evening). Never before it was posted, never
-     * after now. */
+     * before today: last evening). Never before the pupils could see it
+     * (R-DISCO), never after now. */
     bool upcoming = due >= d->today_idx;
     if (upcoming && given >= d->today_idx) return 0;
     for (int p = 0; p < cl->c->npupils; p++) {
@@ -2456,7 +2495,7 @@ static int homework_add(struct class_log *cl, const struct teach *te, int given,
         int64_t off = (int64_t)((h >> 8) % 180) * 60; /* 18:00 to 21:00 */
         int64_t at = d->days[due - 1].evening + 30 * 60 + off;
         if (at >= d->now) at = d->yesterday_evening + 30 * 60 + off;
-        if (at < created + 30 * 60) at = created + 30 * 60 + off / 4;
+        if (at < seen + 30 * 60) at = seen + 30 * 60 + off / 4;
         if (at >= d->now) continue;
         if (store_run(d->s, "INSERT INTO homework_done (homework_id, pupil_id, done_at) VALUES ($1, $2, $3)", "iii",
                       id, cl->c->pupil[p], at) < 0)
@@ -2524,7 +2563,7 @@ static int late_homework(struct class_log *cl, int *reserved, int *nreserved)
         if (lc->in_class && *nreserved < COUNT(late_cases)) reserved[(*nreserved)++] = at;
         /* Not the one the next lessons would give. */
         if (homework_add(cl, lesson_teach(cl, l), given, due, &pool->hw[(o->nth + cl->k + pool->nhw / 2) % pool->nhw],
-                         15 + 5 * (int)(key % 2), lc->in_class, false, true, posted, key) < 0)
+                         15 + 5 * (int)(key % 2), lc->in_class, false, lc->late, posted, key) < 0)
             return -1;
     }
     return 0;
@@ -3712,6 +3751,7 @@ static int sector_log(struct demo *d, struct sector *sec, int index)
 out:
     for (int e = 0; e < nest; e++) free(est_wk[e]);
     free(cl.occ);
+    if (cl.disco) arena_free(&cl.disco_arena);
     return rc;
 }
 

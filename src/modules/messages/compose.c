@@ -10,6 +10,7 @@
 #include "../../policy/policy.h"
 #include "../../policy/diffusion.h"
 #include "../notify/notify.h"
+#include "../portal/notice.h"
 #include "../../calendar/calendar.h"
 #include "../../store/store.h"
 #include <jansson.h>
@@ -274,11 +275,7 @@ static int64_t home_establishment(struct req *r);
 
 void messages_quiet_notice(struct req *r, int64_t est)
 {
-    if (!est) return;
-    const struct diffusion *d = diffusion_load(store_thread(), &r->arena, est);
-    int64_t now = clock_now(), at = diffusion_release_at(d, now);
-    if (at != now)
-        out(r, "<p class=\"notice\" role=\"note\">%h</p>", tr_fmt(r, "messages.quiet_notice", page_moment(r, at, d->tz), NULL));
+    if (est) diffusion_notice(r, diffusion_load(store_thread(), &r->arena, est), "messages.quiet_notice");
 }
 
 /* What the form starts with: a draft, a message to forward, an answer to

@@ -215,7 +215,8 @@ static struct homework_view homework_of(struct req *r, struct store *s, int64_t 
     clock_today(today);
     calendar_add_days(today, 14, to);
     struct homework_view v;
-    v.n = log_homework_due(s, &r->arena, id, guardian, today, to, &v.items);
+    /* The pupil's or their guardians' own view: what families see now (R-DISCO). */
+    v.n = log_homework_due(s, &r->arena, id, guardian, today, to, clock_now(), &v.items);
     /* The actor's children are already loaded: no second guardianship query. */
     const int64_t *pupils = guardian ? r->actor->children : &id;
     v.ngrades = grades_latest(s, &r->arena, pupils, guardian ? r->actor->nchildren : 1, LATEST_GRADES, &v.grades);
