@@ -180,3 +180,23 @@ test('R-DISCO scheduled sending: a message scheduled for Thursday 10:00 arrives 
   assert.ok((await seen()).includes('Jeudi'));
   assert.ok(!(await seen()).includes('Samedi'));
 });
+
+test('R-DISCO settings: homework held tonight follows a later morning, with its notifications', async () => {
+  await srv.setClock('2026-03-10T21:00');
+  const t = await srv.as('prof.demo');
+  const slot = one(`SELECT s.id FROM timetable_slot s JOIN teaching t ON t.id = s.teaching_id WHERE t.teacher_id = ${ids.prof}
+    AND t.class_id = ${ids.cls} AND s.weekday = 1 AND s.valid_from = '2025-09-01'`);
+  const path = `/cahier-de-textes/cours/${slot}/2026-03-09`;
+  const page = await t.get(path);
+  assert.equal((await t.post(`${path}/travail`, { csrf: Client.csrfOf(page.text), title: 'Tard le soir', due_on: '2026-03-13', minutes: '10' })).status, 303);
+  const hw = one("SELECT id FROM homework WHERE title = 'Tard le soir'");
+  assert.equal(one(`SELECT visible_from FROM homework WHERE id = ${hw}`), utc('2026-03-11T06:00:00Z'));
+  try {
+    assert.equal((await save(await srv.as('direction.demo'), { ...defaults, matin: '08:00' })).status, 303);
+    assert.equal(one(`SELECT visible_from FROM homework WHERE id = ${hw}`), utc('2026-03-11T07:00:00Z'));
+    assert.equal(one(`SELECT DISTINCT visible_at FROM notification WHERE item = 'homework:${hw}'`), utc('2026-03-11T07:00:00Z'));
+  } finally {
+    assert.equal((await save(await srv.as('direction.demo'), defaults)).status, 303);
+  }
+  assert.equal(one(`SELECT visible_from FROM homework WHERE id = ${hw}`), utc('2026-03-11T06:00:00Z'), 'and back');
+});

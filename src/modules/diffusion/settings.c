@@ -58,8 +58,51 @@ static struct waiting waiting_of(struct store *s, int64_t est, int64_t now)
     return w;
 }
 
-/* Everything that waits in an establishment, rescheduled by its module. */
-static int (*const reschedulers[])(struct store *, struct arena *, const struct diffusion *, int64_t) = {messages_reschedule, NULL};
+/* Homework, class-log entries and timetable changes still held in d's
+ * establishment: visible_from again from when they were published, and
+ * their notifications with them. */
+static const struct {
+    const char *select, *update, *item;
+} held_items[] = {
+    {"SELECT h.id, h.published_at, h.visible_from FROM homework h JOIN teaching t ON t.id = h.teaching_id"
+     " WHERE t.establishment_id = $1 AND h.visible_from > $2", "UPDATE homework SET visible_from = $2 WHERE id = $1", "homework:%lld"},
+    {"SELECT l.id, l.updated_at, l.visible_from FROM log_entry l JOIN teaching t ON t.id = l.teaching_id"
+     " WHERE t.establishment_id = $1 AND l.visible_from > $2", "UPDATE log_entry SET visible_from = $2 WHERE id = $1", "log:%lld"},
+    {"SELECT c.id, c.created_at, c.visible_from FROM lesson_change c JOIN teaching t ON t.id = c.teaching_id"
+     " WHERE t.establishment_id = $1 AND c.visible_from > $2", "UPDATE lesson_change SET visible_from = $2 WHERE id = $1", "change:%lld"},
+};
+
+static int reschedule_items(struct store *s, struct arena *a, const struct diffusion *d, int64_t now)
+{
+    int changed = 0;
+    for (size_t k = 0; k < sizeof held_items / sizeof *held_items; k++) {
+        struct stmt *st = store_q(s, held_items[k].select, "ii", d->establishment, now);
+        if (!st) return -1;
+        struct { int64_t id, at, old; } *v = NULL;
+        size_t n = 0, cap = 0;
+        while (stmt_step(st) == STORE_ROW) {
+            v = arena_grow(a, v, n, &cap, sizeof *v);
+            v[n].id = stmt_int(st, 0);
+            v[n].at = stmt_int(st, 1);
+            v[n++].old = stmt_int(st, 2);
+        }
+        stmt_done(st);
+        for (size_t i = 0; i < n; i++) {
+            int64_t t = diffusion_release_at(d, v[i].at);
+            if (t == v[i].old) continue;
+            if (store_run(s, held_items[k].update, "ii", v[i].id, t) < 0 ||
+                store_run(s, "UPDATE notification SET visible_at = $2 WHERE item = $1", "ti", arena_printf(a, held_items[k].item, (long long)v[i].id),
+                          t) < 0)
+                return -1;
+            changed++;
+        }
+    }
+    return changed;
+}
+
+/* Everything that waits in an establishment, rescheduled. */
+static int (*const reschedulers[])(struct store *, struct arena *, const struct diffusion *, int64_t) = {messages_reschedule,
+                                                                                                         reschedule_items, NULL};
 
 /* ---- The page ----------------------------------------------------------------- */
 
