@@ -934,17 +934,18 @@ struct publication {
  * not change; a mark entered or changed now is new to families, so it gets
  * its own moments computed from now (never before the assessment's): a
  * correction typed at 22:00 reaches the pupil at 07:00 and the parents a
- * delay later, like a publication. Withdrawn: nothing is visible. */
+ * delay later, like a publication. Withdrawn: nothing is visible. Skill
+ * results have no moments of their own: they reach families with their
+ * assessment (a level changed after publication shows at once). */
 static struct publication publication_plan(struct req *r, const struct assessment_full *af, int64_t now)
 {
     struct publication p = {0};
     bool publish = param(r, "publier") ? param_bool(r, "publier") : af->ai.published;
     if (!publish) return p;
     moments_of(r, af, af->handed_back_on, now, &p.mark_pupils, &p.mark_parents);
-    if (!af->ai.published) {
-        p = (struct publication){now, p.mark_pupils, p.mark_parents, p.mark_pupils, p.mark_parents, true};
-        return p;
-    }
+    if (!af->ai.published)
+        return (struct publication){.published_at = now, .pupils_at = p.mark_pupils, .parents_at = p.mark_parents,
+                                    .mark_pupils = p.mark_pupils, .mark_parents = p.mark_parents, .fresh = true};
     p.published_at = af->published_at;
     p.pupils_at = af->ai.pupils_at;
     p.parents_at = af->ai.parents_at;
