@@ -2647,9 +2647,14 @@ static int ecole_homework(struct class_log *cl)
  *   lesson, before today; titles in turn from the subject's list, scale
  *   and coefficient by kind (contrôle, interrogation, oral, DM…), one in
  *   fifteen bonus, one in fifteen optional, one in three evaluating one or
- *   two skills of the socle; published 2 to 6 days later at 18:00 (a
- *   weekend: the Monday) — a draft if that is after now, and the last one
- *   of a teaching in five. In
+ *   two skills of the socle; published 2 to 6 days later at 18:00, or one
+ *   in four in the evening between 21:00 and 22:30 (a weekend: the Monday)
+ *   — a draft if that is after now, and the last one of a teaching in
+ *   five. The pupils and their parents see it when the diffusion policy
+ *   says (R-GRADES: an evening publication reaches the pupils at 07:00
+ *   the next day of class, the parents a day later), so at any demo
+ *   instant the latest marks are seen by the pupil and not yet by the
+ *   parents. In
  *   an école, skills-only assessments (scale 0) about every three weeks,
  *   with 1 to 3 skills each;
  * - marks for every pupil of the class, around a fixed ability (7 to 17
@@ -2958,6 +2963,7 @@ enum {
     TAG_DRAFT = 0x62726F75,        /* "brou" */
     TAG_MARK = 0x6D61726B,         /* "mark" */
     TAG_MAIL = 0x6D61696C,         /* "mail" */
+    TAG_EVENING = 0x736F6972,      /* "soir" */
 };
 
 /* A lesson of the class that started before now. */
@@ -3186,7 +3192,10 @@ static void exam_fill(struct life *lf, struct exam *x, uint64_t *st)
     x->in_class = x->kind != EXAM_DM;
     int day = lf->cdays[lf->past[x->at].cday].day;
     x->created = day_at(d, day, 17 * 60 + 30 + rng_range(st, 0, 150));
-    x->published = day_at(d, weekday_from(d, day + rng_range(st, 2, 6)), 18 * 60); /* a weekend: the Monday */
+    /* The hour from a draw of its own, so that the draws of st stay the same. */
+    uint64_t ev = draw(x->key, 0, TAG_EVENING, 0);
+    int hour = ev % 4 == 0 ? 21 * 60 + (int)(ev / 4 % 91) : 18 * 60;
+    x->published = day_at(d, weekday_from(d, day + rng_range(st, 2, 6)), hour); /* a weekend: the Monday */
     if (x->published >= d->now) x->published = 0;
 }
 
@@ -3493,16 +3502,16 @@ static void life_decide(const struct life *lf, int p, int c, int half, bool late
     out->decided_at = day_at(d, weekday_from(d, day + 2), 9 * 60 + rng_range(&st, 0, 480));
 }
 
-/* Write the class's assessments, their skills, the marks (visible to
- * families from the assessment's publication, as the grades module copies
- * it) and the skill results. 0 or -1. */
-static int life_write_exams(struct life *lf)
+/* life_write_exams with the establishment's diffusion rules. */
+static int life_write_exams_with(struct life *lf, const struct diffusion *dif)
 {
     const struct class_log *cl = lf->cl;
     struct demo *d = cl->d;
     const struct est *e = lf->e;
     for (int i = 0; i < lf->nexam; i++) {
         struct exam *x = &lf->exam[i];
+        int64_t pupils_at = 0, parents_at = 0;
+        if (x->published) diffusion_grades(dif, x->published, 0, &pupils_at, &parents_at);
         const struct past *pa = &lf->past[x->at];
         const char *date = d->days[lf->cdays[pa->cday].day].date;
         const char *const (*periods)[2] = e->ecole ? years[d->year].ecole : years[d->year].college;
@@ -3511,10 +3520,11 @@ static int life_write_exams(struct life *lf)
             if (strcmp(date, periods[q][0]) >= 0 && strcmp(date, periods[q][1]) <= 0) period = e->period_id[q];
         if (store_int(d->s, &x->id,
                       "INSERT INTO assessment (teaching_id, period_id, title, on_date, scale, coefficient, bonus,"
-                      " optional, author_id, created_at, updated_at, published_at)"
-                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
-                      "iittiiiiiiN", x->teaching_id, period, x->title, date, (int64_t)x->scale, (int64_t)x->coef,
-                      (int64_t)x->bonus, (int64_t)x->optional, x->author_id, x->created, x->published) != 1)
+                      " optional, author_id, created_at, updated_at, published_at, pupils_at, parents_at)"
+                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id",
+                      "iittiiiiiiNNN", x->teaching_id, period, x->title, date, (int64_t)x->scale, (int64_t)x->coef,
+                      (int64_t)x->bonus, (int64_t)x->optional, x->author_id, x->created, x->published, pupils_at,
+                      parents_at) != 1)
             return -1;
         d->assessments++;
         for (int k = 0; k < x->nskill; k++)
@@ -3535,9 +3545,9 @@ static int life_write_exams(struct life *lf)
             if (x->scale > 0) {
                 if (special) {
                     if (store_run(d->s,
-                                  "INSERT INTO mark (assessment_id, pupil_id, special, entered_at, visible_at)"
-                                  " VALUES ($1, $2, $3, $4, $5)",
-                                  "iitiN", x->id, pl->id, special, x->created, x->published) < 0)
+                                  "INSERT INTO mark (assessment_id, pupil_id, special, entered_at, visible_at, parents_at)"
+                                  " VALUES ($1, $2, $3, $4, $5, $6)",
+                                  "iitiNN", x->id, pl->id, special, x->created, pupils_at, parents_at) < 0)
                         return -1;
                 } else {
                     int on20 = base + x->difficulty + (x->kind == EXAM_DM ? 150 : 0) + rng_range(&st, -250, 250) +
@@ -3547,9 +3557,9 @@ static int life_write_exams(struct life *lf)
                     v = (v + x->step / 2) / x->step * x->step;
                     if (v > top) v = top;
                     if (store_run(d->s,
-                                  "INSERT INTO mark (assessment_id, pupil_id, value, entered_at, visible_at)"
-                                  " VALUES ($1, $2, $3, $4, $5)",
-                                  "iiiiN", x->id, pl->id, (int64_t)v, x->created, x->published) < 0)
+                                  "INSERT INTO mark (assessment_id, pupil_id, value, entered_at, visible_at, parents_at)"
+                                  " VALUES ($1, $2, $3, $4, $5, $6)",
+                                  "iiiiNN", x->id, pl->id, (int64_t)v, x->created, pupils_at, parents_at) < 0)
                         return -1;
                 }
                 d->marks++;
@@ -3568,6 +3578,19 @@ static int life_write_exams(struct life *lf)
         }
     }
     return 0;
+}
+
+/* Write the class's assessments, their skills, the marks (visible to the
+ * pupils and to their parents from the moments the diffusion policy gives
+ * for the assessment's publication, as the grades module does) and the
+ * skill results. 0 or -1. */
+static int life_write_exams(struct life *lf)
+{
+    struct arena a;
+    arena_init(&a);
+    int rc = life_write_exams_with(lf, diffusion_load(lf->cl->d->s, &a, lf->e->id));
+    arena_free(&a);
+    return rc;
 }
 
 /* Write pupil p's attendance alert of the month counted, if it reached

@@ -49,8 +49,10 @@ static struct diffusion *fetch(struct store *s, struct arena *a, int64_t est)
             if ((n = hhmm(v)) >= DIFFUSION_MORNING_MIN && n <= DIFFUSION_MORNING_MAX) d->quiet.morning = n;
         } else if (!strcmp(k, "disco.staff_exempt")) {
             d->staff_exempt = !strcmp(v, "1");
-        } else if (diffusion_delay_valid(n = atoi(v)) && *v) {
-            d->parents_delay = n;
+        } else {
+            char *end = NULL;
+            long days = strtol(v, &end, 10);
+            if (end != v && !*end && diffusion_delay_valid((int)days)) d->parents_delay = (int)days;
         }
     }
     stmt_done(st);

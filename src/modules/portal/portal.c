@@ -219,7 +219,10 @@ static struct homework_view homework_of(struct req *r, struct store *s, int64_t 
     v.n = log_homework_due(s, &r->arena, id, guardian, today, to, clock_now(), &v.items);
     /* The actor's children are already loaded: no second guardianship query. */
     const int64_t *pupils = guardian ? r->actor->children : &id;
-    v.ngrades = grades_latest(s, &r->arena, pupils, guardian ? r->actor->nchildren : 1, LATEST_GRADES, &v.grades);
+    /* R-GRADES: a guardian sees their children's marks from parents_at, a
+     * pupil their own from visible_at. */
+    v.ngrades = grades_latest(s, &r->arena, pupils, guardian ? r->actor->nchildren : 1, LATEST_GRADES,
+                              guardian ? AUDIENCE_PARENTS : AUDIENCE_PUPIL, &v.grades);
     v.nabsences = attendance_to_justify(s, &r->arena, id, guardian, &v.absences);
     return v;
 }
