@@ -45,3 +45,13 @@ CREATE TABLE notification (
 );
 CREATE INDEX notification_person ON notification(person_id, visible_at);
 CREATE INDEX notification_item ON notification(item);
+
+-- Attendance recorded "family events" for a notification service to come:
+-- they are notifications now, one per legal guardian.
+INSERT INTO notification (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)
+    SELECT g.parent_id, 'attendance', p.first_name || CASE WHEN fe.kind = 'late' THEN ' en retard : ' ELSE ' absent(e) : ' END || fe.detail,
+           '/absences/eleves/' || fe.pupil_id, fe.object, a.establishment_id, fe.created_at, fe.created_at, fe.delivered_at
+    FROM family_event fe JOIN guardianship g ON g.pupil_id = fe.pupil_id AND g.legal_responsibility = 1
+    JOIN person p ON p.id = fe.pupil_id
+    LEFT JOIN attendance a ON a.id = CAST(substr(fe.object, 12) AS BIGINT);
+DROP TABLE family_event;

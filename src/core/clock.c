@@ -1,5 +1,6 @@
 /* clock.c — real time plus an offset set by --now or the test hook. */
 #include "clock.h"
+#include <libical/ical.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,20 @@ void clock_datetime(int64_t t, char out[17])
     struct tm tm;
     localtime_r(&tt, &tm);
     strftime(out, 17, "%Y-%m-%d %H:%M", &tm);
+}
+
+void clock_datetime_in(int64_t t, const char *tz, char out[17])
+{
+    icaltimezone *z = tz && *tz ? icaltimezone_get_builtin_timezone(tz) : NULL;
+    if (!z) {
+        clock_datetime(t, out);
+        return;
+    }
+    struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)t, 0, z);
+    char b[48];
+    snprintf(b, sizeof b, "%04d-%02d-%02d %02d:%02d", lt.year, lt.month, lt.day, lt.hour, lt.minute);
+    memcpy(out, b, 16);
+    out[16] = 0;
 }
 
 double clock_elapsed(void)

@@ -18,6 +18,9 @@ void clock_set_zone(const char *tz);
 void clock_date(int64_t t, char out[11]);
 /* Write "YYYY-MM-DD HH:MM" of t in the default zone into out[17]. */
 void clock_datetime(int64_t t, char out[17]);
+/* The same in IANA zone tz (an establishment's: "Indian/Reunion"); the
+ * default zone when tz is NULL or unknown. */
+void clock_datetime_in(int64_t t, const char *tz, char out[17]);
 /* Seconds on a monotonic clock, for measuring durations (not dates). */
 double clock_elapsed(void);
 /* Noon, local time, of a "YYYY-MM-DD" date (for formatting a date). */

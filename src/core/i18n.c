@@ -116,7 +116,12 @@ const char *tr(struct req *r, const char *key) { return i18n_text(r ? r->lang : 
 
 const char *tr_fmt(struct req *r, const char *key, const char *a1, const char *a2)
 {
-    const char *t = tr(r, key);
+    return i18n_fmt(&r->arena, r->lang, key, a1, a2);
+}
+
+const char *i18n_fmt(struct arena *a, const char *lang, const char *key, const char *a1, const char *a2)
+{
+    const char *t = i18n_text(lang, key);
     struct buf b;
     buf_init(&b);
     for (const char *p = t; *p; p++) {
@@ -127,7 +132,7 @@ const char *tr_fmt(struct req *r, const char *key, const char *a1, const char *a
             buf_putc(&b, *p);
         }
     }
-    char *s = arena_strdup(&r->arena, buf_cstr(&b));
+    char *s = arena_strdup(a, buf_cstr(&b));
     buf_free(&b);
     return s;
 }

@@ -17,6 +17,10 @@ const char *i18n_text(const char *lang, const char *key);
 const char *tr(struct req *r, const char *key);
 /* Text with {1} and {2} replaced (allocated in the request's arena). */
 const char *tr_fmt(struct req *r, const char *key, const char *a1, const char *a2);
+/* The same in a given language, allocated in a (e.g. a notification's title,
+ * written in the establishment's language whoever publishes). */
+struct arena;
+const char *i18n_fmt(struct arena *a, const char *lang, const char *key, const char *a1, const char *a2);
 /* Best language for an Accept-Language header (or a cookie value). */
 const char *i18n_negotiate(const char *cookie, const char *accept_language);
 /* Available languages, NULL-terminated, and a language's own name. */

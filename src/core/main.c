@@ -23,6 +23,7 @@
 #include "../modules/messages/search.h"
 #include "../modules/messages/reps.h"
 #include "../modules/notify/notify.h"
+#include "../modules/diffusion/settings.h"
 #include "../store/store.h"
 #include <curl/curl.h>
 #include <sodium.h>
@@ -152,6 +153,7 @@ static void register_routes(const struct options *o)
     router_add(notify_routes);
     router_add(notify_prefs_routes);
     page_set_hooks(&(struct page_hooks){.nav = notify_nav, .clock_moved = notify_job_kick});
+    router_add(diffusion_routes);
     app_init(&(struct app_hooks){.load_session = auth_load_session},
              &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy});
 }

@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "i18n.h"
 #include "router.h"
+#include "../calendar/calendar.h"
 #include "../policy/policy.h"
 #include <cmark.h>
 #include <jansson.h>
@@ -27,15 +28,39 @@ const char *page_asset(struct req *r, const char *name)
     return s;
 }
 
-const char *page_date(struct req *r, int64_t t)
+/* "9 mai 2026" of a "YYYY-MM-DD…" string. */
+static const char *date_text(struct req *r, const char *d)
 {
-    char d[11];
-    clock_date(t, d);
     char key[16];
     snprintf(key, sizeof key, "month.%d", atoi(d + 5));
     int day = atoi(d + 8);
     const char *dayname = day == 1 ? tr(r, "date.first_day") : arena_printf(&r->arena, "%d", day);
     return arena_printf(&r->arena, "%s %s %.4s", dayname, tr(r, key), d);
+}
+
+const char *page_date(struct req *r, int64_t t)
+{
+    char d[11];
+    clock_date(t, d);
+    return date_text(r, d);
+}
+
+const char *page_day(struct arena *a, const char *lang, const char *date)
+{
+    char wd[24], month[16];
+    snprintf(wd, sizeof wd, "moment.weekday.%d", calendar_weekday(date));
+    snprintf(month, sizeof month, "month.%d", atoi(date + 5));
+    int day = atoi(date + 8);
+    return arena_printf(a, "%s %s %s", i18n_text(lang, wd), day == 1 ? i18n_text(lang, "date.first_day") : arena_printf(a, "%d", day),
+                        i18n_text(lang, month));
+}
+
+const char *page_moment(struct req *r, int64_t t, const char *tz)
+{
+    char dt[17], day[11];
+    clock_datetime_in(t, tz, dt);
+    snprintf(day, sizeof day, "%.10s", dt);
+    return tr_fmt(r, "date.at", page_day(&r->arena, r->lang, day), dt + 11);
 }
 
 const char *page_datetime(struct req *r, int64_t t)

@@ -17,6 +17,11 @@ const char *page_asset(struct req *r, const char *name);
  * request's language and the default time zone; allocated in the arena. */
 const char *page_date(struct req *r, int64_t t);
 const char *page_datetime(struct req *r, int64_t t);
+/* When something will happen, in an establishment's time zone tz (NULL:
+ * the default): "lundi 16 mars à 07:00". */
+const char *page_moment(struct req *r, int64_t t, const char *tz);
+/* A day in a language, for a line of text: "lundi 9 mars" ("YYYY-MM-DD"). */
+const char *page_day(struct arena *a, const char *lang, const char *date);
 /* Markdown written by a person, rendered through cmark's safe mode (raw
  * HTML and javascript: links dropped) in a <div class="md">. */
 void page_markdown(struct req *r, const char *md);

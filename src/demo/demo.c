@@ -39,7 +39,7 @@
  * in collèges, skills only in écoles) with its pupils' marks and skill
  * results, a roll call for the lessons that started, absences by
  * half-days and lateness with the families' justifications and the
- * school's decisions, their family events and the monthly attendance
+ * school's decisions, the families' notifications and the monthly attendance
  * alerts; see "Grades, skills and attendance" below.
  *
  * Messaging. Every establishment gets a school year of messages up to now:
@@ -57,12 +57,14 @@
  * numbers in the range that ARCEP reserves for fiction (06 39 98 xx xx),
  * UAI codes of département 044 with their real check letter. */
 #include "demo.h"
+#include "notices.h"
 #include "../calendar/calendar.h"
 #include "../core/arena.h"
 #include "../core/assets.h"
 #include "../core/clock.h"
 #include "../core/log.h"
 #include "../modules/auth/auth.h"
+#include "../policy/diffusion.h"
 #include "../store/store.h"
 #include <limits.h>
 #include <stdbool.h>
@@ -396,7 +398,6 @@ struct demo {
     long entries, homework, done;   /* class log, for the log line */
     long assessments, marks, skill_results, roll_calls, absences, lates, alerts; /* school life, same */
     long threads, messages, broadcasts; /* messaging, same */
-    int64_t first_attendance;       /* the first attendance row of the sector being built (0: none yet) */
     char today[11];                 /* clock_today() at generation */
     struct day *days;               /* the calendar days of the current year's slots */
     int ndays, today_idx;           /* today_idx: today's index in days (may be out of range) */
@@ -1043,6 +1044,19 @@ static int sector_keep_lessons(struct sector *sec, const struct timetable *t)
     return 0;
 }
 
+/* When a demo change on date was entered: 17:30 on the Friday before its
+ * week (outside quiet periods, so families see it at once: R-DISCO), or
+ * now when that is still to come. */
+static int64_t change_entered(const struct demo *d, const char *date)
+{
+    char monday[11], friday[11], at[20];
+    int64_t t = 0;
+    calendar_monday(date, monday);
+    calendar_add_days(monday, -3, friday);
+    snprintf(at, sizeof at, "%sT17:30", friday);
+    return clock_parse(at, &t) && t < d->now ? t : d->now;
+}
+
 /* One lesson change on date for lesson l (its slot), or with period and
  * len (slot_id NULL: an extra lesson or an exam); room and replacement
  * are indices in the timetable, -1 for none. 0 or -1. */
@@ -1056,12 +1070,12 @@ static int change_add(struct demo *d, struct timetable *t, const struct lesson *
     }
     if (store_run(d->s,
                   "INSERT INTO lesson_change (teaching_id, slot_id, on_date, kind, starts_at, ends_at, room_id,"
-                  " replacement_teacher_id, note, created_by, created_at)"
-                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                  " replacement_teacher_id, note, created_by, created_at, visible_from)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
                   "iNttttNNtNi", l->teaching_id, own ? (int64_t)0 : l->slot_id, date, kind,
                   own ? t->times[period][0] : NULL, own ? t->times[period + len - 1][1] : NULL,
                   room >= 0 ? t->room_id[room] : (int64_t)0, replacement >= 0 ? t->teacher_id[replacement] : (int64_t)0,
-                  note, by, d->now) < 0)
+                  note, by, change_entered(d, date)) < 0)
         return -1;
     if (room >= 0) extra_take(t, true, room, date, period, len);
     if (replacement >= 0) extra_take(t, false, replacement, date, period, len);
@@ -2228,22 +2242,30 @@ static const struct {
                           {log_ecole_monde, COUNT(log_ecole_monde)},
                           {log_ecole_arts, COUNT(log_ecole_arts)}};
 
-/* Homework of the small demo's collège posted too late (R-HOMEWORK): for
- * the next school day after the day's last lesson, or during a weekend.
- * in_class: given in a lesson of that day (a teaching with a lesson on
- * that day and on the due day), otherwise posted from home (a teaching
- * with a lesson on the due day); pick chooses among the lessons that fit,
- * in date and period order (modulo their number). */
+/* Homework of the small demo's collège posted too late (late, R-HOMEWORK):
+ * for the next school day after the day's last lesson, or during a
+ * weekend; and homework posted in a quiet period for a later day (R-DISCO:
+ * held until 07:00 of the next day of class, like all of these; `make demo
+ * DEMO_NOW=2026-03-10T21:00` shows it to its teacher as scheduled, and not
+ * to the families before 2026-03-11T07:00). in_class: given in a lesson of
+ * that day (a teaching with a lesson on that day and on the due day),
+ * otherwise posted from home (a teaching with a lesson on the due day);
+ * pick chooses among the lessons that fit, in date and period order
+ * (modulo their number). */
 static const struct late_def {
     const char *klass, *posted, *due_on; /* posted: "YYYY-MM-DDTHH:MM", local */
     bool in_class;
     int pick;
+    bool late;
 } late_cases[] = {
-    {"4e B", "2025-11-17T21:30", "2025-11-18", true, 0},  /* Monday evening for Tuesday */
-    {"4e B", "2026-03-08T20:00", "2026-03-09", false, 0}, /* Sunday evening for Monday's first lesson */
-    {"6e A", "2025-11-13T22:15", "2025-11-14", true, 1},
-    {"5e B", "2025-11-16T19:45", "2025-11-17", false, 2},
-    {"3e A", "2026-03-05T21:40", "2026-03-06", true, 1},
+    {"4e B", "2025-11-17T21:30", "2025-11-18", true, 0, true},  /* Monday evening for Tuesday */
+    {"4e B", "2026-03-08T20:00", "2026-03-09", false, 0, true}, /* Sunday evening for Monday's first lesson */
+    {"6e A", "2025-11-13T22:15", "2025-11-14", true, 1, true},
+    {"5e B", "2025-11-16T19:45", "2025-11-17", false, 2, true},
+    {"3e A", "2026-03-05T21:40", "2026-03-06", true, 1, true},
+    {"4e B", "2025-11-18T20:40", "2025-11-20", false, 1, false}, /* Tuesday evening for Thursday */
+    {"4e B", "2026-03-07T10:15", "2026-03-10", false, 2, false}, /* Saturday for Tuesday */
+    {"4e B", "2026-03-10T20:40", "2026-03-12", false, 1, false}, /* Tuesday evening for Thursday */
 };
 
 /* Due dates of the small demo's 4e B that are sure to have homework: the
@@ -2268,7 +2290,22 @@ struct class_log {
     struct occ *occ;
     int nocc;
     int from, log_to, hw_to;        /* day indices: log in [from, log_to], homework given in [from, hw_to] */
+    const struct diffusion *disco;  /* the diffusion rules of the class's establishment (R-DISCO), in disco_arena */
+    struct arena disco_arena;
 };
+
+/* When families see homework of the class published at t (R-DISCO): the
+ * end of the quiet period t falls in, by its establishment's rules (read
+ * once per establishment in a row). */
+static int64_t homework_visible_from(struct class_log *cl, int64_t t)
+{
+    if (!cl->disco || cl->disco->establishment != cl->c->establishment_id) {
+        if (cl->disco) arena_free(&cl->disco_arena);
+        arena_init(&cl->disco_arena);
+        cl->disco = diffusion_load(cl->d->s, &cl->disco_arena, cl->c->establishment_id);
+    }
+    return diffusion_release_at(cl->disco, t);
+}
 
 /* A deterministic draw from four numbers: the same lesson of the same
  * class gets the same draw whatever the clock. */
@@ -2416,9 +2453,11 @@ static int class_log_entries(struct class_log *cl)
         }
         const struct teach *te = lesson_teach(cl, l);
         int64_t at = d->days[o->day].evening;
+        /* Written at 17:30 on a day of class: outside quiet periods, families
+         * see it at once (R-DISCO). */
         if (store_run(d->s,
                       "INSERT INTO log_entry (teaching_id, slot_id, on_date, content, author_id, created_at,"
-                      " updated_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $6)",
+                      " updated_at, published_at, visible_from) VALUES ($1, $2, $3, $4, $5, $6, $6, $6, $6)",
                       "iNttii", te->id, d->year ? l->slot_next : l->slot_id, d->days[o->day].date, text,
                       te->teacher_id, at) < 0)
             return -1;
@@ -2434,20 +2473,20 @@ static int homework_add(struct class_log *cl, const struct teach *te, int given,
                         int minutes, bool in_class, bool hand_in, bool late, int64_t created, uint64_t key)
 {
     struct demo *d = cl->d;
-    int64_t id = 0;
+    int64_t id = 0, seen = homework_visible_from(cl, created);
     if (store_int(d->s, &id,
                   "INSERT INTO homework (teaching_id, given_on, due_on, title, content, minutes, given_in_class,"
-                  " hand_in, late, author_id, created_at, updated_at, published_at)"
-                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11) RETURNING id",
-                  "ittttiiiiii", te->id, d->days[given].date, d->days[due].date, hw->title, hw->content,
+                  " hand_in, late, author_id, created_at, updated_at, published_at, visible_from)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12) RETURNING id",
+                  "ittttiiiiiii", te->id, d->days[given].date, d->days[due].date, hw->title, hw->content,
                   (int64_t)minutes, (int64_t)in_class, (int64_t)hand_in, (int64_t)late, te->teacher_id,
-                  created) != 1)
+                  created, seen) != 1)
         return -1;
     d->homework++;
     /* Done: 80 % of the pupils when it was due before today (the evening
      * before the due day), 30 % when it is still to do (if it was given
-     * before today: last evening). Never before it was posted, never
-     * after now. */
+     * before today: last evening). Never before the pupils could see it
+     * (R-DISCO), never after now. */
     bool upcoming = due >= d->today_idx;
     if (upcoming && given >= d->today_idx) return 0;
     for (int p = 0; p < cl->c->npupils; p++) {
@@ -2456,7 +2495,7 @@ static int homework_add(struct class_log *cl, const struct teach *te, int given,
         int64_t off = (int64_t)((h >> 8) % 180) * 60; /* 18:00 to 21:00 */
         int64_t at = d->days[due - 1].evening + 30 * 60 + off;
         if (at >= d->now) at = d->yesterday_evening + 30 * 60 + off;
-        if (at < created + 30 * 60) at = created + 30 * 60 + off / 4;
+        if (at < seen + 30 * 60) at = seen + 30 * 60 + off / 4;
         if (at >= d->now) continue;
         if (store_run(d->s, "INSERT INTO homework_done (homework_id, pupil_id, done_at) VALUES ($1, $2, $3)", "iii",
                       id, cl->c->pupil[p], at) < 0)
@@ -2524,7 +2563,7 @@ static int late_homework(struct class_log *cl, int *reserved, int *nreserved)
         if (lc->in_class && *nreserved < COUNT(late_cases)) reserved[(*nreserved)++] = at;
         /* Not the one the next lessons would give. */
         if (homework_add(cl, lesson_teach(cl, l), given, due, &pool->hw[(o->nth + cl->k + pool->nhw / 2) % pool->nhw],
-                         15 + 5 * (int)(key % 2), lc->in_class, false, true, posted, key) < 0)
+                         15 + 5 * (int)(key % 2), lc->in_class, false, lc->late, posted, key) < 0)
             return -1;
     }
     return 0;
@@ -2608,9 +2647,14 @@ static int ecole_homework(struct class_log *cl)
  *   lesson, before today; titles in turn from the subject's list, scale
  *   and coefficient by kind (contrôle, interrogation, oral, DM…), one in
  *   fifteen bonus, one in fifteen optional, one in three evaluating one or
- *   two skills of the socle; published 2 to 6 days later at 18:00 (a
- *   weekend: the Monday) — a draft if that is after now, and the last one
- *   of a teaching in five. In
+ *   two skills of the socle; published 2 to 6 days later at 18:00, or one
+ *   in four in the evening between 21:00 and 22:30 (a weekend: the Monday)
+ *   — a draft if that is after now, and the last one of a teaching in
+ *   five. The pupils and their parents see it when the diffusion policy
+ *   says (R-GRADES: an evening publication reaches the pupils at 07:00
+ *   the next day of class, the parents a day later), so at any demo
+ *   instant the latest marks are seen by the pupil and not yet by the
+ *   parents. In
  *   an école, skills-only assessments (scale 0) about every three weeks,
  *   with 1 to 3 skills each;
  * - marks for every pupil of the class, around a fixed ability (7 to 17
@@ -2628,8 +2672,8 @@ static int ecole_homework(struct class_log *cl)
  *   an absence is justified (85 %: reason from the parent, decision of the
  *   CPE, an AED or the école's head), refused (5 %) or unjustified; in the
  *   last 7 days, pending (40 %: the parent has justified, no decision yet)
- *   or unjustified. A family event for each row, delivered a minute
- *   later; an attendance alert for every pupil and month with 4 half-days
+ *   or unjustified (the last two weeks also notified to the
+ *   families, see notices.c); an attendance alert for every pupil and month with 4 half-days
  *   of absence not justified (seen by the CPE or head for past months).
  * The demo family is fixed: Lucie (4e B) has a few old justified absences,
  * some during assessments ('absent' marks), one lateness, and one
@@ -2919,6 +2963,7 @@ enum {
     TAG_DRAFT = 0x62726F75,        /* "brou" */
     TAG_MARK = 0x6D61726B,         /* "mark" */
     TAG_MAIL = 0x6D61696C,         /* "mail" */
+    TAG_EVENING = 0x736F6972,      /* "soir" */
 };
 
 /* A lesson of the class that started before now. */
@@ -3147,7 +3192,10 @@ static void exam_fill(struct life *lf, struct exam *x, uint64_t *st)
     x->in_class = x->kind != EXAM_DM;
     int day = lf->cdays[lf->past[x->at].cday].day;
     x->created = day_at(d, day, 17 * 60 + 30 + rng_range(st, 0, 150));
-    x->published = day_at(d, weekday_from(d, day + rng_range(st, 2, 6)), 18 * 60); /* a weekend: the Monday */
+    /* The hour from a draw of its own, so that the draws of st stay the same. */
+    uint64_t ev = draw(x->key, 0, TAG_EVENING, 0);
+    int hour = ev % 4 == 0 ? 21 * 60 + (int)(ev / 4 % 91) : 18 * 60;
+    x->published = day_at(d, weekday_from(d, day + rng_range(st, 2, 6)), hour); /* a weekend: the Monday */
     if (x->published >= d->now) x->published = 0;
 }
 
@@ -3454,16 +3502,16 @@ static void life_decide(const struct life *lf, int p, int c, int half, bool late
     out->decided_at = day_at(d, weekday_from(d, day + 2), 9 * 60 + rng_range(&st, 0, 480));
 }
 
-/* Write the class's assessments, their skills, the marks (visible to
- * families from the assessment's publication, as the grades module copies
- * it) and the skill results. 0 or -1. */
-static int life_write_exams(struct life *lf)
+/* life_write_exams with the establishment's diffusion rules. */
+static int life_write_exams_with(struct life *lf, const struct diffusion *dif)
 {
     const struct class_log *cl = lf->cl;
     struct demo *d = cl->d;
     const struct est *e = lf->e;
     for (int i = 0; i < lf->nexam; i++) {
         struct exam *x = &lf->exam[i];
+        int64_t pupils_at = 0, parents_at = 0;
+        if (x->published) diffusion_grades(dif, x->published, 0, &pupils_at, &parents_at);
         const struct past *pa = &lf->past[x->at];
         const char *date = d->days[lf->cdays[pa->cday].day].date;
         const char *const (*periods)[2] = e->ecole ? years[d->year].ecole : years[d->year].college;
@@ -3472,10 +3520,11 @@ static int life_write_exams(struct life *lf)
             if (strcmp(date, periods[q][0]) >= 0 && strcmp(date, periods[q][1]) <= 0) period = e->period_id[q];
         if (store_int(d->s, &x->id,
                       "INSERT INTO assessment (teaching_id, period_id, title, on_date, scale, coefficient, bonus,"
-                      " optional, author_id, created_at, updated_at, published_at)"
-                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
-                      "iittiiiiiiN", x->teaching_id, period, x->title, date, (int64_t)x->scale, (int64_t)x->coef,
-                      (int64_t)x->bonus, (int64_t)x->optional, x->author_id, x->created, x->published) != 1)
+                      " optional, author_id, created_at, updated_at, published_at, pupils_at, parents_at)"
+                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id",
+                      "iittiiiiiiNNN", x->teaching_id, period, x->title, date, (int64_t)x->scale, (int64_t)x->coef,
+                      (int64_t)x->bonus, (int64_t)x->optional, x->author_id, x->created, x->published, pupils_at,
+                      parents_at) != 1)
             return -1;
         d->assessments++;
         for (int k = 0; k < x->nskill; k++)
@@ -3496,9 +3545,9 @@ static int life_write_exams(struct life *lf)
             if (x->scale > 0) {
                 if (special) {
                     if (store_run(d->s,
-                                  "INSERT INTO mark (assessment_id, pupil_id, special, entered_at, visible_at)"
-                                  " VALUES ($1, $2, $3, $4, $5)",
-                                  "iitiN", x->id, pl->id, special, x->created, x->published) < 0)
+                                  "INSERT INTO mark (assessment_id, pupil_id, special, entered_at, visible_at, parents_at)"
+                                  " VALUES ($1, $2, $3, $4, $5, $6)",
+                                  "iitiNN", x->id, pl->id, special, x->created, pupils_at, parents_at) < 0)
                         return -1;
                 } else {
                     int on20 = base + x->difficulty + (x->kind == EXAM_DM ? 150 : 0) + rng_range(&st, -250, 250) +
@@ -3508,9 +3557,9 @@ static int life_write_exams(struct life *lf)
                     v = (v + x->step / 2) / x->step * x->step;
                     if (v > top) v = top;
                     if (store_run(d->s,
-                                  "INSERT INTO mark (assessment_id, pupil_id, value, entered_at, visible_at)"
-                                  " VALUES ($1, $2, $3, $4, $5)",
-                                  "iiiiN", x->id, pl->id, (int64_t)v, x->created, x->published) < 0)
+                                  "INSERT INTO mark (assessment_id, pupil_id, value, entered_at, visible_at, parents_at)"
+                                  " VALUES ($1, $2, $3, $4, $5, $6)",
+                                  "iiiiNN", x->id, pl->id, (int64_t)v, x->created, pupils_at, parents_at) < 0)
                         return -1;
                 }
                 d->marks++;
@@ -3529,6 +3578,19 @@ static int life_write_exams(struct life *lf)
         }
     }
     return 0;
+}
+
+/* Write the class's assessments, their skills, the marks (visible to the
+ * pupils and to their parents from the moments the diffusion policy gives
+ * for the assessment's publication, as the grades module does) and the
+ * skill results. 0 or -1. */
+static int life_write_exams(struct life *lf)
+{
+    struct arena a;
+    arena_init(&a);
+    int rc = life_write_exams_with(lf, diffusion_load(lf->cl->d->s, &a, lf->e->id));
+    arena_free(&a);
+    return rc;
 }
 
 /* Write pupil p's attendance alert of the month counted, if it reached
@@ -3594,7 +3656,6 @@ static int attendance_add(struct life *lf, int p, int j, bool late)
                   dec.reason >= 0 ? lf->e->reason_id[dec.reason] : (int64_t)0, dec.comment, dec.justified_by,
                   dec.justified_at, dec.decided_by, dec.decided_at, dec.note, pa->by, at) != 1)
         return -1;
-    if (!d->first_attendance) d->first_attendance = id;
     if (late) {
         d->lates++;
         return 0;
@@ -3680,21 +3741,8 @@ out:
     return rc;
 }
 
-/* The family events of the sector's attendance rows (from its first
- * one), in the order they happened: one statement. 0 or -1. */
-static int sector_events(struct demo *d)
-{
-    if (!d->first_attendance) return 0;
-    return store_run(d->s,
-                     "INSERT INTO family_event (pupil_id, kind, object, detail, created_at, delivered_at)"
-                     " SELECT pupil_id, kind, 'attendance:' || id, '', created_at, created_at + 60 FROM attendance"
-                     " WHERE id >= $1 ORDER BY created_at, id",
-                     "i", d->first_attendance);
-}
-
 /* The class log and homework, the grades and the attendance of every class
- * of the sector, and the family events of the attendance (see above). 0 or
- * -1. */
+ * of the sector. 0 or -1. */
 static int sector_log(struct demo *d, struct sector *sec, int index)
 {
     if (!d->ndays) return 0;
@@ -3706,7 +3754,6 @@ static int sector_log(struct demo *d, struct sector *sec, int index)
     int nest = 0, cap = 0, rc = -1;
     struct class_log cl = {.d = d, .sec = sec, .sector = index, .from = 0, .hw_to = hw_to};
     cl.log_to = d->today_idx - 1 < d->ndays - 1 ? d->today_idx - 1 : d->ndays - 1;
-    d->first_attendance = 0;
     for (int k = 0; k < sec->nclasses; k++) {
         cl.k = k;
         cl.c = &sec->classes[k];
@@ -3723,11 +3770,11 @@ static int sector_log(struct demo *d, struct sector *sec, int index)
             class_school_life(&cl) < 0)
             goto out;
     }
-    if (sector_events(d) < 0) goto out;
     rc = 0;
 out:
     for (int e = 0; e < nest; e++) free(est_wk[e]);
     free(cl.occ);
+    if (cl.disco) arena_free(&cl.disco_arena);
     return rc;
 }
 
@@ -5271,7 +5318,8 @@ int demo_generate(struct store *s, int scale, struct demo_summary *out)
     }
     if (store_begin(s) < 0) goto fail;
     in_transaction = true;
-    if (territory_build(d, scale) < 0 || demo_messages(d) < 0 || demo_reps(d) < 0 || demo_inbox_times(d) < 0 || store_commit(s) < 0)
+    if (territory_build(d, scale) < 0 || demo_messages(d) < 0 || demo_reps(d) < 0 || demo_inbox_times(d) < 0 ||
+        demo_notices(s, d->now) < 0 || store_commit(s) < 0)
         goto fail;
     log_info("demo_generate",
              "scale %d, school year %s: %ld establishments, %ld classes, %ld pupils, %ld parents, %ld teachers,"

@@ -49,8 +49,10 @@ static struct diffusion *fetch(struct store *s, struct arena *a, int64_t est)
             if ((n = hhmm(v)) >= DIFFUSION_MORNING_MIN && n <= DIFFUSION_MORNING_MAX) d->quiet.morning = n;
         } else if (!strcmp(k, "disco.staff_exempt")) {
             d->staff_exempt = !strcmp(v, "1");
-        } else if (diffusion_delay_valid(n = atoi(v)) && *v) {
-            d->parents_delay = n;
+        } else {
+            char *end = NULL;
+            long days = strtol(v, &end, 10);
+            if (end != v && !*end && diffusion_delay_valid((int)days)) d->parents_delay = (int)days;
         }
     }
     stmt_done(st);
@@ -67,6 +69,13 @@ const struct diffusion *diffusion_load(struct store *s, struct arena *a, int64_t
     cache[k].arena = a->id;
     cache[k].d = d;
     return d;
+}
+
+const struct diffusion *diffusion_reload(struct store *s, struct arena *a, int64_t est)
+{
+    for (int i = 0; i < DIFFUSION_REQUEST_CACHE; i++)
+        if (cache[i].d && cache[i].arena == a->id && cache[i].d->establishment == est) cache[i].d = NULL;
+    return diffusion_load(s, a, est);
 }
 
 void diffusion_grades(const struct diffusion *d, int64_t t, int64_t handback, int64_t *pupils_at, int64_t *parents_at)

@@ -49,6 +49,9 @@ bool diffusion_delay_valid(int days);
  * establishment gets the defaults in Europe/Paris. */
 const struct diffusion *diffusion_load(struct store *s, struct arena *a, int64_t est);
 
+/* The same, read again now (after the settings changed in this request). */
+const struct diffusion *diffusion_reload(struct store *s, struct arena *a, int64_t est);
+
 /* When what is published at t reaches its audience (R-DISCO). */
 static inline int64_t diffusion_release_at(const struct diffusion *d, int64_t t)
 {

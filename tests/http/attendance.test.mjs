@@ -56,9 +56,11 @@ test('S-ATTENDANCE: the teacher ticks the absent pupils and a lateness; the fami
   assert.equal(one(`SELECT kind || ' ' || half FROM attendance WHERE roll_call_id = ${rc} AND pupil_id = ${ids.lucie}`), 'absence pm');
   assert.equal(one(`SELECT kind || ' ' || minutes FROM attendance WHERE roll_call_id = ${rc} AND pupil_id = ${ids.classmate}`), 'late 10');
   assert.equal(count(`attendance WHERE roll_call_id = ${rc}`), '2', 'everyone else is present');
-  // Families are told the same day: one event per absence or lateness, waiting for delivery.
+  // Families are told the same day: each legal guardian has a notification of the absence, unread.
   const a = one(`SELECT id FROM attendance WHERE roll_call_id = ${rc} AND pupil_id = ${ids.lucie}`);
-  assert.equal(one(`SELECT kind || ' ' || (delivered_at IS NULL) FROM family_event WHERE object = 'attendance:${a}'`), 'absence 1');
+  assert.equal(one(`SELECT group_concat(person_id || ' ' || service || ' ' || (read_at IS NULL), ',') FROM notification WHERE item = 'attendance:${a}'`),
+    one(`SELECT group_concat(parent_id || ' attendance 1', ',') FROM guardianship WHERE pupil_id = ${ids.lucie} AND legal_responsibility = 1`));
+  assert.match(one(`SELECT title FROM notification WHERE item = 'attendance:${a}' LIMIT 1`), /^Lucie absent\(e\) : lundi 9 mars \d\d:\d\d, /);
   // The same roll call again changes nothing; unticking the late pupil removes the lateness.
   assert.equal((await rollCall(t, mondayPath(), { [`abs_${ids.lucie}`]: '1' })).status, 303);
   assert.equal(count(`attendance WHERE roll_call_id = ${rc}`), '1');

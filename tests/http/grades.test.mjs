@@ -78,7 +78,7 @@ test('S-GRADES: one page for the whole class, one field per pupil, codes for spe
 });
 
 test('S-GRADES: averages follow docs/grades.md — coefficient, other scale, optional and bonus (hand-computed 17,00)', async () => {
-  const t = await srv.as('prof.demo');
+  let t = await srv.as('prof.demo');
   // Marks already entered above: 12/20 (coef 1) for Lucie.
   const quiz = await createAssessment(t, { title: 'Interrogation', on_date: '2026-03-09', scale: '10', coefficient: '2' });
   const opt = await createAssessment(t, { title: 'Exposé (optionnel)', on_date: '2026-03-10', scale: '20', kind: 'optional' });
@@ -87,7 +87,7 @@ test('S-GRADES: averages follow docs/grades.md — coefficient, other scale, opt
   assert.equal((await enter(t, opt, { [ids.lucie]: '18' })).status, 303);      // 18 > 14,67: counts
   assert.equal((await enter(t, bonus, { [ids.lucie]: '16' })).status, 303);    // +6 points over 4 coefficients
   // (12 + 2×16 + 18) / 4 = 15,5; bonus 1 × (16 − 10) / 4 = 1,5 → 17,00.
-  const e = await srv.as('eleve.demo');
+  let e = await srv.as('eleve.demo');
   const page = await e.get('/notes');
   assert.equal(page.status, 200);
   const text = visibleText(page.text);
@@ -95,8 +95,19 @@ test('S-GRADES: averages follow docs/grades.md — coefficient, other scale, opt
   assert.match(text, /Interrogation .* 8\/10/);
   assert.match(text, /Exposé \(optionnel\) .*Optionnelle 18\/20/);
   assert.match(text, /Défi \(bonus\) .*Bonus 16\/20/);
-  // The same for the parent, and in JSON.
-  const p = await srv.as('parent.demo');
+  // R-GRADES: the parent sees them a day after the pupil (the default
+  // delay): not on Tuesday evening, on Wednesday at the same time; then
+  // the same average, and in JSON.
+  let p = await srv.as('parent.demo');
+  const early = visibleText((await p.get(`/notes/eleves/${ids.lucie}?periode=${ids.t3}`)).text);
+  assert.doesNotMatch(early, /Défi \(bonus\)|Interrogation/);
+  assert.match(early, /Aucune note publiée pour cette période/);
+  const earlyApi = (await p.get(`/api/v1/grades?eleve=${ids.lucie}&periode=${ids.t3}`)).json();
+  assert.equal(earlyApi.subjects.length, 0);
+  assert.equal(earlyApi.general.average, null);
+  await srv.setClock('2026-03-11T17:45');
+  // A day later: new sessions.
+  [p, t, e] = [await srv.as('parent.demo'), await srv.as('prof.demo'), await srv.as('eleve.demo')];
   assert.match(visibleText((await p.get(`/notes/eleves/${ids.lucie}`)).text), /Mathématiques N\. Lefèvre Moyenne 17,00/);
   const api = (await p.get(`/api/v1/grades?eleve=${ids.lucie}`)).json();
   const maths = api.subjects.find((s) => s.subject === 'Mathématiques');

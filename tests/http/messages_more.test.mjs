@@ -320,12 +320,12 @@ test('R-DISCO messages: written on Tuesday at 21:30, delivered on Wednesday at 0
   try {
     const p = await srv.as('parent.demo');
     const page = await p.get('/messagerie/nouveau');
-    assert.match(visibleText(page.text), /Droit à la déconnexion .* votre message sera remis le 11 mars 2026 à 07:00/);
+    assert.match(visibleText(page.text), /Droit à la déconnexion .* votre message sera remis le mercredi 11 mars à 07:00/);
     const call = await api(p);
     const sent = await call('POST', '/api/v1/threads', { [`to_${ids.prof}`]: true, subject: 'Question du soir', body: 'Un mot tardif sur le devoir.' });
     assert.equal(sent.status, 201, sent.text);
     const id = sent.json().id;
-    assert.match(visibleText((await p.get(`/messagerie/fils/${id}`)).text), /Remis le 11 mars 2026 à 07:00/, 'the author sees when');
+    assert.match(visibleText((await p.get(`/messagerie/fils/${id}`)).text), /Remis le mercredi 11 mars à 07:00/, 'the author sees when');
     const t = await srv.as('prof.demo');
     const unread = (await t.get('/api/v1/threads')).json().unread;
     assert.ok(!(await t.get('/api/v1/threads')).json().threads.some((x) => x.subject === 'Question du soir'), 'not in the inbox');
@@ -381,11 +381,14 @@ test('R-DISCO between staff: a teacher\'s message to a colleague at 22:00 waits 
     const cpe = await srv.as('cpe.demo');
     assert.ok(!(await cpe.get('/api/v1/threads')).json().threads.some((x) => x.subject === 'Soir 1'), 'held by default');
     const h = await srv.as('direction.demo');
-    const page = await h.get(`/etablissements/${ids.est}/messagerie`);
+    const page = await h.get(`/etablissements/${ids.est}/diffusion`);
     assert.match(visibleText(page.text), /Remettre tout de suite les messages entre personnels/);
-    const form = { csrf: Client.csrfOf(page.text), disco_personnels: '1' };
-    for (const m of page.text.matchAll(/name="(r_\d_\d)"/g)) form[m[1]] = '1';
-    assert.equal((await h.post(`/etablissements/${ids.est}/messagerie`, form)).status, 303);
+    const form = { csrf: Client.csrfOf(page.text), soir: '20:00', matin: '07:00', personnels: '1', delai_parents: '1' };
+    const saved = await h.post(`/etablissements/${ids.est}/diffusion`, form);
+    assert.equal(saved.status, 303);
+    assert.match(visibleText((await h.get(saved.headers.get('location'))).text), /Enregistré.* [1-9]\d* élément\(s\) en attente reprogrammé/);
+    assert.ok((await cpe.get('/api/v1/threads')).json().threads.some((x) => x.subject === 'Soir 1'),
+      'the setting applies at once: the waiting message between staff is delivered');
     const second = await t('POST', '/api/v1/threads', { [`to_${ids.cpe}`]: true, subject: 'Soir 2', body: 'Autre point.' });
     assert.equal(second.status, 201);
     const toParent = await t('POST', '/api/v1/threads', { [`to_${ids.parent}`]: true, subject: 'Soir 3', body: 'Aux parents.' });

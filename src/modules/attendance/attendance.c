@@ -10,6 +10,8 @@
 #include "../../core/clock.h"
 #include "../../core/i18n.h"
 #include "../../core/page.h"
+#include "../notify/notify.h"
+#include "../../policy/diffusion.h"
 #include "../../policy/policy.h"
 #include "../../store/store.h"
 #include <jansson.h>
@@ -247,6 +249,25 @@ static void roll_call_fail(struct req *r, const struct lesson_at *l, int status,
     roll_call_render(r, l, msg, NULL);
 }
 
+/* S-NOTIFY: the pupil's legal guardians hear of an absence or a lateness
+ * the same day (from the end of the quiet period if the roll call is
+ * entered in one, R-DISCO). */
+static int notify_attendance(struct req *r, const struct lesson_at *l, int64_t pupil, const char *first_name, int64_t id,
+                             const char *kind, int minutes, int64_t now)
+{
+    const struct diffusion *d = diffusion_load(store_thread(), &r->arena, l->est);
+    const char *when = arena_printf(&r->arena, "%s %s", page_day(&r->arena, "fr", l->date), l->starts);
+    struct notice nt = {.service = "attendance",
+                        .title = !strcmp(kind, "late")
+                                     ? i18n_fmt(&r->arena, "fr", "notify.late", first_name,
+                                                arena_printf(&r->arena, "%d min, %s, %s", minutes, when, l->subject))
+                                     : i18n_fmt(&r->arena, "fr", "notify.absence", first_name, arena_printf(&r->arena, "%s, %s", when, l->subject)),
+                        .url = arena_printf(&r->arena, "/absences/eleves/%lld", (long long)pupil),
+                        .item = arena_printf(&r->arena, "attendance:%lld", (long long)id), .establishment = l->est,
+                        .visible_at = diffusion_release_at(d, now)};
+    return notify_guardians(store_thread(), pupil, &nt);
+}
+
 static void roll_call_save(struct req *r)
 {
     struct store *s = store_thread();
@@ -305,7 +326,7 @@ static void roll_call_save(struct req *r)
         absent += state[i] < 0;
         lateness += state[i] > 0;
         if (!kind) {
-            if (row && (store_run(s, "DELETE FROM family_event WHERE object = $1 AND delivered_at IS NULL", "t",
+            if (row && (store_run(s, "DELETE FROM notification WHERE item = $1 AND read_at IS NULL", "t",
                                   arena_printf(&r->arena, "attendance:%lld", (long long)row->id)) < 0 ||
                         store_run(s, "DELETE FROM attendance WHERE id = $1", "i", row->id) < 0))
                 goto fail;
@@ -327,12 +348,9 @@ static void roll_call_save(struct req *r)
                       "iiittttiii", pupils[i].id, l.est, rc, l.date, half, l.starts, kind, (int64_t)minutes, r->actor->person_id,
                       now) != 1)
             goto fail;
-        /* Families are told the same day: the event is recorded now and
-         * the diffusion service delivers it. */
-        if (store_run(s, "INSERT INTO family_event (pupil_id, kind, object, detail, created_at) VALUES ($1, $2, $3, $4, $5)", "ittti",
-                      pupils[i].id, kind, arena_printf(&r->arena, "attendance:%lld", (long long)id),
-                      arena_printf(&r->arena, "%s %s %s", l.date, l.starts, l.subject), now) < 0)
-            goto fail;
+        /* Families are told the same day (R-DISCO: a roll call entered in a
+         * quiet period reaches them at its end). */
+        if (notify_attendance(r, &l, pupils[i].id, pupils[i].first_name, id, kind, minutes, now) < 0) goto fail;
         if (state[i] < 0 && alert_check(r, pupils[i].id, l.est, l.date) < 0) goto fail;
     }
     if (store_commit(s) < 0) goto fail;

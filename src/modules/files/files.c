@@ -323,13 +323,18 @@ static bool may_download(struct req *r, const char *owner, int64_t owner_id)
 {
     struct store *s = store_thread();
     int64_t id = 0;
-    if (!strcmp(owner, "homework")) {
-        if (store_int(s, &id, "SELECT teaching_id FROM homework WHERE id = $1", "i", owner_id) != 1) return false;
-        return policy_may(s, r->actor, ACT_TEACHING_VIEW, OBJECT(OBJ_TEACHING, id));
-    }
-    if (!strcmp(owner, "log_entry")) {
-        if (store_int(s, &id, "SELECT teaching_id FROM log_entry WHERE id = $1", "i", owner_id) != 1) return false;
-        return policy_may(s, r->actor, ACT_TEACHING_VIEW, OBJECT(OBJ_TEACHING, id));
+    if (!strcmp(owner, "homework") || !strcmp(owner, "log_entry")) {
+        /* R-DISCO: families only once the item is visible to them; staff at once. */
+        int64_t visible = 0;
+        struct stmt *st = store_q(s, !strcmp(owner, "homework") ? "SELECT teaching_id, visible_from FROM homework WHERE id = $1"
+                                                                : "SELECT teaching_id, visible_from FROM log_entry WHERE id = $1", "i", owner_id);
+        if (st && stmt_step(st) == STORE_ROW) {
+            id = stmt_int(st, 0);
+            visible = stmt_int(st, 1);
+        }
+        stmt_done(st);
+        return id && (visible <= clock_now() || policy_is_staff(r->actor)) &&
+               policy_may(s, r->actor, ACT_TEACHING_VIEW, OBJECT(OBJ_TEACHING, id));
     }
     if (!strcmp(owner, "message")) {
         /* Only the thread's participants, once the message is visible to

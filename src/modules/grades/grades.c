@@ -4,6 +4,7 @@
 #include "../timetable/timetable.h"
 #include "../../calendar/calendar.h"
 #include "../persons/persons.h"
+#include "../notify/notify.h"
 #include "../../core/audit.h"
 #include "../../core/clock.h"
 #include "../../core/i18n.h"
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define GRADES_MAX_SKILLS_PER_ASSESSMENT 6
 #define GRADES_MAX_COEFFICIENT 2000      /* hundredths: 20 */
@@ -80,6 +82,7 @@ struct ainfo {
     const char *subject_name, *teacher, *title, *date;
     int scale, coefficient;
     bool bonus, optional, published;
+    int64_t pupils_at, parents_at;   /* R-GRADES: when the pupils, their parents see it; 0 unpublished */
 };
 
 struct mrow {
@@ -96,7 +99,11 @@ struct book {
 
 /* Columns: a.id, sb.id, sb.name, teacher first, last, a.title, a.on_date,
  * a.scale, a.coefficient, a.bonus, a.optional, a.published_at, m.pupil_id,
- * m.value, m.special, a.teaching_id — ordered by subject then assessment. */
+ * m.value, m.special, a.teaching_id, a.pupils_at, a.parents_at — ordered by
+ * subject then assessment. */
+#define BOOK_COLUMNS                                                                                                \
+    "SELECT a.id, sb.id, sb.name, tp.first_name, tp.last_name, a.title, a.on_date, a.scale, a.coefficient, a.bonus," \
+    " a.optional, a.published_at, m.pupil_id, m.value, m.special, a.teaching_id, a.pupils_at, a.parents_at FROM "
 static void book_load(struct arena *ar, struct book *b, struct stmt *st)
 {
     *b = (struct book){0};
@@ -109,7 +116,8 @@ static void book_load(struct arena *ar, struct book *b, struct stmt *st)
                 .teacher = arena_printf(ar, "%.1s. %s", stmt_text(st, 3), stmt_text(st, 4)),
                 .title = arena_strdup(ar, stmt_text(st, 5)), .date = arena_strdup(ar, stmt_text(st, 6)),
                 .scale = (int)stmt_int(st, 7), .coefficient = (int)stmt_int(st, 8), .bonus = stmt_int(st, 9) != 0,
-                .optional = stmt_int(st, 10) != 0, .published = !stmt_is_null(st, 11), .teaching = stmt_int(st, 15)};
+                .optional = stmt_int(st, 10) != 0, .published = !stmt_is_null(st, 11), .teaching = stmt_int(st, 15),
+                .pupils_at = stmt_int(st, 16), .parents_at = stmt_int(st, 17)};
         }
         if (stmt_is_null(st, 12)) continue; /* an assessment with no mark yet */
         const struct ainfo *ai = &b->as[b->nas - 1];
@@ -304,13 +312,20 @@ static const char *coef_text(struct req *r, int coef) { return fmt_mark(r, coef)
 
 /* ---- Family view: a pupil's grades and skills ----------------------------- */
 
-#define PUPIL_BOOK_SQL(scope)                                                                                       \
-    "SELECT a.id, sb.id, sb.name, tp.first_name, tp.last_name, a.title, a.on_date, a.scale, a.coefficient, a.bonus," \
-    " a.optional, a.published_at, m.pupil_id, m.value, m.special, a.teaching_id FROM " scope                        \
+/* R-GRADES: a pupil's marks and their class's, as audience `seen` sees
+ * them at $5 — every mark of the class statistics and averages too. */
+#define PUPIL_BOOK_SQL(scope, seen)                                                                                 \
+    BOOK_COLUMNS scope                                                                                              \
     " JOIN teaching t ON t.id = x.teaching JOIN subject sb ON sb.id = t.subject_id JOIN person tp ON tp.id = t.teacher_id" \
     " JOIN assessment a ON a.teaching_id = x.teaching AND a.period_id = $4 AND a.scale > 0"                          \
-    " AND a.published_at IS NOT NULL AND a.published_at <= $5"                                                       \
-    " JOIN mark m ON m.assessment_id = a.id ORDER BY sb.name, sb.id, a.on_date, a.id"
+    " AND a.published_at IS NOT NULL JOIN mark m ON m.assessment_id = a.id AND " seen                                \
+    " ORDER BY sb.name, sb.id, a.on_date, a.id"
+
+static const char *const q_pupil_book[] = {
+    [AUDIENCE_STAFF] = PUPIL_BOOK_SQL(SQL_PUPIL_TEACHINGS, "a.published_at <= $5"),
+    [AUDIENCE_PUPIL] = PUPIL_BOOK_SQL(SQL_PUPIL_TEACHINGS, "m.visible_at <= $5"),
+    [AUDIENCE_PARENTS] = PUPIL_BOOK_SQL(SQL_PUPIL_TEACHINGS, "m.parents_at <= $5"),
+};
 
 static int64_t pupil_establishment(struct store *s, int64_t pupil)
 {
@@ -329,14 +344,22 @@ struct skill_row {
     int level;
 };
 
-static size_t pupil_skills(struct req *r, int64_t pupil, int64_t period, struct skill_row **out)
+/* R-GRADES: skill results reach each audience with their assessment. */
+#define PUPIL_SKILLS_SQL(seen)                                                                                      \
+    "SELECT sk.component, sk.label, sr.level, a.on_date, sb.name FROM skill_result sr"                              \
+    " JOIN assessment a ON a.id = sr.assessment_id JOIN skill sk ON sk.id = sr.skill_id"                            \
+    " JOIN teaching t ON t.id = a.teaching_id JOIN subject sb ON sb.id = t.subject_id"                              \
+    " WHERE sr.pupil_id = $1 AND a.period_id = $2 AND " seen " ORDER BY sk.component, a.on_date DESC, a.id DESC"
+
+static const char *const q_pupil_skills[] = {
+    [AUDIENCE_STAFF] = PUPIL_SKILLS_SQL("a.published_at <= $3"),
+    [AUDIENCE_PUPIL] = PUPIL_SKILLS_SQL("a.pupils_at <= $3"),
+    [AUDIENCE_PARENTS] = PUPIL_SKILLS_SQL("a.parents_at <= $3"),
+};
+
+static size_t pupil_skills(struct req *r, enum grades_audience who, int64_t pupil, int64_t period, struct skill_row **out)
 {
-    struct stmt *st = store_q(store_thread(),
-        "SELECT sk.component, sk.label, sr.level, a.on_date, sb.name FROM skill_result sr"
-        " JOIN assessment a ON a.id = sr.assessment_id JOIN skill sk ON sk.id = sr.skill_id"
-        " JOIN teaching t ON t.id = a.teaching_id JOIN subject sb ON sb.id = t.subject_id"
-        " WHERE sr.pupil_id = $1 AND a.period_id = $2 AND a.published_at IS NOT NULL AND a.published_at <= $3"
-        " ORDER BY sk.component, a.on_date DESC, a.id DESC", "iii", pupil, period, clock_now());
+    struct stmt *st = store_q(store_thread(), q_pupil_skills[who], "iii", pupil, period, clock_now());
     size_t n = 0, cap = 0;
     struct skill_row *v = NULL;
     while (st && stmt_step(st) == STORE_ROW) {
@@ -350,8 +373,10 @@ static size_t pupil_skills(struct req *r, int64_t pupil, int64_t period, struct 
     return n;
 }
 
-/* The report of one pupil for one period: loads everything once. */
+/* The report of one pupil for one period, as the actor's audience sees it
+ * now (R-GRADES): loads everything once. */
 struct report {
+    enum grades_audience audience;
     struct period_ref *periods;
     size_t nperiods;
     const struct period_ref *period;
@@ -369,11 +394,11 @@ struct report {
 static void report_load(struct req *r, int64_t pupil, int64_t chosen, struct report *rep)
 {
     struct store *s = store_thread();
-    *rep = (struct report){0};
+    *rep = (struct report){.audience = policy_grades_audience(r->actor, pupil)};
     rep->nperiods = periods_of(s, &r->arena, pupil_establishment(s, pupil), &rep->periods);
     rep->period = period_pick(rep->periods, rep->nperiods, chosen);
     if (!rep->period) return;
-    static const char *const q = PUPIL_BOOK_SQL(SQL_PUPIL_TEACHINGS);
+    const char *q = q_pupil_book[rep->audience];
     book_load(&r->arena, &rep->book,
               store_q(s, q, "ittii", pupil, rep->period->starts, rep->period->ends, rep->period->id, clock_now()));
     /* In the first days of a period with nothing published yet, families
@@ -386,7 +411,7 @@ static void report_load(struct req *r, int64_t pupil, int64_t chosen, struct rep
     rep->nsubjects = book_subjects(&r->arena, &rep->book, pupil, &rep->subjects, &rep->gen);
     rep->has_general = avg_of(rep->gen.v, rep->gen.n, pupil, &rep->general);
     rep->general_cls = stats_of(rep->gen.v, rep->gen.n);
-    rep->nskills = pupil_skills(r, pupil, rep->period->id, &rep->skills);
+    rep->nskills = pupil_skills(r, rep->audience, pupil, rep->period->id, &rep->skills);
 }
 
 static void skills_part(struct req *r, const struct report *rep)
@@ -418,6 +443,17 @@ static void skills_part(struct req *r, const struct report *rep)
     out(r, "</section>");
 }
 
+/* R-GRADES, told to parents: they see each mark the establishment's delay
+ * after their child. */
+static void parents_delay_note(struct req *r, int64_t pupil)
+{
+    struct store *s = store_thread();
+    int days = diffusion_load(s, &r->arena, pupil_establishment(s, pupil))->parents_delay;
+    if (!days) return;
+    const char *n = days == 1 ? tr(r, "grades.one_day") : tr_fmt(r, "grades.n_days", arena_printf(&r->arena, "%d", days), NULL);
+    out(r, "<p class=\"meta\">%h</p>", tr_fmt(r, "grades.parents_delay_note", n, NULL));
+}
+
 static void pupil_page(struct req *r, int64_t pupil)
 {
     struct report rep;
@@ -428,6 +464,7 @@ static void pupil_page(struct req *r, int64_t pupil)
     out(r, "<h1>%h</h1>", own ? tr(r, "grades.title") : tr_fmt(r, "grades.title_of", name, NULL));
     const char *base = arena_printf(&r->arena, "/notes/eleves/%lld", (long long)pupil);
     period_nav(r, rep.periods, rep.nperiods, rep.period, base);
+    if (rep.audience == AUDIENCE_PARENTS) parents_delay_note(r, pupil);
     if (!rep.period) {
         out(r, "<p class=\"card\">%h</p>", tr(r, "grades.no_period"));
         page_end(r);
@@ -543,15 +580,26 @@ static bool teaching_or_deny(struct req *r, int action, int64_t id, struct teach
     return true;
 }
 
+/* For the teacher: when the pupils and the parents see a published
+ * assessment ("Visible par les élèves lundi 16 mars à 07:00, par les
+ * parents mardi 17 mars à 07:00"). */
+static const char *visibility_text(struct req *r, const struct diffusion *d, const struct ainfo *ai, int64_t now)
+{
+    if (ai->parents_at <= now) return tr(r, "grades.visible_all");
+    if (ai->pupils_at <= now) return tr_fmt(r, "grades.visible_parents_at", page_moment(r, ai->parents_at, d->tz), NULL);
+    if (ai->pupils_at == ai->parents_at) return tr_fmt(r, "grades.visible_all_at", page_moment(r, ai->pupils_at, d->tz), NULL);
+    return tr_fmt(r, "grades.visible_at", page_moment(r, ai->pupils_at, d->tz), page_moment(r, ai->parents_at, d->tz));
+}
+
 #define TEACHING_BOOK_SQL                                                                                           \
-    "SELECT a.id, sb.id, sb.name, tp.first_name, tp.last_name, a.title, a.on_date, a.scale, a.coefficient, a.bonus," \
-    " a.optional, a.published_at, m.pupil_id, m.value, m.special, a.teaching_id FROM assessment a"                  \
+    BOOK_COLUMNS "assessment a"                                                                                     \
     " JOIN teaching t ON t.id = a.teaching_id JOIN subject sb ON sb.id = t.subject_id JOIN person tp ON tp.id = t.teacher_id" \
     " LEFT JOIN mark m ON m.assessment_id = a.id WHERE a.teaching_id = $1 AND a.period_id = $2"                     \
     " ORDER BY a.on_date, a.id"
 
 /* The fields of an assessment, for the new one and for a correction. */
-static void assessment_fields(struct req *r, const char *title, const char *date, int scale, int coefficient, const char *kind)
+static void assessment_fields(struct req *r, const char *title, const char *date, const char *handed_back, int scale,
+                              int coefficient, const char *kind)
 {
     char coef[16];
     grades_format(coefficient, coef);
@@ -568,7 +616,9 @@ static void assessment_fields(struct req *r, const char *title, const char *date
         out(r, "<label class=\"check\"><input type=\"radio\" name=\"kind\" value=\"%h\"%R> %h</label>", kinds_shown[i],
             !strcmp(kind, kinds_shown[i]) ? " checked" : "", /* RAW_OK: literal */
             tr(r, arena_printf(&r->arena, "grades.kind_%s", kinds_shown[i])));
-    out(r, "</fieldset>");
+    out(r, "</fieldset><label for=\"handed_back_on\">%h</label><input id=\"handed_back_on\" name=\"handed_back_on\" type=\"date\" "
+           "value=\"%h\" aria-describedby=\"handed-back-help\"><p class=\"help\" id=\"handed-back-help\">%h</p>",
+        tr(r, "grades.f_handed_back"), handed_back, tr(r, "grades.f_handed_back_help"));
 }
 
 static void skills_checkboxes(struct req *r, int64_t est)
@@ -615,6 +665,8 @@ static void book_page_render(struct req *r, const char *error)
     }
     struct book b;
     book_load(&r->arena, &b, store_q(s, TEACHING_BOOK_SQL, "ii", id, cur->id));
+    const struct diffusion *d = diffusion_load(s, &r->arena, t.establishment_id);
+    int64_t now = clock_now();
     out(r, "<section class=\"card\"><h2>%h</h2>", tr_fmt(r, "grades.assessments_of", cur->name, NULL));
     if (!b.nas) out(r, "<p class=\"meta\">%h</p>", tr(r, "grades.no_assessment"));
     else out(r, "<ul class=\"plain editable\">");
@@ -629,6 +681,7 @@ static void book_page_render(struct req *r, const char *error)
         if (ai->bonus) out(r, " <span class=\"badge\">%h</span>", tr(r, "grades.bonus"));
         if (ai->optional) out(r, " <span class=\"badge\">%h</span>", tr(r, "grades.optional"));
         out(r, "</p>");
+        if (ai->published) out(r, "<p class=\"meta visibility\">%h</p>", visibility_text(r, d, ai, now));
         if (st.any) out(r, "<p class=\"meta\">%h</p>", fmt_stats(r, &st, true));
         out(r, "</li>");
     }
@@ -662,7 +715,7 @@ static void book_page_render(struct req *r, const char *error)
     out(r, "<section class=\"card\"><h2>%h</h2><form method=\"post\" action=\"%h/evaluations\" class=\"stack\">",
         tr(r, "grades.new_assessment"), base);
     page_csrf_input(r);
-    assessment_fields(r, "", def_date, 20, 100, "normal");
+    assessment_fields(r, "", def_date, "", 20, 100, "normal");
     skills_checkboxes(r, t.establishment_id);
     out(r, "<button type=\"submit\" class=\"primary\">%h</button></form></section>", tr(r, "grades.create"));
     page_end(r);
@@ -683,6 +736,7 @@ static int parse_coefficient(const char *text)
 struct new_assessment {
     int64_t teaching, period;
     const char *title, *on_date;
+    const char *handed_back_on;      /* R-GRADES: copies handed back on; NULL when not said */
     int scale, coefficient;
     bool bonus, optional;
     int64_t skills[GRADES_MAX_SKILLS_PER_ASSESSMENT];
@@ -703,6 +757,10 @@ static const char *assessment_check(struct req *r, const struct teaching_info *t
     na->bonus = !strcmp(kind, "bonus");
     na->optional = !strcmp(kind, "optional");
     if (!calendar_valid_date(na->on_date)) return tr_fmt(r, "err.param.invalid", tr(r, "grades.f_date"), NULL);
+    na->handed_back_on = param(r, "handed_back_on");
+    if (na->handed_back_on && !*na->handed_back_on) na->handed_back_on = NULL;
+    if (na->handed_back_on && !calendar_valid_date(na->handed_back_on)) return tr(r, "grades.err.handed_back");
+    if (na->handed_back_on && strcmp(na->handed_back_on, na->on_date) < 0) return tr(r, "grades.err.handed_back_before");
     if (na->coefficient < 0) return tr(r, "grades.err.coefficient");
     struct period_ref *periods;
     size_t np = periods_of(s, &r->arena, t->establishment_id, &periods);
@@ -733,9 +791,9 @@ static int64_t assessment_insert(struct req *r, const struct new_assessment *na)
     if (store_begin(s) < 0) return 0;
     if (store_int(s, &id,
                   "INSERT INTO assessment (teaching_id, period_id, title, on_date, scale, coefficient, bonus, optional, author_id,"
-                  " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-                  "iittiiiiii", na->teaching, na->period, na->title, na->on_date, (int64_t)na->scale, (int64_t)na->coefficient,
-                  (int64_t)na->bonus, (int64_t)na->optional, r->actor->person_id, now) != 1)
+                  " created_at, updated_at, handed_back_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
+                  "iittiiiiiit", na->teaching, na->period, na->title, na->on_date, (int64_t)na->scale, (int64_t)na->coefficient,
+                  (int64_t)na->bonus, (int64_t)na->optional, r->actor->person_id, now, na->handed_back_on) != 1)
         goto fail;
     for (size_t i = 0; i < na->nskills; i++)
         if (store_run(s, "INSERT INTO assessment_skill (assessment_id, skill_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", "ii", id,
@@ -778,6 +836,7 @@ static void assessment_create(struct req *r)
 struct assessment_full {
     struct ainfo ai;
     int64_t period, published_at;
+    const char *handed_back_on;      /* "YYYY-MM-DD", or "" */
     struct teaching_info t;
     struct { int64_t id; const char *label, *component; } skills[GRADES_MAX_SKILLS_PER_ASSESSMENT];
     size_t nskills;
@@ -787,16 +846,18 @@ static bool assessment_or_deny(struct req *r, struct assessment_full *af)
 {
     struct store *s = store_thread();
     int64_t id = param_int(r, "id");
-    struct stmt *st = store_q(s, "SELECT teaching_id, period_id, title, on_date, scale, coefficient, bonus, optional, published_at"
-                                 " FROM assessment WHERE id = $1", "i", id);
+    struct stmt *st = store_q(s, "SELECT teaching_id, period_id, title, on_date, scale, coefficient, bonus, optional, published_at,"
+                                 " pupils_at, parents_at, coalesce(handed_back_on, '') FROM assessment WHERE id = $1", "i", id);
     bool found = st && stmt_step(st) == STORE_ROW;
     if (found) {
         af->ai = (struct ainfo){.id = id, .teaching = stmt_int(st, 0), .title = arena_strdup(&r->arena, stmt_text(st, 2)),
                                 .date = arena_strdup(&r->arena, stmt_text(st, 3)), .scale = (int)stmt_int(st, 4),
                                 .coefficient = (int)stmt_int(st, 5), .bonus = stmt_int(st, 6) != 0,
-                                .optional = stmt_int(st, 7) != 0, .published = !stmt_is_null(st, 8)};
+                                .optional = stmt_int(st, 7) != 0, .published = !stmt_is_null(st, 8),
+                                .pupils_at = stmt_int(st, 9), .parents_at = stmt_int(st, 10)};
         af->period = stmt_int(st, 1);
         af->published_at = stmt_int(st, 8);
+        af->handed_back_on = arena_strdup(&r->arena, stmt_text(st, 11));
     }
     stmt_done(st);
     if (!found) {
@@ -815,6 +876,160 @@ static bool assessment_or_deny(struct req *r, struct assessment_full *af)
     }
     stmt_done(st);
     return true;
+}
+
+/* ---- R-GRADES: when families see an assessment --------------------------- */
+
+/* The instant the copies are handed back on date: the end of the
+ * teaching's first lesson that day by the timetable (its week A or B too),
+ * else DIFFUSION_HANDBACK_DEFAULT, in the establishment's local time. 0
+ * when no date is set. */
+static int64_t handback_at(struct store *s, const struct diffusion *d, int64_t teaching, const char *date)
+{
+    if (!date || !calendar_valid_date(date)) return 0;
+    char week[2] = {d->cal ? calendar_week_ab(d->cal, date) : 0, 0};
+    int minute = DIFFUSION_HANDBACK_DEFAULT, h, m;
+    struct stmt *st = store_q(s, "SELECT ends_at FROM timetable_slot WHERE teaching_id = $1 AND weekday = $2 AND valid_from <= $3"
+                                 " AND valid_to >= $3 AND (week = '' OR week = $4) ORDER BY starts_at LIMIT 1",
+                              "iitt", teaching, (int64_t)calendar_weekday(date), date, week);
+    if (st && stmt_step(st) == STORE_ROW && sscanf(stmt_text(st, 0), "%d:%d", &h, &m) == 2) minute = h * 60 + m;
+    stmt_done(st);
+    return diffusion_local(d, date, minute);
+}
+
+/* The moments the pupils and their parents see marks of af published at t,
+ * whose copies are handed back on handed_back ("" or NULL: no date). */
+static void moments_of(struct req *r, const struct assessment_full *af, const char *handed_back, int64_t t, int64_t *pupils,
+                       int64_t *parents)
+{
+    struct store *s = store_thread();
+    const struct diffusion *d = diffusion_load(s, &r->arena, af->t.establishment_id);
+    diffusion_grades(d, t, handback_at(s, d, af->t.id, handed_back), pupils, parents);
+}
+
+/* What a save of the sheet does to the publication. */
+struct publication {
+    int64_t published_at, pupils_at, parents_at; /* the assessment's; 0: not published */
+    int64_t mark_pupils, mark_parents;           /* a mark entered or changed now; 0: not published */
+    bool fresh;                                  /* published by this save */
+};
+
+/* Published by this save: everything gets the moments of now. Already
+ * published: the assessment keeps its moments, and so do the marks that do
+ * not change; a mark entered or changed now is new to families, so it gets
+ * its own moments computed from now (never before the assessment's): a
+ * correction typed at 22:00 reaches the pupil at 07:00 and the parents a
+ * delay later, like a publication. Withdrawn: nothing is visible. Skill
+ * results have no moments of their own: they reach families with their
+ * assessment (a level changed after publication shows at once). */
+static struct publication publication_plan(struct req *r, const struct assessment_full *af, int64_t now)
+{
+    struct publication p = {0};
+    bool publish = param(r, "publier") ? param_bool(r, "publier") : af->ai.published;
+    if (!publish) return p;
+    moments_of(r, af, af->handed_back_on, now, &p.mark_pupils, &p.mark_parents);
+    if (!af->ai.published)
+        return (struct publication){.published_at = now, .pupils_at = p.mark_pupils, .parents_at = p.mark_parents,
+                                    .mark_pupils = p.mark_pupils, .mark_parents = p.mark_parents, .fresh = true};
+    p.published_at = af->published_at;
+    p.pupils_at = af->ai.pupils_at;
+    p.parents_at = af->ai.parents_at;
+    if (p.mark_pupils < p.pupils_at) p.mark_pupils = p.pupils_at;
+    if (p.mark_parents < p.parents_at) p.mark_parents = p.parents_at;
+    return p;
+}
+
+static const char *item_of(struct req *r, int64_t id, bool parents)
+{
+    return arena_printf(&r->arena, parents ? "assessment:%lld:parents" : "assessment:%lld", (long long)id);
+}
+
+/* A notification's title, in French (the establishment's language; the
+ * notification centre shows it as stored). */
+static const char *notice_title(struct req *r, const struct assessment_full *af)
+{
+    return i18n_fmt(&r->arena, "fr", af->ai.scale ? "grades.notice_mark" : "grades.notice_skills", af->t.subject, af->ai.title);
+}
+
+/* Notify every pupil with a mark or a skill result in af, and each of
+ * their guardians, who has no notification of it yet (a re-publication or
+ * a mark added later notifies only those): the pupils from pupils_at, the
+ * parents from parents_at. Inside the caller's transaction; 0 or -1. */
+static int publication_notify(struct req *r, const struct assessment_full *af, int64_t pupils_at, int64_t parents_at)
+{
+    struct store *s = store_thread();
+    const char *item = item_of(r, af->ai.id, false), *pitem = item_of(r, af->ai.id, true);
+    struct stmt *st = store_q(s,
+        "SELECT x.pupil_id, g.parent_id, EXISTS (SELECT 1 FROM notification n WHERE n.person_id = x.pupil_id AND n.item = $2)"
+        " FROM (SELECT pupil_id FROM mark WHERE assessment_id = $1 UNION SELECT pupil_id FROM skill_result WHERE assessment_id = $1) x"
+        " LEFT JOIN guardianship g ON g.pupil_id = x.pupil_id AND NOT EXISTS (SELECT 1 FROM notification n"
+        " WHERE n.person_id = g.parent_id AND n.item = $3 AND n.url = '/notes/eleves/' || x.pupil_id)"
+        " ORDER BY x.pupil_id", "itt", af->ai.id, item, pitem);
+    struct { int64_t pupil, parent; bool told; } *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc = STORE_ERR;
+    while (st && (rc = stmt_step(st)) == STORE_ROW) {
+        v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
+        v[n].pupil = stmt_int(st, 0);
+        v[n].parent = stmt_int(st, 1);
+        v[n++].told = stmt_int(st, 2) != 0;
+    }
+    stmt_done(st);
+    if (rc != STORE_DONE) return -1;
+    struct notice nt = {.service = "grades", .title = notice_title(r, af), .establishment = af->t.establishment_id};
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i].told && (!i || v[i - 1].pupil != v[i].pupil)) {
+            nt.url = "/notes", nt.item = item, nt.visible_at = pupils_at;
+            if (notify_add(s, &v[i].pupil, 1, &nt) < 0) return -1;
+        }
+        if (!v[i].parent) continue;
+        nt.url = arena_printf(&r->arena, "/notes/eleves/%lld", (long long)v[i].pupil), nt.item = pitem, nt.visible_at = parents_at;
+        if (notify_add(s, &v[i].parent, 1, &nt) < 0) return -1;
+    }
+    return 0;
+}
+
+/* Store what publication_plan decided, after the marks were written:
+ * the assessment's moments, its marks' when it is published now or
+ * withdrawn, the notifications (withdrawn: those nobody has seen yet go).
+ * Inside the caller's transaction; 0 or -1. */
+static int publication_store(struct req *r, const struct assessment_full *af, const struct publication *p, int64_t now)
+{
+    struct store *s = store_thread();
+    int64_t id = af->ai.id;
+    if (store_run(s, "UPDATE assessment SET published_at = $2, pupils_at = $3, parents_at = $4, updated_at = $5 WHERE id = $1",
+                  "iNNNi", id, p->published_at, p->pupils_at, p->parents_at, now) < 0)
+        return -1;
+    if (!p->published_at)
+        return store_run(s, "UPDATE mark SET visible_at = NULL, parents_at = NULL WHERE assessment_id = $1", "i", id) < 0 ||
+                       store_run(s, "DELETE FROM notification WHERE item IN ($1, $2) AND visible_at > $3", "tti",
+                                 item_of(r, id, false), item_of(r, id, true), now) < 0
+                   ? -1
+                   : 0;
+    if (p->fresh && store_run(s, "UPDATE mark SET visible_at = $2, parents_at = $3 WHERE assessment_id = $1", "iii", id,
+                              p->pupils_at, p->parents_at) < 0)
+        return -1;
+    return publication_notify(r, af, p->mark_pupils, p->mark_parents);
+}
+
+/* A published assessment nobody has seen yet whose copies' date changed:
+ * its moments, its marks' and its notifications' computed again from now
+ * (once the pupils have seen it, the date no longer moves anything). 0 or
+ * -1, inside the caller's transaction. */
+static int publication_reschedule(struct req *r, const struct assessment_full *af, const char *handed_back, int64_t now)
+{
+    if (!af->ai.published || af->ai.pupils_at <= now || !strcmp(af->handed_back_on, handed_back ? handed_back : "")) return 0;
+    struct store *s = store_thread();
+    int64_t pa, pr, id = af->ai.id;
+    moments_of(r, af, handed_back, now, &pa, &pr);
+    return store_run(s, "UPDATE assessment SET pupils_at = $2, parents_at = $3 WHERE id = $1", "iii", id, pa, pr) < 0 ||
+                   store_run(s, "UPDATE mark SET visible_at = $2, parents_at = $3 WHERE assessment_id = $1", "iii", id, pa, pr) < 0 ||
+                   store_run(s, "UPDATE notification SET visible_at = $2 WHERE item = $1 AND visible_at > $3", "tii",
+                             item_of(r, id, false), pa, now) < 0 ||
+                   store_run(s, "UPDATE notification SET visible_at = $2 WHERE item = $1 AND visible_at > $3", "tii",
+                             item_of(r, id, true), pr, now) < 0
+               ? -1
+               : 0;
 }
 
 /* A row error of the sheet: which pupil, what is wrong. */
@@ -883,6 +1098,9 @@ static void sheet_render(struct req *r, const struct assessment_full *af, const 
     if (af->ai.bonus) out(r, " · %h", tr(r, "grades.bonus_help"));
     if (af->ai.optional) out(r, " · %h", tr(r, "grades.optional_help"));
     out(r, "</p>");
+    if (af->ai.published)
+        out(r, "<p class=\"meta visibility\">%h</p>",
+            visibility_text(r, diffusion_load(s, &r->arena, af->t.establishment_id), &af->ai, clock_now()));
     if (notice) out(r, "<p class=\"notice\" role=\"status\">%h</p>", notice);
     if (nerr) {
         out(r, "<div class=\"error\" role=\"alert\"><p>%h</p><ul>", tr(r, "grades.err.sheet"));
@@ -935,15 +1153,16 @@ static void sheet_render(struct req *r, const struct assessment_full *af, const 
     if (!np) out(r, "<p class=\"meta\">%h</p>", tr(r, "grades.no_pupils"));
     out(r, "<fieldset><legend>%h</legend><label class=\"check\"><input type=\"radio\" name=\"publier\" value=\"0\"%R> %h</label>"
            "<label class=\"check\"><input type=\"radio\" name=\"publier\" value=\"1\"%R> %h</label></fieldset>"
-           "<button type=\"submit\" class=\"primary\">%h</button></form>",
+           "<p class=\"help\">%h</p><button type=\"submit\" class=\"primary\">%h</button></form>",
         tr(r, "grades.visibility"), af->ai.published ? "" : " checked", tr(r, "grades.keep_draft"), /* RAW_OK: literal */
-        af->ai.published ? " checked" : "", tr(r, "grades.publish"), tr(r, "grades.save_marks")); /* RAW_OK: literal */
+        af->ai.published ? " checked" : "", tr(r, "grades.publish"), tr(r, "grades.publish_help"), /* RAW_OK: literal */
+        tr(r, "grades.save_marks"));
     out(r, "<p><a href=\"/notes/enseignements/%I?periode=%I\">%h</a></p>", af->t.id, af->period, tr(r, "grades.back_to_book"));
     out(r, "<details class=\"card\"%R><summary>%h</summary><form method=\"post\" action=\"/notes/evaluations/%I/modifier\" "
            "class=\"stack\">", edit_error ? " open" : "", tr(r, "grades.edit"), af->ai.id); /* RAW_OK: literal */
     if (edit_error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", edit_error);
     page_csrf_input(r);
-    assessment_fields(r, af->ai.title, af->ai.date, af->ai.scale, af->ai.coefficient,
+    assessment_fields(r, af->ai.title, af->ai.date, af->handed_back_on, af->ai.scale, af->ai.coefficient,
                       af->ai.bonus ? "bonus" : af->ai.optional ? "optional" : "normal");
     out(r, "<button type=\"submit\" class=\"primary\">%h</button></form></details>", tr(r, "grades.save_changes"));
     out(r, "<details class=\"card\"><summary>%h</summary><form method=\"post\" action=\"/notes/evaluations/%I/supprimer\">",
@@ -1045,6 +1264,7 @@ static void sheet_save(struct req *r)
         return;
     }
     int64_t now = clock_now();
+    struct publication pub = publication_plan(r, &af, now);
     if (store_begin(s) < 0) goto fail;
     for (size_t i = 0; i < nch; i++) {
         const struct mark_change *c = &ch[i];
@@ -1059,27 +1279,31 @@ static void sheet_save(struct req *r)
                            "iiiii", af.ai.id, c->skill, c->pupil, (int64_t)c->value, now);
         else if (c->clear)
             rc = store_run(s, "DELETE FROM mark WHERE assessment_id = $1 AND pupil_id = $2", "ii", af.ai.id, c->pupil);
+        /* A mark that does not change keeps its moments (R-GRADES). */
         else if (c->kind == MARK_VALUE)
-            rc = store_run(s, "INSERT INTO mark (assessment_id, pupil_id, value, special, entered_at) VALUES ($1, $2, $3, NULL, $4)"
-                              " ON CONFLICT (assessment_id, pupil_id) DO UPDATE SET value = $3, special = NULL, entered_at = $4",
-                           "iiii", af.ai.id, c->pupil, (int64_t)c->value, now);
+            rc = store_run(s, "INSERT INTO mark (assessment_id, pupil_id, value, special, entered_at, visible_at, parents_at)"
+                              " VALUES ($1, $2, $3, NULL, $4, $5, $6) ON CONFLICT (assessment_id, pupil_id) DO UPDATE SET value = $3,"
+                              " special = NULL, entered_at = $4, visible_at = $5, parents_at = $6"
+                              " WHERE mark.value IS NOT $3 OR mark.special IS NOT NULL",
+                           "iiiiNN", af.ai.id, c->pupil, (int64_t)c->value, now, pub.mark_pupils, pub.mark_parents);
         else
-            rc = store_run(s, "INSERT INTO mark (assessment_id, pupil_id, value, special, entered_at) VALUES ($1, $2, NULL, $3, $4)"
-                              " ON CONFLICT (assessment_id, pupil_id) DO UPDATE SET value = NULL, special = $3, entered_at = $4",
-                           "iiti", af.ai.id, c->pupil, grades_kind_name(c->kind), now);
+            rc = store_run(s, "INSERT INTO mark (assessment_id, pupil_id, value, special, entered_at, visible_at, parents_at)"
+                              " VALUES ($1, $2, NULL, $3, $4, $5, $6) ON CONFLICT (assessment_id, pupil_id) DO UPDATE SET value = NULL,"
+                              " special = $3, entered_at = $4, visible_at = $5, parents_at = $6 WHERE mark.special IS NOT $3",
+                           "iitiNN", af.ai.id, c->pupil, grades_kind_name(c->kind), now, pub.mark_pupils, pub.mark_parents);
         if (rc < 0) goto fail;
     }
-    /* Publication: the assessment's time, copied onto its marks (what the
-     * dashboard reads). Withdrawing it hides the marks again. */
-    int64_t published = af.ai.published ? af.published_at : 0;
-    if (param(r, "publier")) published = param_bool(r, "publier") ? (published ? published : now) : 0;
-    if (store_run(s, "UPDATE assessment SET published_at = $2, updated_at = $3 WHERE id = $1", "iNi", af.ai.id, published, now) < 0 ||
-        store_run(s, "UPDATE mark SET visible_at = $2 WHERE assessment_id = $1", "iN", af.ai.id, published) < 0)
-        goto fail;
+    /* Publication (R-GRADES): the moments the pupils and the parents see
+     * the marks, on the assessment and on each mark (what the dashboards
+     * read through their indexes), and the notifications. */
+    if (publication_store(r, &af, &pub, now) < 0) goto fail;
     if (store_commit(s) < 0) goto fail;
     audit(s, r, 0, "marks.entered", arena_printf(&r->arena, "assessment:%lld", (long long)af.ai.id),
           arena_printf(&r->arena, "%zu", nch));
-    if (r->api) reply_json(r, 200, json_pack("{s:I,s:i}", "assessment_id", (json_int_t)af.ai.id, "saved", (int)nch));
+    if (r->api)
+        reply_json(r, 200, json_pack("{s:I,s:i,s:o,s:o}", "assessment_id", (json_int_t)af.ai.id, "saved", (int)nch, "pupils_at",
+                                     pub.pupils_at ? json_integer(pub.pupils_at) : json_null(), "parents_at",
+                                     pub.parents_at ? json_integer(pub.parents_at) : json_null()));
     else reply_redirect(r, arena_printf(&r->arena, "/notes/evaluations/%lld?ok=1", (long long)af.ai.id));
     return;
 fail:
@@ -1111,10 +1335,14 @@ static void assessment_edit(struct req *r)
         sheet_render(r, &af, NULL, 0, false, NULL, problem);
         return;
     }
-    if (store_run(s, "UPDATE assessment SET title = $2, on_date = $3, period_id = $4, scale = $5, coefficient = $6, bonus = $7,"
-                     " optional = $8, updated_at = $9 WHERE id = $1",
-                  "ittiiiiii", af.ai.id, na.title, na.on_date, na.period, (int64_t)na.scale, (int64_t)na.coefficient,
-                  (int64_t)na.bonus, (int64_t)na.optional, clock_now()) < 0) {
+    int64_t now = clock_now();
+    if (store_begin(s) < 0 ||
+        store_run(s, "UPDATE assessment SET title = $2, on_date = $3, period_id = $4, scale = $5, coefficient = $6, bonus = $7,"
+                     " optional = $8, updated_at = $9, handed_back_on = $10 WHERE id = $1",
+                  "ittiiiiiit", af.ai.id, na.title, na.on_date, na.period, (int64_t)na.scale, (int64_t)na.coefficient,
+                  (int64_t)na.bonus, (int64_t)na.optional, now, na.handed_back_on) < 0 ||
+        publication_reschedule(r, &af, na.handed_back_on, now) < 0 || store_commit(s) < 0) {
+        store_rollback(s);
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
     }
@@ -1130,7 +1358,10 @@ static void assessment_delete(struct req *r)
     if (store_begin(s) < 0 || store_run(s, "DELETE FROM skill_result WHERE assessment_id = $1", "i", af.ai.id) < 0 ||
         store_run(s, "DELETE FROM assessment_skill WHERE assessment_id = $1", "i", af.ai.id) < 0 ||
         store_run(s, "DELETE FROM mark WHERE assessment_id = $1", "i", af.ai.id) < 0 ||
-        store_run(s, "DELETE FROM assessment WHERE id = $1", "i", af.ai.id) < 0 || store_commit(s) < 0) {
+        store_run(s, "DELETE FROM assessment WHERE id = $1", "i", af.ai.id) < 0 ||
+        store_run(s, "DELETE FROM notification WHERE item IN ($1, $2) AND visible_at > $3", "tti", item_of(r, af.ai.id, false),
+                  item_of(r, af.ai.id, true), clock_now()) < 0 ||
+        store_commit(s) < 0) {
         store_rollback(s);
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
@@ -1145,7 +1376,7 @@ static void rules_page(struct req *r)
     page_begin(r, tr(r, "grades.rules_title"));
     out(r, "<h1>%h</h1><section class=\"card stack\">", tr(r, "grades.rules_title"));
     static const char *const keys[] = {"grades.rule.1", "grades.rule.2", "grades.rule.3", "grades.rule.4", "grades.rule.5",
-                                       "grades.rule.6", "grades.rule.7", NULL};
+                                       "grades.rule.6", "grades.rule.7", "grades.rule.8", NULL};
     for (const char *const *k = keys; *k; k++) out(r, "<p>%h</p>", tr(r, *k));
     out(r, "</section>");
     page_end(r);
@@ -1153,16 +1384,24 @@ static void rules_page(struct req *r)
 
 /* ---- Dashboard and JSON ----------------------------------------------------- */
 
-/* The latest visible marks of one pupil: at most $3 rows read backwards
- * through the (pupil_id, visible_at, assessment_id) index, whatever the
- * number of marks of the year. */
-static const char *const q_latest =
-    "SELECT m.pupil_id, a.id, sb.name, a.title, a.on_date, a.scale, m.value, m.special FROM mark m"
-    " JOIN assessment a ON a.id = m.assessment_id JOIN teaching t ON t.id = a.teaching_id"
-    " JOIN subject sb ON sb.id = t.subject_id WHERE m.pupil_id = $1 AND m.visible_at <= $2"
-    " ORDER BY m.visible_at DESC, m.assessment_id DESC LIMIT $3";
+/* The latest marks of one pupil its audience sees: at most $3 rows read
+ * backwards through the (pupil_id, visible_at, assessment_id) index for the
+ * pupil, (pupil_id, parents_at, assessment_id) for the parents, whatever
+ * the number of marks of the year. */
+#define LATEST_SQL(moment, seen)                                                                                    \
+    "SELECT m.pupil_id, a.id, sb.name, a.title, a.on_date, a.scale, m.value, m.special FROM mark m"                 \
+    " JOIN assessment a ON a.id = m.assessment_id JOIN teaching t ON t.id = a.teaching_id"                          \
+    " JOIN subject sb ON sb.id = t.subject_id WHERE m.pupil_id = $1 AND " seen                                      \
+    " ORDER BY " moment " DESC, m.assessment_id DESC LIMIT $3"
 
-size_t grades_latest(struct store *s, struct arena *a, const int64_t *pupils, size_t np, int limit, struct grade_item **out)
+static const char *const q_latest[] = {
+    [AUDIENCE_STAFF] = LATEST_SQL("m.visible_at", "m.visible_at IS NOT NULL AND a.published_at <= $2"),
+    [AUDIENCE_PUPIL] = LATEST_SQL("m.visible_at", "m.visible_at <= $2"),
+    [AUDIENCE_PARENTS] = LATEST_SQL("m.parents_at", "m.parents_at <= $2"),
+};
+
+size_t grades_latest(struct store *s, struct arena *a, const int64_t *pupils, size_t np, int limit, enum grades_audience audience,
+                     struct grade_item **out)
 {
     /* One short query per pupil (a family has a few children): a single
      * statement for all of them would read every mark of the year. */
@@ -1170,7 +1409,7 @@ size_t grades_latest(struct store *s, struct arena *a, const int64_t *pupils, si
     struct grade_item *v = NULL;
     int64_t now = clock_now();
     for (size_t k = 0; k < np; k++) {
-        struct stmt *st = store_q(s, q_latest, "iii", pupils[k], now, (int64_t)limit);
+        struct stmt *st = store_q(s, q_latest[audience], "iii", pupils[k], now, (int64_t)limit);
         while (st && stmt_step(st) == STORE_ROW) {
             v = arena_grow(a, v, n, &cap, sizeof *v);
             v[n++] = (struct grade_item){.pupil_id = stmt_int(st, 0), .assessment_id = stmt_int(st, 1),
@@ -1258,6 +1497,7 @@ static const char *const kinds[] = {"normal", "bonus", "optional", NULL};
     {"scale", P_INT, SRC_BODY, .min = 0, .max = 100, .label = "grades.f_scale"},                            \
     {"coefficient", P_LINE, SRC_BODY, .maxlen = 6, .label = "grades.f_coefficient"},                        \
     {"kind", P_ENUM, SRC_BODY, .choices = kinds, .label = "grades.f_kind"},                                 \
+    {"handed_back_on", P_LINE, SRC_BODY, .maxlen = 10, .label = "grades.f_handed_back"},                    \
     {"skill_", P_BOOL, SRC_BODY, .prefix = true, .label = "grades.skills_evaluated"}, {0}
 
 #define SHEET_PARAMS                                                                                        \

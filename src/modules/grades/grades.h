@@ -6,6 +6,7 @@
 #ifndef CARNET_MODULE_GRADES_H
 #define CARNET_MODULE_GRADES_H
 #include "../../core/router.h"
+#include "../../policy/diffusion.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,10 +22,13 @@ struct grade_item {
     const char *special;    /* "", "absent", "exempt", … */
 };
 
-/* The `limit` latest published marks of each of pupils[0..n) (a pupil, or
- * a guardian's children), newest first per pupil: one indexed query per
- * pupil, reading only those rows. */
-size_t grades_latest(struct store *s, struct arena *a, const int64_t *pupils, size_t n, int limit, struct grade_item **out);
+/* The `limit` latest marks of each of pupils[0..n) (a pupil, or a
+ * guardian's children) that audience sees now (R-GRADES: the pupil from
+ * mark.visible_at, the parents from mark.parents_at, staff once
+ * published), newest first per pupil: one indexed query per pupil, reading
+ * only those rows. */
+size_t grades_latest(struct store *s, struct arena *a, const int64_t *pupils, size_t n, int limit, enum grades_audience audience,
+                     struct grade_item **out);
 
 extern const struct route grades_routes[];
 

@@ -2,6 +2,8 @@
 #include "log.h"
 #include "../timetable/timetable.h"
 #include "../files/files.h"
+#include "../notify/notify.h"
+#include "../portal/notice.h"
 #include "../../calendar/calendar.h"
 #include "../persons/persons.h"
 #include "../../core/audit.h"
@@ -122,23 +124,27 @@ static void lesson_page_render(struct req *r, const char *error, const char *not
     char next[11];
     next_lesson(r, &l, cal, next);
     const char *base = arena_printf(&r->arena, "/cahier-de-textes/cours/%lld/%s", (long long)l.slot, l.date);
+    const struct diffusion *d = diffusion_load(s, &r->arena, l.est);
     page_begin(r, tr(r, "log.title"));
     out(r, "<h1>%h</h1><p class=\"lead\">%h — %h · %h %h–%h</p>", tr(r, "log.title"), l.subject, l.class_name,
         page_date(r, clock_local_noon(l.date)), l.starts, l.ends);
     if (notice) out(r, "<p class=\"notice\" role=\"status\">%h</p>", notice);
     if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
+    diffusion_notice(r, d, "log.quiet_notice");
 
     const char *content = "";
-    int64_t entry = 0;
-    struct stmt *st = store_q(s, "SELECT content, id FROM log_entry WHERE teaching_id = $1 AND on_date = $2 AND slot_id = $3",
-                              "iti", l.teaching, l.date, l.slot);
+    int64_t entry = 0, visible = 0;
+    struct stmt *st = store_q(s, "SELECT content, id, visible_from FROM log_entry WHERE teaching_id = $1 AND on_date = $2"
+                                 " AND slot_id = $3", "iti", l.teaching, l.date, l.slot);
     if (st && stmt_step(st) == STORE_ROW) {
         content = arena_strdup(&r->arena, stmt_text(st, 0));
         entry = stmt_int(st, 1);
+        visible = stmt_int(st, 2);
     }
     stmt_done(st);
-    out(r, "<section class=\"card\"><h2>%h</h2><form method=\"post\" action=\"%h\" class=\"stack\" enctype=\"multipart/form-data\">",
-        tr(r, "log.content"), base);
+    out(r, "<section class=\"card\"><h2>%h", tr(r, "log.content"));
+    diffusion_badge(r, d, visible);
+    out(r, "</h2><form method=\"post\" action=\"%h\" class=\"stack\" enctype=\"multipart/form-data\">", base);
     page_csrf_input(r);
     out(r, "<label for=\"content\">%h</label><textarea id=\"content\" name=\"content\" rows=\"6\" maxlength=\"5000\" "
            "aria-describedby=\"md-help\">%h</textarea><p class=\"help\" id=\"md-help\">%h</p>",
@@ -155,7 +161,7 @@ static void lesson_page_render(struct req *r, const char *error, const char *not
                         " AND (ends_on IS NULL OR ends_on >= $2)", "it", l.class_id, today);
     st = store_q(s,
         "SELECT h.id, h.title, h.content, h.due_on, h.minutes, h.late, h.hand_in, h.given_in_class,"
-        " (SELECT count(*) FROM homework_done d WHERE d.homework_id = h.id)"
+        " (SELECT count(*) FROM homework_done d WHERE d.homework_id = h.id), h.visible_from"
         " FROM homework h WHERE h.teaching_id = $1 AND h.given_on = $2 ORDER BY h.due_on, h.id", "it", l.teaching, l.date);
     int n = 0;
     while (st && stmt_step(st) == STORE_ROW) {
@@ -165,6 +171,7 @@ static void lesson_page_render(struct req *r, const char *error, const char *not
         out(r, "<article class=\"hw\"><h3>%h</h3><p class=\"meta\">%h", stmt_text(st, 1),
             tr_fmt(r, "log.due", page_date(r, clock_local_noon(stmt_text(st, 3))), NULL));
         if (stmt_int(st, 4)) out(r, " · %h", tr_fmt(r, "log.minutes", arena_printf(&r->arena, "%lld", (long long)stmt_int(st, 4)), NULL));
+        diffusion_badge(r, d, stmt_int(st, 9));
         out(r, "</p>");
         if (stmt_int(st, 5)) out(r, "<p><span class=\"badge change\">%h</span></p>", tr(r, "log.late_badge"));
         page_markdown(r, stmt_text(st, 2));
@@ -200,6 +207,47 @@ static void lesson_page(struct req *r)
     lesson_page_render(r, NULL, param_bool(r, "ok") ? tr(r, "account.saved") : param_bool(r, "tard") ? tr(r, "log.late_notice") : NULL);
 }
 
+/* A lesson's log entry as it stands: its id (0: none yet), when families
+ * see it, and whether it holds anything (text or an attachment). */
+struct entry_state {
+    int64_t id, visible_from;
+    bool filled;
+};
+
+static struct entry_state entry_state(struct store *s, const struct lesson_at *l)
+{
+    struct entry_state e = {0};
+    struct stmt *st = store_q(s,
+        "SELECT le.id, le.visible_from, le.content <> '' OR EXISTS (SELECT 1 FROM attachment a WHERE a.owner = 'log_entry'"
+        " AND a.owner_id = le.id) FROM log_entry le WHERE le.teaching_id = $1 AND le.on_date = $2 AND le.slot_id = $3",
+        "iti", l->teaching, l->date, l->slot);
+    if (st && stmt_step(st) == STORE_ROW) e = (struct entry_state){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2) != 0};
+    stmt_done(st);
+    return e;
+}
+
+/* R-DISCO for the class log. The first save that puts something in the
+ * entry publishes it: families see it, and are notified, at the end of the
+ * quiet period it is written in (at once outside quiet periods). Saving an
+ * entry families do not see yet publishes it again from now: still in the
+ * same quiet period, it stays held to the same moment; its notifications
+ * follow. Saving an entry families already see corrects it in place, at
+ * once and without a new notification: nothing new is pushed to families
+ * in a quiet period, and taking back what they have already read would
+ * only confuse them. */
+static int64_t entry_visible_from(const struct entry_state *e, int64_t now, int64_t release)
+{
+    return !e->filled || e->visible_from > now ? release : e->visible_from;
+}
+
+static int entry_notify(struct req *r, const struct lesson_at *l, int64_t id, int64_t visible)
+{
+    struct notice nt = {.service = "log", .title = diffusion_title(r, "log.notify.entry", l->subject, l->date),
+                        .item = arena_printf(&r->arena, "log:%lld", (long long)id), .establishment = l->est,
+                        .visible_at = visible};
+    return timetable_notify_families(store_thread(), &r->arena, l->teaching, l->date, &nt, "/cahier-de-textes", "");
+}
+
 static void lesson_save(struct req *r)
 {
     struct store *s = store_thread();
@@ -208,14 +256,24 @@ static void lesson_save(struct req *r)
     const char *content = param(r, "content") ? param(r, "content") : "";
     const struct upload *u;
     if (!upload_ok(r, &u, lesson_page_render)) return;
-    int64_t now = clock_now(), id = 0;
-    if (store_begin(s) < 0 ||
-        store_int(s, &id,
-                  "INSERT INTO log_entry (teaching_id, slot_id, on_date, content, author_id, created_at, updated_at, published_at)"
-                  " VALUES ($1, $2, $3, $4, $5, $6, $6, $6) ON CONFLICT (teaching_id, on_date, coalesce(slot_id, 0))"
-                  " DO UPDATE SET content = $4, updated_at = $6 RETURNING id",
-                  "iittii", l.teaching, l.slot, l.date, content, r->actor->person_id, now) != 1 ||
-        (u && !files_attach(r, u, "log_entry", id)) || store_commit(s) < 0) {
+    int64_t now = clock_now(), id = 0, release = diffusion_release_at(diffusion_load(s, &r->arena, l.est), now);
+    if (store_begin(s) < 0) {
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    struct entry_state e = entry_state(s, &l);
+    int64_t visible = entry_visible_from(&e, now, release);
+    bool publish = !e.filled && (*content || u);
+    if (store_int(s, &id,
+                  "INSERT INTO log_entry (teaching_id, slot_id, on_date, content, author_id, created_at, updated_at, published_at,"
+                  " visible_from) VALUES ($1, $2, $3, $4, $5, $6, $6, $6, $7) ON CONFLICT (teaching_id, on_date, coalesce(slot_id, 0))"
+                  " DO UPDATE SET content = $4, updated_at = $6, visible_from = $7 RETURNING id",
+                  "iittiii", l.teaching, l.slot, l.date, content, r->actor->person_id, now, visible) != 1 ||
+        (e.filled && visible != e.visible_from &&
+         store_run(s, "UPDATE notification SET visible_at = $2 WHERE item = $1 AND visible_at > $3", "tii",
+                   arena_printf(&r->arena, "log:%lld", (long long)id), visible, now) < 0) ||
+        (publish && entry_notify(r, &l, id, visible) < 0) || (u && !files_attach(r, u, "log_entry", id)) ||
+        store_commit(s) < 0) {
         store_rollback(s);
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
@@ -253,16 +311,24 @@ static void homework_add(struct req *r)
     }
     const struct upload *u;
     if (!upload_ok(r, &u, lesson_page_render)) return;
-    int64_t now = clock_now(), id = 0;
+    /* R-DISCO: families see it, and are notified, from the end of the
+     * quiet period it is posted in (at once outside quiet periods). */
+    int64_t now = clock_now(), id = 0, visible = diffusion_release_at(diffusion_load(s, &r->arena, l.est), now);
     if (store_begin(s) < 0 ||
         store_int(s, &id,
                   "INSERT INTO homework (teaching_id, given_on, due_on, title, content, minutes, given_in_class, hand_in, late,"
-                  " author_id, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-                  " $11, $11) RETURNING id",
-                  "ittttiiiiii", l.teaching, l.date, due, param(r, "title"),
+                  " author_id, created_at, updated_at, published_at, visible_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                  " $10, $11, $11, $11, $12) RETURNING id",
+                  "ittttiiiiiii", l.teaching, l.date, due, param(r, "title"),
                   param(r, "content") ? param(r, "content") : "", param_int(r, "minutes"),
                   (int64_t)param_bool(r, "given_in_class"), (int64_t)param_bool(r, "hand_in"), (int64_t)late,
-                  r->actor->person_id, now) != 1 ||
+                  r->actor->person_id, now, visible) != 1 ||
+        timetable_notify_families(s, &r->arena, l.teaching, l.date,
+                                  &(struct notice){.service = "homework",
+                                                   .title = diffusion_title(r, "log.notify.homework", l.subject, due),
+                                                   .item = arena_printf(&r->arena, "homework:%lld", (long long)id),
+                                                   .establishment = l.est, .visible_at = visible},
+                                  "/travail-a-faire", "") < 0 ||
         (u && !files_attach(r, u, "homework", id)) || store_commit(s) < 0) {
         store_rollback(s);
         reply_error(r, 503, tr(r, "err.unavailable"));
@@ -287,7 +353,8 @@ static void homework_delete(struct req *r)
     }
     if (store_begin(s) < 0 || store_run(s, "DELETE FROM homework_done WHERE homework_id = $1", "i", id) < 0 ||
         store_run(s, "DELETE FROM attachment WHERE owner = 'homework' AND owner_id = $1", "i", id) < 0 ||
-        store_run(s, "DELETE FROM homework WHERE id = $1", "i", id) < 0 || store_commit(s) < 0) {
+        store_run(s, "DELETE FROM homework WHERE id = $1", "i", id) < 0 ||
+        timetable_unnotify(s, arena_printf(&r->arena, "homework:%lld", (long long)id)) < 0 || store_commit(s) < 0) {
         store_rollback(s);
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
@@ -340,12 +407,13 @@ size_t log_missing(struct store *s, struct arena *a, int64_t teacher, const char
 #define HOMEWORK_COLUMNS                                                                                        \
     "SELECT h.id, h.teaching_id, x.pupil, sb.name, p.first_name, p.last_name, h.title, h.content, h.given_on,"  \
     " h.due_on, h.minutes, h.given_in_class, h.hand_in, h.late,"                                               \
-    " EXISTS (SELECT 1 FROM homework_done d WHERE d.homework_id = h.id AND d.pupil_id = x.pupil)"
+    " EXISTS (SELECT 1 FROM homework_done d WHERE d.homework_id = h.id AND d.pupil_id = x.pupil),"                \
+    " h.visible_from, t.establishment_id"
 
 #define HOMEWORK_JOINS                                                                                          \
     " JOIN homework h ON h.teaching_id = x.teaching JOIN teaching t ON t.id = h.teaching_id"                    \
     " JOIN subject sb ON sb.id = t.subject_id JOIN person p ON p.id = t.teacher_id"                             \
-    " WHERE h.due_on >= $2 AND h.due_on <= $3 ORDER BY h.due_on, sb.name, h.id"
+    " WHERE h.due_on >= $2 AND h.due_on <= $3 AND h.visible_from <= $4 ORDER BY h.due_on, sb.name, h.id"
 
 static const char *const q_homework[2] = {
     HOMEWORK_COLUMNS " FROM " SQL_PUPIL_TEACHINGS HOMEWORK_JOINS,
@@ -353,9 +421,9 @@ static const char *const q_homework[2] = {
 };
 
 size_t log_homework_due(struct store *s, struct arena *a, int64_t id, bool guardian, const char *from, const char *to,
-                        struct homework_item **out)
+                        int64_t seen_at, struct homework_item **out)
 {
-    struct stmt *st = store_q(s, q_homework[guardian], "itt", id, from, to);
+    struct stmt *st = store_q(s, q_homework[guardian], "itti", id, from, to, seen_at);
     size_t n = 0, cap = 0;
     struct homework_item *v = NULL;
     while (st && stmt_step(st) == STORE_ROW) {
@@ -367,7 +435,8 @@ size_t log_homework_due(struct store *s, struct arena *a, int64_t id, bool guard
             .title = arena_strdup(a, stmt_text(st, 6)), .content = arena_strdup(a, stmt_text(st, 7)),
             .given_on = arena_strdup(a, stmt_text(st, 8)), .due_on = arena_strdup(a, stmt_text(st, 9)),
             .minutes = (int)stmt_int(st, 10), .given_in_class = stmt_int(st, 11) != 0, .hand_in = stmt_int(st, 12) != 0,
-            .late = stmt_int(st, 13) != 0, .done = stmt_int(st, 14) != 0};
+            .late = stmt_int(st, 13) != 0, .done = stmt_int(st, 14) != 0, .visible_from = stmt_int(st, 15),
+            .establishment_id = stmt_int(st, 16)};
     }
     stmt_done(st);
     *out = v;
@@ -382,7 +451,7 @@ static void homework_list(struct req *r, int64_t pupil, bool own)
     clock_today(today);
     calendar_add_days(today, HOMEWORK_LIST_DAYS, to);
     struct homework_item *v;
-    size_t n = log_homework_due(s, &r->arena, pupil, false, today, to, &v);
+    size_t n = log_homework_due(s, &r->arena, pupil, false, today, to, timetable_seen_at(r->actor, pupil), &v);
     const char *name = persons_name(r, pupil);
     page_begin(r, tr(r, "log.homework_title"));
     out(r, "<h1>%h</h1>", own ? tr(r, "log.homework_title") : tr_fmt(r, "log.homework_of", name ? name : "", NULL));
@@ -403,6 +472,7 @@ static void homework_list(struct req *r, int64_t pupil, bool own)
         out(r, "<article class=\"hw%R\"><h3>%h <span class=\"meta\">— %h</span></h3><p class=\"meta\">%h", h->done ? " done" : "", /* RAW_OK: literal */
             h->subject, h->title, h->teacher);
         if (h->minutes) out(r, " · %h", tr_fmt(r, "log.minutes", arena_printf(&r->arena, "%d", h->minutes), NULL));
+        diffusion_badge(r, diffusion_load(s, &r->arena, h->establishment_id), h->visible_from); /* staff only */
         out(r, "</p>");
         if (h->done && own) out(r, "<span class=\"badge ext\">%h</span> ", tr(r, "log.done"));
         if (h->hand_in) out(r, "<span class=\"badge\">%h</span> ", tr(r, "log.hand_in"));
@@ -462,6 +532,13 @@ static void mark_done(struct req *r)
         reply_error(r, 403, tr(r, "err.forbidden"));
         return;
     }
+    /* R-DISCO: homework the pupil cannot see yet does not exist for them. */
+    int64_t held = 0;
+    store_int(s, &held, "SELECT count(*) FROM homework WHERE id = $1 AND visible_from > $2", "ii", id, clock_now());
+    if (held) {
+        reply_error(r, 404, tr(r, "err.not_found"));
+        return;
+    }
     if (param_bool(r, "fait"))
         store_run(s, "INSERT INTO homework_done (homework_id, pupil_id, done_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
                   "iii", id, pupil, clock_now());
@@ -478,12 +555,13 @@ static void log_list(struct req *r, int64_t pupil, bool own)
     clock_today(today);
     calendar_add_days(today, -LOG_LIST_DAYS, from);
     struct stmt *st = store_q(s,
-        "SELECT le.on_date, sb.name, p.first_name, p.last_name, le.content, ts.starts_at, le.id FROM " SQL_PUPIL_TEACHINGS
+        "SELECT le.on_date, sb.name, p.first_name, p.last_name, le.content, ts.starts_at, le.id, le.visible_from,"
+        " t.establishment_id FROM " SQL_PUPIL_TEACHINGS
         " JOIN log_entry le ON le.teaching_id = x.teaching JOIN teaching t ON t.id = le.teaching_id"
         " JOIN subject sb ON sb.id = t.subject_id JOIN person p ON p.id = t.teacher_id"
         " LEFT JOIN timetable_slot ts ON ts.id = le.slot_id"
-        " WHERE le.on_date >= $2 AND le.on_date <= $3 ORDER BY le.on_date DESC, ts.starts_at",
-        "itt", pupil, from, today);
+        " WHERE le.on_date >= $2 AND le.on_date <= $3 AND le.visible_from <= $4 ORDER BY le.on_date DESC, ts.starts_at",
+        "itti", pupil, from, today, timetable_seen_at(r->actor, pupil));
     const char *name = persons_name(r, pupil);
     page_begin(r, tr(r, "log.title"));
     out(r, "<h1>%h</h1>", own ? tr(r, "log.title") : tr_fmt(r, "log.title_of", name ? name : "", NULL));
@@ -501,8 +579,10 @@ static void log_list(struct req *r, int64_t pupil, bool own)
             out(r, "<section class=\"day\"><h2>%h %h</h2>", tr(r, key), page_date(r, clock_local_noon(day)));
         }
         n++;
-        out(r, "<article class=\"log\"><h3>%h <span class=\"meta\">%h · %h</span></h3>", stmt_text(st, 1),
+        out(r, "<article class=\"log\"><h3>%h <span class=\"meta\">%h · %h</span>", stmt_text(st, 1),
             stmt_text(st, 5) ? stmt_text(st, 5) : "", arena_printf(&r->arena, "%.1s. %s", stmt_text(st, 2), stmt_text(st, 3)));
+        diffusion_badge(r, diffusion_load(s, &r->arena, stmt_int(st, 8)), stmt_int(st, 7)); /* staff only */
+        out(r, "</h3>");
         page_markdown(r, stmt_text(st, 4));
         files_links(r, "log_entry", stmt_int(st, 6));
         out(r, "</article>");
@@ -619,7 +699,7 @@ static void api_homework(struct req *r)
         return;
     }
     struct homework_item *v;
-    size_t n = log_homework_due(s, &r->arena, id, guardian, from, to, &v);
+    size_t n = log_homework_due(s, &r->arena, id, guardian, from, to, guardian ? clock_now() : timetable_seen_at(a, id), &v);
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:b}", "id", (json_int_t)v[i].id,

@@ -21,13 +21,18 @@ struct homework_item {
     const char *subject, *teacher, *title, *content, *given_on, *due_on;
     int minutes;
     bool given_in_class, hand_in, late, done;
+    int64_t visible_from;       /* R-DISCO: when families see it */
+    int64_t establishment_id;
 };
 
 /* Homework due in [from, to] for a pupil (guardian = false) or for every
  * child of a guardian (pupil_id tells whose), with each pupil's done state,
- * ordered by due date: one query. Allocated in arena. */
+ * ordered by due date: one query. Only homework families see at seen_at
+ * (R-DISCO: visible_from <= seen_at): clock_now() for the pupil and their
+ * guardians, TIMETABLE_SEE_ALL (timetable.h) for staff; timetable_seen_at()
+ * tells which. Allocated in arena. */
 size_t log_homework_due(struct store *s, struct arena *a, int64_t id, bool guardian, const char *from, const char *to,
-                        struct homework_item **out);
+                        int64_t seen_at, struct homework_item **out);
 
 /* A lesson of a teacher, over, whose class log is still empty. */
 struct log_gap {

@@ -9,6 +9,8 @@
 #include "../../core/page.h"
 #include "../../policy/policy.h"
 #include "../../policy/diffusion.h"
+#include "../notify/notify.h"
+#include "../portal/notice.h"
 #include "../../calendar/calendar.h"
 #include "../../store/store.h"
 #include <jansson.h>
@@ -273,8 +275,7 @@ static int64_t home_establishment(struct req *r);
 
 void messages_quiet_notice(struct req *r, int64_t est)
 {
-    int64_t now = clock_now(), at = est ? messages_release_at(r, est, now) : now;
-    if (at != now) out(r, "<p class=\"notice\" role=\"note\">%h</p>", tr_fmt(r, "messages.quiet_notice", page_datetime(r, at), NULL));
+    if (est) diffusion_notice(r, diffusion_load(store_thread(), &r->arena, est), "messages.quiet_notice");
 }
 
 /* What the form starts with: a draft, a message to forward, an answer to
@@ -386,6 +387,9 @@ static void compose_render(struct req *r, const char *error)
         out(r, "<fieldset><legend>%h</legend><label class=\"check\"><input type=\"checkbox\" name=\"urgent\" value=\"1\"> %h</label>"
                "<label for=\"motif_urgence\">%h</label><input id=\"motif_urgence\" name=\"motif_urgence\" maxlength=\"200\"></fieldset>",
             tr(r, "messages.urgent"), tr(r, "messages.urgent_label"), tr(r, "messages.urgent_reason"));
+    out(r, "<details><summary>%h</summary><label for=\"envoyer_le\">%h</label><input id=\"envoyer_le\" name=\"envoyer_le\" type=\"datetime-local\""
+           " aria-describedby=\"schedule-help\"><p class=\"help\" id=\"schedule-help\">%h</p></details>",
+        tr(r, "messages.schedule"), tr(r, "messages.schedule_at"), tr(r, "messages.schedule_help"));
     messages_form_end(r, tr(r, "messages.send"));
     page_end(r);
 }
@@ -484,13 +488,58 @@ int64_t messages_release_at(struct req *r, int64_t est, int64_t t)
     return diffusion_release_at(diffusion_load(store_thread(), &r->arena, est), t);
 }
 
+/* Messages still waiting in est: their moment again from when they were
+ * written, under d (between staff at once when d exempts them). */
+int messages_reschedule(struct store *s, struct arena *a, const struct diffusion *d, int64_t now)
+{
+    char today[11];
+    clock_today(today);
+    struct stmt *st = store_q(s,
+        "SELECT m.id, m.thread_id, m.created_at, m.visible_at, NOT EXISTS (SELECT 1 FROM thread_participant tp WHERE tp.thread_id = m.thread_id"
+        " AND NOT EXISTS (SELECT 1 FROM role ro WHERE ro.person_id = tp.person_id AND ro.establishment_id = $1"
+        " AND ro.profile IN ('teacher', 'staff', 'head') AND ro.starts_on <= $3 AND (ro.ends_on IS NULL OR ro.ends_on >= $3)))"
+        " FROM message m JOIN thread t ON t.id = m.thread_id WHERE t.establishment_id = $1 AND m.state = 'sent' AND m.visible_at > $2",
+        "iit", d->establishment, now, today);
+    struct row { int64_t id, thread, at, old; bool staff; } *v = NULL;
+    size_t n = 0, cap = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(a, v, n, &cap, sizeof *v);
+        v[n++] = (struct row){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2), stmt_int(st, 3), stmt_int(st, 4) != 0};
+    }
+    stmt_done(st);
+    int changed = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t t = v[i].staff && d->staff_exempt ? v[i].at : diffusion_release_at(d, v[i].at);
+        if (t == v[i].old) continue;
+        if (store_run(s, "UPDATE message SET visible_at = $2 WHERE id = $1", "ii", v[i].id, t) < 0 ||
+            store_run(s, "UPDATE thread_participant SET first_in_at = $3 WHERE thread_id = $1 AND first_in_at = $2", "iii", v[i].thread,
+                      v[i].old, t) < 0 ||
+            store_run(s, "UPDATE notification SET visible_at = $2 WHERE item = $1", "ti", arena_printf(a, "message:%lld", (long long)v[i].id),
+                      t) < 0)
+            return -1;
+        changed++;
+    }
+    return changed;
+}
+
+int messages_notify(struct req *r, int64_t est, int64_t thread, int64_t msg, const int64_t *to, size_t n, const char *subject,
+                    int64_t visible, bool answer)
+{
+    const char *who = arena_printf(&r->arena, "%s %s", r->actor->first_name, r->actor->last_name);
+    struct notice nt = {.service = "messages",
+                        .title = i18n_fmt(&r->arena, "fr", answer ? "notify.message_answer" : "notify.message_new", who, subject),
+                        .url = arena_printf(&r->arena, "/messagerie/fils/%lld", (long long)thread),
+                        .item = arena_printf(&r->arena, "message:%lld", (long long)msg), .establishment = est, .visible_at = visible};
+    return notify_add(store_thread(), to, n, &nt);
+}
+
 int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
 {
     struct store *s = store_thread();
     int64_t me = r->actor->person_id, now = clock_now(), first = 0, first_msg = 0;
     const char *hold = d->anomaly_rule ? anomaly(r, d) : NULL;
     *held = hold != NULL;
-    int64_t visible = hold ? 0 : d->urgent ? now : messages_delivery_time(r, d->establishment, d->to, d->n, now);
+    int64_t visible = hold ? 0 : d->urgent ? now : messages_delivery_time(r, d->establishment, d->to, d->n, d->not_before > now ? d->not_before : now);
     if (store_begin(s) < 0) goto failed;
     size_t nthreads = d->private_each ? d->n : 1;
     for (size_t g = 0; g < nthreads; g++) {
@@ -506,10 +555,13 @@ int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
             store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at, last_read_message_id) VALUES ($1, $2, $3, $4)",
                       "iiii", thread, me, now, msg) < 0)
             goto failed;
-        for (size_t i = d->private_each ? g : 0; i < (d->private_each ? g + 1 : d->n); i++)
+        size_t from = d->private_each ? g : 0, to = d->private_each ? g + 1 : d->n;
+        for (size_t i = from; i < to; i++)
             if (store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at, first_in_at) VALUES ($1, $2, $3, $4)", "iiiN",
                           thread, d->to[i], now, visible) < 0)
                 goto failed;
+        /* A held message notifies nobody until the head releases it. */
+        if (!hold && messages_notify(r, d->establishment, thread, msg, d->to + from, to - from, d->subject, visible, false) < 0) goto failed;
         if (!first_msg) {
             first_msg = msg;
             for (size_t f = 0; f < d->nfiles; f++)
@@ -738,6 +790,34 @@ static int resolve(struct req *r, bool draft, struct resolved *out)
     return 0;
 }
 
+
+/* The author's chosen delivery time ("envoyer_le", local time of the
+ * establishment), if any: false after replying 400 when it is unreadable,
+ * past, too far ahead, or combined with "urgent". */
+static bool scheduled_at(struct req *r, int64_t est, const char *urgent, int64_t *out)
+{
+    const char *v = param(r, "envoyer_le");
+    *out = 0;
+    if (!v || !*v) return true;
+    const struct diffusion *d = diffusion_load(store_thread(), &r->arena, est);
+    char date[11];
+    int h = -1, m = -1;
+    char end;
+    int64_t now = clock_now(), t = 0;
+    if (strlen(v) >= 16 && v[10] == 'T' && sscanf(v + 11, "%2d:%2d%c", &h, &m, &end) == 2 && h >= 0 && h < 24 && m >= 0 && m < 60) {
+        snprintf(date, sizeof date, "%.10s", v);
+        t = diffusion_local(d, date, h * 60 + m);
+    }
+    const char *err = !t ? "messages.err.schedule" : urgent ? "messages.err.schedule_urgent" : t <= now ? "messages.err.schedule_past"
+                    : t > now + MESSAGE_SCHEDULE_MAX_DAYS * 86400 ? "messages.err.schedule_far" : NULL;
+    if (err) {
+        fail(r, 400, tr_fmt(r, err, arena_printf(&r->arena, "%d", MESSAGE_SCHEDULE_MAX_DAYS), NULL));
+        return false;
+    }
+    *out = t;
+    return true;
+}
+
 static void send(struct req *r)
 {
     struct store *s = store_thread();
@@ -803,7 +883,10 @@ static void send(struct req *r)
             return;
         }
     }
+    int64_t not_before = 0;
+    if (!scheduled_at(r, est, urgent, &not_before)) return;
     struct delivery d = {.establishment = est, .to = ids, .n = n, .private_each = private_each && n > 1, .kind = "private", .urgent = urgent,
+                         .not_before = not_before,
                          .subject = subject, .body = body, .files = files, .nfiles = nfiles, .copy_files_of = forward,
                          .draft = messages_draft_of(r, param_int(r, "brouillon"), NULL), .anomaly_rule = true};
     bool held = false;
@@ -847,7 +930,8 @@ static void api_recipients(struct req *r)
         {"subject", P_LINE, SRC_BODY, .maxlen = MESSAGE_SUBJECT_CHARS, .label = "messages.subject"},                         \
         {"body", P_TEXT, SRC_BODY, .maxlen = MESSAGE_BODY_CHARS, .label = "messages.body"},                                  \
         {"action", P_ENUM, SRC_BODY, .choices = actions}, {"brouillon", P_ID, SRC_BODY}, {"transferer", P_ID, SRC_BODY},           \
-        {"urgent", P_BOOL, SRC_BODY}, {"motif_urgence", P_LINE, SRC_BODY, .maxlen = 200, .label = "messages.urgent_reason"}, {0}
+        {"urgent", P_BOOL, SRC_BODY}, {"motif_urgence", P_LINE, SRC_BODY, .maxlen = 200, .label = "messages.urgent_reason"},              \
+        {"envoyer_le", P_LINE, SRC_BODY, .maxlen = 19, .label = "messages.schedule_at"}, {0}
 
 const struct route messages_compose_routes[] = {
     {.method = M_GET, .path = "/messagerie/nouveau", .handler = compose_page, .action = ACT_MESSAGE_WRITE,

@@ -38,6 +38,10 @@ const char *messages_uploads(struct req *r, const struct upload *const **files, 
 
 struct stmt;
 /* Column 0 of every row of st (then finished), in the request's arena. */
+/* S-NOTIFY: tell to[0..n) about message msg of thread (a new thread, or an
+ * answer), from visible (R-DISCO). Inside the caller's transaction. */
+int messages_notify(struct req *r, int64_t est, int64_t thread, int64_t msg, const int64_t *to, size_t n, const char *subject,
+                    int64_t visible, bool answer);
 size_t messages_ids(struct req *r, struct stmt *st, int64_t **out);
 
 /* The end of a writing form: the attachments field with its limits, the

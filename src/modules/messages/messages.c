@@ -10,6 +10,7 @@
 #include "../../core/clock.h"
 #include "../../core/i18n.h"
 #include "../../core/page.h"
+#include "../../policy/diffusion.h"
 #include "../../policy/policy.h"
 #include "../../store/store.h"
 #include <jansson.h>
@@ -310,7 +311,8 @@ static void thread_page(struct req *r)
         if (strcmp(v[i].state, "sent"))
             out(r, " <span class=\"badge warn\">%h</span>", tr(r, !strcmp(v[i].state, "held") ? "messages.held_badge" : "messages.rejected_badge"));
         else if (v[i].visible_at > clock_now())
-            out(r, " <span class=\"badge\">%h</span>", tr_fmt(r, "messages.scheduled_badge", page_datetime(r, v[i].visible_at), NULL));
+            out(r, " <span class=\"badge\">%h</span>", tr_fmt(r, "messages.scheduled_badge",
+                page_moment(r, v[i].visible_at, diffusion_load(s, &r->arena, ti.establishment)->tz), NULL));
         out(r, "</p>");
         page_markdown(r, v[i].body);
         files_links(r, "message", v[i].id);
@@ -441,6 +443,7 @@ static void reply(struct req *r)
         store_run(s, "UPDATE thread_participant SET folder = 'inbox' WHERE thread_id = $1 AND folder = 'archive'", "i", id) < 0 ||
         store_run(s, "UPDATE thread_participant SET first_in_at = $3 WHERE thread_id = $1 AND person_id <> $2 AND first_in_at IS NULL", "iii",
                   id, me, visible) < 0 ||
+        messages_notify(r, ti.establishment, id, mid, others, nothers, ti.subject, visible, true) < 0 ||
         store_commit(s) < 0)
         goto failed;
     audit(s, r, 0, "message.replied", arena_printf(&r->arena, "thread:%lld", (long long)id), "");

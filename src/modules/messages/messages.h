@@ -52,7 +52,10 @@ struct delivery {
     int64_t draft;                /* the author's draft this send replaces (deleted), or 0 */
     bool anomaly_rule;            /* apply the anomaly hold */
     const char *urgent;           /* R-DISCO: a head's reason to deliver at once in a quiet period, or NULL */
+    int64_t not_before;           /* scheduled by its author for that instant (then out of quiet periods), or 0 */
 };
+
+#define MESSAGE_SCHEDULE_MAX_DAYS 90  /* how far ahead a message may be scheduled */
 
 /* Deliver d in one transaction: threads, participants, the message(s), their
  * attachments, the audit; held (not visible to recipients, queued for the
@@ -68,5 +71,12 @@ int64_t messages_unread(struct store *s, int64_t person);
 void messages_alerts_part(struct req *r, int64_t establishment);
 
 extern const struct route messages_routes[], messages_compose_routes[], messages_moderation_routes[];
+
+/* Issue 5: messages of d's establishment still waiting (R-DISCO) get their
+ * moment again under d's rules, from when they were written; their
+ * notifications follow. Inside the caller's transaction. Returns how many
+ * moved, or -1. */
+struct diffusion;
+int messages_reschedule(struct store *s, struct arena *a, const struct diffusion *d, int64_t now);
 
 #endif

@@ -106,6 +106,35 @@ static void holds_part(struct req *r, int64_t est)
     if (!n) out(r, "<p class=\"card\">%h</p>", tr(r, "messages.no_holds"));
 }
 
+/* S-NOTIFY: the recipients of a released message (each thread of a list's
+ * message) hear of it now, in the author's name. */
+static int notify_released(struct req *r, int64_t est, int64_t thread, int64_t visible)
+{
+    struct store *s = store_thread();
+    struct stmt *st = store_q(s, "SELECT t.id, t.subject, t.created_by, (SELECT min(id) FROM message WHERE thread_id = t.id)"
+                                 " FROM thread t WHERE t.id = $1 OR t.broadcast_id = $1", "i", thread);
+    struct rel { int64_t thread, author, msg; const char *subject; } *v = NULL;
+    size_t n = 0, cap = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
+        v[n++] = (struct rel){stmt_int(st, 0), stmt_int(st, 2), stmt_int(st, 3), arena_strdup(&r->arena, stmt_text(st, 1))};
+    }
+    stmt_done(st);
+    struct actor *author = n ? policy_actor_load(s, &r->arena, v[0].author) : NULL;
+    if (!author) return n ? -1 : 0;
+    struct actor *head = r->actor;
+    r->actor = author;   /* the notification names the author, not the head */
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int64_t *to;
+        size_t k = messages_ids(r, store_q(s, "SELECT person_id FROM thread_participant WHERE thread_id = $1 AND person_id <> $2", "ii",
+                                           v[i].thread, v[i].author), &to);
+        rc = messages_notify(r, est, v[i].thread, v[i].msg, to, k, v[i].subject, visible, false);
+    }
+    r->actor = head;
+    return rc;
+}
+
 /* Release (deliver now) or reject (never deliver) a held message. */
 static void decide_hold(struct req *r)
 {
@@ -128,7 +157,7 @@ static void decide_hold(struct req *r)
                                  " WHERE id = $1)", "ii", thread, visible) < 0) ||
         store_run(s, "UPDATE message_hold SET state = $2, decided_by = $3, decided_at = $4 WHERE id = $1", "itii", hid,
                   release ? "released" : "rejected", r->actor->person_id, now) < 0 ||
-        store_commit(s) < 0) {
+        (release && notify_released(r, est, thread, visible) < 0) || store_commit(s) < 0) {
         store_rollback(s);
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
@@ -236,24 +265,19 @@ static void settings_page(struct req *r)
     }
     char suspended[64] = "", until[17] = "";
     int64_t until_t = 0;
-    bool staff_exempt = false;
     struct stmt *st = store_q(s, "SELECT key, value FROM establishment_setting WHERE establishment_id = $1"
-                                 " AND key IN ('messages.suspended', 'messages.suspended_until', 'disco.staff_exempt')", "i", est);
+                                 " AND key IN ('messages.suspended', 'messages.suspended_until')", "i", est);
     while (st && stmt_step(st) == STORE_ROW) {
         if (!strcmp(stmt_text(st, 0), "messages.suspended")) {
             snprintf(suspended, sizeof suspended, ",%s,", stmt_text(st, 1));
-        } else if (!strcmp(stmt_text(st, 0), "disco.staff_exempt")) {
-            staff_exempt = !strcmp(stmt_text(st, 1), "1");
         } else if ((until_t = strtoll(stmt_text(st, 1), NULL, 10))) {
             clock_datetime(until_t, until);
             until[10] = 'T';   /* the form's datetime-local value */
         }
     }
     stmt_done(st);
-    out(r, "</tbody></table></div></section><section class=\"card\"><h2>%h</h2><p>%h</p>"
-           "<label class=\"check\"><input type=\"checkbox\" name=\"disco_personnels\" value=\"1\"%R> %h</label></section>",
-        tr(r, "messages.disco"), tr(r, "messages.disco_lead"), staff_exempt ? " checked" : "", /* RAW_OK: literal */
-        tr(r, "messages.disco_staff"));
+    out(r, "</tbody></table></div></section><section class=\"card\"><h2>%h</h2><p>%h</p><p><a href=\"/etablissements/%I/diffusion\">%h</a></p>"
+           "</section>", tr(r, "messages.disco"), tr(r, "messages.disco_lead"), est, tr(r, "diffusion.title"));
     if (strlen(suspended) > 2 && until_t && clock_now() >= until_t)
         out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "messages.suspension_over"));
     out(r, "<section class=\"card\"><h2>%h</h2><p>%h</p><fieldset><legend>%h</legend>",
@@ -302,9 +326,6 @@ static void settings_save(struct req *r)
         store_run(s, "INSERT INTO establishment_setting (establishment_id, key, value) VALUES ($1, 'messages.suspended_until', $2)"
                      " ON CONFLICT (establishment_id, key) DO UPDATE SET value = $2", "it", est,
                   until ? arena_printf(&r->arena, "%lld", (long long)until) : "") < 0 ||
-        store_run(s, "INSERT INTO establishment_setting (establishment_id, key, value) VALUES ($1, 'disco.staff_exempt', $2)"
-                     " ON CONFLICT (establishment_id, key) DO UPDATE SET value = $2", "it", est,
-                  param_bool(r, "disco_personnels") ? "1" : "0") < 0 ||
         store_commit(s) < 0)
         goto failed;
     audit(s, r, 0, "messages.settings", arena_printf(&r->arena, "establishment:%lld", (long long)est),
@@ -341,6 +362,5 @@ const struct route messages_moderation_routes[] = {
     {.method = M_POST, .path = "/etablissements/{id}/messagerie", .handler = settings_save, .action = ACT_ESTABLISHMENT_SETTINGS, .object = OBJ_ESTABLISHMENT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
                                            {"r_", P_BOOL, SRC_BODY, .prefix = true}, {"s_", P_BOOL, SRC_BODY, .prefix = true},
-                                           {"jusqu_au", P_LINE, SRC_BODY, .maxlen = 19, .label = "messages.suspend_until"},
-                                           {"disco_personnels", P_BOOL, SRC_BODY}, {0}}},
+                                           {"jusqu_au", P_LINE, SRC_BODY, .maxlen = 19, .label = "messages.suspend_until"}, {0}}},
     {0}};

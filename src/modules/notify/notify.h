@@ -36,6 +36,9 @@ struct notice {
  * transaction. Returns 0, or -1 on a store error. */
 int notify_add(struct store *s, const int64_t *persons, size_t n, const struct notice *nt);
 
+/* The same for the legal guardians of pupil (one statement). */
+int notify_guardians(struct store *s, int64_t pupil, const struct notice *nt);
+
 /* The signed-in person's unread notifications visible now (services shown
  * in their centre): one indexed count. */
 int64_t notify_unread(struct store *s, int64_t person);

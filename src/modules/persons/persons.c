@@ -189,7 +189,8 @@ static void establishment_page(struct req *r)
     if (policy_may(s, r->actor, ACT_SERVICES_EDIT, OBJECT(OBJ_ESTABLISHMENT, id)))
         out(r, "<a class=\"button\" href=\"/etablissements/%I/services\">%h</a> ", id, tr(r, "portal.edit_services"));
     if (policy_may(s, r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, id)))
-        out(r, "<a class=\"button\" href=\"/etablissements/%I/cahier-de-textes\">%h</a>", id, tr(r, "log.settings_title"));
+        out(r, "<a class=\"button\" href=\"/etablissements/%I/cahier-de-textes\">%h</a> <a class=\"button\" href=\"/etablissements/%I/diffusion\">%h</a>",
+            id, tr(r, "log.settings_title"), id, tr(r, "portal.diffusion_settings"));
     out(r, "</p>");
     out(r, "<section class=\"card\"><h2>%h</h2><table class=\"list\"><thead><tr><th scope=\"col\">%h</th>"
            "<th scope=\"col\">%h</th></tr></thead><tbody>",

@@ -215,10 +215,14 @@ static struct homework_view homework_of(struct req *r, struct store *s, int64_t 
     clock_today(today);
     calendar_add_days(today, 14, to);
     struct homework_view v;
-    v.n = log_homework_due(s, &r->arena, id, guardian, today, to, &v.items);
+    /* The pupil's or their guardians' own view: what families see now (R-DISCO). */
+    v.n = log_homework_due(s, &r->arena, id, guardian, today, to, clock_now(), &v.items);
     /* The actor's children are already loaded: no second guardianship query. */
     const int64_t *pupils = guardian ? r->actor->children : &id;
-    v.ngrades = grades_latest(s, &r->arena, pupils, guardian ? r->actor->nchildren : 1, LATEST_GRADES, &v.grades);
+    /* R-GRADES: a guardian sees their children's marks from parents_at, a
+     * pupil their own from visible_at. */
+    v.ngrades = grades_latest(s, &r->arena, pupils, guardian ? r->actor->nchildren : 1, LATEST_GRADES,
+                              guardian ? AUDIENCE_PARENTS : AUDIENCE_PUPIL, &v.grades);
     v.nabsences = attendance_to_justify(s, &r->arena, id, guardian, &v.absences);
     return v;
 }
@@ -416,7 +420,8 @@ static void staff_part(struct req *r, struct store *s, const struct role *role, 
         tr(r, "attendance.school_life"));
     out(r, "<a class=\"button\" href=\"/etablissements/%I\">%h</a>", e, tr(r, "portal.open_establishment"));
     if (policy_may(s, r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, e)))
-        out(r, " <a class=\"button\" href=\"/etablissements/%I/messagerie\">%h</a>", e, tr(r, "portal.messages_settings"));
+        out(r, " <a class=\"button\" href=\"/etablissements/%I/messagerie\">%h</a> <a class=\"button\" href=\"/etablissements/%I/diffusion\">%h</a>",
+            e, tr(r, "portal.messages_settings"), e, tr(r, "portal.diffusion_settings"));
     if (policy_may(s, r->actor, ACT_MODERATE, OBJECT(OBJ_ESTABLISHMENT, e))) {
         int64_t reports = 0;
         store_int(s, &reports, "SELECT count(*) FROM message_report WHERE establishment_id = $1 AND state = 'open'", "i", e);

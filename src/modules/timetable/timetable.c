@@ -9,6 +9,8 @@
 #include "../../core/limits.h"
 #include "../../core/page.h"
 #include "../../core/secret.h"
+#include "../notify/notify.h"
+#include "../portal/notice.h"
 #include "../../policy/policy.h"
 #include "../../policy/scope_sql.h"
 #include "../../store/store.h"
@@ -47,14 +49,16 @@ static const char *const q_slots[] = {
     "SELECT ch.id, ch.teaching_id, coalesce(ch.slot_id, 0), ch.on_date, ch.kind, coalesce(ch.starts_at, s.starts_at)," \
     " coalesce(ch.ends_at, s.ends_at), coalesce(ch.room_id, 0), cr.name, ch.note, rp.first_name, rp.last_name,"   \
     " coalesce(ch.replacement_teacher_id, 0), t.establishment_id, coalesce(t.class_id, 0), t.teacher_id, sb.name,"  \
-    " sb.code, coalesce(c.name, g.name), p.first_name, p.last_name, coalesce(s.room_id, 0), sr.name, "
+    " sb.code, coalesce(c.name, g.name), p.first_name, p.last_name, coalesce(s.room_id, 0), sr.name, ch.visible_from, "
 #define CHANGE_JOINS                                                                                              \
     " JOIN teaching t ON t.id = ch.teaching_id JOIN subject sb ON sb.id = t.subject_id"                          \
     " JOIN person p ON p.id = t.teacher_id LEFT JOIN class c ON c.id = t.class_id LEFT JOIN grp g ON g.id = t.grp_id" \
     " LEFT JOIN timetable_slot s ON s.id = ch.slot_id LEFT JOIN room cr ON cr.id = ch.room_id"                    \
     " LEFT JOIN room sr ON sr.id = s.room_id LEFT JOIN person rp ON rp.id = ch.replacement_teacher_id"           \
-    " WHERE ch.on_date >= $2 AND ch.on_date <= $3"
+    " WHERE ch.on_date >= $2 AND ch.on_date <= $3 AND ch.visible_from <= $4"
 
+/* The changes seen at $4 (R-DISCO: families only see a change from its
+ * visible_from). */
 static const char *const q_changes[] = {
     [TT_PUPIL] = CHANGE_SELECT "x.pupil FROM " SQL_PUPIL_TEACHINGS " JOIN lesson_change ch ON ch.teaching_id = x.teaching"
     CHANGE_JOINS,
@@ -122,9 +126,9 @@ static size_t load_slots(struct store *s, struct arena *a, enum timetable_scope 
 }
 
 static size_t load_changes(struct store *s, struct arena *a, enum timetable_scope scope, int64_t id, const char *from,
-                           const char *to, struct change **out)
+                           const char *to, int64_t seen_at, struct change **out)
 {
-    struct stmt *st = store_q(s, q_changes[scope], "itt", id, from, to);
+    struct stmt *st = store_q(s, q_changes[scope], "itti", id, from, to, seen_at);
     size_t n = 0, cap = 0;
     struct change *v = NULL;
     while (st && stmt_step(st) == STORE_ROW) {
@@ -153,7 +157,8 @@ static size_t load_changes(struct store *s, struct arena *a, enum timetable_scop
         l->teacher_name = name_of(a, stmt_text(st, 19), stmt_text(st, 20));
         l->room_id = stmt_int(st, 21);
         l->room = arena_strdup(a, stmt_text(st, 22));
-        l->pupil_id = stmt_int(st, 23);
+        l->visible_from = stmt_int(st, 23);
+        l->pupil_id = stmt_int(st, 24);
         l->status = x->kind;
     }
     stmt_done(st);
@@ -165,6 +170,7 @@ static size_t load_changes(struct store *s, struct arena *a, enum timetable_scop
 static void apply(struct lesson *l, const struct change *c)
 {
     l->change_id = c->base.change_id;
+    l->visible_from = c->base.visible_from;
     l->status = c->kind;
     l->note = c->base.note;
     if (!strcmp(c->kind, "room_changed") && c->new_room_id) {
@@ -186,13 +192,20 @@ static int cmp_lesson(const void *x, const void *y)
 size_t timetable_days(struct store *s, struct arena *a, enum timetable_scope scope, int64_t id, const char *from,
                       const char *to, struct timetable_day **out, bool *covered)
 {
+    bool families = scope == TT_PUPIL || scope == TT_GUARDIAN;
+    return timetable_days_seen(s, a, scope, id, from, to, families ? clock_now() : TIMETABLE_SEE_ALL, out, covered);
+}
+
+size_t timetable_days_seen(struct store *s, struct arena *a, enum timetable_scope scope, int64_t id, const char *from,
+                           const char *to, int64_t seen_at, struct timetable_day **out, bool *covered)
+{
     int ndays = calendar_days_between(from, to) + 1;
     *covered = true;
     if (ndays < 1 || ndays > 370) return 0;
     struct slot *slots;
     struct change *changes;
     size_t nslots = load_slots(s, a, scope, id, from, to, &slots);
-    size_t nchanges = load_changes(s, a, scope, id, from, to, &changes);
+    size_t nchanges = load_changes(s, a, scope, id, from, to, seen_at, &changes);
 
     /* The calendars of the establishments involved (usually one). */
     struct { int64_t est; struct school_calendar *cal; } cals[8];
@@ -315,6 +328,8 @@ static void lesson_item(struct req *r, const struct lesson *l, enum timetable_sc
     out(r, "<p class=\"subject\"><span class=\"name\">%h</span>", l->subject);
     if (l->status) out(r, " <span class=\"badge change %h\">%h</span>", l->status, tr(r, arena_printf(&r->arena, "change.%s", l->status)));
     if (l->replacing) out(r, " <span class=\"badge change replaced\">%h</span>", tr(r, "timetable.replacing"));
+    /* Staff pages only: families never get a change before visible_from. */
+    if (l->change_id) diffusion_badge(r, diffusion_load(store_thread(), &r->arena, l->establishment_id), l->visible_from);
     out(r, "</p><p class=\"meta\">");
     if (scope != TT_TEACHER || l->replacing) out(r, "%h", l->teacher_name);
     if (scope != TT_CLASS && scope != TT_PUPIL) out(r, "%R%h", scope != TT_TEACHER || l->replacing ? " · " : "", /* RAW_OK: literal */
@@ -357,7 +372,8 @@ static void week_page(struct req *r, enum timetable_scope scope, int64_t id, con
     clock_today(today);
     struct timetable_day *days;
     bool covered;
-    size_t nd = timetable_days(s, &r->arena, scope, id, monday, sunday, &days, &covered);
+    int64_t seen = scope == TT_PUPIL ? timetable_seen_at(r->actor, id) : TIMETABLE_SEE_ALL;
+    size_t nd = timetable_days_seen(s, &r->arena, scope, id, monday, sunday, seen, &days, &covered);
     char ab = 0;
     page_begin(r, title);
     out(r, "<h1>%h</h1>", title);
@@ -572,13 +588,14 @@ static void event_form(struct req *r, int64_t class_id, const char *monday)
 {
     struct store *s = store_thread();
     struct stmt *st = store_q(s,
-        "SELECT t.id, sb.name, p.first_name, p.last_name FROM teaching t JOIN subject sb ON sb.id = t.subject_id"
+        "SELECT t.id, sb.name, p.first_name, p.last_name, t.establishment_id FROM teaching t JOIN subject sb ON sb.id = t.subject_id"
         " JOIN person p ON p.id = t.teacher_id WHERE t.class_id = $1 ORDER BY sb.name", "i", class_id);
-    struct { int64_t id; const char *label; } *v = NULL;
+    struct { int64_t id, est; const char *label; } *v = NULL;
     size_t n = 0, cap = 0;
     while (st && stmt_step(st) == STORE_ROW) {
         v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
         v[n].id = stmt_int(st, 0);
+        v[n].est = stmt_int(st, 4);
         v[n++].label = arena_printf(&r->arena, "%s — %.1s. %s", stmt_text(st, 1), stmt_text(st, 2), stmt_text(st, 3));
     }
     stmt_done(st);
@@ -586,8 +603,9 @@ static void event_form(struct req *r, int64_t class_id, const char *monday)
     for (size_t i = 0; i < n; i++) {
         if (!policy_may(s, r->actor, ACT_LESSON_EXAM, OBJECT(OBJ_TEACHING, v[i].id))) continue;
         if (!allowed++) {
-            out(r, "<section class=\"card\"><h2>%h</h2><form method=\"post\" action=\"/emploi-du-temps/evenements\" "
-                   "class=\"stack\">", tr(r, "timetable.add_event"));
+            out(r, "<section class=\"card\"><h2>%h</h2>", tr(r, "timetable.add_event"));
+            diffusion_notice(r, diffusion_load(s, &r->arena, v[i].est), "timetable.quiet_notice");
+            out(r, "<form method=\"post\" action=\"/emploi-du-temps/evenements\" class=\"stack\">");
             page_csrf_input(r);
             out(r, "<label for=\"teaching\">%h</label><select id=\"teaching\" name=\"teaching\">", tr(r, "timetable.teaching"));
         }
@@ -695,6 +713,41 @@ size_t timetable_teaching_pupils(struct store *s, struct arena *a, const struct 
     return n;
 }
 
+/* A one-off change to store: of a lesson (slot), or with its own times
+ * (an extra lesson, an exam). */
+struct change_in {
+    int64_t teaching, slot, est, room, replacement;   /* slot, room, replacement: 0 for none */
+    const char *date, *kind, *starts, *ends, *subject;
+};
+
+/* Store a change and notify the families of its enseignement, in one
+ * transaction (R-DISCO: entered in a quiet period, families see it and are
+ * told at the end of the period; notify.h). Returns its id, or 0 on a store
+ * error. */
+static int64_t change_store(struct req *r, const struct change_in *c)
+{
+    struct store *s = store_thread();
+    int64_t now = clock_now(), id = 0;
+    int64_t visible = diffusion_release_at(diffusion_load(s, &r->arena, c->est), now);
+    if (store_begin(s) < 0) return 0;
+    if (store_int(s, &id,
+                  "INSERT INTO lesson_change (teaching_id, slot_id, on_date, kind, starts_at, ends_at, room_id,"
+                  " replacement_teacher_id, note, created_by, created_at, visible_from)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                  "iNttttNNtiii", c->teaching, c->slot, c->date, c->kind, c->starts, c->ends, c->room, c->replacement,
+                  param(r, "note") ? param(r, "note") : "", r->actor->person_id, now, visible) == 1) {
+        struct notice nt = {.service = "timetable",
+                            .title = diffusion_title(r, arena_printf(&r->arena, "timetable.notify.%s", c->kind), c->subject, c->date),
+                            .item = arena_printf(&r->arena, "change:%lld", (long long)id), .establishment = c->est,
+                            .visible_at = visible};
+        if (timetable_notify_families(s, &r->arena, c->teaching, c->date, &nt, "/emploi-du-temps",
+                                      arena_printf(&r->arena, "?semaine=%s", c->date)) == 0 && store_commit(s) == 0)
+            return id;
+    }
+    store_rollback(s);
+    return 0;
+}
+
 static void lesson_form(struct req *r, const char *error)
 {
     struct store *s = store_thread();
@@ -709,13 +762,17 @@ static void lesson_form(struct req *r, const char *error)
     if (si.class_id)
         out(r, "<p><a href=\"/emploi-du-temps/classes/%I?semaine=%h\">%h</a></p>", si.class_id, date, tr(r, "timetable.back"));
     if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
-    struct stmt *st = store_q(s, "SELECT id, kind, note FROM lesson_change WHERE slot_id = $1 AND on_date = $2", "it", slot, date);
+    const struct diffusion *d = diffusion_load(s, &r->arena, si.est);
+    struct stmt *st = store_q(s, "SELECT id, kind, note, visible_from FROM lesson_change WHERE slot_id = $1 AND on_date = $2",
+                              "it", slot, date);
     bool has = false;
     while (st && stmt_step(st) == STORE_ROW) {
         has = true;
-        out(r, "<section class=\"card\"><p><span class=\"badge change\">%h</span> %h</p><form method=\"post\" "
-               "action=\"/emploi-du-temps/changements/%I/supprimer\">",
-            tr(r, arena_printf(&r->arena, "change.%s", stmt_text(st, 1))), stmt_text(st, 2), stmt_int(st, 0));
+        out(r, "<section class=\"card\"><p><span class=\"badge change\">%h</span>",
+            tr(r, arena_printf(&r->arena, "change.%s", stmt_text(st, 1))));
+        diffusion_badge(r, d, stmt_int(st, 3));
+        out(r, " %h</p><form method=\"post\" action=\"/emploi-du-temps/changements/%I/supprimer\">", stmt_text(st, 2),
+            stmt_int(st, 0));
         page_csrf_input(r);
         out(r, "<button type=\"submit\" class=\"danger\">%h</button></form></section>", tr(r, "timetable.undo_change"));
     }
@@ -724,6 +781,7 @@ static void lesson_form(struct req *r, const char *error)
         page_end(r);
         return;
     }
+    diffusion_notice(r, d, "timetable.quiet_notice");
     out(r, "<section class=\"card\"><form method=\"post\" action=\"/emploi-du-temps/cours/%I/%h\" class=\"stack\">", slot, date);
     page_csrf_input(r);
     out(r, "<fieldset><legend>%h</legend>", tr(r, "timetable.change_kind"));
@@ -786,13 +844,11 @@ static void lesson_change_submit(struct req *r)
         reply_error(r, 409, tr(r, "timetable.err.already_changed"));
         return;
     }
-    int64_t id = 0;
-    if (store_int(s, &id,
-                  "INSERT INTO lesson_change (teaching_id, slot_id, on_date, kind, room_id, replacement_teacher_id, note,"
-                  " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                  "iittNNtii", si.teaching, param_int(r, "slot"), date, kind, strcmp(kind, "room_changed") ? 0 : room,
-                  strcmp(kind, "replaced") ? 0 : replacement, param(r, "note") ? param(r, "note") : "",
-                  r->actor->person_id, clock_now()) != 1) {
+    int64_t id = change_store(r, &(struct change_in){.teaching = si.teaching, .slot = si.slot, .est = si.est,
+                                                     .room = strcmp(kind, "room_changed") ? 0 : room,
+                                                     .replacement = strcmp(kind, "replaced") ? 0 : replacement,
+                                                     .date = date, .kind = kind, .subject = si.subject});
+    if (!id) {
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
     }
@@ -822,7 +878,12 @@ static void change_delete(struct req *r)
         reply_error(r, 403, tr(r, "err.forbidden"));
         return;
     }
-    store_run(s, "DELETE FROM lesson_change WHERE id = $1", "i", id);
+    if (store_begin(s) < 0 || store_run(s, "DELETE FROM lesson_change WHERE id = $1", "i", id) < 0 ||
+        timetable_unnotify(s, arena_printf(&r->arena, "change:%lld", (long long)id)) < 0 || store_commit(s) < 0) {
+        store_rollback(s);
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
     audit(s, r, 0, "timetable.change_undone", arena_printf(&r->arena, "lesson_change:%lld", (long long)id), "");
     reply_redirect(r, slot ? arena_printf(&r->arena, "/emploi-du-temps/cours/%lld/%s", (long long)slot, date) : "/emploi-du-temps");
 }
@@ -846,8 +907,12 @@ static void extra_submit(struct req *r)
         reply_error(r, 400, tr(r, "timetable.err.times"));
         return;
     }
-    int64_t est = 0;
-    store_int(s, &est, "SELECT establishment_id FROM teaching WHERE id = $1", "i", teaching);
+    struct teaching_info ti;
+    if (!timetable_teaching(s, &r->arena, teaching, &ti)) {
+        reply_error(r, 404, tr(r, "err.not_found"));
+        return;
+    }
+    int64_t est = ti.establishment_id;
     struct school_calendar *cal = calendar_load(s, &r->arena, est);
     const char *why = NULL;
     if (!cal || !calendar_is_school_day(cal, date, &why)) {
@@ -862,18 +927,15 @@ static void extra_submit(struct req *r)
             return;
         }
     }
-    int64_t id = 0;
-    if (store_int(s, &id,
-                  "INSERT INTO lesson_change (teaching_id, on_date, kind, starts_at, ends_at, room_id, note, created_by,"
-                  " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                  "ittttNtii", teaching, date, param(r, "kind"), from, to, room,
-                  param(r, "note") ? param(r, "note") : "", r->actor->person_id, clock_now()) != 1) {
+    int64_t id = change_store(r, &(struct change_in){.teaching = teaching, .est = est, .room = room, .date = date,
+                                                     .kind = param(r, "kind"), .starts = from, .ends = to,
+                                                     .subject = ti.subject});
+    if (!id) {
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
     }
     audit(s, r, 0, "timetable.extra", arena_printf(&r->arena, "lesson_change:%lld", (long long)id), param(r, "kind"));
-    int64_t cls = 0;
-    store_int(s, &cls, "SELECT coalesce(class_id, 0) FROM teaching WHERE id = $1", "i", teaching);
+    int64_t cls = ti.class_id;
     reply_redirect(r, cls ? arena_printf(&r->arena, "/emploi-du-temps/classes/%lld?semaine=%s", (long long)cls, date)
                           : "/emploi-du-temps");
 }
@@ -1091,7 +1153,8 @@ static void api_timetable(struct req *r)
     calendar_add_days(monday, 6, sunday);
     struct timetable_day *days;
     bool covered;
-    size_t nd = timetable_days(s, &r->arena, scope, id, monday, sunday, &days, &covered);
+    int64_t seen = scope == TT_PUPIL ? timetable_seen_at(a, id) : TIMETABLE_SEE_ALL;
+    size_t nd = timetable_days_seen(s, &r->arena, scope, id, monday, sunday, seen, &days, &covered);
     json_t *jd = json_array();
     for (size_t d = 0; d < nd; d++) {
         json_t *jl = json_array();

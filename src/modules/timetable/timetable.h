@@ -11,6 +11,8 @@
 
 struct store;
 struct arena;
+struct actor;
+struct notice;
 
 /* Whose lessons: a pupil, every child of a guardian (one query for all of
  * them: lesson.pupil_id tells whose), a teacher, a class, a room. */
@@ -30,6 +32,7 @@ struct lesson {
     const char *replacement;  /* replacing teacher's name */
     const char *usual_room;   /* before a room change */
     bool replacing;           /* TT_TEACHER: a lesson this teacher takes over */
+    int64_t visible_from;     /* with a change: when families see it (R-DISCO); 0 otherwise */
 };
 
 /* A day of a week view. */
@@ -48,6 +51,35 @@ struct timetable_day {
  * calendar of some day is not loaded (then no lesson is shown that day). */
 size_t timetable_days(struct store *s, struct arena *a, enum timetable_scope scope, int64_t id, const char *from,
                       const char *to, struct timetable_day **out, bool *covered);
+
+/* R-DISCO: a one-off change entered in a quiet period reaches families at
+ * its end (lesson_change.visible_from); its author and the staff see it at
+ * once. timetable_days() shows what the scope's audience sees now: for
+ * TT_PUPIL and TT_GUARDIAN (families), the changes visible now; for the
+ * other scopes (staff pages), every change. timetable_days_seen() shows the
+ * changes visible at seen_at (TIMETABLE_SEE_ALL: every change), for a pupil
+ * seen by staff. */
+#define TIMETABLE_SEE_ALL INT64_MAX
+size_t timetable_days_seen(struct store *s, struct arena *a, enum timetable_scope scope, int64_t id, const char *from,
+                           const char *to, int64_t seen_at, struct timetable_day **out, bool *covered);
+
+/* Up to when actor sees what is published for pupil's families (class log,
+ * homework, timetable changes): now for the pupil and their guardians,
+ * TIMETABLE_SEE_ALL for staff (the policy's audience, policy.h). */
+int64_t timetable_seen_at(const struct actor *a, int64_t pupil);
+
+/* Notify the families of an enseignement of what was published for them
+ * (notify.h): each of its pupils on date (its class's, or its group's) and
+ * each of their guardians once, inside the caller's transaction. nt->url is
+ * ignored: a pupil gets base + query ("/travail-a-faire"), a guardian
+ * base + "/eleves/<child>" + query. Returns 0, or -1 on a store error. */
+int timetable_notify_families(struct store *s, struct arena *a, int64_t teaching, const char *date, const struct notice *nt,
+                              const char *base, const char *query);
+
+/* An item withdrawn (deleted) before families saw it: its notifications not
+ * shown yet go too ("homework:7", inside the caller's transaction). Returns
+ * 0, or -1 on a store error. */
+int timetable_unnotify(struct store *s, const char *item);
 
 /* One weekly lesson on one date, as pages about a lesson (log, roll call,
  * one-off change) name it in their URL: /…/{slot}/{date}. */
