@@ -94,7 +94,10 @@ test('S-NOTIFY, R-DISCO: the centre lists the visible notifications, newest firs
   assert.equal((await p.get(`/notifications/${held}`)).status, 404, 'nor by its link');
   await srv.setClock('2026-03-11T07:00');
   const after = (await (await srv.as('parent.demo')).get('/api/v1/notifications')).json();
-  assert.equal(after.unread, before.unread + 1, 'released at 07:00 and counted');
+  const unreadBy = (t) => Number(sql(`SELECT count(*) FROM notification WHERE person_id = ${ids.parent} AND read_at IS NULL AND visible_at <= ${t}`));
+  assert.equal(before.unread, unreadBy(at('2026-03-10T17:30')), 'counted: what is visible and unread, nothing held');
+  assert.equal(after.unread, unreadBy(at('2026-03-11T07:00')), 'released at 07:00 and counted');
+  assert.ok(after.unread > before.unread);
   assert.equal(String(after.notifications[0].id), held, 'the newest now');
 });
 
@@ -181,17 +184,19 @@ test('S-NOTIFY: preferences — defaults, a service kept out of the centre, e-ma
   assert.doesNotMatch(shown.text, /name="centre_log" value="1"[^>]* checked/);
   assert.doesNotMatch(shown.text, /name="email_grades" value="1"[^>]* checked/);
   const n0 = (await p.get('/api/v1/notifications')).json().unread;
-  const log = notify(ids.parent, { service: 'log', title: 'Cahier de textes : séance du jour', visible: '2026-03-11T08:05' });
-  const grade = notify(ids.parent, { service: 'grades', title: 'Nouvelle note en Anglais', visible: '2026-03-11T08:05' });
-  await srv.setClock('2026-03-11T08:10');
-  const list = (await p.get('/api/v1/notifications')).json();
-  assert.equal(list.unread, n0 + 1, 'the class log is neither counted…');
-  assert.ok(!list.notifications.some((n) => String(n.id) === log), '…nor listed');
-  assert.ok(list.notifications.some((n) => String(n.id) === grade), 'grades still in the centre');
-  assert.ok(!smtp.mails().some((m) => /Nouvelle note en Anglais|séance du jour/.test(m.body)), 'no e-mail for grades nor for the class log');
-  assert.equal(sql(`SELECT mail_done || '/' || coalesce(mail_id, 'none') FROM notification WHERE id = ${grade}`), '1/none');
-  // Back to the defaults for the next tests.
-  sql(`DELETE FROM notify_pref WHERE person_id = ${ids.parent}`);
+  const log = notify(ids.parent, { service: 'log', title: 'Cahier de textes : séance de test', visible: '2026-03-11T08:05' });
+  const grade = notify(ids.parent, { service: 'grades', title: 'Note de test (préférences)', visible: '2026-03-11T08:05' });
+  try {
+    await srv.setClock('2026-03-11T08:10');
+    const list = (await p.get('/api/v1/notifications')).json();
+    assert.equal(list.unread, n0 + 1, 'the class log is neither counted…');
+    assert.ok(!list.notifications.some((n) => String(n.id) === log), '…nor listed');
+    assert.ok(list.notifications.some((n) => String(n.id) === grade), 'grades still in the centre');
+    assert.ok(!smtp.mails().some((m) => /Note de test \(préférences\)|séance de test/.test(m.body)), 'no e-mail for grades nor for the class log');
+    assert.equal(sql(`SELECT mail_done || '/' || coalesce(mail_id, 'none') FROM notification WHERE id = ${grade}`), '1/none');
+  } finally {
+    sql(`DELETE FROM notify_pref WHERE person_id = ${ids.parent}`); // back to the defaults for the next tests
+  }
 });
 
 test('S-NOTIFY, R-DISCO: several notifications released together at 07:00 make ONE e-mail per parent, with every item and working links, none before', async () => {
@@ -207,7 +212,7 @@ test('S-NOTIFY, R-DISCO: several notifications released together at 07:00 make O
   for (const o of ids.others) notify(o.id, { service: 'homework', title: items[0][1], url: '/emploi-du-temps', visible: '2026-03-12T07:00' });
   const connections = smtp.connections();
   await srv.setClock('2026-03-11T23:59');
-  assert.equal(smtp.mails().length, 0, 'nothing is sent before visible_at (R-DISCO)');
+  for (const addr of [ids.parentMail, ...ids.others.map((o) => o.email)]) assert.equal(mailsTo(addr).length, 0, 'nothing is sent before visible_at (R-DISCO)');
   await srv.setClock('2026-03-12T07:00');
   const got = mailsTo(ids.parentMail);
   assert.equal(got.length, 1, 'one digest, not a burst');

@@ -110,7 +110,7 @@ static void services_table(struct req *r, const struct prefs *p)
 
 static void quiet_fields(struct req *r, const struct prefs *p, const char *evening, const char *morning)
 {
-    out(r, "<fieldset><legend>%h</legend><p class=\"help\">%h</p>"
+    out(r, "<fieldset class=\"stack\"><legend>%h</legend><p class=\"help\">%h</p>"
            "<label for=\"soir\">%h</label><input type=\"time\" id=\"soir\" name=\"soir\" value=\"%h\" aria-describedby=\"calme-aide\">"
            "<label for=\"matin\">%h</label><input type=\"time\" id=\"matin\" name=\"matin\" value=\"%h\" aria-describedby=\"calme-aide\">"
            "<p class=\"help\" id=\"calme-aide\">%h</p>"
