@@ -73,7 +73,8 @@ CREATE INDEX mail_outbox_due ON mail_outbox(state, next_at);
 ALTER TABLE notification ADD COLUMN mail_done INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE notification ADD COLUMN mail_id BIGINT REFERENCES mail_outbox(id);
 UPDATE notification SET mail_done = 1;
-CREATE INDEX notification_mail_due ON notification(visible_at) WHERE mail_done = 0;
+-- The undecided ones, in the order the job groups them (by person).
+CREATE INDEX notification_mail_due ON notification(person_id, visible_at) WHERE mail_done = 0;
 CREATE INDEX notification_mail ON notification(mail_id) WHERE mail_id IS NOT NULL;
 -- The unread count of the page header, from the index alone.
 CREATE INDEX notification_unread ON notification(person_id, visible_at, service) WHERE read_at IS NULL;

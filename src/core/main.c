@@ -185,13 +185,12 @@ static int cmd_notify(const struct options *o)
         return 1;
     }
     struct notify_report rep;
-    double start = clock_elapsed();
     int rc = notify_run(s, &rep);
     store_close(s);
-    printf("%lld e-mail(s) made for %lld notification(s) (%lld without e-mail, %lld held by quiet times); "
+    printf("%lld e-mail(s) made for %lld notification(s) (%lld without e-mail, %lld held by quiet times) in %.3f s; "
            "%lld sent, %lld to retry, %lld failed in %.3f s\n",
-           (long long)rep.queued, (long long)rep.notifications, (long long)rep.skipped, (long long)rep.held, (long long)rep.sent,
-           (long long)rep.retry, (long long)rep.failed, clock_elapsed() - start);
+           (long long)rep.queued, (long long)rep.notifications, (long long)rep.skipped, (long long)rep.held, rep.decide_s,
+           (long long)rep.sent, (long long)rep.retry, (long long)rep.failed, rep.send_s);
     return rc < 0 ? 1 : 0;
 }
 

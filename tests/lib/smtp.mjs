@@ -16,52 +16,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 // PATH, such as a pyenv shim, may not).
 export const PYTHON = process.env.CARNET_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
-const SINK = String.raw`
-import asyncio, os, socket, sys, time
-from aiosmtpd.smtp import SMTP
-
-port, maildir = int(sys.argv[1]), sys.argv[2]
-for d in ('tmp', 'new', 'cur'):
-    os.makedirs(os.path.join(maildir, d), exist_ok=True)
-state = {'n': 0, 'connections': 0}
-
-class Handler:
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.startswith('refuse'):
-            return '550 5.1.1 No such mailbox'
-        if address.startswith('busy'):
-            return '451 4.3.0 Try again later'
-        envelope.rcpt_tos.append(address)
-        return '250 OK'
-
-    async def handle_DATA(self, server, session, envelope):
-        state['n'] += 1
-        name = '%d.%06d.%d.sink' % (time.time(), state['n'], os.getpid())
-        head = 'Return-Path: <%s>\r\nDelivered-To: %s\r\n' % (envelope.mail_from, ', '.join(envelope.rcpt_tos))
-        tmp = os.path.join(maildir, 'tmp', name)
-        with open(tmp, 'wb') as f:
-            f.write(head.encode() + envelope.original_content)
-        os.rename(tmp, os.path.join(maildir, 'new', name))
-        return '250 OK: queued as %d' % state['n']
-
-class Counting(SMTP):
-    def connection_made(self, transport):
-        state['connections'] += 1
-        with open(os.path.join(maildir, 'connections'), 'w') as f:
-            f.write(str(state['connections']))
-        super().connection_made(transport)
-
-sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-sock.bind(('127.0.0.1', port))
-sock.listen(128)
-loop = asyncio.new_event_loop()
-asyncio.set_event_loop(loop)
-server = loop.run_until_complete(loop.create_server(
-    lambda: Counting(Handler(), hostname='sink.test', data_size_limit=10485760), sock=sock))
-print('ready', flush=True)
-loop.run_forever()
-`;
+// The server itself, shared with bench/release.sh.
+const SINK = new URL('./smtp_sink.py', import.meta.url).pathname;
 
 /** A free TCP port on loopback (bound then released). */
 export function freePort() {
@@ -122,7 +78,7 @@ export async function startSmtp({ port } = {}) {
     port: port || await freePort(), dir, maildir, child: null, stderr: '',
     get url() { return `smtp://127.0.0.1:${sink.port}`; },
     async start() {
-      const child = spawn(PYTHON, ['-c', SINK, String(sink.port), maildir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(PYTHON, [SINK, String(sink.port), maildir], { stdio: ['ignore', 'pipe', 'pipe'] });
       sink.child = child;
       child.stderr.on('data', (d) => { sink.stderr += d; });
       let out = '';

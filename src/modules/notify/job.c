@@ -299,9 +299,13 @@ int notify_run(struct store *s, struct notify_report *rep)
     if (!config_get(&c)) return 0;
     pthread_mutex_lock(&run_lock);
     int64_t now = clock_now();
+    double t0 = clock_elapsed();
     int rc = decide(s, now, rep);
     if (rc < 0) log_error("notify_run", "cannot decide the due notifications' e-mails: %s", store_error(s));
+    double t1 = clock_elapsed();
     send_due(s, &c, now, rep);
+    rep->decide_s = t1 - t0;
+    rep->send_s = clock_elapsed() - t1;
     pthread_mutex_unlock(&run_lock);
     if (rep->queued || rep->sent || rep->retry || rep->failed)
         log_info("notify_run", "%lld e-mail(s) made for %lld notification(s), %lld sent, %lld to retry, %lld failed",

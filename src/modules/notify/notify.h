@@ -60,6 +60,7 @@ struct notify_report {
     int64_t held;            /* due but inside their person's quiet times: later */
     int64_t queued;          /* e-mails made */
     int64_t sent, retry, failed;
+    double decide_s, send_s;  /* time spent in each step (seconds) */
 };
 
 /* One run on store s at clock_now(): decide the due notifications' e-mails
