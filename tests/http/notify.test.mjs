@@ -384,6 +384,32 @@ test('S-NOTIFY, R-DISCO: personal quiet times delay the e-mail (one digest at th
   assert.ok((await e.get('/api/v1/notifications')).json().notifications.some((n) => String(n.id) === pupil));
 });
 
+test('S-NOTIFY, R-DISCO: a message a teacher sends at 21:30 reaches the parent\'s centre and mailbox at 07:00, not before — through messaging', async () => {
+  await srv.setClock('2026-03-16T21:30');
+  smtp.clear();
+  const t = await srv.as('prof.demo');
+  const sent = await (await api(t))('POST', '/api/v1/threads', { [`to_${ids.parent}`]: true, subject: 'Sortie au musée jeudi',
+    body: 'Bonjour, la sortie au musée aura lieu jeudi. Prévoir un pique-nique.' });
+  assert.equal(sent.status, 201, sent.text);
+  assert.equal(sent.json().held, false);
+  const thread = sent.json().id;
+  await srv.setClock('2026-03-16T23:00');
+  assert.equal(mailsTo(ids.parentMail).length, 0, 'no e-mail in the quiet period');
+  const p = await srv.as('parent.demo');
+  assert.ok(!(await p.get('/api/v1/notifications')).json().notifications.some((n) => /Sortie au musée jeudi/.test(n.title)), 'nor in the centre');
+  await srv.setClock('2026-03-17T07:00');
+  const got = mailsTo(ids.parentMail);
+  assert.equal(got.length, 1, 'one e-mail at 07:00');
+  const line = got[0].body.match(/Nouveau message de Nicolas Lefèvre : Sortie au musée jeudi\n {2}(\S+)/);
+  assert.ok(line, got[0].body);
+  assert.ok(line[1].startsWith(`${PUBLIC}/notifications/`));
+  const p2 = await srv.as('parent.demo');
+  const open = await p2.get(line[1].slice(PUBLIC.length));
+  assert.equal(open.status, 303);
+  assert.equal(open.location, `/messagerie/fils/${thread}`);
+  assert.match(visibleText((await p2.get(open.location)).text), /Prévoir un pique-nique/);
+});
+
 test('S-NOTIFY: without CARNET_SMTP_URL nothing is sent and the job says so once', async () => {
   const plain = await startServer({ now: '2026-03-10T17:30', extra: [], env: { CARNET_SMTP_URL: '' } });
   try {
