@@ -163,12 +163,16 @@ struct claimed {
     char err[256];
 };
 
-static size_t claim(struct store *s, int64_t now, struct claimed *v)
+/* Claim up to NOTIFY_SEND_BATCH e-mails due at the run's instant `due`,
+ * for a lease from now. (On PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so
+ * that nodes claim different rows instead of waiting for each other.) */
+static size_t claim(struct store *s, int64_t due, struct claimed *v)
 {
+    int64_t now = clock_now();
     if (store_begin(s) < 0) return 0;
     struct stmt *st = store_q(s, "SELECT id, attempts FROM mail_outbox WHERE (state = 'queued' AND next_at <= $1)"
                                  " OR (state = 'sending' AND claimed_at <= $2) ORDER BY id LIMIT $3",
-                              "iii", now, now - NOTIFY_LEASE_S, (int64_t)NOTIFY_SEND_BATCH);
+                              "iii", due, now - NOTIFY_LEASE_S, (int64_t)NOTIFY_SEND_BATCH);
     size_t n = 0;
     while (st && stmt_step(st) == STORE_ROW && n < NOTIFY_SEND_BATCH)
         v[n++] = (struct claimed){.id = stmt_int(st, 0), .attempts = stmt_int(st, 1) + 1};
