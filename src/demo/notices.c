@@ -132,7 +132,7 @@ int demo_notices(struct store *s, int64_t now)
         grades(s, now - NOTICES_RECENT_DAYS * 86400, read_before, now) < 0)
         return -1;
     /* Messages: each participant but the author; answers say so. */
-    return store_run(s,
+    if (store_run(s,
         "INSERT INTO notification (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
         " SELECT tp.person_id, 'messages', replace(replace(CASE WHEN m.id = (SELECT min(id) FROM message WHERE thread_id = t.id)"
         " THEN $1 ELSE $2 END, '{1}', p.first_name || ' ' || p.last_name), '{2}', t.subject), '/messagerie/fils/' || t.id,"
@@ -142,5 +142,9 @@ int demo_notices(struct store *s, int64_t now)
         " JOIN thread_participant tp ON tp.thread_id = t.id AND tp.person_id <> m.author_id"
         " WHERE m.state = 'sent' AND m.created_at > $3 AND m.created_at <= $6",
         "ttiiii", i18n_text("fr", "notify.message_new"), i18n_text("fr", "notify.message_answer"), from, read_before,
-        (int64_t)NOTICES_READ_AFTER, now);
+        (int64_t)NOTICES_READ_AFTER, now) < 0)
+        return -1;
+    /* What families could already see is history: no e-mail for it. What
+     * is still held goes by e-mail when it is released, as it would. */
+    return store_run(s, "UPDATE notification SET mail_done = 1 WHERE visible_at <= $1", "i", now) < 0 ? -1 : 0;
 }
