@@ -445,6 +445,8 @@ static void account_page_render(struct req *r, const char *error, const char *no
             a->roles[i].establishment_name ? a->roles[i].establishment_name : "");
     }
     out(r, "</ul></dd></dl></section>");
+    out(r, "<section class=\"card\"><h2>%h</h2><p>%h</p><p><a class=\"button\" href=\"/compte/notifications\">%h</a></p></section>",
+        tr(r, "account.notifications"), tr(r, "account.notifications_lead"), tr(r, "account.notifications_open"));
     reps_consent_settings(r);
 
     out(r, "<section class=\"card\"><h2 id=\"sessions\">%h</h2><p>%h</p><ul class=\"sessions\">",
