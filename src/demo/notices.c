@@ -74,65 +74,62 @@ static size_t items_of(struct store *s, struct arena *a, const char *sql, int64_
     return n;
 }
 
-/* Homework: each pupil of the class or group and each of their guardians
- * (with one child's page), from visible_from. */
-static int homework(struct store *s, int64_t from, int64_t read_before, int64_t now)
+/* For each item select gives (id, a word, a date or a word), titled by
+ * key, the rows insert writes ($1 the item, $2 its title, $3 read_before,
+ * $4 how long after it came it was read). */
+static int fan_out(struct store *s, const char *select, const char *key, const char *insert, int64_t from, int64_t read_before,
+                   int64_t now)
 {
     struct arena a;
     arena_init(&a);
     struct item *v;
-    size_t n = items_of(s, &a, "SELECT h.id, sb.name, h.due_on FROM homework h JOIN teaching t ON t.id = h.teaching_id"
-                               " JOIN subject sb ON sb.id = t.subject_id WHERE h.published_at > $1 AND h.published_at <= $2 ORDER BY h.id",
-                        from, now, "log.notify.homework", &v);
+    size_t n = items_of(s, &a, select, from, now, key, &v);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++)
-        rc = store_run(s,
-            "WITH pupils(id) AS (SELECT en.pupil_id FROM homework h JOIN teaching t ON t.id = h.teaching_id"
-            " JOIN enrolment en ON en.class_id = t.class_id WHERE h.id = $1"
-            " UNION SELECT gm.pupil_id FROM homework h JOIN teaching t ON t.id = h.teaching_id JOIN group_member gm ON gm.grp_id = t.grp_id"
-            " WHERE h.id = $1), who(person, child) AS (SELECT id, id FROM pupils UNION ALL"
-            " SELECT g.parent_id, min(g.pupil_id) FROM guardianship g JOIN pupils p ON p.id = g.pupil_id GROUP BY g.parent_id)"
-            " INSERT INTO notification (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
-            " SELECT w.person, 'homework', $2, CASE WHEN w.person = w.child THEN '/travail-a-faire' ELSE '/travail-a-faire/eleves/' || w.child END,"
-            " 'homework:' || h.id, t.establishment_id, h.published_at, h.visible_from, CASE WHEN h.visible_from < $3 THEN h.visible_from + $4 END"
-            " FROM who w, homework h JOIN teaching t ON t.id = h.teaching_id WHERE h.id = $1",
-            "itii", v[i].id, v[i].title, read_before, (int64_t)NOTICES_READ_AFTER) < 0 ? -1 : 0;
+        rc = store_run(s, insert, "itii", v[i].id, v[i].title, read_before, (int64_t)NOTICES_READ_AFTER) < 0 ? -1 : 0;
     arena_free(&a);
     return rc;
 }
 
+/* Homework: each pupil of the class or group and each of their guardians
+ * (with one child's page), from visible_from. */
+static const char *const homework_select =
+    "SELECT h.id, sb.name, h.due_on FROM homework h JOIN teaching t ON t.id = h.teaching_id"
+    " JOIN subject sb ON sb.id = t.subject_id WHERE h.published_at > $1 AND h.published_at <= $2 ORDER BY h.id";
+static const char *const homework_insert =
+    "WITH pupils(id) AS (SELECT en.pupil_id FROM homework h JOIN teaching t ON t.id = h.teaching_id"
+    " JOIN enrolment en ON en.class_id = t.class_id WHERE h.id = $1"
+    " UNION SELECT gm.pupil_id FROM homework h JOIN teaching t ON t.id = h.teaching_id JOIN group_member gm ON gm.grp_id = t.grp_id"
+    " WHERE h.id = $1), who(person, child) AS (SELECT id, id FROM pupils UNION ALL"
+    " SELECT g.parent_id, min(g.pupil_id) FROM guardianship g JOIN pupils p ON p.id = g.pupil_id GROUP BY g.parent_id)"
+    " INSERT INTO notification (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
+    " SELECT w.person, 'homework', $2, CASE WHEN w.person = w.child THEN '/travail-a-faire' ELSE '/travail-a-faire/eleves/' || w.child END,"
+    " 'homework:' || h.id, t.establishment_id, h.published_at, h.visible_from, CASE WHEN h.visible_from < $3 THEN h.visible_from + $4 END"
+    " FROM who w, homework h JOIN teaching t ON t.id = h.teaching_id WHERE h.id = $1";
+
 /* Grades: each pupil with a mark from its visible_at, each guardian from
  * its parents_at (R-GRADES). */
-static int grades(struct store *s, int64_t from, int64_t read_before, int64_t now)
-{
-    struct arena a;
-    arena_init(&a);
-    struct item *v;
-    size_t n = items_of(s, &a, "SELECT a.id, sb.name, a.title FROM assessment a JOIN teaching t ON t.id = a.teaching_id"
-                               " JOIN subject sb ON sb.id = t.subject_id WHERE a.scale > 0 AND a.published_at > $1 AND a.published_at <= $2"
-                               " ORDER BY a.id", from, now, "grades.notice_mark", &v);
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = store_run(s,
-            "INSERT INTO notification (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
-            " SELECT m.pupil_id, 'grades', $2, '/notes', 'assessment:' || a.id, t.establishment_id, a.published_at, m.visible_at,"
-            " CASE WHEN m.visible_at < $3 THEN m.visible_at + $4 END FROM mark m JOIN assessment a ON a.id = m.assessment_id"
-            " JOIN teaching t ON t.id = a.teaching_id WHERE a.id = $1 UNION ALL"
-            " SELECT g.parent_id, 'grades', $2, '/notes/eleves/' || m.pupil_id, 'assessment:' || a.id || ':parents', t.establishment_id,"
-            " a.published_at, m.parents_at, CASE WHEN m.parents_at < $3 THEN m.parents_at + $4 END FROM mark m"
-            " JOIN assessment a ON a.id = m.assessment_id JOIN teaching t ON t.id = a.teaching_id JOIN guardianship g ON g.pupil_id = m.pupil_id"
-            " WHERE a.id = $1",
-            "itii", v[i].id, v[i].title, read_before, (int64_t)NOTICES_READ_AFTER) < 0 ? -1 : 0;
-    arena_free(&a);
-    return rc;
-}
+static const char *const grades_select =
+    "SELECT a.id, sb.name, a.title FROM assessment a JOIN teaching t ON t.id = a.teaching_id"
+    " JOIN subject sb ON sb.id = t.subject_id WHERE a.scale > 0 AND a.published_at > $1 AND a.published_at <= $2 ORDER BY a.id";
+static const char *const grades_insert =
+    "INSERT INTO notification (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
+    " SELECT m.pupil_id, 'grades', $2, '/notes', 'assessment:' || a.id, t.establishment_id, a.published_at, m.visible_at,"
+    " CASE WHEN m.visible_at < $3 THEN m.visible_at + $4 END FROM mark m JOIN assessment a ON a.id = m.assessment_id"
+    " JOIN teaching t ON t.id = a.teaching_id WHERE a.id = $1 UNION ALL"
+    " SELECT g.parent_id, 'grades', $2, '/notes/eleves/' || m.pupil_id, 'assessment:' || a.id || ':parents', t.establishment_id,"
+    " a.published_at, m.parents_at, CASE WHEN m.parents_at < $3 THEN m.parents_at + $4 END FROM mark m"
+    " JOIN assessment a ON a.id = m.assessment_id JOIN teaching t ON t.id = a.teaching_id JOIN guardianship g ON g.pupil_id = m.pupil_id"
+    " WHERE a.id = $1";
 
 int demo_notices(struct store *s, int64_t now)
 {
     int64_t from = now - NOTICES_DAYS * 86400, read_before = now - 86400;
     double t0 = clock_elapsed();
-    if (attendance(s, from, read_before, now) < 0 || homework(s, now - NOTICES_RECENT_DAYS * 86400, read_before, now) < 0 ||
-        grades(s, now - NOTICES_RECENT_DAYS * 86400, read_before, now) < 0)
+    int64_t recent = now - NOTICES_RECENT_DAYS * 86400;
+    if (attendance(s, from, read_before, now) < 0 ||
+        fan_out(s, homework_select, "log.notify.homework", homework_insert, recent, read_before, now) < 0 ||
+        fan_out(s, grades_select, "grades.notice_mark", grades_insert, recent, read_before, now) < 0)
         return -1;
     log_info("demo_notices", "attendance, homework and grades notifications in %.1f s", clock_elapsed() - t0);
     /* Messages: each participant but the author; answers say so. */
