@@ -102,7 +102,7 @@ static const char *const homework_insert =
     " JOIN enrolment en ON en.class_id = t.class_id WHERE h.id = $1"
     " UNION SELECT gm.pupil_id FROM homework h JOIN teaching t ON t.id = h.teaching_id JOIN group_member gm ON gm.grp_id = t.grp_id"
     " WHERE h.id = $1), who(person, child) AS (SELECT id, id FROM pupils UNION ALL"
-    " SELECT g.parent_id, min(g.pupil_id) FROM guardianship g JOIN pupils p ON p.id = g.pupil_id GROUP BY g.parent_id)"
+    " SELECT g.parent_id, min(g.pupil_id) FROM pupils p CROSS JOIN guardianship g ON g.pupil_id = p.id GROUP BY g.parent_id)"
     " INSERT INTO temp.notice_stage (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
     " SELECT w.person, 'homework', $2, CASE WHEN w.person = w.child THEN '/travail-a-faire' ELSE '/travail-a-faire/eleves/' || w.child END,"
     " 'homework:' || h.id, t.establishment_id, h.published_at, h.visible_from, CASE WHEN h.visible_from < $3 THEN h.visible_from + $4 END"
