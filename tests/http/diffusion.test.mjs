@@ -200,3 +200,31 @@ test('R-DISCO settings: homework held tonight follows a later morning, with its 
   }
   assert.equal(one(`SELECT visible_from FROM homework WHERE id = ${hw}`), utc('2026-03-11T06:00:00Z'), 'and back');
 });
+
+test('R-GRADES settings: a new parents\' delay applies at once to grades parents do not see yet (what the pupil saw stays seen)', async () => {
+  await srv.setClock('2026-03-10T10:00');
+  const t = await srv.as('prof.demo');
+  const teaching = one(`SELECT id FROM teaching WHERE teacher_id = ${ids.prof} AND class_id = ${ids.cls}`);
+  const book = `/notes/enseignements/${teaching}`;
+  const page = await t.get(book);
+  const created = await t.post(`${book}/evaluations`, { csrf: Client.csrfOf(page.text), title: 'Délai des parents', on_date: '2026-03-10',
+    scale: '20', coefficient: '1', kind: 'normal' });
+  assert.equal(created.status, 303);
+  const id = created.location.match(/evaluations\/(\d+)/)[1];
+  const sheet = await t.get(`/notes/evaluations/${id}`);
+  assert.equal((await t.post(`/notes/evaluations/${id}`, { csrf: Client.csrfOf(sheet.text), publier: '1', [`note_${ids.lucie}`]: '12' })).status, 303);
+  const [pupils, parents] = one(`SELECT pupils_at || '|' || parents_at FROM assessment WHERE id = ${id}`).split('|').map(Number);
+  assert.equal(parents - pupils, 86400, 'parents a day after the pupil');
+  const parentSees = async () => (await (await srv.as('parent.demo')).get(`/api/v1/grades?eleve=${ids.lucie}`)).text.includes('Délai des parents');
+  assert.equal(await parentSees(), false);
+  try {
+    const head = await srv.as('direction.demo');
+    assert.equal((await save(head, { ...defaults, delai_parents: '0' })).status, 303);
+    assert.equal(one(`SELECT pupils_at || '|' || parents_at FROM assessment WHERE id = ${id}`), `${pupils}|${pupils}`);
+    assert.equal(one(`SELECT parents_at FROM mark WHERE assessment_id = ${id} AND pupil_id = ${ids.lucie}`), String(pupils));
+    assert.equal(one(`SELECT visible_at FROM notification WHERE item = 'assessment:${id}:parents' AND person_id = ${ids.parent}`), String(pupils));
+    assert.equal(await parentSees(), true, 'delay 0: the parents see it now');
+  } finally {
+    assert.equal((await save(await srv.as('direction.demo'), defaults)).status, 303);
+  }
+});

@@ -6,6 +6,7 @@
  * change applies at once: what is still waiting is rescheduled under the
  * new rules in the same transaction. */
 #include "settings.h"
+#include "../grades/grades.h"
 #include "../messages/messages.h"
 #include "../../calendar/calendar.h"
 #include "../../core/audit.h"
@@ -101,8 +102,8 @@ static int reschedule_items(struct store *s, struct arena *a, const struct diffu
 }
 
 /* Everything that waits in an establishment, rescheduled. */
-static int (*const reschedulers[])(struct store *, struct arena *, const struct diffusion *, int64_t) = {messages_reschedule,
-                                                                                                         reschedule_items, NULL};
+static int (*const reschedulers[])(struct store *, struct arena *, const struct diffusion *, int64_t) = {messages_reschedule, reschedule_items,
+                                                                                                         grades_reschedule, NULL};
 
 /* ---- The page ----------------------------------------------------------------- */
 

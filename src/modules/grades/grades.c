@@ -1032,6 +1032,40 @@ static int publication_reschedule(struct req *r, const struct assessment_full *a
                : 0;
 }
 
+int grades_reschedule(struct store *s, struct arena *a, const struct diffusion *d, int64_t now)
+{
+    struct stmt *st = store_q(s, "SELECT a.id, a.teaching_id, a.published_at, coalesce(a.handed_back_on, ''), a.pupils_at, a.parents_at"
+                                 " FROM assessment a JOIN teaching t ON t.id = a.teaching_id"
+                                 " WHERE t.establishment_id = $1 AND a.published_at IS NOT NULL AND a.parents_at > $2", "ii",
+                              d->establishment, now);
+    if (!st) return -1;
+    struct { int64_t id, teaching, published, pupils, parents; const char *back; } *v = NULL;
+    size_t n = 0, cap = 0;
+    while (stmt_step(st) == STORE_ROW) {
+        v = arena_grow(a, v, n, &cap, sizeof *v);
+        v[n].id = stmt_int(st, 0), v[n].teaching = stmt_int(st, 1), v[n].published = stmt_int(st, 2);
+        v[n].back = arena_strdup(a, stmt_text(st, 3)), v[n].pupils = stmt_int(st, 4), v[n++].parents = stmt_int(st, 5);
+    }
+    stmt_done(st);
+    int changed = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t pa, pr;
+        /* What the pupils have seen stays seen: only the parents' moment moves then. */
+        if (v[i].pupils <= now) diffusion_grades(d, v[i].pupils, 0, &pa, &pr);
+        else diffusion_grades(d, v[i].published, handback_at(s, d, v[i].teaching, v[i].back), &pa, &pr);
+        if (pa == v[i].pupils && pr == v[i].parents) continue;
+        const char *item = arena_printf(a, "assessment:%lld", (long long)v[i].id), *pitem = arena_printf(a, "%s:parents", item);
+        if (store_run(s, "UPDATE assessment SET pupils_at = $2, parents_at = $3 WHERE id = $1", "iii", v[i].id, pa, pr) < 0 ||
+            store_run(s, "UPDATE mark SET visible_at = $2 WHERE assessment_id = $1 AND visible_at = $3", "iii", v[i].id, pa, v[i].pupils) < 0 ||
+            store_run(s, "UPDATE mark SET parents_at = $2 WHERE assessment_id = $1 AND parents_at = $3", "iii", v[i].id, pr, v[i].parents) < 0 ||
+            store_run(s, "UPDATE notification SET visible_at = $2 WHERE item = $1 AND visible_at = $3", "tii", item, pa, v[i].pupils) < 0 ||
+            store_run(s, "UPDATE notification SET visible_at = $2 WHERE item = $1 AND visible_at = $3", "tii", pitem, pr, v[i].parents) < 0)
+            return -1;
+        changed++;
+    }
+    return changed;
+}
+
 /* A row error of the sheet: which pupil, what is wrong. */
 struct sheet_error {
     int64_t pupil;

@@ -32,4 +32,11 @@ size_t grades_latest(struct store *s, struct arena *a, const int64_t *pupils, si
 
 extern const struct route grades_routes[];
 
+/* R-GRADES after the establishment's rules changed: the published
+ * assessments of d's establishment that parents do not see yet get their
+ * moments again under d (what pupils have seen stays seen), with their
+ * marks and notifications. Inside the caller's transaction. Returns how
+ * many moved, or -1. */
+int grades_reschedule(struct store *s, struct arena *a, const struct diffusion *d, int64_t now);
+
 #endif
