@@ -427,3 +427,22 @@ test('S-NOTIFY: without CARNET_SMTP_URL nothing is sent and the job says so once
     await plain.stop();
   }
 });
+
+test('S-NOTIFY: the header badge stops counting at 99 ("99+"); the centre and the JSON give the exact number', async () => {
+  await srv.setClock('2026-03-10T17:30');
+  const prof = ids.prof;
+  sql(`WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n < 149)
+    INSERT INTO notification (person_id, service, title, url, establishment_id, created_at, visible_at, mail_done)
+    SELECT ${prof}, 'messages', 'Badge ' || n, '/messagerie', ${ids.college}, ${at('2026-03-10T08:00')}, ${at('2026-03-10T08:00')}, 1 FROM k`);
+  try {
+    const t = await srv.as('prof.demo');
+    const exact = Number(sql(`SELECT count(*) FROM notification WHERE person_id = ${prof} AND read_at IS NULL AND visible_at <= ${at('2026-03-10T17:30')}`));
+    assert.ok(exact >= 150);
+    const home = await t.get('/');
+    assert.match(home.text, /class="badge">99\+<\/span>/);
+    assert.match(visibleText(home.text), /99\+ notifications non lues/);
+    assert.equal((await t.get('/api/v1/notifications')).json().unread, exact, 'the JSON counts them all');
+  } finally {
+    sql(`DELETE FROM notification WHERE person_id = ${prof} AND title LIKE 'Badge %'`);
+  }
+});

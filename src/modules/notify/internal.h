@@ -17,6 +17,7 @@
 #define NOTIFY_RETRY_BASE_S      60                 /* back-off: 1, 2, 4, 8 minutes… */
 #define NOTIFY_RETRY_MAX_S       3600
 #define NOTIFY_DIGEST_MAX        100                /* items listed in one e-mail; the others are counted */
+#define NOTIFY_BADGE_MAX         100                /* the header badge counts up to 99, then says "99+" */
 
 /* The services and the channels, NULL-terminated, in the order of the
  * preferences page. */

@@ -45,6 +45,16 @@ int64_t notify_unread(struct store *s, int64_t person)
     return n;
 }
 
+/* The same, counting no further than NOTIFY_BADGE_MAX: every page shows it,
+ * and a year of unread notifications must not cost a year of index. */
+static int64_t unread_badge(struct store *s, int64_t person)
+{
+    int64_t n = 0;
+    store_int(s, &n, "SELECT count(*) FROM (SELECT 1 FROM notification WHERE person_id = $1 AND visible_at <= $2 AND read_at IS NULL"
+                     " AND service NOT IN " NOTIFY_CENTRE_OFF("$1") " LIMIT $3) x", "iii", person, clock_now(), (int64_t)NOTIFY_BADGE_MAX);
+    return n;
+}
+
 /* "3 notifications non lues", "1 notification non lue", "Aucune…". */
 static const char *unread_text(struct req *r, int64_t n)
 {
@@ -55,10 +65,11 @@ static const char *unread_text(struct req *r, int64_t n)
 void notify_nav(struct req *r)
 {
     if (!r->actor) return;
-    int64_t n = notify_unread(store_thread(), r->actor->person_id);
+    int64_t n = unread_badge(store_thread(), r->actor->person_id);
+    const char *shown = n >= NOTIFY_BADGE_MAX ? arena_printf(&r->arena, "%d+", NOTIFY_BADGE_MAX - 1) : arena_printf(&r->arena, "%lld", (long long)n);
     out(r, "<a href=\"/notifications\" class=\"notif\"><span aria-hidden=\"true\">%h", tr(r, "notify.title"));
-    if (n) out(r, " <span class=\"badge\">%I</span>", n);
-    out(r, "</span><span class=\"sr\">%h</span></a>", unread_text(r, n));
+    if (n) out(r, " <span class=\"badge\">%h</span>", shown);
+    out(r, "</span><span class=\"sr\">%h</span></a>", n >= NOTIFY_BADGE_MAX ? tr_fmt(r, "notify.unread_many", shown, NULL) : unread_text(r, n));
 }
 
 /* ---- The centre ------------------------------------------------------------ */
