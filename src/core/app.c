@@ -1,5 +1,6 @@
 /* app.c — the request pipeline and the request/response helpers. */
 #include "app.h"
+#include "metrics.h"
 #include "clock.h"
 #include "form.h"
 #include "i18n.h"
@@ -307,6 +308,7 @@ static void security_headers(struct req *r)
 
 void app_handle(struct req *r)
 {
+    double t0 = clock_elapsed();
     unsigned char raw[12];
     randombytes_buf(raw, sizeof raw);
     sodium_bin2base64(r->nonce, sizeof r->nonce, raw, sizeof raw, sodium_base64_VARIANT_ORIGINAL);
@@ -401,4 +403,5 @@ void app_handle(struct req *r)
     if (s && !store_end_request(s)) log_error("app", "%s %s left a write transaction open: rolled back", r->method_name, r->path);
 done:
     security_headers(r);
+    metrics_record(r->route, r->status ? r->status : 200, clock_elapsed() - t0);
 }

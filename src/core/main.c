@@ -7,6 +7,7 @@
 #include "page.h"
 #include "router.h"
 #include "server.h"
+#include "metrics.h"
 #include "testhttp.h"
 #include "../calendar/calendar.h"
 #include "../demo/demo.h"
@@ -154,6 +155,8 @@ static void register_routes(const struct options *o)
     router_add(notify_prefs_routes);
     page_set_hooks(&(struct page_hooks){.nav = notify_nav, .clock_moved = notify_job_kick});
     router_add(diffusion_routes);
+    router_add(metrics_routes);
+    metrics_init();
     app_init(&(struct app_hooks){.load_session = auth_load_session},
              &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy});
 }

@@ -18,6 +18,34 @@ void router_add(const struct route *table)
     if (ntables < MAX_TABLES) tables[ntables++] = table;
 }
 
+size_t router_count(void)
+{
+    size_t n = 0;
+    for (size_t t = 0; t < ntables; t++)
+        for (const struct route *rt = tables[t]; rt->path; rt++) n++;
+    return n;
+}
+
+const struct route *router_at(size_t i)
+{
+    for (size_t t = 0; t < ntables; t++)
+        for (const struct route *rt = tables[t]; rt->path; rt++)
+            if (!i--) return rt;
+    return NULL;
+}
+
+size_t router_index(const struct route *route)
+{
+    size_t base = 0;
+    for (size_t t = 0; t < ntables; t++) {
+        size_t n = 0;
+        while (tables[t][n].path) n++;
+        if (route >= tables[t] && route < tables[t] + n) return base + (size_t)(route - tables[t]);
+        base += n;
+    }
+    return base;
+}
+
 /* Does pattern match the request's segments? Fills path params if so. */
 static bool match_path(struct req *r, const char *pattern, struct kv *pp, size_t *npp)
 {

@@ -18,6 +18,7 @@
 #define CARNET_ROUTER_H
 #include "http.h"
 #include <stdbool.h>
+#include <stddef.h>
 
 enum ptype {
     P_ID,        /* positive integer id */
@@ -69,6 +70,11 @@ struct route {
 
 /* Register a module's table (at start-up, before serving). */
 void router_add(const struct route *table);
+/* Every registered route in order: how many, the i-th (NULL past the
+ * end), and the position of one of them (router_count() when unknown). */
+size_t router_count(void);
+const struct route *router_at(size_t i);
+size_t router_index(const struct route *route);
 /* Find the route for r (sets r->route and path parameters). Returns 0,
  * 404 when no path matches, 405 when the path matches for other methods
  * (and fills allow with the methods, e.g. "GET, POST"). */

@@ -1,0 +1,74 @@
+// Operations (issue 6, part 4): /healthz for load balancers, /metrics in
+// Prometheus' text format — requests by route and status, the latency
+// histogram, the e-mail queues — readable from loopback or with the
+// operator's token only.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/carnet.mjs';
+
+let srv;
+before(async () => { srv = await startServer({ now: '2026-03-10T10:00' }); });
+after(async () => { await srv.stop(); });
+
+test('ops: /healthz says ok when the database answers and is migrated, 503 when it is behind', async () => {
+  const c = srv.client();
+  const ok = await c.get('/healthz');
+  assert.equal(ok.status, 200);
+  const body = ok.json();
+  assert.equal(body.status, 'ok');
+  assert.equal(body.database, 'ok');
+  assert.equal(body.migrations, body.expected);
+  assert.match(ok.headers.get('cache-control'), /no-store/);
+  const last = srv.sql('SELECT max(version) FROM schema_migration');
+  const row = srv.sql(`SELECT version || '|' || name || '|' || applied_at FROM schema_migration WHERE version = ${last}`).split('|');
+  srv.sql(`DELETE FROM schema_migration WHERE version = ${last}`);
+  try {
+    const behind = await c.get('/healthz');
+    assert.equal(behind.status, 503);
+    assert.equal(behind.json().database, 'not migrated');
+  } finally {
+    srv.sql(`INSERT INTO schema_migration (version, name, applied_at) VALUES (${row[0]}, '${row[1]}', ${row[2]})`);
+  }
+  assert.equal((await c.get('/healthz')).status, 200);
+});
+
+test('ops: /metrics counts requests by route pattern and status, with a latency histogram and the e-mail queues', async () => {
+  const c = srv.client();
+  await c.get('/connexion');
+  await c.get('/connexion');
+  await c.get('/nulle-part');
+  const p = await srv.as('parent.demo');
+  await p.get('/messagerie');
+  const m = await c.get('/metrics');
+  assert.equal(m.status, 200);
+  assert.match(m.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+  const text = m.text;
+  const count = (re) => Number((text.match(re) || [])[1] || 0);
+  assert.ok(count(/^carnet_http_requests_total\{route="\/connexion",status="200"\} (\d+)$/m) >= 2);
+  assert.ok(count(/^carnet_http_requests_total\{route="\(none\)",status="404"\} (\d+)$/m) >= 1, 'unmatched paths in one series');
+  assert.ok(count(/^carnet_http_requests_total\{route="\/messagerie",status="200"\} (\d+)$/m) >= 1);
+  assert.doesNotMatch(text, /nulle-part/, 'no raw path as a label');
+  const inf = count(/^carnet_http_request_duration_seconds_bucket\{le="\+Inf"\} (\d+)$/m);
+  assert.ok(inf >= 4);
+  assert.equal(count(/^carnet_http_request_duration_seconds_count (\d+)$/m), inf);
+  const buckets = [...text.matchAll(/^carnet_http_request_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((x) => Number(x[2]));
+  assert.deepEqual(buckets, [...buckets].sort((a, b) => a - b), 'cumulative buckets');
+  assert.match(text, /^carnet_mail_outbox\{state="queued"\} \d+$/m);
+  assert.match(text, /^carnet_notifications_due \d+$/m);
+});
+
+test('ops: /metrics is not for the public — through a proxy 404; with a token set, only with that token', async () => {
+  const c = srv.client();
+  assert.equal((await c.get('/metrics', { headers: { 'X-Forwarded-For': '203.0.113.9' } })).status, 404);
+  const guarded = await startServer({ now: '2026-03-10T10:00', env: { CARNET_METRICS_TOKEN: 's3cret-token-for-tests' } });
+  try {
+    const g = guarded.client();
+    assert.equal((await g.get('/metrics')).status, 404, 'no token');
+    assert.equal((await g.get('/metrics', { headers: { Authorization: 'Bearer wrong' } })).status, 404);
+    const ok = await g.get('/metrics', { headers: { Authorization: 'Bearer s3cret-token-for-tests' } });
+    assert.equal(ok.status, 200);
+    assert.match(ok.text, /carnet_http_requests_total/);
+  } finally {
+    await guarded.stop();
+  }
+});
