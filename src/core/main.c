@@ -7,6 +7,7 @@
 #include "page.h"
 #include "router.h"
 #include "server.h"
+#include "assets.h"
 #include "metrics.h"
 #include "testhttp.h"
 #include "../calendar/calendar.h"
@@ -31,11 +32,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CARNET_VERSION "0.1.0"
 
 struct options {
-    const char *db, *listen, *now, *port_file, *to, *login, *file;
+    const char *db, *listen, *now, *port_file, *to, *from, *login, *file;
     int port, threads, scale;
     bool test_hooks, trust_proxy, quiet, once;
 };
@@ -49,6 +51,7 @@ static void usage(FILE *f)
           "  demo        --db FILE [--scale N] [--now T]   create the demo territory in a new database\n"
           "  test-http   --db FILE [--now T]  answer one HTTP request read from standard input\n"
           "  backup      --db FILE --to FILE  online copy of the database\n"
+          "  restore     --db FILE --from FILE  put a backup back (checked first; then migrated)\n"
           "  activation-code --db FILE --login LOGIN   issue a one-time activation code (paper letter)\n"
           "  import-calendar --db FILE CALENDAR.csv    import the school calendar (official open dataset)\n"
           "  notify      --once --db FILE [--now T]   send the notification e-mails that are due, once\n"
@@ -89,6 +92,7 @@ static int parse(int argc, char **argv, struct options *o)
         VAL("--now", o->now)
         VAL("--port-file", o->port_file)
         VAL("--to", o->to)
+        VAL("--from", o->from)
         VAL("--login", o->login)
         NUM("--port", o->port, 0, 65535)
         NUM("--threads", o->threads, 1, 64)
@@ -251,6 +255,47 @@ static int cmd_backup(const struct options *o)
     return rc < 0 ? 1 : 0;
 }
 
+/* Put a backup back into --db: only a readable, intact Carnet database of
+ * a schema this binary knows; then migrated to this binary's schema. The
+ * database is untouched when anything is wrong. */
+static int cmd_restore(const struct options *o)
+{
+    if (!o->from || !o->db) {
+        fprintf(stderr, "carnet: restore needs --db FILE and --from BACKUP\n");
+        return 1;
+    }
+    if (access(o->from, R_OK) != 0) {
+        fprintf(stderr, "carnet: restore: cannot read %s\n", o->from);
+        return 1;
+    }
+    char err[256];
+    struct store *b = store_open(o->from, err, sizeof err);
+    if (!b) {
+        fprintf(stderr, "carnet: restore from %s refused: it is not an intact SQLite database (%s); %s is unchanged\n", o->from, err, o->db);
+        return 1;
+    }
+    int64_t applied = -1, newest = 0;
+    struct stmt *st = store_q(b, "PRAGMA quick_check", NULL);
+    bool intact = st && stmt_step(st) == STORE_ROW && !strcmp(stmt_text(st, 0), "ok");
+    stmt_done(st);
+    bool carnet = intact && store_int(b, &applied, "SELECT count(*) FROM schema_migration", NULL) == 1 &&
+                  store_int(b, &newest, "SELECT coalesce(max(version), 0) FROM schema_migration", NULL) == 1;
+    const char *why = !intact ? "it is not an intact SQLite database" : !carnet ? "it is not a Carnet database"
+                    : applied > (int64_t)assets_sql_count ? "it comes from a newer Carnet (more migrations than this one knows)" : NULL;
+    int rc = why ? -1 : store_backup(b, o->db);
+    store_close(b);
+    if (why || rc < 0) {
+        fprintf(stderr, "carnet: restore from %s refused: %s; %s is unchanged\n", o->from, why ? why : "the copy failed", o->db);
+        return 1;
+    }
+    struct store *s = open_db(o);
+    int n = s ? migrate(s) : -1;
+    if (s) store_close(s);
+    if (n < 0) return 1;
+    printf("Restored %s from %s (%lld migrations, %d applied now).\n", o->db, o->from, (long long)applied, n);
+    return 0;
+}
+
 static int cmd_activation(const struct options *o)
 {
     if (!o->login) {
@@ -313,6 +358,7 @@ static int run(const char *c, const struct options *o)
     if (!strcmp(c, "demo")) return cmd_demo(o);
     if (!strcmp(c, "test-http")) return cmd_test_http(o);
     if (!strcmp(c, "backup")) return cmd_backup(o);
+    if (!strcmp(c, "restore")) return cmd_restore(o);
     if (!strcmp(c, "activation-code")) return cmd_activation(o);
     if (!strcmp(c, "import-calendar")) return cmd_import_calendar(o);
     if (!strcmp(c, "notify")) return cmd_notify(o);

@@ -72,3 +72,38 @@ test('ops: /metrics is not for the public — through a proxy 404; with a token 
     await guarded.stop();
   }
 });
+
+test('ops: carnet backup then restore puts the data back; a missing, foreign or damaged backup is refused and the database is untouched', async () => {
+  const { execFileSync, spawnSync } = await import('node:child_process');
+  const { writeFileSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { BIN } = await import('../lib/carnet.mjs');
+  const backup = join(srv.dir, 'backup.db'), db = join(srv.dir, 'other.db');
+  execFileSync(BIN, ['backup', '--db', srv.db, '--to', backup]);
+  execFileSync(BIN, ['backup', '--db', srv.db, '--to', db]);
+  const q = (file, sql) => execFileSync('sqlite3', [file, sql], { encoding: 'utf8' }).trim();
+  const before = q(db, 'SELECT count(*) FROM person');
+  q(db, 'DELETE FROM notification; DELETE FROM audit');
+  const run = (from) => spawnSync(BIN, ['restore', '--db', db, '--from', from], { encoding: 'utf8' });
+  // Refused: nothing changes.
+  const foreign = join(srv.dir, 'notes.txt');
+  writeFileSync(foreign, 'Ceci n\'est pas une base de données.\n'.repeat(200));
+  const other = join(srv.dir, 'other-app.db');
+  q(other, 'CREATE TABLE t (x); INSERT INTO t VALUES (1)');
+  const damaged = join(srv.dir, 'damaged.db');
+  const bytes = readFileSync(backup);
+  bytes.fill(0x41, 4096, 4096 * 40);
+  writeFileSync(damaged, bytes);
+  for (const [from, why] of [[join(srv.dir, 'absent.db'), /cannot read/], [foreign, /not an intact SQLite database/],
+    [other, /not a Carnet database/], [damaged, /not an intact SQLite database/]]) {
+    const r = run(from);
+    assert.equal(r.status, 1, from);
+    assert.match(r.stderr, why);
+    assert.equal(q(db, 'SELECT count(*) FROM notification'), '0', 'untouched');
+  }
+  const ok = run(backup);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /^Restored /);
+  assert.equal(q(db, 'SELECT count(*) FROM person'), before);
+  assert.ok(Number(q(db, 'SELECT count(*) FROM notification')) > 0, 'the data is back');
+});
