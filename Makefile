@@ -3,7 +3,7 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer; `make bench` measures.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium jansson libical libcmark libmagic libcurl
+PKGS    := libmicrohttpd sqlite3 libsodium jansson libical libcmark libmagic libcurl libpq
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wpointer-arith -Wcast-qual -Wsign-compare -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers
 CSTD    := -std=c11 -D_GNU_SOURCE
@@ -13,7 +13,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(sort $(wildcard src/core/*.c src/store/*.c src/policy/*.c src/calendar/*.c src/grades/*.c src/modules/*/*.c src/demo/*.c))
-GEN      := build/gen/assets_static.c build/gen/assets_sql.c build/gen/assets_sql_sqlite.c build/gen/assets_locale.c \
+GEN      := build/gen/assets_static.c build/gen/assets_sql.c build/gen/assets_sql_sqlite.c build/gen/assets_sql_postgresql.c build/gen/assets_locale.c \
             build/gen/assets_data.c
 OBJ      := $(SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
 ASAN_OBJ := $(SRC:%.c=build/asan/obj/%.o) $(GEN:build/gen/%.c=build/asan/obj/gen/%.o)
@@ -48,6 +48,9 @@ build/gen/assets_sql.c: build/tools/embed $(wildcard sql/*.sql)
 build/gen/assets_sql_sqlite.c: build/tools/embed $(wildcard sql/sqlite/*.sql)
 	@mkdir -p $(@D)
 	build/tools/embed $@ assets_sql_sqlite $(wildcard sql/sqlite/*.sql)
+build/gen/assets_sql_postgresql.c: build/tools/embed $(wildcard sql/postgresql/*.sql)
+	@mkdir -p $(@D)
+	build/tools/embed $@ assets_sql_postgresql $(wildcard sql/postgresql/*.sql)
 build/gen/assets_data.c: build/tools/embed $(wildcard data/*)
 	@mkdir -p $(@D)
 	build/tools/embed $@ assets_data $(wildcard data/*)
