@@ -3,10 +3,10 @@
 # throw-away PostgreSQL 15 cluster (tests/lib/pg.sh), runs them with
 # CARNET_TEST_PG_URL set (a fresh database each, tests/unit/testdb.h), then
 # stops and removes the cluster. Usage: tests/pg-unit.sh [test_name…]
-# (default: test_store test_search). Builds what it runs.
+# (default: every unit test that opens a database). Builds what it runs.
 set -eu
 cd "$(dirname "$0")/.."
-tests=${*:-test_store test_search}
+tests=${*:-test_store test_search test_calendar test_policy test_quiet}
 bins=""
 for t in $tests; do bins="$bins build/tests/$t"; done
 # shellcheck disable=SC2086
