@@ -3,7 +3,7 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer; `make bench` measures.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium jansson libical libcmark libmagic libcurl
+PKGS    := libmicrohttpd sqlite3 libsodium jansson libical libcmark libmagic libcurl libpq
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wpointer-arith -Wcast-qual -Wsign-compare -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers
 CSTD    := -std=c11 -D_GNU_SOURCE
@@ -13,7 +13,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(sort $(wildcard src/core/*.c src/store/*.c src/policy/*.c src/calendar/*.c src/grades/*.c src/modules/*/*.c src/demo/*.c))
-GEN      := build/gen/assets_static.c build/gen/assets_sql.c build/gen/assets_sql_sqlite.c build/gen/assets_locale.c \
+GEN      := build/gen/assets_static.c build/gen/assets_sql.c build/gen/assets_sql_sqlite.c build/gen/assets_sql_postgresql.c build/gen/assets_locale.c \
             build/gen/assets_data.c
 OBJ      := $(SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
 ASAN_OBJ := $(SRC:%.c=build/asan/obj/%.o) $(GEN:build/gen/%.c=build/asan/obj/gen/%.o)
@@ -48,6 +48,9 @@ build/gen/assets_sql.c: build/tools/embed $(wildcard sql/*.sql)
 build/gen/assets_sql_sqlite.c: build/tools/embed $(wildcard sql/sqlite/*.sql)
 	@mkdir -p $(@D)
 	build/tools/embed $@ assets_sql_sqlite $(wildcard sql/sqlite/*.sql)
+build/gen/assets_sql_postgresql.c: build/tools/embed $(wildcard sql/postgresql/*.sql)
+	@mkdir -p $(@D)
+	build/tools/embed $@ assets_sql_postgresql $(wildcard sql/postgresql/*.sql)
 build/gen/assets_data.c: build/tools/embed $(wildcard data/*)
 	@mkdir -p $(@D)
 	build/tools/embed $@ assets_data $(wildcard data/*)
@@ -116,7 +119,7 @@ bench:
 # Fuzzers (libFuzzer, clang): every parser of outside input, FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(CSTD) -Isrc
-fuzz: build/gen/assets_sql.c build/gen/assets_sql_sqlite.c
+fuzz: build/gen/assets_sql.c build/gen/assets_sql_sqlite.c build/gen/assets_sql_postgresql.c
 	@tools/install-deps.sh fuzz
 	@mkdir -p build/fuzz
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_form tests/fuzz/fuzz_form.c src/core/form.c src/core/arena.c src/core/text.c \
@@ -124,13 +127,17 @@ fuzz: build/gen/assets_sql.c build/gen/assets_sql_sqlite.c
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_utf8 tests/fuzz/fuzz_utf8.c src/core/text.c
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_clock tests/fuzz/fuzz_clock.c src/core/clock.c $$(pkg-config --cflags --libs libical)
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_calendar tests/fuzz/fuzz_calendar.c src/calendar/calendar.c src/store/store.c \
-	    src/store/store_sqlite.c src/store/store_search.c src/store/store_search_sqlite.c src/store/migrate.c src/core/log.c \
+	    src/store/store_sqlite.c src/store/store_search.c src/store/store_search_sqlite.c src/store/store_pg.c src/store/store_search_pg.c \
+	    src/store/migrate.c src/core/log.c \
 	    src/core/clock.c src/core/arena.c src/core/assets.c src/core/text.c \
-	    build/gen/assets_sql.c build/gen/assets_sql_sqlite.c $$(pkg-config --cflags --libs sqlite3 libical)
+	    build/gen/assets_sql.c build/gen/assets_sql_sqlite.c build/gen/assets_sql_postgresql.c \
+	    $$(pkg-config --cflags --libs sqlite3 libpq libical)
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_grades tests/fuzz/fuzz_grades.c src/grades/average.c -lm
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_search tests/fuzz/fuzz_search.c src/store/store.c src/store/store_sqlite.c \
-	    src/store/store_search.c src/store/store_search_sqlite.c src/store/migrate.c src/core/log.c src/core/clock.c src/core/arena.c \
-	    src/core/assets.c src/core/text.c build/gen/assets_sql.c build/gen/assets_sql_sqlite.c $$(pkg-config --cflags --libs sqlite3 libical)
+	    src/store/store_search.c src/store/store_search_sqlite.c src/store/store_pg.c src/store/store_search_pg.c src/store/migrate.c \
+	    src/core/log.c src/core/clock.c src/core/arena.c \
+	    src/core/assets.c src/core/text.c build/gen/assets_sql.c build/gen/assets_sql_sqlite.c build/gen/assets_sql_postgresql.c \
+	    $$(pkg-config --cflags --libs sqlite3 libpq libical)
 	@for f in form utf8 clock calendar grades search; do \
 	    mkdir -p build/fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build/fuzz/corpus-$$f/ 2>/dev/null; \
 	    echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \

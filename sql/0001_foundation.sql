@@ -1,5 +1,6 @@
 -- 0001 — foundation: structure, identity, sessions, services catalogue.
--- Portable SQL: {{ID}} is the driver's auto-generated 64-bit primary key;
+-- Portable SQL: {{ID}} is the driver's auto-generated 64-bit primary key,
+-- {{BLOB}} its type for binary data (SQLite BLOB, PostgreSQL BYTEA);
 -- times are BIGINT seconds since the epoch (UTC), dates are 'YYYY-MM-DD' text,
 -- flags are INTEGER 0/1.
 

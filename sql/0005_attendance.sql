@@ -6,7 +6,7 @@
 CREATE TABLE file_blob (
     sha256 TEXT PRIMARY KEY,
     size BIGINT NOT NULL,
-    data BLOB NOT NULL
+    data {{BLOB}} NOT NULL
 );
 
 -- An attachment of an item (owner: 'homework', 'log_entry', 'attendance', 'message').

@@ -18,6 +18,8 @@ extern const struct asset assets_sql[];     /* sorted by name */
 extern const size_t assets_sql_count;
 extern const struct asset assets_sql_sqlite[]; /* the SQLite driver's own migrations (sql/sqlite/), sorted */
 extern const size_t assets_sql_sqlite_count;
+extern const struct asset assets_sql_postgresql[]; /* the PostgreSQL driver's own (sql/postgresql/), sorted */
+extern const size_t assets_sql_postgresql_count;
 extern const struct asset assets_locale[];
 extern const size_t assets_locale_count;
 extern const struct asset assets_data[];    /* reference data shipped with Carnet (data/) */

@@ -1,5 +1,5 @@
 /* migrate.c — numbered migrations embedded in the binary: the shared ones of
- * sql/ (one portable dialect, {{ID}} replaced per driver), then the driver's
+ * sql/ (one portable dialect, {{ID}} and {{BLOB}} replaced per driver), then the driver's
  * own of sql/<driver>/ (what one database does its own way, such as its
  * full-text index). Each runs once, in its own transaction. */
 #include "store_impl.h"
@@ -9,24 +9,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Replace {{ID}} by the driver's key type. Allocates (caller frees). */
+/* Replace {{ID}} by the driver's key type and {{BLOB}} by its binary type.
+ * Allocates (caller frees). */
 static char *dialect(struct store *s, const char *src, size_t n)
 {
-    const char *id = store_id_type(s);
-    size_t idn = strlen(id), cap = n * 2 + 1, len = 0;
+    const struct { const char *token; const char *text; } sub[] = {
+        {"{{ID}}", s->drv->id_type}, {"{{BLOB}}", s->drv->blob_type}};
+    size_t cap = n * 2 + 1, len = 0;
     char *out = malloc(cap);
     if (!out) return NULL;
     for (size_t i = 0; i < n;) {
-        if (len + idn + 2 >= cap) {
-            cap *= 2;
+        const char *text = NULL;
+        size_t tlen = 0;
+        for (size_t k = 0; k < sizeof sub / sizeof sub[0] && !text; k++) {
+            tlen = strlen(sub[k].token);
+            if (n - i >= tlen && !memcmp(src + i, sub[k].token, tlen)) text = sub[k].text;
+        }
+        size_t add = text ? strlen(text) : 1;
+        if (len + add + 1 >= cap) {
+            while (len + add + 1 >= cap) cap *= 2;
             char *p = realloc(out, cap);
             if (!p) { free(out); return NULL; }
             out = p;
         }
-        if (n - i >= 6 && !memcmp(src + i, "{{ID}}", 6)) {
-            memcpy(out + len, id, idn);
-            len += idn;
-            i += 6;
+        if (text) {
+            memcpy(out + len, text, add);
+            len += add;
+            i += tlen;
         } else {
             out[len++] = src[i++];
         }

@@ -12,9 +12,11 @@ static pthread_key_t tls_key;
 static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
 static __thread struct store *tls_store;
 
+/* postgresql:// and postgres:// URLs (libpq's URIs) go to PostgreSQL;
+ * anything else is a SQLite file ("sqlite:PATH" or a plain path). */
 static const struct store_driver *driver_for(const char *url)
 {
-    (void)url; /* postgresql:// URLs get their driver with the PostgreSQL issue */
+    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) return &store_pg_driver;
     return &store_sqlite_driver;
 }
 
@@ -22,10 +24,6 @@ struct store *store_open(const char *url, char *err, size_t errlen)
 {
     if (!url || !*url) {
         snprintf(err, errlen, "no database given (use --db FILE)");
-        return NULL;
-    }
-    if (!strncmp(url, "postgres", 8)) {
-        snprintf(err, errlen, "PostgreSQL is not supported by this build yet: use a SQLite file");
         return NULL;
     }
     return driver_for(url)->open(url, err, errlen);
@@ -144,44 +142,44 @@ int store_int(struct store *s, int64_t *out, const char *sql, const char *types,
 
 /* SQLite has one writer at a time. Threads of this process queue on a mutex
  * for their write transactions instead of polling the busy handler (which
- * sleeps 1, 2, 5… ms and lets a writer starve under load). */
+ * sleeps 1, 2, 5… ms and lets a writer starve under load). PostgreSQL takes
+ * its own row locks: no mutex, but the thread still knows that it has a write
+ * transaction open (store_end_request). */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
-static __thread bool holds_write;
+static __thread bool holds_write; /* a write transaction is open on this thread */
+static __thread bool holds_mutex; /* …and it holds write_lock */
 
 bool store_write_enter(void)
 {
-    if (holds_write) return false;
+    if (holds_mutex) return false;
     pthread_mutex_lock(&write_lock);
-    holds_write = true;
+    holds_mutex = true;
     return true;
 }
 
 void store_write_leave(void)
 {
-    if (!holds_write) return;
-    holds_write = false;
+    if (!holds_mutex) return;
+    holds_mutex = false;
     pthread_mutex_unlock(&write_lock);
 }
 
 static void write_release(void)
 {
-    if (!holds_write) return;
     holds_write = false;
-    pthread_mutex_unlock(&write_lock);
+    store_write_leave();
 }
 
 int store_begin(struct store *s)
 {
-    if (!holds_write) {
-        pthread_mutex_lock(&write_lock);
-        holds_write = true;
-    }
-    int rc = store_run(s, "BEGIN IMMEDIATE", NULL);
+    if (s->drv->one_writer) store_write_enter();
+    holds_write = true;
+    int rc = store_run(s, s->drv->begin_write, NULL);
     if (rc < 0) write_release();
     return rc;
 }
 
-int store_begin_read(struct store *s) { return store_run(s, "BEGIN", NULL); }
+int store_begin_read(struct store *s) { return store_run(s, s->drv->begin_read, NULL); }
 
 int store_commit(struct store *s)
 {
@@ -198,7 +196,7 @@ void store_rollback(struct store *s)
 
 bool store_end_request(struct store *s)
 {
-    if (!holds_write) return true;
+    if (!holds_write && !holds_mutex) return true;
     store_rollback(s);
     return false;
 }

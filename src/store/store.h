@@ -3,7 +3,7 @@
  * SQL is literal text with $1…$n placeholders, prepared once per connection
  * and cached by the address of the SQL literal; values are always bound.
  * Each thread uses its own connection (store_thread()). Drivers: SQLite
- * (store_sqlite.c); PostgreSQL follows behind the same functions. */
+ * (store_sqlite.c) and PostgreSQL (store_pg.c, libpq). */
 #ifndef CARNET_STORE_H
 #define CARNET_STORE_H
 #include <stdbool.h>
@@ -16,7 +16,8 @@ struct stmt;
 
 enum { STORE_ERR = -1, STORE_DONE = 0, STORE_ROW = 1 };
 
-/* Open a connection to url ("sqlite:PATH", or a plain path). On failure
+/* Open a connection to url ("sqlite:PATH", a plain path, or a PostgreSQL
+ * URI "postgresql://user@host:port/db"). On failure
  * returns NULL and writes a message into err. Allocates; store_close frees. */
 struct store *store_open(const char *url, char *err, size_t errlen);
 void store_close(struct store *s);

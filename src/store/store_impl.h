@@ -7,6 +7,14 @@
 struct store_driver {
     const char *name;
     const char *id_type;
+    const char *blob_type;   /* substituted for {{BLOB}} in migrations */
+    /* The statements that open a write transaction and a read-only one
+     * (literals: the statement cache keys on their address). */
+    const char *begin_write;
+    const char *begin_read;
+    /* One writer at a time (SQLite): write transactions of this process
+     * queue on the process's write lock (store_write_enter). */
+    bool one_writer;
     struct store *(*open)(const char *url, char *err, size_t errlen);
     void (*close)(struct store *s);
     struct stmt *(*prepare)(struct store *s, const char *sql);
@@ -49,5 +57,13 @@ struct stmt *store_sqlite_message_search(struct store *s, int64_t person, const 
 /* The FTS5 query for t: every word quoted, prefixes starred. Writes at most
  * len bytes (NUL included); returns false when it does not fit. */
 bool store_sqlite_fts_query(const struct store_terms *t, char *out, size_t len);
+
+extern const struct store_driver store_pg_driver;
+/* store_search_pg.c: the PostgreSQL driver's message search (tsvector). */
+struct stmt *store_pg_message_search(struct store *s, int64_t person, const struct store_terms *t, int64_t now, int limit);
+/* The tsquery text for t: every word quoted as a lexeme, prefixes marked :*,
+ * joined by &. Writes at most len bytes (NUL included); false when it does
+ * not fit. */
+bool store_pg_tsquery(const struct store_terms *t, char *out, size_t len);
 
 #endif

@@ -234,6 +234,10 @@ static int sq_backup(struct store *base, const char *path)
 const struct store_driver store_sqlite_driver = {
     .name = "sqlite",
     .id_type = "INTEGER PRIMARY KEY",
+    .blob_type = "BLOB",
+    .begin_write = "BEGIN IMMEDIATE",
+    .begin_read = "BEGIN",
+    .one_writer = true,
     .open = sq_open,
     .close = sq_close,
     .prepare = sq_prepare,

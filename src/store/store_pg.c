@@ -1,0 +1,359 @@
+/* store_pg.c — PostgreSQL driver (libpq): one connection per store (a store
+ * is one thread's), statements prepared once per connection with generated
+ * names and cached by the address of the SQL literal, parameters sent as
+ * text (integers in decimal) or binary (blobs), results read as text. */
+#include "store_impl.h"
+#include "../core/log.h"
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PG_CACHE_SLOTS 512   /* power of two */
+#define PG_MAX_PARAMS 32
+#define PG_INT_TEXT 24       /* room for an int64_t in decimal */
+
+struct pg_stmt {
+    struct stmt base;
+    struct pg_store *owner;
+    const char *sql;
+    char name[16];
+    int nparams;                          /* highest $n in the SQL */
+    const char *values[PG_MAX_PARAMS];    /* NULL: SQL NULL */
+    int lengths[PG_MAX_PARAMS];
+    int formats[PG_MAX_PARAMS];           /* 0 text, 1 binary */
+    char ints[PG_MAX_PARAMS][PG_INT_TEXT];
+    void *copies[PG_MAX_PARAMS];          /* text and blobs bound, copied */
+    PGresult *res;                        /* after the first step */
+    int row, nrows;
+    unsigned char *blob;                  /* the last bytea column decoded */
+};
+
+struct pg_store {
+    struct store base;
+    PGconn *conn;
+    unsigned next_name;
+    int64_t changes;
+    char err[256];                        /* an error of the driver's own */
+    struct pg_stmt *cache[PG_CACHE_SLOTS];
+};
+
+static void pg_quiet(void *arg, const char *msg) { (void)arg; (void)msg; }
+
+static const char *pg_error(struct store *base)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    if (s->err[0]) return s->err;
+    return PQerrorMessage(s->conn);
+}
+
+/* Open url (a libpq URI, postgresql://…). Allocates; pg_close frees. */
+static struct store *pg_open(const char *url, char *err, size_t errlen)
+{
+    struct pg_store *s = calloc(1, sizeof *s);
+    if (!s) { snprintf(err, errlen, "out of memory"); return NULL; }
+    s->base.drv = &store_pg_driver;
+    s->conn = PQconnectdb(url);
+    if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
+        const char *m = s->conn ? PQerrorMessage(s->conn) : "out of memory";
+        size_t n = strlen(m);
+        while (n && (m[n - 1] == '\n' || m[n - 1] == ' ')) n--;
+        snprintf(err, errlen, "cannot connect to PostgreSQL: %.*s", (int)n, m);
+        PQfinish(s->conn);
+        free(s);
+        return NULL;
+    }
+    PQsetNoticeProcessor(s->conn, pg_quiet, NULL);
+    PGresult *r = PQexec(s->conn, "SET client_encoding = 'UTF8'; SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) {
+        snprintf(err, errlen, "cannot set up the PostgreSQL session: %s", PQerrorMessage(s->conn));
+        PQfinish(s->conn);
+        free(s);
+        return NULL;
+    }
+    return &s->base;
+}
+
+static void stmt_clear(struct pg_stmt *c)
+{
+    PQclear(c->res);
+    c->res = NULL;
+    c->row = c->nrows = 0;
+    free(c->blob);
+    c->blob = NULL;
+    for (int i = 0; i < PG_MAX_PARAMS; i++) {
+        free(c->copies[i]);
+        c->copies[i] = NULL;
+        c->values[i] = NULL;
+        c->lengths[i] = 0;
+        c->formats[i] = 0;
+    }
+}
+
+static void pg_close(struct store *base)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    for (int i = 0; i < PG_CACHE_SLOTS; i++) {
+        if (s->cache[i]) {
+            stmt_clear(s->cache[i]);
+            free(s->cache[i]);
+        }
+    }
+    PQfinish(s->conn);
+    free(s);
+}
+
+/* The highest $n of sql outside quotes and comments, 0 when none; -1 when a
+ * placeholder is not $1…$PG_MAX_PARAMS or another style is used (?, :name). */
+static int placeholders(const char *sql)
+{
+    int max = 0;
+    for (const char *p = sql; *p; p++) {
+        if (*p == '\'' || *p == '"') { /* a literal or a quoted name: skip to its end */
+            char q = *p;
+            for (p++; *p && *p != q; p++) {}
+            if (!*p) return max;
+        } else if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n') p++;
+            if (!*p) return max;
+        } else if (*p == '?') {
+            return -1;
+        } else if (*p == ':' && p[1] != ':' && (p == sql || p[-1] != ':') &&
+                   ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') || p[1] == '_')) {
+            return -1;
+        } else if (*p == '$') {
+            int n = 0, digits = 0;
+            while (p[1] >= '0' && p[1] <= '9' && digits < 4) { n = n * 10 + (p[1] - '0'); p++; digits++; }
+            if (!digits || n < 1 || n > PG_MAX_PARAMS) return -1;
+            if (n > max) max = n;
+        }
+    }
+    return max;
+}
+
+static struct stmt *pg_prepare(struct store *base, const char *sql)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    uintptr_t h = ((uintptr_t)sql >> 3) * 0x9E3779B97F4A7C15ull;
+    size_t slot = (size_t)(h >> 40) & (PG_CACHE_SLOTS - 1);
+    for (size_t probe = 0; probe < PG_CACHE_SLOTS; probe++) {
+        struct pg_stmt *c = s->cache[slot];
+        if (!c) break;
+        if (c->sql == sql) {
+            stmt_clear(c); /* as promised: reset, no bindings */
+            return &c->base;
+        }
+        slot = (slot + 1) & (PG_CACHE_SLOTS - 1);
+    }
+    int n = placeholders(sql);
+    if (n < 0) {
+        log_error("pg_prepare", "placeholders must be $1…$%d in: %s", PG_MAX_PARAMS, sql);
+        return NULL;
+    }
+    struct pg_stmt *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->base.drv = &store_pg_driver;
+    c->owner = s;
+    c->sql = sql;
+    c->nparams = n;
+    snprintf(c->name, sizeof c->name, "s%u", s->next_name++);
+    PGresult *r = PQprepare(s->conn, c->name, sql, 0, NULL);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        log_error("pg_prepare", "%s — in: %s", PQresultErrorMessage(r), sql);
+        PQclear(r);
+        free(c);
+        return NULL;
+    }
+    PQclear(r);
+    if (s->cache[slot]) { /* table full: should not happen with literal SQL */
+        stmt_clear(s->cache[slot]);
+        free(s->cache[slot]);
+    }
+    s->cache[slot] = c;
+    return &c->base;
+}
+
+/* The index of parameter $n in the arrays, or -1 when the SQL has no $n. */
+static int param(struct pg_stmt *c, int n)
+{
+    if (n < 1 || n > c->nparams) return -1;
+    free(c->copies[n - 1]);
+    c->copies[n - 1] = NULL;
+    c->formats[n - 1] = 0;
+    c->lengths[n - 1] = 0;
+    return n - 1;
+}
+
+static void pg_bind_int(struct stmt *st, int n, int64_t v)
+{
+    struct pg_stmt *c = (struct pg_stmt *)st;
+    int i = param(c, n);
+    if (i < 0) return;
+    snprintf(c->ints[i], PG_INT_TEXT, "%" PRId64, v);
+    c->values[i] = c->ints[i];
+}
+
+static void pg_bind_text(struct stmt *st, int n, const char *v)
+{
+    struct pg_stmt *c = (struct pg_stmt *)st;
+    int i = param(c, n);
+    if (i < 0) return;
+    c->copies[i] = v ? strdup(v) : NULL;
+    c->values[i] = c->copies[i];
+}
+
+static void pg_bind_null(struct stmt *st, int n)
+{
+    struct pg_stmt *c = (struct pg_stmt *)st;
+    int i = param(c, n);
+    if (i >= 0) c->values[i] = NULL;
+}
+
+static void pg_bind_blob(struct stmt *st, int n, const void *v, size_t len)
+{
+    struct pg_stmt *c = (struct pg_stmt *)st;
+    int i = param(c, n);
+    if (i < 0 || len > INT32_MAX) return;
+    c->copies[i] = malloc(len ? len : 1);
+    if (!c->copies[i]) { c->values[i] = NULL; return; }
+    if (len) memcpy(c->copies[i], v, len);
+    c->values[i] = c->copies[i];
+    c->lengths[i] = (int)len;
+    c->formats[i] = 1;
+}
+
+static int pg_step(struct stmt *st)
+{
+    struct pg_stmt *c = (struct pg_stmt *)st;
+    free(c->blob);
+    c->blob = NULL;
+    if (!c->res) {
+        struct pg_store *s = c->owner;
+        s->err[0] = 0;
+        c->res = PQexecPrepared(s->conn, c->name, c->nparams, c->values, c->lengths, c->formats, 0);
+        ExecStatusType rs = PQresultStatus(c->res);
+        if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
+            log_error("pg_step", "%s — in: %s", PQresultErrorMessage(c->res), c->sql);
+            snprintf(s->err, sizeof s->err, "%s", PQresultErrorMessage(c->res));
+            PQclear(c->res);
+            c->res = NULL;
+            return STORE_ERR;
+        }
+        const char *t = PQcmdTuples(c->res);
+        s->changes = *t ? strtoll(t, NULL, 10) : 0;
+        c->nrows = rs == PGRES_TUPLES_OK ? PQntuples(c->res) : 0;
+        c->row = -1;
+    }
+    if (c->row + 1 >= c->nrows) {
+        c->row = c->nrows;
+        return STORE_DONE;
+    }
+    c->row++;
+    return STORE_ROW;
+}
+
+static bool in_row(struct pg_stmt *c, int col)
+{
+    return c->res && c->row >= 0 && c->row < c->nrows && col >= 0 && col < PQnfields(c->res);
+}
+
+static int64_t pg_int(struct stmt *st, int col)
+{
+    struct pg_stmt *c = (struct pg_stmt *)st;
+    if (!in_row(c, col) || PQgetisnull(c->res, c->row, col)) return 0;
+    const char *v = PQgetvalue(c->res, c->row, col);
+    if (v[0] == 't' && !v[1]) return 1; /* booleans */
+    if (v[0] == 'f' && !v[1]) return 0;
+    return strtoll(v, NULL, 10);
+}
+
+static const char *pg_text(struct stmt *st, int col)
+{
+    struct pg_stmt *c = (struct pg_stmt *)st;
+    if (!in_row(c, col) || PQgetisnull(c->res, c->row, col)) return NULL;
+    return PQgetvalue(c->res, c->row, col);
+}
+
+static bool pg_null(struct stmt *st, int col)
+{
+    struct pg_stmt *c = (struct pg_stmt *)st;
+    return !in_row(c, col) || PQgetisnull(c->res, c->row, col);
+}
+
+/* A bytea column comes as text (\x and hex digits): decoded into c->blob,
+ * kept until the next step. Other columns are given as their text. */
+static const void *pg_blob(struct stmt *st, int col, size_t *len)
+{
+    struct pg_stmt *c = (struct pg_stmt *)st;
+    *len = 0;
+    if (!in_row(c, col) || PQgetisnull(c->res, c->row, col)) return NULL;
+    const char *v = PQgetvalue(c->res, c->row, col);
+    if (PQftype(c->res, col) != 17 /* BYTEAOID */) {
+        *len = (size_t)PQgetlength(c->res, c->row, col);
+        return v;
+    }
+    free(c->blob);
+    c->blob = PQunescapeBytea((const unsigned char *)v, len);
+    return c->blob ? (const void *)c->blob : (const void *)"";
+}
+
+static void pg_done(struct stmt *st) { stmt_clear((struct pg_stmt *)st); }
+
+static int64_t pg_changes(struct store *s) { return ((struct pg_store *)s)->changes; }
+
+static int pg_exec_script(struct store *base, const char *sql)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    s->err[0] = 0;
+    PGresult *r = PQexec(s->conn, sql);
+    ExecStatusType rs = PQresultStatus(r);
+    int rc = rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK || rs == PGRES_EMPTY_QUERY ? 0 : -1;
+    if (rc < 0) {
+        log_error("pg_exec_script", "%s", PQresultErrorMessage(r));
+        snprintf(s->err, sizeof s->err, "%s", PQresultErrorMessage(r));
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* A PostgreSQL database is copied with pg_dump, not through a connection. */
+static int pg_backup(struct store *base, const char *path)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    snprintf(s->err, sizeof s->err, "cannot copy a PostgreSQL database into %s: use pg_dump", path);
+    log_error("pg_backup", "%s", s->err);
+    return -1;
+}
+
+const struct store_driver store_pg_driver = {
+    .name = "postgresql",
+    .id_type = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+    .blob_type = "BYTEA",
+    .begin_write = "BEGIN",
+    .begin_read = "BEGIN",
+    .one_writer = false,
+    .open = pg_open,
+    .close = pg_close,
+    .prepare = pg_prepare,
+    .bind_int = pg_bind_int,
+    .bind_text = pg_bind_text,
+    .bind_null = pg_bind_null,
+    .bind_blob = pg_bind_blob,
+    .step = pg_step,
+    .col_int = pg_int,
+    .col_text = pg_text,
+    .col_null = pg_null,
+    .col_blob = pg_blob,
+    .done = pg_done,
+    .changes = pg_changes,
+    .exec_script = pg_exec_script,
+    .backup = pg_backup,
+    .error = pg_error,
+    .migrations = assets_sql_postgresql,
+    .nmigrations = &assets_sql_postgresql_count,
+    .message_search = store_pg_message_search,
+};
