@@ -64,6 +64,21 @@ for t in build/asan/tests/test_*; do
   CMOCKA_MESSAGE_OUTPUT=TAP run_suite "unit $n (ASan+UBSan)" "$OUT/asan-$n.log" "$t"
 done
 
+# The unit tests that use a database, again on PostgreSQL 15 (issue 6): a
+# throw-away cluster on a free loopback port, a fresh database per test.
+PGDIR=$(mktemp -d /tmp/carnet-pg-XXXXXX)
+if PGURL=$(tests/lib/pg.sh start "$PGDIR" 2>"$OUT/pg.log"); then
+  for n in test_store test_search test_calendar test_policy test_quiet; do
+    CARNET_TEST_PG_URL=$PGURL CMOCKA_MESSAGE_OUTPUT=TAP run_suite "unit $n (PostgreSQL)" "$OUT/pg-$n.log" "build/tests/$n"
+  done
+  tests/lib/pg.sh stop "$PGDIR" >>"$OUT/pg.log" 2>&1
+else
+  echo "== PostgreSQL: the throw-away cluster did not start (see $OUT/pg.log)"
+  cat "$OUT/pg.log"
+  failed=$((failed + 1))
+fi
+rm -rf "$PGDIR"
+
 [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund >"$OUT/npm.log" 2>&1 || { cat "$OUT/npm.log"; }
 
 CARNET_BIN="$ROOT/build/carnet" run_suite "HTTP end-to-end" "$OUT/http.log" \
