@@ -112,6 +112,13 @@ void clock_datetime_in(int64_t t, const char *tz, char out[17])
     out[16] = 0;
 }
 
+int clock_minutes(const char *v)
+{
+    if (!v || strlen(v) != 5 || !digits(v, 2) || v[2] != ':' || !digits(v + 3, 2)) return -1;
+    int h = (v[0] - '0') * 10 + (v[1] - '0'), m = (v[3] - '0') * 10 + (v[4] - '0');
+    return h < 24 && m < 60 ? h * 60 + m : -1;
+}
+
 double clock_elapsed(void)
 {
     struct timespec ts;

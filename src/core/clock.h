@@ -21,6 +21,8 @@ void clock_datetime(int64_t t, char out[17]);
 /* The same in IANA zone tz (an establishment's: "Indian/Reunion"); the
  * default zone when tz is NULL or unknown. */
 void clock_datetime_in(int64_t t, const char *tz, char out[17]);
+/* "HH:MM" (two digits each, nothing after) → minutes after midnight, or -1. */
+int clock_minutes(const char *hhmm);
 /* Seconds on a monotonic clock, for measuring durations (not dates). */
 double clock_elapsed(void);
 /* Noon, local time, of a "YYYY-MM-DD" date (for formatting a date). */

@@ -1,8 +1,8 @@
 /* diffusion.c — the diffusion policy (see diffusion.h). */
 #include "diffusion.h"
 #include "../calendar/calendar.h"
+#include "../core/clock.h"
 #include "../store/store.h"
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,15 +13,6 @@ bool diffusion_delay_valid(int days)
     for (const int *d = diffusion_delays; *d >= 0; d++)
         if (*d == days) return true;
     return false;
-}
-
-/* "HH:MM" → minutes after midnight, or -1. */
-static int hhmm(const char *v)
-{
-    int h, m;
-    char end;
-    if (!v || sscanf(v, "%2d:%2d%c", &h, &m, &end) != 2 || h < 0 || h > 23 || m < 0 || m > 59) return -1;
-    return h * 60 + m;
 }
 
 #define DIFFUSION_REQUEST_CACHE 4
@@ -44,9 +35,9 @@ static struct diffusion *fetch(struct store *s, struct arena *a, int64_t est)
         if (!strcmp(k, "tz")) {
             if (*v) d->tz = arena_strdup(a, v);
         } else if (!strcmp(k, "disco.evening")) {
-            if ((n = hhmm(v)) >= DIFFUSION_EVENING_MIN && n <= DIFFUSION_EVENING_MAX) d->quiet.evening = n;
+            if ((n = clock_minutes(v)) >= DIFFUSION_EVENING_MIN && n <= DIFFUSION_EVENING_MAX) d->quiet.evening = n;
         } else if (!strcmp(k, "disco.morning")) {
-            if ((n = hhmm(v)) >= DIFFUSION_MORNING_MIN && n <= DIFFUSION_MORNING_MAX) d->quiet.morning = n;
+            if ((n = clock_minutes(v)) >= DIFFUSION_MORNING_MIN && n <= DIFFUSION_MORNING_MAX) d->quiet.morning = n;
         } else if (!strcmp(k, "disco.staff_exempt")) {
             d->staff_exempt = !strcmp(v, "1");
         } else {

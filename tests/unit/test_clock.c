@@ -223,6 +223,17 @@ static void test_parse_and_datetime_round_trip(void **state)
     }
 }
 
+static void test_minutes_of_hhmm(void **state)
+{
+    (void)state;
+    assert_int_equal(clock_minutes("20:00"), 1200);
+    assert_int_equal(clock_minutes("00:00"), 0);
+    assert_int_equal(clock_minutes("23:59"), 1439);
+    for (const char *bad[] = {"24:00", "12:60", "7:00", "07:00:00", "07h00", "", "ab:cd", NULL}, **b = bad; *b; b++)
+        assert_int_equal(clock_minutes(*b), -1);
+    assert_int_equal(clock_minutes(NULL), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_date_around_midnight_in_paris_summer),
         cmocka_unit_test(test_datetime_is_local),
         cmocka_unit_test(test_parse_and_datetime_round_trip),
+        cmocka_unit_test(test_minutes_of_hhmm),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -29,10 +29,7 @@ static const char *hhmm(struct req *r, int minutes)
 /* "HH:MM" within [lo, hi] minutes, or -1. */
 static int parse_hhmm(const char *v, int lo, int hi)
 {
-    int h, m;
-    char end;
-    if (!v || sscanf(v, "%2d:%2d%c", &h, &m, &end) != 2 || h < 0 || h > 23 || m < 0 || m > 59) return -1;
-    int t = h * 60 + m;
+    int t = clock_minutes(v);
     return t >= lo && t <= hi ? t : -1;
 }
 

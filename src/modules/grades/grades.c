@@ -888,11 +888,12 @@ static int64_t handback_at(struct store *s, const struct diffusion *d, int64_t t
 {
     if (!date || !calendar_valid_date(date)) return 0;
     char week[2] = {d->cal ? calendar_week_ab(d->cal, date) : 0, 0};
-    int minute = DIFFUSION_HANDBACK_DEFAULT, h, m;
+    int minute = DIFFUSION_HANDBACK_DEFAULT;
     struct stmt *st = store_q(s, "SELECT ends_at FROM timetable_slot WHERE teaching_id = $1 AND weekday = $2 AND valid_from <= $3"
                                  " AND valid_to >= $3 AND (week = '' OR week = $4) ORDER BY starts_at LIMIT 1",
                               "iitt", teaching, (int64_t)calendar_weekday(date), date, week);
-    if (st && stmt_step(st) == STORE_ROW && sscanf(stmt_text(st, 0), "%d:%d", &h, &m) == 2) minute = h * 60 + m;
+    int end = st && stmt_step(st) == STORE_ROW ? clock_minutes(stmt_text(st, 0)) : -1;
+    if (end >= 0) minute = end;
     stmt_done(st);
     return diffusion_local(d, date, minute);
 }

@@ -801,12 +801,11 @@ static bool scheduled_at(struct req *r, int64_t est, const char *urgent, int64_t
     if (!v || !*v) return true;
     const struct diffusion *d = diffusion_load(store_thread(), &r->arena, est);
     char date[11];
-    int h = -1, m = -1;
-    char end;
     int64_t now = clock_now(), t = 0;
-    if (strlen(v) >= 16 && v[10] == 'T' && sscanf(v + 11, "%2d:%2d%c", &h, &m, &end) == 2 && h >= 0 && h < 24 && m >= 0 && m < 60) {
+    int minute = strlen(v) > 11 && v[10] == 'T' ? clock_minutes(v + 11) : -1;
+    if (minute >= 0) {
         snprintf(date, sizeof date, "%.10s", v);
-        t = diffusion_local(d, date, h * 60 + m);
+        t = diffusion_local(d, date, minute);
     }
     const char *err = !t ? "messages.err.schedule" : urgent ? "messages.err.schedule_urgent" : t <= now ? "messages.err.schedule_past"
                     : t > now + MESSAGE_SCHEDULE_MAX_DAYS * 86400 ? "messages.err.schedule_far" : NULL;

@@ -22,13 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int notify_hhmm(const char *v)
-{
-    int h, m;
-    char end;
-    if (!v || strlen(v) != 5 || sscanf(v, "%2d:%2d%c", &h, &m, &end) != 2 || h < 0 || h > 23 || m < 0 || m > 59) return -1;
-    return h * 60 + m;
-}
+int notify_hhmm(const char *v) { return clock_minutes(v); }
 
 bool notify_quiet_at(const struct notify_quiet *q, const char *tz, int64_t t)
 {
