@@ -5,6 +5,7 @@
  * exists, so it stays fast at a département's scale. */
 #include "notices.h"
 #include "../calendar/calendar.h"
+#include "../modules/attendance/attendance.h"
 #include "../core/arena.h"
 #include "../core/clock.h"
 #include "../core/i18n.h"
@@ -33,13 +34,10 @@ static int attendance(struct store *s, int64_t from, int64_t read_before, int64_
     struct row { int64_t id, pupil, est, at; const char *title; } *v = NULL;
     size_t n = 0, cap = 0;
     while (st && stmt_step(st) == STORE_ROW) {
-        const char *when = arena_printf(&a, "%s %s", page_day(&a, "fr", stmt_text(st, 3)), stmt_text(st, 4));
-        bool late = !strcmp(stmt_text(st, 5), "late");
         v = arena_grow(&a, v, n, &cap, sizeof *v);
         v[n++] = (struct row){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 8), stmt_int(st, 9),
-            late ? i18n_fmt(&a, "fr", "notify.late", stmt_text(st, 2), arena_printf(&a, "%lld min, %s, %s", (long long)stmt_int(st, 6), when,
-                                                                                      stmt_text(st, 7)))
-                 : i18n_fmt(&a, "fr", "notify.absence", stmt_text(st, 2), arena_printf(&a, "%s, %s", when, stmt_text(st, 7)))};
+                              attendance_notice_title(&a, stmt_text(st, 2), stmt_text(st, 3), stmt_text(st, 4), stmt_text(st, 7),
+                                                      !strcmp(stmt_text(st, 5), "late"), stmt_int(st, 6))};
     }
     int rc = st ? 0 : -1;
     stmt_done(st);

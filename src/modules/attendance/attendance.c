@@ -252,16 +252,20 @@ static void roll_call_fail(struct req *r, const struct lesson_at *l, int status,
 /* S-NOTIFY: the pupil's legal guardians hear of an absence or a lateness
  * the same day (from the end of the quiet period if the roll call is
  * entered in one, R-DISCO). */
+const char *attendance_notice_title(struct arena *a, const char *first_name, const char *date, const char *starts, const char *subject,
+                                    bool late, int64_t minutes)
+{
+    const char *when = arena_printf(a, "%s %s", page_day(a, "fr", date), starts);
+    return late ? i18n_fmt(a, "fr", "notify.late", first_name, arena_printf(a, "%lld min, %s, %s", (long long)minutes, when, subject))
+                : i18n_fmt(a, "fr", "notify.absence", first_name, arena_printf(a, "%s, %s", when, subject));
+}
+
 static int notify_attendance(struct req *r, const struct lesson_at *l, int64_t pupil, const char *first_name, int64_t id,
                              const char *kind, int minutes, int64_t now)
 {
     const struct diffusion *d = diffusion_load(store_thread(), &r->arena, l->est);
-    const char *when = arena_printf(&r->arena, "%s %s", page_day(&r->arena, "fr", l->date), l->starts);
     struct notice nt = {.service = "attendance",
-                        .title = !strcmp(kind, "late")
-                                     ? i18n_fmt(&r->arena, "fr", "notify.late", first_name,
-                                                arena_printf(&r->arena, "%d min, %s, %s", minutes, when, l->subject))
-                                     : i18n_fmt(&r->arena, "fr", "notify.absence", first_name, arena_printf(&r->arena, "%s, %s", when, l->subject)),
+                        .title = attendance_notice_title(&r->arena, first_name, l->date, l->starts, l->subject, !strcmp(kind, "late"), minutes),
                         .url = arena_printf(&r->arena, "/absences/eleves/%lld", (long long)pupil),
                         .item = arena_printf(&r->arena, "attendance:%lld", (long long)id), .establishment = l->est,
                         .visible_at = diffusion_release_at(d, now)};

@@ -42,4 +42,11 @@ size_t attendance_roll_calls_on(struct store *s, struct arena *a, int64_t teache
 
 extern const struct route attendance_routes[];
 
+/* The title of the notification of an absence (late: false) or a lateness
+ * of minutes, in the lesson of subject on date ("YYYY-MM-DD") at starts
+ * ("HH:MM"), in French (the establishment's language). Allocated in a. */
+struct arena;
+const char *attendance_notice_title(struct arena *a, const char *first_name, const char *date, const char *starts, const char *subject,
+                                    bool late, int64_t minutes);
+
 #endif
