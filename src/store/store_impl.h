@@ -50,6 +50,16 @@ struct stmt { const struct store_driver *drv; };
 bool store_write_enter(void);
 void store_write_leave(void);
 
+/* What every driver's message search keeps, after its own match ($1 the
+ * person, $3 now; m the message, t its thread): the message was sent and
+ * is visible at $3, or the person wrote it and it is sent or held for
+ * review; the copies of a list message in the list's other threads are left
+ * out for their author (as in the folder "sent"). */
+#define STORE_SEARCH_VISIBLE                                                                                    \
+    " AND ((m.state = 'sent' AND m.visible_at <= $3) OR (m.author_id = $1 AND m.state IN ('held', 'sent')))"   \
+    " AND NOT (t.broadcast_id IS NOT NULL AND t.broadcast_id <> t.id AND t.created_by = $1 AND m.author_id = $1" \
+    " AND m.id = (SELECT min(m2.id) FROM message m2 WHERE m2.thread_id = t.id))"
+
 extern const struct store_driver store_sqlite_driver;
 void store_sqlite_init(void);
 /* store_search_sqlite.c: the SQLite driver's message search (FTS5). */

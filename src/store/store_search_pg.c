@@ -55,9 +55,7 @@ static const char *const q_search =
     " 'StartSel=\"' || chr(2) || '\", StopSel=\"' || chr(3) || '\", MaxWords=24, MinWords=12, ShortWord=0,"
     " MaxFragments=1, FragmentDelimiter=\"" STORE_ELLIPSIS "\"') AS x) h"
     " WHERE m.fts @@ q.q"
-    " AND ((m.state = 'sent' AND m.visible_at <= $3) OR (m.author_id = $1 AND m.state IN ('held', 'sent')))"
-    " AND NOT (t.broadcast_id IS NOT NULL AND t.broadcast_id <> t.id AND t.created_by = $1 AND m.author_id = $1"
-    " AND m.id = (SELECT min(m2.id) FROM message m2 WHERE m2.thread_id = t.id))"
+    STORE_SEARCH_VISIBLE
     " ORDER BY m.created_at DESC, m.id DESC LIMIT $4";
 
 struct stmt *store_pg_message_search(struct store *s, int64_t person, const struct store_terms *t, int64_t now, int limit)

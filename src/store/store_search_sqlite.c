@@ -32,10 +32,7 @@ bool store_sqlite_fts_query(const struct store_terms *t, char *out, size_t len)
 
 /* Columns in the order of enum store_search_col. The excerpt marks matches
  * with char(2) and char(3), STORE_MARK_START and STORE_MARK_END. Visibility:
- * the person takes part in the thread, and the message was sent and is
- * visible at $3, or the person wrote it and it is sent or held for review;
- * the copies of a list message in the list's other threads are left out for
- * their author (as in the folder "sent"). */
+ * the person takes part in the thread, and STORE_SEARCH_VISIBLE. */
 static const char *const q_search =
     "SELECT m.id, m.thread_id, t.subject, p.first_name, p.last_name, m.created_at,"
     " snippet(message_fts, 0, char(2), char(3), '" STORE_ELLIPSIS "', 24), tp.folder"
@@ -43,9 +40,7 @@ static const char *const q_search =
     " JOIN thread_participant tp ON tp.thread_id = m.thread_id AND tp.person_id = $1"
     " JOIN person p ON p.id = m.author_id"
     " WHERE message_fts MATCH $2"
-    " AND ((m.state = 'sent' AND m.visible_at <= $3) OR (m.author_id = $1 AND m.state IN ('held', 'sent')))"
-    " AND NOT (t.broadcast_id IS NOT NULL AND t.broadcast_id <> t.id AND t.created_by = $1 AND m.author_id = $1"
-    " AND m.id = (SELECT min(m2.id) FROM message m2 WHERE m2.thread_id = t.id))"
+    STORE_SEARCH_VISIBLE
     " ORDER BY m.created_at DESC, m.id DESC LIMIT $4";
 
 struct stmt *store_sqlite_message_search(struct store *s, int64_t person, const struct store_terms *t, int64_t now, int limit)
