@@ -321,15 +321,18 @@ static int64_t message_check(struct store *s, const struct actor *a, const struc
     return 0;
 }
 
+/* SQL: is parent the guardian of a pupil enrolled in est on $3 (today)? */
+#define GUARDIAN_IN(parent, est)                                                                                      \
+    "EXISTS (SELECT 1 FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id" \
+    " WHERE g.parent_id = " parent " AND c.establishment_id = " est                                                   \
+    " AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $3))"
+
 bool policy_parent_in(struct store *s, int64_t person, int64_t est)
 {
     char today[11];
     clock_today(today);
     int64_t n = 0;
-    store_int(s, &n,
-              "SELECT count(*) FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id"
-              " WHERE g.parent_id = $1 AND c.establishment_id = $2 AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $3)",
-              "iit", person, est, today);
+    store_int(s, &n, "SELECT count(*) WHERE " GUARDIAN_IN("$1", "$2"), "iit", person, est, today);
     return n > 0;
 }
 
@@ -341,9 +344,7 @@ bool policy_is_rep(struct store *s, int64_t person, int64_t est)
     store_int(s, &n,
               "SELECT count(*) FROM parent_rep pr JOIN school_year sy ON sy.id = pr.school_year_id"
               " WHERE pr.person_id = $1 AND ($2 = 0 OR pr.establishment_id = $2) AND sy.starts_on <= $3 AND sy.ends_on >= $3"
-              " AND EXISTS (SELECT 1 FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id"
-              " WHERE g.parent_id = pr.person_id AND c.establishment_id = pr.establishment_id"
-              " AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $3))",
+              " AND " GUARDIAN_IN("pr.person_id", "pr.establishment_id"),
               "iit", person, est, today);
     return n > 0;
 }
