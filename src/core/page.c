@@ -28,31 +28,27 @@ const char *page_asset(struct req *r, const char *name)
     return s;
 }
 
-/* "9 mai 2026" of a "YYYY-MM-DD…" string. */
-static const char *date_text(struct req *r, const char *d)
+/* "9 mai" ("1er mai") of a "YYYY-MM-DD…" string, in lang. */
+static const char *day_month(struct arena *a, const char *lang, const char *d)
 {
     char key[16];
     snprintf(key, sizeof key, "month.%d", atoi(d + 5));
     int day = atoi(d + 8);
-    const char *dayname = day == 1 ? tr(r, "date.first_day") : arena_printf(&r->arena, "%d", day);
-    return arena_printf(&r->arena, "%s %s %.4s", dayname, tr(r, key), d);
+    return arena_printf(a, "%s %s", day == 1 ? i18n_text(lang, "date.first_day") : arena_printf(a, "%d", day), i18n_text(lang, key));
 }
 
 const char *page_date(struct req *r, int64_t t)
 {
     char d[11];
     clock_date(t, d);
-    return date_text(r, d);
+    return arena_printf(&r->arena, "%s %.4s", day_month(&r->arena, r->lang, d), d);
 }
 
 const char *page_day(struct arena *a, const char *lang, const char *date)
 {
-    char wd[24], month[16];
+    char wd[24];
     snprintf(wd, sizeof wd, "moment.weekday.%d", calendar_weekday(date));
-    snprintf(month, sizeof month, "month.%d", atoi(date + 5));
-    int day = atoi(date + 8);
-    return arena_printf(a, "%s %s %s", i18n_text(lang, wd), day == 1 ? i18n_text(lang, "date.first_day") : arena_printf(a, "%d", day),
-                        i18n_text(lang, month));
+    return arena_printf(a, "%s %s", i18n_text(lang, wd), day_month(a, lang, date));
 }
 
 const char *page_moment(struct req *r, int64_t t, const char *tz)
