@@ -522,10 +522,14 @@ int messages_reschedule(struct store *s, struct arena *a, const struct diffusion
     return changed;
 }
 
-int messages_notify(struct req *r, int64_t est, int64_t thread, int64_t msg, const int64_t *to, size_t n, const char *subject,
-                    int64_t visible, bool answer)
+const char *messages_author_name(struct req *r)
 {
-    const char *who = arena_printf(&r->arena, "%s %s", r->actor->first_name, r->actor->last_name);
+    return arena_printf(&r->arena, "%s %s", r->actor->first_name, r->actor->last_name);
+}
+
+int messages_notify(struct req *r, const char *who, int64_t est, int64_t thread, int64_t msg, const int64_t *to, size_t n,
+                    const char *subject, int64_t visible, bool answer)
+{
     struct notice nt = {.service = "messages",
                         .title = i18n_fmt(&r->arena, "fr", answer ? "notify.message_answer" : "notify.message_new", who, subject),
                         .url = arena_printf(&r->arena, "/messagerie/fils/%lld", (long long)thread),
@@ -540,6 +544,7 @@ int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
     const char *hold = d->anomaly_rule ? anomaly(r, d) : NULL;
     *held = hold != NULL;
     int64_t visible = hold ? 0 : d->urgent ? now : messages_delivery_time(r, d->establishment, d->to, d->n, d->not_before > now ? d->not_before : now);
+    const char *who = messages_author_name(r);
     if (store_begin(s) < 0) goto failed;
     size_t nthreads = d->private_each ? d->n : 1;
     for (size_t g = 0; g < nthreads; g++) {
@@ -561,7 +566,7 @@ int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
                           thread, d->to[i], now, visible) < 0)
                 goto failed;
         /* A held message notifies nobody until the head releases it. */
-        if (!hold && messages_notify(r, d->establishment, thread, msg, d->to + from, to - from, d->subject, visible, false) < 0) goto failed;
+        if (!hold && messages_notify(r, who, d->establishment, thread, msg, d->to + from, to - from, d->subject, visible, false) < 0) goto failed;
         if (!first_msg) {
             first_msg = msg;
             for (size_t f = 0; f < d->nfiles; f++)

@@ -40,8 +40,10 @@ struct stmt;
 /* Column 0 of every row of st (then finished), in the request's arena. */
 /* S-NOTIFY: tell to[0..n) about message msg of thread (a new thread, or an
  * answer), from visible (R-DISCO). Inside the caller's transaction. */
-int messages_notify(struct req *r, int64_t est, int64_t thread, int64_t msg, const int64_t *to, size_t n, const char *subject,
-                    int64_t visible, bool answer);
+int messages_notify(struct req *r, const char *who, int64_t est, int64_t thread, int64_t msg, const int64_t *to, size_t n,
+                    const char *subject, int64_t visible, bool answer);
+/* "Prénom Nom" of the signed-in author, as notifications name them. */
+const char *messages_author_name(struct req *r);
 size_t messages_ids(struct req *r, struct stmt *st, int64_t **out);
 
 /* The end of a writing form: the attachments field with its limits, the

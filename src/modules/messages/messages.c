@@ -443,7 +443,7 @@ static void reply(struct req *r)
         store_run(s, "UPDATE thread_participant SET folder = 'inbox' WHERE thread_id = $1 AND folder = 'archive'", "i", id) < 0 ||
         store_run(s, "UPDATE thread_participant SET first_in_at = $3 WHERE thread_id = $1 AND person_id <> $2 AND first_in_at IS NULL", "iii",
                   id, me, visible) < 0 ||
-        messages_notify(r, ti.establishment, id, mid, others, nothers, ti.subject, visible, true) < 0 ||
+        messages_notify(r, messages_author_name(r), ti.establishment, id, mid, others, nothers, ti.subject, visible, true) < 0 ||
         store_commit(s) < 0)
         goto failed;
     audit(s, r, 0, "message.replied", arena_printf(&r->arena, "thread:%lld", (long long)id), "");

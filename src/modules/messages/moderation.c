@@ -111,27 +111,24 @@ static void holds_part(struct req *r, int64_t est)
 static int notify_released(struct req *r, int64_t est, int64_t thread, int64_t visible)
 {
     struct store *s = store_thread();
-    struct stmt *st = store_q(s, "SELECT t.id, t.subject, t.created_by, (SELECT min(id) FROM message WHERE thread_id = t.id)"
-                                 " FROM thread t WHERE t.id = $1 OR t.broadcast_id = $1", "i", thread);
-    struct rel { int64_t thread, author, msg; const char *subject; } *v = NULL;
+    struct stmt *st = store_q(s, "SELECT t.id, t.subject, t.created_by, (SELECT min(id) FROM message WHERE thread_id = t.id),"
+                                 " p.first_name || ' ' || p.last_name FROM thread t JOIN person p ON p.id = t.created_by"
+                                 " WHERE t.id = $1 OR t.broadcast_id = $1", "i", thread);
+    struct rel { int64_t thread, author, msg; const char *subject, *who; } *v = NULL;
     size_t n = 0, cap = 0;
     while (st && stmt_step(st) == STORE_ROW) {
         v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
-        v[n++] = (struct rel){stmt_int(st, 0), stmt_int(st, 2), stmt_int(st, 3), arena_strdup(&r->arena, stmt_text(st, 1))};
+        v[n++] = (struct rel){stmt_int(st, 0), stmt_int(st, 2), stmt_int(st, 3), arena_strdup(&r->arena, stmt_text(st, 1)),
+                              arena_strdup(&r->arena, stmt_text(st, 4))};
     }
     stmt_done(st);
-    struct actor *author = n ? policy_actor_load(s, &r->arena, v[0].author) : NULL;
-    if (!author) return n ? -1 : 0;
-    struct actor *head = r->actor;
-    r->actor = author;   /* the notification names the author, not the head */
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         int64_t *to;
         size_t k = messages_ids(r, store_q(s, "SELECT person_id FROM thread_participant WHERE thread_id = $1 AND person_id <> $2", "ii",
                                            v[i].thread, v[i].author), &to);
-        rc = messages_notify(r, est, v[i].thread, v[i].msg, to, k, v[i].subject, visible, false);
+        rc = messages_notify(r, v[i].who, est, v[i].thread, v[i].msg, to, k, v[i].subject, visible, false);
     }
-    r->actor = head;
     return rc;
 }
 
