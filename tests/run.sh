@@ -65,20 +65,6 @@ for t in build/asan/tests/test_*; do
   CMOCKA_MESSAGE_OUTPUT=TAP run_suite "unit $n (ASan+UBSan)" "$OUT/asan-$n.log" "$t"
 done
 
-# The unit tests that use a database, again on PostgreSQL 15 (issue 6): a
-# throw-away cluster on a free loopback port, a fresh database per test.
-PGDIR=$(mktemp -d /tmp/carnet-pg-XXXXXX)
-if PGURL=$(tests/lib/pg.sh start "$PGDIR" 2>"$OUT/pg.log"); then
-  for n in test_store test_search test_calendar test_policy test_quiet; do
-    CARNET_TEST_PG_URL=$PGURL CMOCKA_MESSAGE_OUTPUT=TAP run_suite "unit $n (PostgreSQL)" "$OUT/pg-$n.log" "build/tests/$n"
-  done
-  tests/lib/pg.sh stop "$PGDIR" >>"$OUT/pg.log" 2>&1
-else
-  echo "== PostgreSQL: the throw-away cluster did not start (see $OUT/pg.log)"
-  cat "$OUT/pg.log"
-  failed=$((failed + 1))
-fi
-rm -rf "$PGDIR"
 
 [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund >"$OUT/npm.log" 2>&1 || { cat "$OUT/npm.log"; }
 
@@ -88,6 +74,37 @@ CARNET_BIN="$ROOT/build/asan/carnet" run_suite "HTTP end-to-end (ASan+UBSan)" "$
   node --test --test-reporter=tap --test-concurrency=2 tests/http/
 CARNET_BIN="$ROOT/build/carnet" run_suite "browser (chromium)" "$OUT/browser.log" \
   node --test --test-reporter=tap --test-concurrency=1 tests/browser/
+
+# Everything that uses a database, again on PostgreSQL 15 (issue 6): a
+# throw-away cluster on a free loopback port, removed at the end. The unit
+# tests make a fresh database per test; the demo is generated once into the
+# database "demo", and each HTTP or browser test's server gets its own copy
+# of it (CREATE DATABASE … TEMPLATE demo). The HTTP suite runs the sanitized
+# binary, so that the PostgreSQL driver runs under ASan+UBSan too.
+PGDIR=$(mktemp -d /tmp/carnet-pg-XXXXXX)
+trap 'tests/lib/pg.sh stop "$PGDIR" >/dev/null 2>&1' EXIT INT TERM
+if PGURL=$(tests/lib/pg.sh start "$PGDIR" 2>"$OUT/pg.log"); then
+  for n in test_store test_search test_calendar test_policy test_quiet; do
+    CARNET_TEST_PG_URL=$PGURL CMOCKA_MESSAGE_OUTPUT=TAP run_suite "unit $n (PostgreSQL)" "$OUT/pg-$n.log" "build/tests/$n"
+  done
+  PGDEMO="${PGURL%/*}/demo"
+  if psql -X -q -d "$PGURL" -c 'CREATE DATABASE demo' >>"$OUT/pg.log" 2>&1 &&
+     build/carnet demo --db "$PGDEMO" --now 2026-03-10T08:00 >"$OUT/pg-demo.log" 2>&1; then
+    CARNET_TEST_PG_URL=$PGURL CARNET_DEMO_PG=demo CARNET_BIN="$ROOT/build/asan/carnet" run_suite "HTTP end-to-end on PostgreSQL (ASan+UBSan)" \
+      "$OUT/pg-http.log" node --test --test-reporter=tap --test-concurrency=2 tests/http/
+    CARNET_TEST_PG_URL=$PGURL CARNET_DEMO_PG=demo CARNET_BIN="$ROOT/build/carnet" run_suite "browser (chromium) on PostgreSQL" \
+      "$OUT/pg-browser.log" node --test --test-reporter=tap --test-concurrency=1 tests/browser/
+  else
+    echo "== PostgreSQL: the demo could not be generated (see $OUT/pg-demo.log)"
+    tail -5 "$OUT/pg-demo.log"
+    failed=$((failed + 1))
+  fi
+  tests/lib/pg.sh stop "$PGDIR" >>"$OUT/pg.log" 2>&1
+else
+  echo "== PostgreSQL: the throw-away cluster did not start (see $OUT/pg.log)"
+  cat "$OUT/pg.log"
+  failed=$((failed + 1))
+fi
 
 echo "logs: $OUT/"
 echo "$passed passed, $failed failed"

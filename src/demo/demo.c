@@ -4975,7 +4975,7 @@ static int sector_mail(struct demo *d, struct sector *sec, int index)
             if (mail_broadcasts(&m, NULL, &es->life[l], e, n) < 0) goto out;
         }
     }
-    rc = 0;
+    rc = store_resync_ids(d->s);
 out:
     for (int e = 0; e < sec->nest; e++) {
         free(m.wk[e]);

@@ -42,7 +42,7 @@ static int attendance(struct store *s, int64_t from, int64_t read_before, int64_
     int rc = st ? 0 : -1;
     stmt_done(st);
     for (size_t i = 0; i < n && rc == 0; i++)
-        rc = store_run(s, "INSERT INTO temp.notice_stage (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
+        rc = store_run(s, "INSERT INTO notice_stage (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
                           " SELECT parent_id, 'attendance', $2, '/absences/eleves/' || $1, $3, $4, $5, $5, CASE WHEN $5 < $6 THEN $5 + $7 END"
                           " FROM guardianship WHERE pupil_id = $1 AND legal_responsibility = 1",
                        "ittiiii", v[i].pupil, v[i].title, arena_printf(&a, "attendance:%lld", (long long)v[i].id), v[i].est, v[i].at,
@@ -100,8 +100,8 @@ static const char *const homework_insert =
     " JOIN enrolment en ON en.class_id = t.class_id WHERE h.id = $1"
     " UNION SELECT gm.pupil_id FROM homework h JOIN teaching t ON t.id = h.teaching_id JOIN group_member gm ON gm.grp_id = t.grp_id"
     " WHERE h.id = $1), who(person, child) AS (SELECT id, id FROM pupils UNION ALL"
-    " SELECT g.parent_id, min(g.pupil_id) FROM pupils p CROSS JOIN guardianship g ON g.pupil_id = p.id GROUP BY g.parent_id)"
-    " INSERT INTO temp.notice_stage (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
+    " SELECT g.parent_id, min(g.pupil_id) FROM pupils p CROSS JOIN guardianship g WHERE g.pupil_id = p.id GROUP BY g.parent_id)"
+    " INSERT INTO notice_stage (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
     " SELECT w.person, 'homework', $2, CASE WHEN w.person = w.child THEN '/travail-a-faire' ELSE '/travail-a-faire/eleves/' || w.child END,"
     " 'homework:' || h.id, t.establishment_id, h.published_at, h.visible_from, CASE WHEN h.visible_from < $3 THEN h.visible_from + $4 END"
     " FROM who w, homework h JOIN teaching t ON t.id = h.teaching_id WHERE h.id = $1";
@@ -112,7 +112,7 @@ static const char *const grades_select =
     "SELECT a.id, sb.name, a.title FROM assessment a JOIN teaching t ON t.id = a.teaching_id"
     " JOIN subject sb ON sb.id = t.subject_id WHERE a.scale > 0 AND a.published_at > $1 AND a.published_at <= $2 ORDER BY a.id";
 static const char *const grades_insert =
-    "INSERT INTO temp.notice_stage (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
+    "INSERT INTO notice_stage (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
     " SELECT m.pupil_id, 'grades', $2, '/notes', 'assessment:' || a.id, t.establishment_id, a.published_at, m.visible_at,"
     " CASE WHEN m.visible_at < $3 THEN m.visible_at + $4 END FROM mark m JOIN assessment a ON a.id = m.assessment_id"
     " JOIN teaching t ON t.id = a.teaching_id WHERE a.id = $1 UNION ALL"
@@ -136,7 +136,7 @@ int demo_notices(struct store *s, int64_t now)
         return -1;
     /* Messages: each participant but the author; answers say so. */
     if (store_run(s,
-        "INSERT INTO temp.notice_stage (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
+        "INSERT INTO notice_stage (person_id, service, title, url, item, establishment_id, created_at, visible_at, read_at)"
         " SELECT tp.person_id, 'messages', replace(replace(CASE WHEN m.id = (SELECT min(id) FROM message WHERE thread_id = t.id)"
         " THEN $1 ELSE $2 END, '{1}', p.first_name || ' ' || p.last_name), '{2}', t.subject), '/messagerie/fils/' || t.id,"
         " 'message:' || m.id, t.establishment_id, m.created_at, m.visible_at,"
@@ -151,8 +151,8 @@ int demo_notices(struct store *s, int64_t now)
      * is still held goes by e-mail when it is released, as it would. */
     int rc = store_run(s, "INSERT INTO notification (person_id, service, title, url, item, establishment_id, created_at, visible_at,"
                           " read_at, mail_done) SELECT person_id, service, title, url, item, establishment_id, created_at, visible_at,"
-                          " read_at, visible_at <= $1 FROM temp.notice_stage ORDER BY person_id, visible_at", "i", now) < 0 ||
-             store_run(s, "DROP TABLE temp.notice_stage", NULL) < 0 ? -1 : 0;
+                          " read_at, CASE WHEN visible_at <= $1 THEN 1 ELSE 0 END FROM notice_stage ORDER BY person_id, visible_at", "i", now) < 0 ||
+             store_run(s, "DROP TABLE notice_stage", NULL) < 0 ? -1 : 0;
     log_info("demo_notices", "notifications in %.1f s", clock_elapsed() - t0);
     return rc;
 }

@@ -87,6 +87,9 @@ const char *store_error(struct store *s);
  * connection's driver, sql/<driver>/ (table schema_driver_migration), such as
  * its full-text index. Returns the number applied, or -1. */
 int store_migrate(struct store *s);
+/* After rows were inserted with explicit ids (the demo's bulk messages):
+ * make the next generated ids follow the largest. 0 on success. */
+int store_resync_ids(struct store *s);
 /* Online copy of the database into path (SQLite backup API). 0 on success. */
 int store_backup(struct store *s, const char *path);
 

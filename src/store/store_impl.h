@@ -31,6 +31,9 @@ struct store_driver {
     int64_t (*changes)(struct store *s);
     int (*exec_script)(struct store *s, const char *sql);
     int (*backup)(struct store *s, const char *path);
+    /* After rows were inserted with explicit ids: move every id generator
+     * past the largest id (NULL when the driver needs nothing). */
+    int (*resync_ids)(struct store *s);
     const char *(*error)(struct store *s);
     /* The driver's own migrations (sql/<driver>/, embedded), applied by
      * store_migrate after the shared ones; sorted by name. */

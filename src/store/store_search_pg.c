@@ -40,7 +40,9 @@ bool store_pg_tsquery(const struct store_terms *t, char *out, size_t len)
 /* Columns in the order of enum store_search_col; the same visibility as the
  * SQLite query (store_search_sqlite.c). The excerpt is ts_headline's, the
  * matches between chr(2) and chr(3) (STORE_MARK_START, STORE_MARK_END), with
- * STORE_ELLIPSIS before and after when the excerpt is not the whole body. */
+ * STORE_ELLIPSIS before and after when the excerpt is not the whole body.
+ * A body of 24 words or fewer is the excerpt whole, as with SQLite's
+ * snippet (ts_headline's fragment would drop the punctuation that ends it). */
 static const char *const q_search =
     "WITH q AS (SELECT to_tsquery('carnet', $2) AS q)"
     " SELECT m.id, m.thread_id, t.subject, p.first_name, p.last_name, m.created_at,"
@@ -52,8 +54,9 @@ static const char *const q_search =
     " JOIN thread_participant tp ON tp.thread_id = m.thread_id AND tp.person_id = $1"
     " JOIN person p ON p.id = m.author_id"
     " CROSS JOIN LATERAL (SELECT ts_headline('carnet', m.body, (SELECT q FROM q),"
-    " 'StartSel=\"' || chr(2) || '\", StopSel=\"' || chr(3) || '\", MaxWords=24, MinWords=12, ShortWord=0,"
-    " MaxFragments=1, FragmentDelimiter=\"" STORE_ELLIPSIS "\"') AS x) h"
+    " 'StartSel=\"' || chr(2) || '\", StopSel=\"' || chr(3) || '\", ShortWord=0, '"
+    " || CASE WHEN cardinality(regexp_split_to_array(btrim(m.body), '\\s+')) <= 24 THEN 'HighlightAll=true'"
+    " ELSE 'MaxWords=24, MinWords=12, MaxFragments=1, FragmentDelimiter=\"" STORE_ELLIPSIS "\"' END) AS x) h"
     " WHERE m.fts @@ q.q"
     STORE_SEARCH_VISIBLE
     " ORDER BY m.created_at DESC, m.id DESC LIMIT $4";

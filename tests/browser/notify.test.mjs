@@ -19,7 +19,7 @@ after(async () => {
 
 test('S-NOTIFY in the browser: the unread count, the centre, opening one, the preferences; pages pass axe', { timeout: 120000 }, async () => {
   const parent = srv.sql("SELECT person_id FROM account WHERE login = 'parent.demo'");
-  const unread = Number(srv.sql(`SELECT count(*) FROM notification WHERE person_id = ${parent} AND read_at IS NULL AND visible_at <= strftime('%s', '2026-03-10T17:00:00')`));
+  const unread = Number(srv.sql(`SELECT count(*) FROM notification WHERE person_id = ${parent} AND read_at IS NULL AND visible_at <= ${Date.parse('2026-03-10T17:00:00Z') / 1000}`));
   assert.ok(unread > 0, 'the demo gave Claire unread notifications');
   const { ctx, page } = await phone(browser);
   await signIn(srv, page, 'parent.demo');
@@ -34,7 +34,7 @@ test('S-NOTIFY in the browser: the unread count, the centre, opening one, the pr
   await first.click();
   await page.waitForLoadState();
   assert.doesNotMatch(page.url(), /\/notifications/, 'opens the item');
-  assert.equal(Number(srv.sql(`SELECT count(*) FROM notification WHERE person_id = ${parent} AND read_at IS NULL AND visible_at <= strftime('%s', '2026-03-10T17:00:00')`)), unread - 1, `"${title}" is read`);
+  assert.equal(Number(srv.sql(`SELECT count(*) FROM notification WHERE person_id = ${parent} AND read_at IS NULL AND visible_at <= ${Date.parse('2026-03-10T17:00:00Z') / 1000}`)), unread - 1, `"${title}" is read`);
 
   await page.goto(srv.url + '/compte');
   await page.getByRole('link', { name: 'Régler mes notifications' }).click();

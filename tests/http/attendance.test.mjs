@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { startServer, Client, visibleText } from '../lib/carnet.mjs';
 
 let srv, ids;
-const one = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const one = (q) => srv.sql(q);
 
 before(async () => {
   // Tuesday 10 March 2026, 10:00.
@@ -58,8 +58,9 @@ test('S-ATTENDANCE: the teacher ticks the absent pupils and a lateness; the fami
   assert.equal(count(`attendance WHERE roll_call_id = ${rc}`), '2', 'everyone else is present');
   // Families are told the same day: each legal guardian has a notification of the absence, unread.
   const a = one(`SELECT id FROM attendance WHERE roll_call_id = ${rc} AND pupil_id = ${ids.lucie}`);
-  assert.equal(one(`SELECT group_concat(person_id || ' ' || service || ' ' || (read_at IS NULL), ',') FROM notification WHERE item = 'attendance:${a}'`),
-    one(`SELECT group_concat(parent_id || ' attendance 1', ',') FROM guardianship WHERE pupil_id = ${ids.lucie} AND legal_responsibility = 1`));
+  assert.equal(one(`SELECT person_id || ' ' || service || ' ' || CASE WHEN read_at IS NULL THEN 1 ELSE 0 END FROM notification
+    WHERE item = 'attendance:${a}' ORDER BY person_id`),
+    one(`SELECT parent_id || ' attendance 1' FROM guardianship WHERE pupil_id = ${ids.lucie} AND legal_responsibility = 1 ORDER BY parent_id`));
   assert.match(one(`SELECT title FROM notification WHERE item = 'attendance:${a}' LIMIT 1`), /^Lucie absent\(e\) : lundi 9 mars \d\d:\d\d, /);
   // The same roll call again changes nothing; unticking the late pupil removes the lateness.
   assert.equal((await rollCall(t, mondayPath(), { [`abs_${ids.lucie}`]: '1' })).status, 303);

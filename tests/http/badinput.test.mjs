@@ -6,14 +6,14 @@ import net from 'node:net';
 import { startServer, Client, visibleText } from '../lib/carnet.mjs';
 
 let srv, head, college;
-const count = (table) => execFileSync('sqlite3', [srv.db, `SELECT count(*) FROM ${table}`], { encoding: 'utf8' }).trim();
+const count = (table) => srv.sql(`SELECT count(*) FROM ${table}`);
 const snapshot = () => ['service', 'session', 'account', 'person', 'throttle'].map(count).join(',');
 
 before(async () => {
   srv = await startServer();
   head = srv.client();
   assert.equal((await head.login('direction.demo')).status, 303);
-  college = execFileSync('sqlite3', [srv.db, "SELECT r.establishment_id FROM role r JOIN account a ON a.person_id = r.person_id WHERE a.login = 'direction.demo'"], { encoding: 'utf8' }).trim();
+  college = srv.sql("SELECT r.establishment_id FROM role r JOIN account a ON a.person_id = r.person_id WHERE a.login = 'direction.demo'");
 });
 after(async () => {
   // Still alive after everything below.

@@ -9,8 +9,8 @@ import { startServer, Client, visibleText } from '../lib/carnet.mjs';
 let srv, ids;
 const one = (q) => srv.sql(q);
 const person = (login) => one(`SELECT person_id FROM account WHERE login = '${login}'`);
-const settings = () => one(`SELECT group_concat(key || '=' || value, ',') FROM (SELECT key, value FROM establishment_setting
-  WHERE establishment_id = ${ids.est} AND (key LIKE 'disco.%' OR key LIKE 'grades.%') ORDER BY key)`);
+const settings = () => one(`SELECT key || '=' || value FROM establishment_setting
+  WHERE establishment_id = ${ids.est} AND (key LIKE 'disco.%' OR key LIKE 'grades.%') ORDER BY key`).split('\n').join(',');
 // Epoch seconds of a UTC instant.
 const utc = (s) => String(Date.parse(s) / 1000);
 

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { startServer, Client, visibleText } from '../lib/carnet.mjs';
 
 let srv, ids;
-const one = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const one = (q) => srv.sql(q);
 const rows = (q) => one(q).split('\n').filter(Boolean);
 
 before(async () => {

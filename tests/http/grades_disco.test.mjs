@@ -45,7 +45,7 @@ after(async () => { await srv.stop(); });
 /** Start from an empty 3rd trimester in 4e B maths, the default rules. */
 function reset() {
   const mine = `SELECT id FROM assessment WHERE teaching_id = ${ids.teaching} AND period_id = ${ids.t3}`;
-  srv.sql(`DELETE FROM notification WHERE item IN (SELECT 'assessment:' || id FROM (${mine}) UNION SELECT 'assessment:' || id || ':parents' FROM (${mine}));
+  srv.sql(`DELETE FROM notification WHERE item IN (SELECT 'assessment:' || id FROM (${mine}) a UNION SELECT 'assessment:' || id || ':parents' FROM (${mine}) b);
     DELETE FROM skill_result WHERE assessment_id IN (${mine}); DELETE FROM assessment_skill WHERE assessment_id IN (${mine});
     DELETE FROM mark WHERE assessment_id IN (${mine}); DELETE FROM assessment WHERE id IN (${mine});
     DELETE FROM establishment_setting WHERE establishment_id = ${ids.est} AND key = 'grades.parents_delay';
@@ -209,8 +209,8 @@ test('R-GRADES: a grade published before the zone B winter holidays reaches fami
 
 test("R-GRADES: the establishment's parents delay — 0 days (with the pupil) and 3 days (pushed out of the weekend)", async () => {
   reset();
-  const setDelay = (d) => srv.sql(`INSERT OR REPLACE INTO establishment_setting (establishment_id, key, value)
-    VALUES (${ids.est}, 'grades.parents_delay', '${d}')`);
+  const setDelay = (d) => srv.sql(`INSERT INTO establishment_setting (establishment_id, key, value)
+    VALUES (${ids.est}, 'grades.parents_delay', '${d}') ON CONFLICT (establishment_id, key) DO UPDATE SET value = excluded.value`);
   setDelay(0);
   const now = await publish('2026-03-17T10:00', { title: 'Sans délai', on_date: '2026-03-17' }, { [ids.lucie]: '13' });
   assert.equal(srv.sql(`SELECT parents_at - pupils_at FROM assessment WHERE id = ${now}`), '0');

@@ -171,8 +171,8 @@ test('S-MESSAGES attachments: several per message, limits told before upload, di
     [['../../etc/passwd.pdf', PDF], ['photo.png', PNG]]);
   assert.equal(ok.status, 303, visibleText(ok.text));
   const thread = ok.location.match(/fils\/(\d+)/)[1];
-  const names = one(`SELECT group_concat(a.name, '|') FROM attachment a JOIN message m ON m.id = a.owner_id AND a.owner = 'message'
-    WHERE m.thread_id = ${thread}`);
+  const names = one(`SELECT a.name FROM attachment a JOIN message m ON m.id = a.owner_id AND a.owner = 'message'
+    WHERE m.thread_id = ${thread} ORDER BY a.id`).split('\n').join('|');
   assert.equal(names, 'passwd.pdf|photo.png', 'no path in a stored name');
   const t = await srv.as('prof.demo');
   const view = await t.get(`/messagerie/fils/${thread}`);
@@ -202,9 +202,10 @@ test('S-MESSAGES attachments: several per message, limits told before upload, di
 
 test('R-SEC anomaly rule: an account writing to an unusual number of people is held for the head, who releases or rejects', async () => {
   // A parent writes to 15 staff (the most one message may reach), then to 11 more within 15 minutes: 26 > 25.
-  const staff = one(`SELECT group_concat(person_id) FROM (SELECT DISTINCT person_id FROM role WHERE establishment_id = ${ids.est}
+  const staff = one(`SELECT DISTINCT person_id FROM role WHERE establishment_id = ${ids.est}
     AND profile IN ('teacher', 'staff', 'head') AND person_id IN (SELECT teacher_id FROM teaching WHERE class_id = ${ids.cls}
-    UNION SELECT person_id FROM role WHERE establishment_id = ${ids.est} AND profile IN ('staff', 'head')))`).split(',');
+    UNION SELECT person_id FROM role WHERE establishment_id = ${ids.est} AND profile IN ('staff', 'head')) ORDER BY 1`).split('\n')
+    .sort((a, b) => (b === String(ids.cpe)) - (a === String(ids.cpe))); // the school-life officer first
   await srv.setClock('2026-03-11T09:00');
   const p = await srv.as('parent.demo');
   const call = await api(p);
@@ -280,12 +281,12 @@ test('R-SEC kill switch for a time: suspended until an hour the head chose, then
     assert.match(visibleText(page.text), /Jusqu'au \(facultatif\)/);
     const form = { csrf: Client.csrfOf(page.text), s_0: '1' };
     for (const m of page.text.matchAll(/name="(r_\d_\d)"/g)) form[m[1]] = '1';
-    const n0 = one("SELECT count(*) FROM establishment_setting WHERE key LIKE 'messages.%'") + one("SELECT group_concat(value) FROM establishment_setting WHERE key LIKE 'messages.%'");
+    const n0 = one("SELECT count(*) FROM establishment_setting WHERE key LIKE 'messages.%'") + one("SELECT value FROM establishment_setting WHERE key LIKE 'messages.%' ORDER BY establishment_id, key");
     const past = await h.post(`/etablissements/${ids.est}/messagerie`, { ...form, jusqu_au: '2026-03-13T08:00' });
     assert.equal(past.status, 400, 'an end in the past');
     const nonsense = await h.post(`/etablissements/${ids.est}/messagerie`, { ...form, jusqu_au: 'demain soir' });
     assert.equal(nonsense.status, 400);
-    assert.equal(one("SELECT count(*) FROM establishment_setting WHERE key LIKE 'messages.%'") + one("SELECT group_concat(value) FROM establishment_setting WHERE key LIKE 'messages.%'"), n0, 'nothing changed');
+    assert.equal(one("SELECT count(*) FROM establishment_setting WHERE key LIKE 'messages.%'") + one("SELECT value FROM establishment_setting WHERE key LIKE 'messages.%' ORDER BY establishment_id, key"), n0, 'nothing changed');
     assert.equal((await h.post(`/etablissements/${ids.est}/messagerie`, { ...form, jusqu_au: '2026-03-13T18:30' })).status, 303);
     assert.match((await h.get(`/etablissements/${ids.est}/messagerie`)).text, /value="2026-03-13T18:30"/);
     const pupil = await api(await srv.as('eleve.demo'));

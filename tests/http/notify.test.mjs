@@ -16,14 +16,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, BIN, Client, visibleText } from '../lib/carnet.mjs';
+import { startServer, BIN, Client, visibleText, sqlOn, freshDb, dropDb } from '../lib/carnet.mjs';
 import { startSmtp } from '../lib/smtp.mjs';
 
 const PUBLIC = 'https://carnet.example.test';
 let srv, smtp, ids, env;
 
-// The sqlite3 shell waits for the server's short write transactions.
-const sql = (q, db = srv.db) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, q], { encoding: 'utf8' }).trim();
+const sql = (q, db = srv.db) => sqlOn(db, q);
 // Local times of March 2026 in Paris (UTC+1: before the change to summer time).
 const at = (local) => Date.parse(`${local}:00+01:00`) / 1000;
 const esc = (s) => s.replace(/'/g, "''");
@@ -63,7 +62,7 @@ before(async () => {
   // Other parents of the class, with their addresses, for the batches.
   ids.others = sql(`SELECT g.parent_id || ' ' || p.email FROM guardianship g JOIN person p ON p.id = g.parent_id
     JOIN enrolment en ON en.pupil_id = g.pupil_id WHERE en.class_id = (SELECT class_id FROM enrolment WHERE pupil_id = ${ids.pupil})
-    AND g.parent_id <> ${ids.parent} AND p.email IS NOT NULL GROUP BY g.parent_id ORDER BY g.parent_id LIMIT 6`)
+    AND g.parent_id <> ${ids.parent} AND p.email IS NOT NULL GROUP BY g.parent_id, p.email ORDER BY g.parent_id LIMIT 6`)
     .split('\n').map((l) => { const [id, email] = l.split(' '); return { id, email }; });
   for (const [k, v] of Object.entries(ids)) assert.ok(v && v.length !== 0, `demo data has ${k}`);
   assert.ok(ids.parentMail.includes('@'), 'parent.demo has an e-mail address');
@@ -193,7 +192,7 @@ test('S-NOTIFY: preferences — defaults, a service kept out of the centre, e-ma
     assert.ok(!list.notifications.some((n) => String(n.id) === log), '…nor listed');
     assert.ok(list.notifications.some((n) => String(n.id) === grade), 'grades still in the centre');
     assert.ok(!smtp.mails().some((m) => /Note de test \(préférences\)|séance de test/.test(m.body)), 'no e-mail for grades nor for the class log');
-    assert.equal(sql(`SELECT mail_done || '/' || coalesce(mail_id, 'none') FROM notification WHERE id = ${grade}`), '1/none');
+    assert.equal(sql(`SELECT mail_done || '/' || coalesce(CAST(mail_id AS TEXT), 'none') FROM notification WHERE id = ${grade}`), '1/none');
   } finally {
     sql(`DELETE FROM notify_pref WHERE person_id = ${ids.parent}`); // back to the defaults for the next tests
   }
@@ -265,10 +264,11 @@ test('S-NOTIFY: each e-mail goes exactly once — runs again, other processes, a
   assert.equal(await otherDone, 0);
   assert.equal(smtp.mails().filter((m) => m.body.includes('Deux nœuds')).length, 1);
   assert.equal(sql(`SELECT count(DISTINCT mail_id) FROM notification WHERE id = ${racer}`), '1');
-  // A restart: the database copied, a new server on it; the job runs by itself (every second).
+  // A restart: the database copied (SQLite) or the same one (PostgreSQL, where
+  // it is another node), a new server on it; the job runs by itself (every second).
   const dir = mkdtempSync(join(tmpdir(), 'carnet-notify-'));
-  const db = join(dir, 'carnet.db');
-  execFileSync(BIN, ['backup', '--db', srv.db, '--to', db]);
+  const db = srv.db.startsWith('postgresql:') ? srv.db : join(dir, 'carnet.db');
+  if (db !== srv.db) execFileSync(BIN, ['backup', '--db', srv.db, '--to', db]);
   sql(`INSERT INTO notification (person_id, service, title, url, establishment_id, created_at, visible_at)
     VALUES (${ids.others[1].id}, 'messages', 'Après le redémarrage', '/messagerie', ${ids.college}, ${at('2026-03-12T07:06')}, ${at('2026-03-12T07:06')})`, db);
   const portFile = join(dir, 'port');
@@ -307,7 +307,7 @@ test('S-NOTIFY: the SMTP server down — the e-mail waits and is retried later w
   await srv.setClock('2026-03-12T09:00');
   const mail = sql(`SELECT mail_id FROM notification WHERE id = ${id}`);
   assert.ok(mail, 'decided and queued');
-  assert.equal(sql(`SELECT state || ' ' || attempts || ' ' || (next_at - ${at('2026-03-12T09:00')} >= 60) FROM mail_outbox WHERE id = ${mail}`), 'queued 1 1');
+  assert.equal(sql(`SELECT state || ' ' || attempts || ' ' || CASE WHEN next_at - ${at('2026-03-12T09:00')} >= 60 THEN 1 ELSE 0 END FROM mail_outbox WHERE id = ${mail}`), 'queued 1 1');
   await smtp.start();
   await srv.setClock('2026-03-12T09:00');
   assert.equal(smtp.mails().filter((m) => m.body.includes('pendant la panne')).length, 0, 'not before its back-off');
@@ -379,7 +379,7 @@ test('S-NOTIFY, R-DISCO: personal quiet times delay the e-mail (one digest at th
   // A person without an e-mail address gets none, and sees everything in the centre.
   const pupil = notify(ids.pupil, { service: 'grades', title: 'Ta note de mathématiques', visible: '2026-03-16T08:05' });
   await srv.setClock('2026-03-16T08:10');
-  assert.equal(sql(`SELECT mail_done || '/' || coalesce(mail_id, 'none') FROM notification WHERE id = ${pupil}`), '1/none');
+  assert.equal(sql(`SELECT mail_done || '/' || coalesce(CAST(mail_id AS TEXT), 'none') FROM notification WHERE id = ${pupil}`), '1/none');
   const e = await srv.as('eleve.demo');
   assert.ok((await e.get('/api/v1/notifications')).json().notifications.some((n) => String(n.id) === pupil));
 });
@@ -413,8 +413,8 @@ test('S-NOTIFY, R-DISCO: a message a teacher sends at 21:30 reaches the parent\'
 test('S-NOTIFY: without CARNET_SMTP_URL nothing is sent and the job says so once', async () => {
   const plain = await startServer({ now: '2026-03-10T17:30', extra: [], env: { CARNET_SMTP_URL: '' } });
   try {
-    const id = execFileSync('sqlite3', [plain.db, `INSERT INTO notification (person_id, service, title, url, created_at, visible_at)
-      VALUES (${ids.parent}, 'messages', 'Sans serveur de courrier', '/', ${at('2026-03-10T17:00')}, ${at('2026-03-10T17:00')}) RETURNING id`], { encoding: 'utf8' }).trim();
+    const id = plain.sql(`INSERT INTO notification (person_id, service, title, url, created_at, visible_at)
+      VALUES (${ids.parent}, 'messages', 'Sans serveur de courrier', '/', ${at('2026-03-10T17:00')}, ${at('2026-03-10T17:00')}) RETURNING id`);
     await plain.setClock('2026-03-10T18:00');
     await plain.setClock('2026-03-10T18:05');
     assert.equal(plain.sql(`SELECT mail_done FROM notification WHERE id = ${id}`), '0', 'left for when e-mail is configured');

@@ -4,7 +4,7 @@
 // operator's token only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/carnet.mjs';
+import { startServer, SQLITE_ONLY } from '../lib/carnet.mjs';
 
 let srv;
 before(async () => { srv = await startServer({ now: '2026-03-10T10:00' }); });
@@ -73,7 +73,7 @@ test('ops: /metrics is not for the public — through a proxy 404; with a token 
   }
 });
 
-test('ops: carnet backup then restore puts the data back; a missing, foreign or damaged backup is refused and the database is untouched', async () => {
+test('ops: carnet backup then restore puts the data back; a missing, foreign or damaged backup is refused and the database is untouched', { skip: SQLITE_ONLY }, async () => {
   const { execFileSync, spawnSync } = await import('node:child_process');
   const { writeFileSync, readFileSync } = await import('node:fs');
   const { join } = await import('node:path');

@@ -10,7 +10,7 @@ import { startServer, Client, visibleText } from '../lib/carnet.mjs';
 let srv, ids;
 before(async () => {
   srv = await startServer({ now: '2026-03-10T10:00' });
-  const one = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+  const one = (q) => srv.sql(q);
   ids = {
     lucie: one("SELECT person_id FROM account WHERE login = 'eleve.demo'"),
     hugo: one("SELECT p.id FROM person p JOIN guardianship g ON g.pupil_id = p.id JOIN account a ON a.person_id = g.parent_id WHERE a.login = 'parent.demo' AND p.first_name = 'Hugo'"),
@@ -133,7 +133,7 @@ test('services catalogue: the head adds a link that the collège\'s families see
 
 test('services catalogue: a javascript: or malformed address is refused and nothing is stored', async () => {
   const head = await as('direction.demo');
-  const count = () => execFileSync('sqlite3', [srv.db, 'SELECT count(*) FROM service'], { encoding: 'utf8' }).trim();
+  const count = () => srv.sql('SELECT count(*) FROM service');
   const before = count();
   for (const url of ['javascript:alert(1)', 'https://', 'ftp://example.org', 'https://a b.org/']) {
     const res = await head.submit(`/etablissements/${ids.college}/services`, `/etablissements/${ids.college}/services`, {
@@ -168,7 +168,7 @@ test('services catalogue: the territory admin adds a link for every establishmen
 });
 
 test('audit: sign-ins and catalogue changes are recorded with who and from where', () => {
-  const rows = execFileSync('sqlite3', [srv.db, "SELECT action FROM audit WHERE action IN ('login', 'service.added', 'service.deleted') GROUP BY action ORDER BY action"], { encoding: 'utf8' }).trim().split('\n');
+  const rows = srv.sql("SELECT action FROM audit WHERE action IN ('login', 'service.added', 'service.deleted') GROUP BY action ORDER BY action").split('\n');
   assert.deepEqual(rows, ['login', 'service.added', 'service.deleted']);
 });
 

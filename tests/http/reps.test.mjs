@@ -238,7 +238,7 @@ test('R-REPS: the representative sees counts only; a consenting parent of the cl
   const threads = rows(`SELECT id FROM thread WHERE kind = 'rep' AND subject = 'Conseil de classe : vos questions'`);
   assert.equal(threads.length, audience.length, 'one private thread per parent');
   assert.equal(one(`SELECT count(DISTINCT person_id) FROM thread_participant WHERE thread_id IN (${threads.join(',')}) AND person_id <> ${ids.claire}`), String(audience.length));
-  assert.equal(one(`SELECT max(n) FROM (SELECT count(*) AS n FROM thread_participant WHERE thread_id IN (${threads.join(',')}) GROUP BY thread_id)`), '2');
+  assert.equal(one(`SELECT max(n) FROM (SELECT count(*) AS n FROM thread_participant WHERE thread_id IN (${threads.join(',')}) GROUP BY thread_id) d`), '2');
   assert.equal(one(`SELECT count(*) FROM audit WHERE action = 'rep.broadcast' AND detail LIKE 'establishment:${ids.est} scope:class:${ids.cls} %'`), '1');
   // The consenting parent receives it (with the file) and answers Claire alone.
   const y = await srv.as(activate(yesParent));

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { startServer, Client, visibleText } from '../lib/carnet.mjs';
 
 let srv, ids;
-const one = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const one = (q) => srv.sql(q);
 
 before(async () => {
   srv = await startServer({ now: '2025-11-18T08:00' });

@@ -1,7 +1,7 @@
 // carnet.mjs — start a real Carnet server on a free loopback port against a
 // copy of the demo database, and talk to it like a browser would.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,11 +11,67 @@ export const BIN = process.env.CARNET_BIN || join(ROOT, 'build/carnet');
 export const DEMO_DB = process.env.CARNET_DEMO_DB || join(ROOT, 'build/test/demo.db');
 export const PASSWORD = 'carnet-demo';
 
+// The store the suite runs on. With CARNET_TEST_PG_URL (a PostgreSQL URL
+// whose user may create databases), every server gets its own database,
+// made from the demo database CARNET_DEMO_PG (default "demo") as a template;
+// without it, a copy of the SQLite file DEMO_DB.
+export const PG_URL = process.env.CARNET_TEST_PG_URL || '';
+export const PG_TEMPLATE = process.env.CARNET_DEMO_PG || 'demo';
+export const STORE = PG_URL ? 'postgresql' : 'sqlite';
+/** For `test(name, { skip: SQLITE_ONLY }, …)`: what only means something for a SQLite file. */
+export const SQLITE_ONLY = PG_URL ? 'a SQLite file: not on PostgreSQL' : false;
+
+/** Rows of a query on a database (a SQLite path or a PostgreSQL URL), as
+ * sqlite3 prints them: one line per row, columns separated by "|". The
+ * sqlite3 shell waits for the server's short write transactions. */
+export function sqlOn(db, q) {
+  if (db.startsWith('postgresql:')) {
+    const out = execFileSync('psql', ['-X', '-q', '-At', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', q],
+      { encoding: 'utf8' }).trim();
+    // A comparison gives a boolean: printed 1 or 0, as SQLite does.
+    return out.split('\n').map((row) => row.split('|').map((v) => (v === 't' ? '1' : v === 'f' ? '0' : v)).join('|')).join('\n');
+  }
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, q], { encoding: 'utf8' }).trim();
+}
+
+function pgDatabaseUrl(name) {
+  const u = new URL(PG_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** A fresh demo database in dir: its path or URL. dropDb removes it. */
+export function freshDb(dir) {
+  if (!PG_URL) {
+    const db = join(dir, 'carnet.db');
+    copyFileSync(DEMO_DB, db);
+    return db;
+  }
+  const name = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  // Two test files may copy the template at the same instant: retry.
+  for (let i = 0; ; i++) {
+    try {
+      sqlOn(PG_URL, `CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE}`);
+      break;
+    } catch (e) {
+      if (i >= 20 || !/being accessed by other users/.test(String(e.stderr || e))) throw e;
+      execFileSync('sleep', ['0.2']);
+    }
+  }
+  return pgDatabaseUrl(name);
+}
+
+export function dropDb(db) {
+  if (db.startsWith('postgresql:')) {
+    const name = new URL(db).pathname.slice(1);
+    sqlOn(PG_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
 /** Start `carnet serve` on a copy of the demo database. */
 export async function startServer({ now = '2026-03-10T10:00', extra = [], env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'carnet-test-'));
-  const db = join(dir, 'carnet.db');
-  copyFileSync(DEMO_DB, db);
+  const db = freshDb(dir);
   const portFile = join(dir, 'port');
   const args = ['serve', '--db', db, '--port', '0', '--port-file', portFile, '--test-hooks', '--quiet',
     '--threads', '2', ...(now ? ['--now', now] : []), ...extra];
@@ -32,7 +88,7 @@ export async function startServer({ now = '2026-03-10T10:00', extra = [], env = 
   const server = {
     url: `http://127.0.0.1:${port}`, db, dir, child,
     /** One value (or rows, |-separated) of a query on the server's database. */
-    sql(q) { return execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim(); },
+    sql(q) { return sqlOn(db, q); },
     get stderr() { return stderr; },
     async stop() {
       if (child.exitCode === null) {
@@ -40,7 +96,13 @@ export async function startServer({ now = '2026-03-10T10:00', extra = [], env = 
         for (let i = 0; i < 100 && child.exitCode === null; i++) await sleep(50);
       }
       const code = child.exitCode;
+      // Errors the server logged, kept for whoever runs the suite.
+      if (process.env.CARNET_TEST_ERRLOG) {
+        const errors = stderr.split('\n').filter((l) => l.includes('level=error')).join('\n');
+        if (errors) appendFileSync(process.env.CARNET_TEST_ERRLOG, `${errors}\n`);
+      }
       rmSync(dir, { recursive: true, force: true });
+      dropDb(db);
       // Sanitizer reports end up on stderr: fail loudly if any.
       if (/ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.test(stderr)) {
         throw new Error(`sanitizer report from carnet:\n${stderr}`);

@@ -1319,12 +1319,12 @@ static void sheet_save(struct req *r)
             rc = store_run(s, "INSERT INTO mark (assessment_id, pupil_id, value, special, entered_at, visible_at, parents_at)"
                               " VALUES ($1, $2, $3, NULL, $4, $5, $6) ON CONFLICT (assessment_id, pupil_id) DO UPDATE SET value = $3,"
                               " special = NULL, entered_at = $4, visible_at = $5, parents_at = $6"
-                              " WHERE mark.value IS NOT $3 OR mark.special IS NOT NULL",
+                              " WHERE mark.value IS DISTINCT FROM $3 OR mark.special IS NOT NULL",
                            "iiiiNN", af.ai.id, c->pupil, (int64_t)c->value, now, pub.mark_pupils, pub.mark_parents);
         else
             rc = store_run(s, "INSERT INTO mark (assessment_id, pupil_id, value, special, entered_at, visible_at, parents_at)"
                               " VALUES ($1, $2, NULL, $3, $4, $5, $6) ON CONFLICT (assessment_id, pupil_id) DO UPDATE SET value = NULL,"
-                              " special = $3, entered_at = $4, visible_at = $5, parents_at = $6 WHERE mark.special IS NOT $3",
+                              " special = $3, entered_at = $4, visible_at = $5, parents_at = $6 WHERE mark.special IS DISTINCT FROM $3",
                            "iitiNN", af.ai.id, c->pupil, grades_kind_name(c->kind), now, pub.mark_pupils, pub.mark_parents);
         if (rc < 0) goto fail;
     }
