@@ -356,6 +356,7 @@ void app_handle(struct req *r)
     struct store *s = NULL;
     if (r->route->action != ACT_PUBLIC || req_cookie(r, "carnet_session")) {
         s = store_thread();
+        store_recover(s);
         if (!s) {
             reply_error(r, 503, tr(r, "err.unavailable"));
             goto done;
@@ -403,5 +404,7 @@ void app_handle(struct req *r)
     if (s && !store_end_request(s)) log_error("app", "%s %s left a write transaction open: rolled back", r->method_name, r->path);
 done:
     security_headers(r);
-    metrics_record(r->route, r->status ? r->status : 200, clock_elapsed() - t0);
+    double spent = clock_elapsed() - t0;
+    metrics_record(r->route, r->status ? r->status : 200, spent);
+    if (config.access_log) log_access(r->method_name, r->route ? r->route->path : NULL, r->status ? r->status : 200, spent * 1000.0);
 }

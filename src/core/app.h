@@ -13,6 +13,7 @@ struct app_hooks {
 struct app_config {
     bool test_hooks;          /* enable /__test/ routes (clock control) */
     bool trust_proxy;         /* believe X-Forwarded-Proto / X-Forwarded-For */
+    bool access_log;          /* one structured line per request on stderr */
 };
 
 void app_init(const struct app_hooks *hooks, const struct app_config *cfg);

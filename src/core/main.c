@@ -39,19 +39,26 @@
 struct options {
     const char *db, *listen, *now, *port_file, *to, *from, *login, *file;
     int port, threads, scale;
-    bool test_hooks, trust_proxy, quiet, once;
+    bool test_hooks, trust_proxy, quiet, once, access_log;
 };
+
+/* An environment switch: set, not empty and not "0". */
+static bool env_on(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v && strcmp(v, "0");
+}
 
 static void usage(FILE *f)
 {
     fputs("usage: carnet COMMAND [options]\n"
           "  serve       --db FILE [--listen ADDR] [--port N] [--threads N] [--now YYYY-MM-DDTHH:MM]\n"
-          "              [--trust-proxy] [--test-hooks] [--port-file FILE] [--quiet]\n"
+          "              [--trust-proxy] [--test-hooks] [--port-file FILE] [--quiet] [--access-log]\n"
           "  migrate     --db FILE            apply pending database migrations\n"
           "  demo        --db FILE [--scale N] [--now T]   create the demo territory in a new database\n"
           "  test-http   --db FILE [--now T]  answer one HTTP request read from standard input\n"
-          "  backup      --db FILE --to FILE  online copy of the database\n"
-          "  restore     --db FILE --from FILE  put a backup back (checked first; then migrated)\n"
+          "  backup      --db DB --to FILE  online copy of the database (PostgreSQL: pg_dump's custom format)\n"
+          "  restore     --db DB --from FILE  put a backup back (checked first; then migrated)\n"
           "  activation-code --db FILE --login LOGIN   issue a one-time activation code (paper letter)\n"
           "  import-calendar --db FILE CALENDAR.csv    import the school calendar (official open dataset)\n"
           "  notify      --once --db FILE [--now T]   send the notification e-mails that are due, once\n"
@@ -99,6 +106,7 @@ static int parse(int argc, char **argv, struct options *o)
         NUM("--scale", o->scale, 1, 1000)
         if (!strcmp(a, "--test-hooks")) { o->test_hooks = true; continue; }
         if (!strcmp(a, "--trust-proxy")) { o->trust_proxy = true; continue; }
+        if (!strcmp(a, "--access-log")) { o->access_log = true; continue; }
         if (!strcmp(a, "--quiet")) { o->quiet = true; continue; }
         if (!strcmp(a, "--once")) { o->once = true; continue; }
         if (a[0] != '-' && !o->file) { o->file = a; continue; }
@@ -162,7 +170,8 @@ static void register_routes(const struct options *o)
     router_add(metrics_routes);
     metrics_init();
     app_init(&(struct app_hooks){.load_session = auth_load_session},
-             &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy});
+             &(struct app_config){.test_hooks = o->test_hooks, .trust_proxy = o->trust_proxy,
+                                    .access_log = o->access_log || env_on("CARNET_ACCESS_LOG")});
 }
 
 static int cmd_serve(const struct options *o)
@@ -255,6 +264,32 @@ static int cmd_backup(const struct options *o)
     return rc < 0 ? 1 : 0;
 }
 
+static bool is_pg_url(const char *db)
+{
+    return !strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11);
+}
+
+/* restore into PostgreSQL: an archive of carnet backup (pg_dump), checked,
+ * restored in one transaction, then migrated. */
+static int restore_pg(const struct options *o)
+{
+    struct store *s = open_db(o);
+    if (!s) return 1;
+    char why[256];
+    int64_t applied = 0;
+    int rc = store_pg_restore(s, o->from, (int64_t)assets_sql_count, &applied, why, sizeof why);
+    if (rc < 0) {
+        store_close(s);
+        fprintf(stderr, "carnet: restore from %s refused: %s; the database is unchanged\n", o->from, why);
+        return 1;
+    }
+    int n = migrate(s);
+    store_close(s);
+    if (n < 0) return 1;
+    printf("Restored the PostgreSQL database from %s (%lld migrations, %d applied now).\n", o->from, (long long)applied, n);
+    return 0;
+}
+
 /* Put a backup back into --db: only a readable, intact Carnet database of
  * a schema this binary knows; then migrated to this binary's schema. The
  * database is untouched when anything is wrong. */
@@ -268,6 +303,7 @@ static int cmd_restore(const struct options *o)
         fprintf(stderr, "carnet: restore: cannot read %s\n", o->from);
         return 1;
     }
+    if (is_pg_url(o->db)) return restore_pg(o);
     char err[256];
     struct store *b = store_open(o->from, err, sizeof err);
     if (!b) {

@@ -80,7 +80,24 @@ fail:
     return -1;
 }
 
+static int migrate_all(struct store *s);
+
+/* Several nodes may start at once on one database: the driver's lock lets
+ * one migrate while the others wait, then find nothing left to apply. */
 int store_migrate(struct store *s)
+{
+    const struct store_driver *drv = s->drv;
+    int64_t ignored;
+    if (drv->migrate_lock && store_int(s, &ignored, drv->migrate_lock, NULL) != 1) {
+        log_error("store_migrate", "cannot take the migration lock: %s", store_error(s));
+        return -1;
+    }
+    int applied = migrate_all(s);
+    if (drv->migrate_unlock) store_int(s, &ignored, drv->migrate_unlock, NULL);
+    return applied;
+}
+
+static int migrate_all(struct store *s)
 {
     if (store_run(s, "CREATE TABLE IF NOT EXISTS schema_migration ("
                      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",

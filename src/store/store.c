@@ -77,6 +77,7 @@ const char *store_driver_name(struct store *s) { return s->drv->name; }
 const char *store_id_type(struct store *s) { return s->drv->id_type; }
 const char *store_error(struct store *s) { return s->drv->error(s); }
 int store_backup(struct store *s, const char *path) { return s->drv->backup(s, path); }
+void store_recover(struct store *s) { if (s && s->drv->recover) s->drv->recover(s); }
 int store_resync_ids(struct store *s) { return s->drv->resync_ids ? s->drv->resync_ids(s) : 0; }
 
 static struct stmt *vq(struct store *s, const char *sql, const char *types, va_list ap)

@@ -63,6 +63,12 @@ int store_int(struct store *s, int64_t *out, const char *sql, const char *types,
 /* Rows changed by the last statement. */
 int64_t store_changes(struct store *s);
 
+/* At a point where no transaction is open (the start of a request, of a
+ * background job's run): if the server dropped the connection (a restart,
+ * a failover), open it again. Within a transaction a lost connection is
+ * never opened again silently: the transaction fails as a whole. */
+void store_recover(struct store *s);
+
 /* Transactions. begin takes the write lock at once; begin_read opens a
  * read-only snapshot (one lock for all the reads of a page). 0 on success. */
 int store_begin(struct store *s);
@@ -90,6 +96,12 @@ int store_migrate(struct store *s);
 /* After rows were inserted with explicit ids (the demo's bulk messages):
  * make the next generated ids follow the largest. 0 on success. */
 int store_resync_ids(struct store *s);
+/* PostgreSQL: put the archive from (made by store_backup: pg_dump's custom
+ * format) back into s's database, in one transaction, after checking it is
+ * a Carnet database with at most known migrations (their number in
+ * *applied). -1 with the reason in why when refused or failed: the
+ * database is then unchanged. */
+int store_pg_restore(struct store *s, const char *from, int64_t known, int64_t *applied, char *why, size_t whylen);
 /* Online copy of the database into path (SQLite backup API). 0 on success. */
 int store_backup(struct store *s, const char *path);
 

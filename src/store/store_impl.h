@@ -15,6 +15,10 @@ struct store_driver {
     /* One writer at a time (SQLite): write transactions of this process
      * queue on the process's write lock (store_write_enter). */
     bool one_writer;
+    /* Statements that take and give back the lock that lets one process
+     * at a time migrate (NULL: the driver's transactions are enough). The
+     * take waits for the lock: a second node waits for the first. */
+    const char *migrate_lock, *migrate_unlock;
     struct store *(*open)(const char *url, char *err, size_t errlen);
     void (*close)(struct store *s);
     struct stmt *(*prepare)(struct store *s, const char *sql);
@@ -34,6 +38,8 @@ struct store_driver {
     /* After rows were inserted with explicit ids: move every id generator
      * past the largest id (NULL when the driver needs nothing). */
     int (*resync_ids)(struct store *s);
+    /* When the connection was lost: open it again (NULL: never lost). */
+    void (*recover)(struct store *s);
     const char *(*error)(struct store *s);
     /* The driver's own migrations (sql/<driver>/, embedded), applied by
      * store_migrate after the shared ones; sorted by name. */

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define PG_CACHE_SLOTS 512   /* power of two */
 #define PG_MAX_PARAMS 32
@@ -39,6 +42,7 @@ struct pg_store {
     unsigned next_name;
     int64_t changes;
     char err[256];                        /* an error of the driver's own */
+    char *url;                            /* for pg_dump and pg_restore */
     struct pg_stmt *cache[PG_CACHE_SLOTS];
 };
 
@@ -51,12 +55,22 @@ static const char *pg_error(struct store *base)
     return PQerrorMessage(s->conn);
 }
 
+/* The session's settings, on a new or reset connection. */
+static bool session_setup(struct pg_store *s)
+{
+    PGresult *r = PQexec(s->conn, "SET client_encoding = 'UTF8'; SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    return ok;
+}
+
 /* Open url (a libpq URI, postgresql://…). Allocates; pg_close frees. */
 static struct store *pg_open(const char *url, char *err, size_t errlen)
 {
     struct pg_store *s = calloc(1, sizeof *s);
     if (!s) { snprintf(err, errlen, "out of memory"); return NULL; }
     s->base.drv = &store_pg_driver;
+    s->url = strdup(url);
     s->conn = PQconnectdb(url);
     if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
         const char *m = s->conn ? PQerrorMessage(s->conn) : "out of memory";
@@ -64,16 +78,15 @@ static struct store *pg_open(const char *url, char *err, size_t errlen)
         while (n && (m[n - 1] == '\n' || m[n - 1] == ' ')) n--;
         snprintf(err, errlen, "cannot connect to PostgreSQL: %.*s", (int)n, m);
         PQfinish(s->conn);
+        free(s->url);
         free(s);
         return NULL;
     }
     PQsetNoticeProcessor(s->conn, pg_quiet, NULL);
-    PGresult *r = PQexec(s->conn, "SET client_encoding = 'UTF8'; SET client_min_messages = warning; SET TIME ZONE 'UTC'");
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    PQclear(r);
-    if (!ok) {
+    if (!session_setup(s)) {
         snprintf(err, errlen, "cannot set up the PostgreSQL session: %s", PQerrorMessage(s->conn));
         PQfinish(s->conn);
+        free(s->url);
         free(s);
         return NULL;
     }
@@ -107,6 +120,7 @@ static void pg_close(struct store *base)
         }
     }
     PQfinish(s->conn);
+    free(s->url);
     free(s);
 }
 
@@ -241,6 +255,28 @@ static int pg_server_prepare(struct pg_stmt *c)
     return ok ? 0 : -1;
 }
 
+/* After the server dropped the connection: connect again with the same
+ * parameters; every statement is prepared again at its next use. */
+static bool pg_reconnect(struct pg_store *s)
+{
+    PQreset(s->conn);
+    if (PQstatus(s->conn) != CONNECTION_OK || !session_setup(s)) return false;
+    for (int i = 0; i < PG_CACHE_SLOTS; i++)
+        if (s->cache[i]) s->cache[i]->prepared = false;
+    log_warn("pg_step", "the connection to PostgreSQL was lost and opened again");
+    return true;
+}
+
+/* Execute c (prepared first if it is not yet on this connection); c->res
+ * holds the result (NULL when the prepare failed). */
+static ExecStatusType pg_exec(struct pg_stmt *c)
+{
+    struct pg_store *s = c->owner;
+    if (!c->prepared && pg_server_prepare(c) < 0) return PGRES_FATAL_ERROR;
+    c->res = PQexecPrepared(s->conn, c->name, c->nparams, c->values, c->lengths, c->formats, 0);
+    return PQresultStatus(c->res);
+}
+
 static int pg_step(struct stmt *st)
 {
     struct pg_stmt *c = (struct pg_stmt *)st;
@@ -249,12 +285,22 @@ static int pg_step(struct stmt *st)
     if (!c->res) {
         struct pg_store *s = c->owner;
         s->err[0] = 0;
-        if (!c->prepared && pg_server_prepare(c) < 0) return STORE_ERR;
-        c->res = PQexecPrepared(s->conn, c->name, c->nparams, c->values, c->lengths, c->formats, 0);
-        ExecStatusType rs = PQresultStatus(c->res);
+        /* Outside a transaction, a connection the server dropped (a
+         * restart, a failover) is opened again and the statement retried
+         * once: nothing was half done. Inside one, the error goes up and
+         * the transaction is lost as a whole. */
+        bool idle = PQtransactionStatus(s->conn) == PQTRANS_IDLE;
+        ExecStatusType rs = pg_exec(c);
+        if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK && idle && PQstatus(s->conn) == CONNECTION_BAD && pg_reconnect(s)) {
+            PQclear(c->res);
+            c->res = NULL;
+            rs = pg_exec(c);
+        }
         if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
-            log_error("pg_step", "%s — in: %s", PQresultErrorMessage(c->res), c->sql);
-            snprintf(s->err, sizeof s->err, "%s", PQresultErrorMessage(c->res));
+            if (c->res) { /* else the prepare failed and said why */
+                log_error("pg_step", "%s — in: %s", PQresultErrorMessage(c->res), c->sql);
+                snprintf(s->err, sizeof s->err, "%s", PQresultErrorMessage(c->res));
+            }
             PQclear(c->res);
             c->res = NULL;
             return STORE_ERR;
@@ -336,13 +382,117 @@ static int pg_exec_script(struct store *base, const char *sql)
     return rc;
 }
 
-/* A PostgreSQL database is copied with pg_dump, not through a connection. */
+/* Run argv (PostgreSQL's client tools, found in PATH) without a shell;
+ * its standard output into out (NUL-terminated, cut to outlen) when out is
+ * given, else discarded; its standard error goes to ours. The exit status,
+ * or -1 when it could not run. */
+static int run_tool(char *const argv[], char *out, size_t outlen)
+{
+    int fd[2];
+    if (pipe(fd) < 0) return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(fd[1], STDOUT_FILENO);
+        close(fd[0]);
+        close(fd[1]);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(fd[1]);
+    size_t n = 0;
+    char chunk[4096];
+    for (;;) {
+        ssize_t k = read(fd[0], chunk, sizeof chunk);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;
+        for (ssize_t i = 0; out && i < k && n + 1 < outlen; i++) out[n++] = chunk[i];
+    }
+    if (out && outlen) out[n] = 0;
+    close(fd[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A PostgreSQL database is copied by pg_dump, in its custom format (what
+ * carnet restore and pg_restore read), from a consistent snapshot while the
+ * nodes keep serving. */
 static int pg_backup(struct store *base, const char *path)
 {
     struct pg_store *s = (struct pg_store *)base;
-    snprintf(s->err, sizeof s->err, "cannot copy a PostgreSQL database into %s: use pg_dump", path);
-    log_error("pg_backup", "%s", s->err);
-    return -1;
+    char *file = malloc(strlen(path) + 8), *db = malloc(strlen(s->url) + 10);
+    int rc = -1;
+    if (file && db) {
+        sprintf(file, "--file=%s", path);
+        sprintf(db, "--dbname=%s", s->url);
+        char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--no-privileges", file, db, NULL};
+        rc = run_tool(argv, NULL, 0);
+        if (rc != 0) {
+            snprintf(s->err, sizeof s->err, rc < 0 || rc == 127 ? "cannot run pg_dump (postgresql-client)" : "pg_dump failed (status %d)", rc);
+            log_error("pg_backup", "%s", s->err);
+        }
+    }
+    free(file);
+    free(db);
+    return rc == 0 ? 0 : -1;
+}
+
+int store_pg_restore(struct store *base, const char *from, int64_t known, int64_t *applied, char *why, size_t whylen)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    size_t cap = 1 << 20;
+    char *out = malloc(cap), *db = malloc(strlen(s->url) + 10), *file = strdup(from);
+    int rc = -1;
+    if (!out || !db || !file) goto done;
+    sprintf(db, "--dbname=%s", s->url);
+    /* What the archive holds: a pg_dump archive at all, then Carnet's. */
+    char *list[] = {"pg_restore", "--list", file, NULL};
+    if (run_tool(list, out, cap) != 0) {
+        snprintf(why, whylen, "it is not a PostgreSQL archive made by carnet backup (pg_dump --format=custom)");
+        goto done;
+    }
+    if (!strstr(out, " TABLE DATA public schema_migration ")) {
+        snprintf(why, whylen, "it is not a Carnet database");
+        goto done;
+    }
+    /* Its migrations: the rows of schema_migration, as COPY text. */
+    char *rows[] = {"pg_restore", "--data-only", "--table=schema_migration", "--file=-", file, NULL};
+    if (run_tool(rows, out, cap) != 0) {
+        snprintf(why, whylen, "its list of migrations cannot be read");
+        goto done;
+    }
+    int64_t n = 0;
+    const char *p = strstr(out, "COPY public.schema_migration");
+    for (p = p ? strchr(p, '\n') : NULL; p && p[1] && strncmp(p + 1, "\\.", 2); p = strchr(p + 1, '\n')) n++;
+    *applied = n;
+    if (n == 0) {
+        snprintf(why, whylen, "it is not a Carnet database");
+        goto done;
+    }
+    if (n > known) {
+        snprintf(why, whylen, "it comes from a newer Carnet (more migrations than this one knows)");
+        goto done;
+    }
+    /* One transaction: all of it, or the database as it was. */
+    char *restore[] = {"pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
+                       "--exit-on-error", db, file, NULL};
+    int st = run_tool(restore, NULL, 0);
+    if (st != 0) {
+        snprintf(why, whylen, st < 0 || st == 127 ? "cannot run pg_restore (postgresql-client)" : "pg_restore failed (status %d)", st);
+        goto done;
+    }
+    rc = 0;
+done:
+    free(out);
+    free(db);
+    free(file);
+    return rc;
 }
 
 /* Every identity column "id" of the schema restarts after its table's
@@ -358,13 +508,21 @@ static int pg_resync_ids(struct store *s)
         " END LOOP; END $$");
 }
 
+static void pg_recover(struct store *base)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    if (PQstatus(s->conn) == CONNECTION_BAD) pg_reconnect(s);
+}
+
 const struct store_driver store_pg_driver = {
     .name = "postgresql",
     .id_type = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
     .blob_type = "BYTEA",
     .begin_write = "BEGIN",
-    .begin_read = "BEGIN",
+    .begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     .one_writer = false,
+    .migrate_lock = "SELECT pg_advisory_lock(7400620865)",     /* "carnet" */
+    .migrate_unlock = "SELECT pg_advisory_unlock(7400620865)",
     .open = pg_open,
     .close = pg_close,
     .prepare = pg_prepare,
@@ -382,6 +540,7 @@ const struct store_driver store_pg_driver = {
     .exec_script = pg_exec_script,
     .backup = pg_backup,
     .resync_ids = pg_resync_ids,
+    .recover = pg_recover,
     .error = pg_error,
     .migrations = assets_sql_postgresql,
     .nmigrations = &assets_sql_postgresql_count,

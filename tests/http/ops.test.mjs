@@ -107,3 +107,26 @@ test('ops: carnet backup then restore puts the data back; a missing, foreign or 
   assert.equal(q(db, 'SELECT count(*) FROM person'), before);
   assert.ok(Number(q(db, 'SELECT count(*) FROM notification')) > 0, 'the data is back');
 });
+
+test('ops: --access-log writes one structured line per request — method, route pattern, status, duration; never the path or who asked', async () => {
+  const logged = await startServer({ now: '2026-03-10T10:00', extra: ['--access-log'] });
+  let stderr;
+  try {
+    const p = await logged.as('parent.demo');
+    assert.equal((await p.get('/messagerie/fils/123456')).status, 404);
+    assert.equal((await p.get('/no/such/page')).status, 404);
+    assert.equal((await p.get('/')).status, 200);
+    stderr = logged.stderr;
+  } finally {
+    await logged.stop();
+  }
+  const lines = stderr.split('\n').filter((l) => l.includes('fn=access'));
+  assert.ok(lines.length >= 4, stderr);
+  for (const l of lines) assert.match(l, /^ts=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ level=info fn=access method=[A-Z]+ route="[^"]+" status=\d{3} ms=\d+\.\d{3}$/);
+  assert.ok(lines.some((l) => /method=POST route="\/connexion" status=303/.test(l)), 'the sign-in');
+  assert.ok(lines.some((l) => /method=GET route="\/messagerie\/fils\/\{id\}" status=404/.test(l)), 'a pattern, not the path');
+  assert.ok(lines.some((l) => /method=GET route="\(none\)" status=404/.test(l)), 'an unknown path is not written');
+  assert.doesNotMatch(stderr, /123456|no\/such|parent\.demo|carnet_session/);
+  // Without the option, nothing per request.
+  assert.doesNotMatch(srv.stderr, /fn=access/);
+});
