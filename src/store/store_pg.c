@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PG_CACHE_SLOTS 512   /* power of two */
+#define PG_CACHE_SLOTS 2048  /* power of two; about 500 statements in the code */
 #define PG_MAX_PARAMS 32
 #define PG_INT_TEXT 24       /* room for an int64_t in decimal */
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_SLOTS 512      /* power of two */
+#define CACHE_SLOTS 2048     /* power of two; about 500 statements in the code */
 #define MAX_PARAMS 32
 
 struct sq_stmt {
