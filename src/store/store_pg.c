@@ -386,21 +386,33 @@ static int pg_exec_script(struct store *base, const char *sql)
  * its standard output into out (NUL-terminated, cut to outlen) when out is
  * given, else discarded; its standard error goes to ours. The exit status,
  * or -1 when it could not run. */
-static int run_tool(char *const argv[], char *out, size_t outlen)
+static int run_tool(struct pg_store *s, char *const argv[], char *out, size_t outlen)
 {
-    int fd[2];
-    if (pipe(fd) < 0) return -1;
+    /* The password goes to the tool in its environment, not on its command
+     * line (which every user of the machine can read). */
+    extern char **environ;
+    size_t nenv = 0;
+    while (environ[nenv]) nenv++;
+    char **env = calloc(nenv + 2, sizeof *env);
+    if (!env) return -1;
+    memcpy(env, environ, nenv * sizeof *env);
+    const char *pass = PQpass(s->conn);
+    char *pw = NULL;
+    if (pass && *pass && asprintf(&pw, "PGPASSWORD=%s", pass) < 0) pw = NULL;
+    env[nenv] = pw;
+    int fd[2], rc = -1;
+    if (pipe(fd) < 0) goto done;
     pid_t pid = fork();
     if (pid < 0) {
         close(fd[0]);
         close(fd[1]);
-        return -1;
+        goto done;
     }
     if (pid == 0) {
         dup2(fd[1], STDOUT_FILENO);
         close(fd[0]);
         close(fd[1]);
-        execvp(argv[0], argv);
+        execvpe(argv[0], argv, env);
         _exit(127);
     }
     close(fd[1]);
@@ -414,10 +426,29 @@ static int run_tool(char *const argv[], char *out, size_t outlen)
     }
     if (out && outlen) out[n] = 0;
     close(fd[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    int status = 0;
+    pid_t w;
+    while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR) continue;
+    rc = w == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+done:
+    free(pw);
+    free(env);
+    return rc;
+}
+
+/* The database's URL without its password (given to the tools apart):
+ * "scheme://user:secret@host…" becomes "scheme://user@host…". Allocates. */
+static char *url_without_password(const char *url)
+{
+    char *u = strdup(url);
+    char *start = u ? strstr(u, "://") : NULL;
+    if (!start) return u;
+    start += 3;
+    char *at = strchr(start, '@'), *slash = strchr(start, '/');
+    if (!at || (slash && slash < at)) return u;
+    char *colon = memchr(start, ':', (size_t)(at - start));
+    if (colon) memmove(colon, at, strlen(at) + 1);
+    return u;
 }
 
 /* A PostgreSQL database is copied by pg_dump, in its custom format (what
@@ -426,18 +457,17 @@ static int run_tool(char *const argv[], char *out, size_t outlen)
 static int pg_backup(struct store *base, const char *path)
 {
     struct pg_store *s = (struct pg_store *)base;
-    char *file = malloc(strlen(path) + 8), *db = malloc(strlen(s->url) + 10);
+    char *url = url_without_password(s->url), *file = NULL, *db = NULL;
     int rc = -1;
-    if (file && db) {
-        sprintf(file, "--file=%s", path);
-        sprintf(db, "--dbname=%s", s->url);
+    if (url && asprintf(&file, "--file=%s", path) >= 0 && asprintf(&db, "--dbname=%s", url) >= 0) {
         char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--no-privileges", file, db, NULL};
-        rc = run_tool(argv, NULL, 0);
+        rc = run_tool(s, argv, NULL, 0);
         if (rc != 0) {
             snprintf(s->err, sizeof s->err, rc < 0 || rc == 127 ? "cannot run pg_dump (postgresql-client)" : "pg_dump failed (status %d)", rc);
             log_error("pg_backup", "%s", s->err);
         }
     }
+    free(url);
     free(file);
     free(db);
     return rc == 0 ? 0 : -1;
@@ -447,13 +477,16 @@ int store_pg_restore(struct store *base, const char *from, int64_t known, int64_
 {
     struct pg_store *s = (struct pg_store *)base;
     size_t cap = 1 << 20;
-    char *out = malloc(cap), *db = malloc(strlen(s->url) + 10), *file = strdup(from);
+    char *out = malloc(cap), *url = url_without_password(s->url), *db = NULL, *file = strdup(from);
     int rc = -1;
-    if (!out || !db || !file) goto done;
-    sprintf(db, "--dbname=%s", s->url);
+    if (!out || !url || !file || asprintf(&db, "--dbname=%s", url) < 0) {
+        db = NULL;
+        snprintf(why, whylen, "out of memory");
+        goto done;
+    }
     /* What the archive holds: a pg_dump archive at all, then Carnet's. */
     char *list[] = {"pg_restore", "--list", file, NULL};
-    if (run_tool(list, out, cap) != 0) {
+    if (run_tool(s, list, out, cap) != 0) {
         snprintf(why, whylen, "it is not a PostgreSQL archive made by carnet backup (pg_dump --format=custom)");
         goto done;
     }
@@ -463,7 +496,7 @@ int store_pg_restore(struct store *base, const char *from, int64_t known, int64_
     }
     /* Its migrations: the rows of schema_migration, as COPY text. */
     char *rows[] = {"pg_restore", "--data-only", "--table=schema_migration", "--file=-", file, NULL};
-    if (run_tool(rows, out, cap) != 0) {
+    if (run_tool(s, rows, out, cap) != 0) {
         snprintf(why, whylen, "its list of migrations cannot be read");
         goto done;
     }
@@ -482,7 +515,7 @@ int store_pg_restore(struct store *base, const char *from, int64_t known, int64_
     /* One transaction: all of it, or the database as it was. */
     char *restore[] = {"pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
                        "--exit-on-error", db, file, NULL};
-    int st = run_tool(restore, NULL, 0);
+    int st = run_tool(s, restore, NULL, 0);
     if (st != 0) {
         snprintf(why, whylen, st < 0 || st == 127 ? "cannot run pg_restore (postgresql-client)" : "pg_restore failed (status %d)", st);
         goto done;
@@ -490,6 +523,7 @@ int store_pg_restore(struct store *base, const char *from, int64_t known, int64_
     rc = 0;
 done:
     free(out);
+    free(url);
     free(db);
     free(file);
     return rc;
