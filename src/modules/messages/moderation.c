@@ -144,16 +144,28 @@ static void decide_hold(struct req *r)
     }
     bool release = !strcmp(param(r, "decision"), "release");
     int64_t visible = release ? messages_release_at(r, est, now) : 0;   /* released in a quiet period: delivered at its end */
+    /* The hold is decided first, if still open: of two moderators deciding
+     * at once (two nodes), one decides; the other's transaction changes
+     * nothing and is told the hold is gone. */
     if (store_begin(s) < 0 ||
-        store_run(s, "UPDATE message SET state = $2, visible_at = $3 WHERE state = 'held' AND thread_id IN"
+        store_run(s, "UPDATE message_hold SET state = $2, decided_by = $3, decided_at = $4 WHERE id = $1 AND state = 'open'", "itii", hid,
+                  release ? "released" : "rejected", r->actor->person_id, now) < 0) {
+        store_rollback(s);
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    if (store_changes(s) != 1) {
+        store_rollback(s);
+        reply_error(r, 404, tr(r, "messages.err.hold_gone"));
+        return;
+    }
+    if (store_run(s, "UPDATE message SET state = $2, visible_at = $3 WHERE state = 'held' AND thread_id IN"
                      " (SELECT id FROM thread WHERE id = $1 OR broadcast_id = $1)", "itN", thread, release ? "sent" : "rejected",
                   visible) < 0 ||
         (release && store_run(s, "UPDATE thread SET last_message_at = $2 WHERE id = $1 OR broadcast_id = $1", "ii", thread, now) < 0) ||
         (release && store_run(s, "UPDATE thread_participant SET first_in_at = coalesce(first_in_at, $2) WHERE thread_id IN"
                                  " (SELECT id FROM thread WHERE id = $1 OR broadcast_id = $1) AND person_id <> (SELECT created_by FROM thread"
                                  " WHERE id = $1)", "ii", thread, visible) < 0) ||
-        store_run(s, "UPDATE message_hold SET state = $2, decided_by = $3, decided_at = $4 WHERE id = $1", "itii", hid,
-                  release ? "released" : "rejected", r->actor->person_id, now) < 0 ||
         (release && notify_released(r, est, thread, visible) < 0) || store_commit(s) < 0) {
         store_rollback(s);
         reply_error(r, 503, tr(r, "err.unavailable"));

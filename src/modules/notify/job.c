@@ -19,6 +19,15 @@
  *    transaction: 'sent', or back to 'queued' with a back-off, or 'failed'
  *    after NOTIFY_MAX_ATTEMPTS or a permanent refusal (logged).
  *
+ * Taking work: on SQLite a write transaction holds the database's one write
+ * lock, so two processes take turns. On PostgreSQL several nodes write at
+ * once: the reads of both steps lock the rows they return and skip those
+ * another node has locked (FOR UPDATE SKIP LOCKED), so that each node
+ * decides other notifications and claims other e-mails, without waiting
+ * for the others. A claim is settled only while it is still this process's
+ * (state 'sending' since the claim's instant): a process that overran its
+ * lease does not undo what the process that took the e-mail over did.
+ *
  * The trade-off at the SMTP boundary: an e-mail accepted by the server but
  * not yet marked sent when the process dies (at most one batch) is sent
  * again after the lease — at least once, never lost. It is sent with the
@@ -68,6 +77,14 @@ static bool config_get(struct config *c)
     return true;
 }
 
+/* Whether the reads that take work must lock their rows: several nodes
+ * write at once on PostgreSQL; SQLite's write transaction already excludes
+ * the other processes (and has no FOR UPDATE). */
+static bool locking(struct store *s)
+{
+    return strcmp(store_driver_name(s), "sqlite") != 0;
+}
+
 /* ---- 1. Decide --------------------------------------------------------------- */
 
 struct due {
@@ -77,17 +94,19 @@ struct due {
     struct notify_quiet quiet;
 };
 
+/* The due notifications not yet decided, by person (see "Taking work"). */
+#define DUE_SQL                                                                                                                    \
+    "SELECT n.id, n.person_id, n.visible_at, p.email, coalesce(pr.enabled, d.enabled) = 1 AND n.read_at IS NULL,"                  \
+    " coalesce(e.tz, ''), coalesce(q.evening, -1), coalesce(q.morning, -1), coalesce(q.weekend, 0)"                                \
+    " FROM notification n JOIN person p ON p.id = n.person_id"                                                                     \
+    " JOIN notify_default d ON d.service = n.service AND d.channel = 'email'"                                                      \
+    " LEFT JOIN notify_pref pr ON pr.person_id = n.person_id AND pr.service = n.service AND pr.channel = 'email'"                 \
+    " LEFT JOIN notify_quiet q ON q.person_id = n.person_id LEFT JOIN establishment e ON e.id = n.establishment_id"                \
+    " WHERE n.mail_done = 0 AND n.visible_at <= $1 ORDER BY n.person_id, n.visible_at, n.id LIMIT $2"
+
 static size_t due_read(struct store *s, struct arena *a, int64_t now, struct due **out)
 {
-    struct stmt *st = store_q(s,
-        "SELECT n.id, n.person_id, n.visible_at, p.email, coalesce(pr.enabled, d.enabled) = 1 AND n.read_at IS NULL,"
-        " coalesce(e.tz, ''), coalesce(q.evening, -1), coalesce(q.morning, -1), coalesce(q.weekend, 0)"
-        " FROM notification n JOIN person p ON p.id = n.person_id"
-        " JOIN notify_default d ON d.service = n.service AND d.channel = 'email'"
-        " LEFT JOIN notify_pref pr ON pr.person_id = n.person_id AND pr.service = n.service AND pr.channel = 'email'"
-        " LEFT JOIN notify_quiet q ON q.person_id = n.person_id LEFT JOIN establishment e ON e.id = n.establishment_id"
-        " WHERE n.mail_done = 0 AND n.visible_at <= $1 ORDER BY n.person_id, n.visible_at, n.id LIMIT $2",
-        "ii", now, (int64_t)NOTIFY_CLAIM_MAX);
+    struct stmt *st = store_q(s, locking(s) ? DUE_SQL " FOR UPDATE OF n SKIP LOCKED" : DUE_SQL, "ii", now, (int64_t)NOTIFY_CLAIM_MAX);
     struct due *v = NULL;
     size_t n = 0, cap = 0;
     while (st && stmt_step(st) == STORE_ROW) {
@@ -158,24 +177,28 @@ static int decide(struct store *s, int64_t now, struct notify_report *rep)
 
 struct claimed {
     int64_t id, attempts;    /* attempts including this one */
+    int64_t claimed_at;      /* the claim's instant: the row is still ours while it holds it */
     bool tried;
     enum smtp_result res;
     char err[256];
 };
 
+/* The e-mails to claim: due, or whose lease is over (see "Taking work"). */
+#define CLAIM_SQL                                                                                                                  \
+    "SELECT id, attempts FROM mail_outbox WHERE (state = 'queued' AND next_at <= $1)"                                            \
+    " OR (state = 'sending' AND claimed_at <= $2) ORDER BY id LIMIT $3"
+
 /* Claim up to NOTIFY_SEND_BATCH e-mails due at the run's instant `due`,
- * for a lease from now. (On PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so
- * that nodes claim different rows instead of waiting for each other.) */
+ * for a lease from now. */
 static size_t claim(struct store *s, int64_t due, struct claimed *v)
 {
     int64_t now = clock_now();
     if (store_begin(s) < 0) return 0;
-    struct stmt *st = store_q(s, "SELECT id, attempts FROM mail_outbox WHERE (state = 'queued' AND next_at <= $1)"
-                                 " OR (state = 'sending' AND claimed_at <= $2) ORDER BY id LIMIT $3",
-                              "iii", due, now - NOTIFY_LEASE_S, (int64_t)NOTIFY_SEND_BATCH);
+    struct stmt *st = store_q(s, locking(s) ? CLAIM_SQL " FOR UPDATE SKIP LOCKED" : CLAIM_SQL, "iii", due, now - NOTIFY_LEASE_S,
+                              (int64_t)NOTIFY_SEND_BATCH);
     size_t n = 0;
     while (st && stmt_step(st) == STORE_ROW && n < NOTIFY_SEND_BATCH)
-        v[n++] = (struct claimed){.id = stmt_int(st, 0), .attempts = stmt_int(st, 1) + 1};
+        v[n++] = (struct claimed){.id = stmt_int(st, 0), .attempts = stmt_int(st, 1) + 1, .claimed_at = now};
     stmt_done(st);
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++)
@@ -218,23 +241,27 @@ static int64_t backoff(int64_t attempts)
     return d < NOTIFY_RETRY_MAX_S ? d : NOTIFY_RETRY_MAX_S;
 }
 
-/* Record one claimed e-mail's outcome (inside the settling transaction). */
+/* Record one claimed e-mail's outcome (inside the settling transaction),
+ * if the claim is still ours ($2: its instant). */
 static int settle_one(struct store *s, const struct claimed *x, int64_t now, int64_t retry_at, struct notify_report *rep)
 {
     if (!x->tried)
-        return store_run(s, "UPDATE mail_outbox SET state = 'queued', attempts = attempts - 1, next_at = $2 WHERE id = $1", "ii", x->id,
-                         retry_at);
+        return store_run(s, "UPDATE mail_outbox SET state = 'queued', attempts = attempts - 1, next_at = $3"
+                            " WHERE id = $1 AND state = 'sending' AND claimed_at = $2", "iii", x->id, x->claimed_at, retry_at);
     if (x->res == SMTP_SENT) {
         rep->sent++;
-        return store_run(s, "UPDATE mail_outbox SET state = 'sent', sent_at = $2, error = NULL WHERE id = $1", "ii", x->id, now);
+        return store_run(s, "UPDATE mail_outbox SET state = 'sent', sent_at = $3, error = NULL"
+                            " WHERE id = $1 AND state = 'sending' AND claimed_at = $2", "iii", x->id, x->claimed_at, now);
     }
     if (x->res == SMTP_REFUSED || x->attempts >= NOTIFY_MAX_ATTEMPTS) {
         rep->failed++;
         log_warn("notify_run", "e-mail %lld given up after %lld attempt(s): %s", (long long)x->id, (long long)x->attempts, x->err);
-        return store_run(s, "UPDATE mail_outbox SET state = 'failed', error = $2 WHERE id = $1", "it", x->id, x->err);
+        return store_run(s, "UPDATE mail_outbox SET state = 'failed', error = $3 WHERE id = $1 AND state = 'sending' AND claimed_at = $2",
+                         "iit", x->id, x->claimed_at, x->err);
     }
     rep->retry++;
-    return store_run(s, "UPDATE mail_outbox SET state = 'queued', next_at = $2, error = $3 WHERE id = $1", "iit", x->id,
+    return store_run(s, "UPDATE mail_outbox SET state = 'queued', next_at = $3, error = $4"
+                        " WHERE id = $1 AND state = 'sending' AND claimed_at = $2", "iiit", x->id, x->claimed_at,
                      now + backoff(x->attempts), x->err);
 }
 
