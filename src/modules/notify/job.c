@@ -376,6 +376,9 @@ static void *job_main(void *arg)
         while (!job_stopping && pthread_cond_timedwait(&job_cond, &job_lock, &until) != ETIMEDOUT) continue;
         if (job_stopping) break;
         pthread_mutex_unlock(&job_lock);
+        /* Between two runs no transaction is open: a connection the
+         * database dropped meanwhile is opened again here. */
+        store_recover(store_thread());
         notify_job_kick();
         pthread_mutex_lock(&job_lock);
     }
