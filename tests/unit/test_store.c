@@ -414,8 +414,20 @@ static void test_backup_copies_the_database(void **state)
 {
     (void)state;
     assert_int_equal(store_run(S, "INSERT INTO t (n) VALUES ($1)", "i", (int64_t)555), 0);
-    if (pg) { /* pg_dump's work, not the connection's: refused with a message */
-        assert_int_equal(store_backup(S, "/tmp/carnet-test-backup-pg"), -1);
+    if (pg) { /* pg_dump's custom format (its files begin with PGDMP); a place it cannot write: an error that says so */
+        char dump[64] = "/tmp/carnet-test-backup-pg-XXXXXX";
+        int dfd = mkstemp(dump);
+        assert_true(dfd >= 0);
+        close(dfd);
+        assert_int_equal(store_backup(S, dump), 0);
+        FILE *f = fopen(dump, "rb");
+        assert_non_null(f);
+        char magic[6] = {0};
+        assert_int_equal(fread(magic, 1, 5, f), 5);
+        fclose(f);
+        unlink(dump);
+        assert_string_equal(magic, "PGDMP");
+        assert_int_equal(store_backup(S, "/nonexistent-dir/carnet.dump"), -1);
         assert_non_null(strstr(store_error(S), "pg_dump"));
         return;
     }
