@@ -61,7 +61,9 @@ Measured by \`make bench\` (bench/run.sh): wrk on loopback, 1 wrk thread, $CONNS
 unless said otherwise, ${DURATION} s per run after a 3 s warm-up, $REPEAT runs per scenario, the median run
 reported (the requests/s of every run are in the second table); the server runs with $THREADS worker
 threads on the same machine ($(nproc) cores, $CPU), so wrk, Carnet and PostgreSQL share
-the CPU. The machine is shared with other work: a run slowed by it shows in the spread of the runs.
+the CPU. The machine is shared with other work (load average $LOAD0 when the measurements began,
+$LOAD1 at the end, on 2 cores): the two stores are measured in turn, run after run, so that this load
+weighs on both alike, and a run slowed by it shows in the spread of the runs.
 
 **Both stores hold the same rows.** Dataset: \`carnet demo --scale $SCALE\` — $DATASET SQLite file:
 $DBSIZE MB (WAL, synchronous=FULL). It is copied row for row into PostgreSQL 15 by
@@ -202,7 +204,46 @@ trip) and rows per call.
 $(sed 's/|/\\|/g; s/\t/ | /g; s/^/| /; s/$/ |/' "$OUT/pg-top.txt")
 EOF
 fi
-echo
-[ ! -f bench/analysis.md ] || cat bench/analysis.md
+
+# Projection, from the PostgreSQL mix (one node, direct) and stated assumptions.
+UTIL=0.6            # a node or the database planned at 60 % CPU, for the p99
+CORES=$(nproc)      # a node = the measured machine
+VISITS=0.30         # share of a region's accounts that open Carnet on a school day
+PEAKHOUR=0.25       # share of a day's visits in the busiest hour (17:00–18:00)
+PERVISIT=10         # requests per visit (pages, API calls of the app)
+BURST=2             # busiest minute against the busiest hour's mean
+DAYS=180            # school days a year, carrying 90 % of the accesses
+ca=$(f $P mix 6) cd=$(f $P mix 7) rp=$(f $P mix 1) cl=$(f $L mix 6) rl=$(f $L mix 1)
+cat <<EOF
+
+## Projection: nodes for a region and for the national scale
+
+From the measured mix on PostgreSQL (one node): Carnet spends **$ca ms** of CPU per request and
+PostgreSQL **$cd ms** (Carnet alone on SQLite: $cl ms). Assumptions: a node is the measured machine
+($CORES cores) running only Carnet, planned at $(awk -v u=$UTIL 'BEGIN {print u * 100}') % CPU so that the p99 stays low, the same for
+the database server; requests are the mix's (80 % reads, 20 % writes); $(awk -v v=$VISITS 'BEGIN {print v * 100}') % of a region's accounts
+open Carnet on a school day, $(awk -v v=$PEAKHOUR 'BEGIN {print v * 100}') % of those visits fall in the busiest hour (17:00–18:00), a visit makes
+$PERVISIT requests, and the busiest minute is $BURST× the busiest hour's mean. The national figure, Pronote's 4 billion
+accesses a year, is taken as visits, 90 % of them on $DAYS school days, $(awk -v v=$PEAKHOUR 'BEGIN {print v * 100}') % of a day's in the busiest hour.
+EOF
+awk -v ca="$ca" -v cd="$cd" -v u=$UTIL -v cores=$CORES -v v=$VISITS -v ph=$PEAKHOUR -v pv=$PERVISIT -v b=$BURST -v days=$DAYS '
+function ceil(x) { return x == int(x) ? x : int(x) + 1 }
+BEGIN {
+  if (ca + 0 <= 0 || cd + 0 <= 0) { print "\n(no PostgreSQL mix figures: no projection)"; exit }
+  node = cores * u * 1000 / ca            # requests/s one node serves at the planned load
+  dbcore = u * 1000 / cd                   # requests/s one database core serves at the planned load
+  region = 1e6 * v * ph * pv / 3600 * b    # 1 million accounts, busiest minute
+  nation = 4e9 * 0.9 / days * ph / 3600 * pv * b
+  printf "\n| | peak requests/s | Carnet nodes (+1 spare) | PostgreSQL cores at %d %% |\n|---|---|---|---|\n", u * 100
+  printf "| one node | %.0f | 1 | – |\n", node
+  printf "| a region, 1 million accounts | %.0f | %d | %.1f |\n", region, ceil(region / node) + 1, region / dbcore
+  printf "| national, 4 billion accesses a year | %.0f | %d | %.0f |\n", nation, ceil(nation / node) + 1, nation / dbcore
+  printf "\nA region fits in %d node(s) and a few database cores: one PostgreSQL server is enough, and the second node\n", ceil(region / node) + 1
+  printf "is for availability more than for capacity. The national peak needs about %d nodes and %.0f database cores at\n", ceil(nation / node) + 1, nation / dbcore
+  printf "%d %% — more than one PostgreSQL primary should be asked to carry in one piece (all the writes go to it):\n", u * 100
+  printf "the national scale is regions (or académies), each its own database with its own nodes, which the data\n"
+  printf "allows since an establishment belongs to one territory. If an \"access\" is a single request rather than a visit,\n"
+  printf "divide the national figures by %d.\n", pv
+}'
 echo
 echo "Run on $(date -u +%Y-%m-%d)."

@@ -61,7 +61,7 @@ fi
 # A freshly generated dataset is hundreds of MB of dirty pages: let the
 # kernel write them back now rather than during the measurements.
 sync
-psql -X -q "$PGADMIN" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+PGOPTIONS="-c client_min_messages=warning" psql -X -q "$PGADMIN" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 PGPID=$(head -1 "${BENCH_PG_DIR:-build/bench/pg}/data/postmaster.pid")
 DATASET=$(head -1 "$OUT/dataset-$SCALE.txt" | sed "s/^.*: //")
 DBSIZE=$(du -m "$DB" | cut -f1)
@@ -134,76 +134,89 @@ bad_answers() {
     for (k in d) if (d[k] > 0) printf "%s: %d; ", k, d[k]}'
 }
 
-# One scenario, run REPEAT times; the run with the median throughput is
-# kept (loopback on a shared 2-core VM varies from run to run). Writes
-# "rps p50 p99 errors|all runs|server CPU ms per request|PostgreSQL CPU ms per request"
-# to $RES/name. Between runs, what the run wrote is deleted (undo).
-wrk_run() { # name, url, wrk options…
-  name=$1 url=$2
-  shift 2
-  for i in $(seq "$REPEAT"); do
-    mark
-    curl -s "$BASE/metrics" > "$RES/$name.$i.m0"
-    c0=$(ticks $SPIDS) g0=$(pg_ticks)
-    wrk -t1 -d"${DURATION}s" --latency "$@" "$url" > "$RES/$name.$i.txt"
-    c1=$(ticks $SPIDS) g1=$(pg_ticks)
-    curl -s "$BASE/metrics" > "$RES/$name.$i.m1"
-    n=$(awk '/requests in/ {print $1}' "$RES/$name.$i.txt")
-    awk -v a="$c0" -v b="$c1" -v c="$g0" -v d="$g1" -v n="$n" -v hz="$HZ" -v pg="$STORE" \
-      'BEGIN {printf "%.3f|%s\n", (b - a) * 1000 / hz / n, pg == "sqlite" ? "–" : sprintf("%.3f", (d - c) * 1000 / hz / n)}' > "$RES/$name.$i.cpu"
-    undo
-  done
-  all=$(for i in $(seq "$REPEAT"); do awk '/^Requests\/sec/ {print $2}' "$RES/$name.$i.txt"; done | sort -n | tr '\n' ' ')
-  median=$(echo "$all" | awk '{print $(int((NF + 1) / 2))}')
-  for i in $(seq "$REPEAT"); do
-    if [ "$(awk '/^Requests\/sec/ {print $2}' "$RES/$name.$i.txt")" = "$median" ]; then
-      cp "$RES/$name.$i.txt" "$RES/$name.txt"; cp "$RES/$name.$i.cpu" "$RES/$name.cpu"
-      # Answers other than 2xx/3xx, by route, from the server's /metrics.
-      cat "$RES/$name.$i.m0" "$RES/$name.$i.m1" | bad_answers > "$RES/$name.bad"
-    fi
-  done
-  rps=$(awk '/^Requests\/sec/ {print $2}' "$RES/$name.txt")
-  p50=$(awk '$1 == "50%" {print $2}' "$RES/$name.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$RES/$name.txt")
-  errs=$(awk '/Non-2xx|Socket errors/ {print}' "$RES/$name.txt" | tr '\n' ' ')
-  bad=$(cat "$RES/$name.bad")
-  echo "$rps|$p50|$p99|${errs:-none}${bad:+ ($bad)}|$all|$(cat "$RES/$name.cpu")" > "$RES/$name"
+# The store a scenario runs on: its server, sessions and results directory.
+use() { # store
+  STORE=$1 RES="$OUT/$1"
+  eval "SPID=\$SPID_$1 BASE=\$BASE_$1 COOKIE=\$COOKIE_$1 TCOOKIE=\$TCOOKIE_$1 CHILD=\$CHILD_$1"
+  SPIDS=${NODES:-$SPID}
 }
 
-# Every scenario on one store.
-bench_store() {
-  STORE=$1
-  RES="$OUT/$STORE"
+# One scenario (the function fn runs wrk on the store in use, writing to
+# the file it is given), run REPEAT times on each store, the stores in turn
+# run after run, so that the load of the shared machine weighs on both
+# alike; per store the run with the median throughput is kept. Writes
+# "rps|p50|p99|errors|all runs|server CPU ms per request|PostgreSQL CPU ms per request"
+# to $RES/name. After each run, what it wrote is deleted (undo).
+wrk_run() { # name, fn[, stores]
+  name=$1 fn=$2
+  for i in $(seq "$REPEAT"); do
+    for st in ${3:-$STORES}; do
+      use "$st"
+      mark
+      curl -s "$BASE/metrics" > "$RES/$name.$i.m0"
+      c0=$(ticks $SPIDS) g0=$(pg_ticks)
+      "$fn" "$RES/$name.$i.txt"
+      c1=$(ticks $SPIDS) g1=$(pg_ticks)
+      curl -s "$BASE/metrics" > "$RES/$name.$i.m1"
+      n=$(awk '/requests in/ {print $1}' "$RES/$name.$i.txt")
+      awk -v a="$c0" -v b="$c1" -v c="$g0" -v d="$g1" -v n="$n" -v hz="$HZ" -v pg="$STORE" \
+        'BEGIN {printf "%.3f|%s\n", (b - a) * 1000 / hz / n, pg == "sqlite" ? "–" : sprintf("%.3f", (d - c) * 1000 / hz / n)}' > "$RES/$name.$i.cpu"
+      undo
+    done
+  done
+  for st in ${3:-$STORES}; do
+    use "$st"
+    all=$(for i in $(seq "$REPEAT"); do awk '/^Requests\/sec/ {print $2}' "$RES/$name.$i.txt"; done | sort -n | tr '\n' ' ')
+    median=$(echo "$all" | awk '{print $(int((NF + 1) / 2))}')
+    for i in $(seq "$REPEAT"); do
+      if [ "$(awk '/^Requests\/sec/ {print $2}' "$RES/$name.$i.txt")" = "$median" ]; then
+        cp "$RES/$name.$i.txt" "$RES/$name.txt"; cp "$RES/$name.$i.cpu" "$RES/$name.cpu"
+        # Answers other than 2xx/3xx, by route, from the server's /metrics.
+        cat "$RES/$name.$i.m0" "$RES/$name.$i.m1" | bad_answers > "$RES/$name.bad"
+      fi
+    done
+    rps=$(awk '/^Requests\/sec/ {print $2}' "$RES/$name.txt")
+    p50=$(awk '$1 == "50%" {print $2}' "$RES/$name.txt")
+    p99=$(awk '$1 == "99%" {print $2}' "$RES/$name.txt")
+    errs=$(awk '/Non-2xx|Socket errors/ {print}' "$RES/$name.txt" | tr '\n' ' ')
+    bad=$(cat "$RES/$name.bad")
+    echo "$rps|$p50|$p99|${errs:-none}${bad:+ ($bad)}|$all|$(cat "$RES/$name.cpu")" > "$RES/$name"
+  done
+}
+# The scenarios: wrk on the store in use, into file $1.
+W() { wrk -t1 -d"${DURATION}s" --latency "$@"; }
+sc_portal() { W -c"$CONNS" -H "Cookie: $COOKIE" "$BASE/" > "$1"; }
+sc_me() { W -c"$CONNS" -H "Cookie: $COOKIE" "$BASE/api/v1/me" > "$1"; }
+sc_dashboard() { W -c"$CONNS" -H "Cookie: $COOKIE" "$BASE/api/v1/dashboard" > "$1"; }
+sc_week() { W -c"$CONNS" -H "Cookie: $COOKIE" "$BASE/emploi-du-temps/eleves/$CHILD" > "$1"; }
+sc_inbox_p() { W -c"$CONNS" -H "Cookie: $COOKIE" "$BASE/messagerie" > "$1"; }
+sc_inbox_t() { W -c"$CONNS" -H "Cookie: $TCOOKIE" "$BASE/messagerie" > "$1"; }
+sc_threads_p() { W -c"$CONNS" -H "Cookie: $COOKIE" "$BASE/api/v1/threads" > "$1"; }
+sc_threads_t() { W -c"$CONNS" -H "Cookie: $TCOOKIE" "$BASE/api/v1/threads" > "$1"; }
+sc_marks1() { W -c1 -s "$RES/marks.lua" "$BASE/notes/evaluations/$ASSESSMENT" > "$1"; }
+sc_marks8() { W -c8 -s "$RES/marks.lua" "$BASE/notes/evaluations/$ASSESSMENT" > "$1"; }
+sc_mix() { W -c"$CONNS" -s "$RES/mix.lua" "$BASE/" > "$1"; }
+sc_mix1() { W -c"$CONNS" -s "$RES/mix-one.lua" "http://127.0.0.1:$F1/" > "$1"; }
+sc_mix2() { W -c"$CONNS" -s "$RES/mix-two.lua" "http://127.0.0.1:$F2/" > "$1"; }
+
+# A store's server, its sessions (the demo parent: two children, école +
+# collège; the demo teacher) and the mark-entry script.
+setup_store() {
+  STORE=$1 RES="$OUT/$1"
   rm -rf "$RES"
   mkdir -p "$RES"
   serve "$STORE" "$RES/port"
-  SPIDS=$SPID
-  # The demo parent (two children, école + collège).
   COOKIE=$(signin parent.demo)
   curl -s -H "Cookie: $COOKIE" "$BASE/" | wc -c > "$RES/bytes"
   curl -s -H "Cookie: $COOKIE" "$BASE/" | grep -q 'Lucie Moreau' || { echo "bench: portal does not show the children" >&2; exit 1; }
   CHILD=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/me" | sed 's/.*"children":\[{"id":\([0-9]*\).*/\1/')
   echo "$CHILD" > "$RES/child"
-  wrk -t1 -c"$CONNS" -d3s -H "Cookie: $COOKIE" "$BASE/" >/dev/null   # warm-up
-  wrk -t1 -c"$CONNS" -d3s -H "Cookie: $COOKIE" "$BASE/api/v1/dashboard" >/dev/null
-  wrk_run parent-portal "$BASE/" -c"$CONNS" -H "Cookie: $COOKIE"
-  wrk_run api-me "$BASE/api/v1/me" -c"$CONNS" -H "Cookie: $COOKIE"
-  wrk_run api-dashboard "$BASE/api/v1/dashboard" -c"$CONNS" -H "Cookie: $COOKIE"
-  wrk_run child-week "$BASE/emploi-du-temps/eleves/$CHILD" -c"$CONNS" -H "Cookie: $COOKIE"
-
-  # Messaging (S-MESSAGES): the inbox of the parent and of the teacher (the
-  # page and the JSON), before anything is sent.
   TCOOKIE=$(signin prof.demo)
   curl -s -H "Cookie: $TCOOKIE" "$BASE/messagerie" | grep -q 'href="/messagerie/fils/' || { echo "bench: no inbox" >&2; exit 1; }
-  wrk_run parent-inbox "$BASE/messagerie" -c"$CONNS" -H "Cookie: $COOKIE"
-  wrk_run teacher-inbox "$BASE/messagerie" -c"$CONNS" -H "Cookie: $TCOOKIE"
-  wrk_run api-threads-parent "$BASE/api/v1/threads" -c"$CONNS" -H "Cookie: $COOKIE"
-  wrk_run api-threads-teacher "$BASE/api/v1/threads" -c"$CONNS" -H "Cookie: $TCOOKIE"
-
+  eval "SPID_$1=\$SPID BASE_$1=\$BASE COOKIE_$1=\$COOKIE TCOOKIE_$1=\$TCOOKIE CHILD_$1=\$CHILD"
   # A teacher saves a whole class's marks in one request (S-GRADES): the form
   # of /notes/evaluations/ID with one field per pupil, two sets of marks in
-  # turn so that every request really rewrites them. One connection: the time
-  # a teacher waits; then 8 teachers at once.
+  # turn so that every request really rewrites them.
   TCSRF=$(curl -s -H "Cookie: $TCOOKIE" "$BASE/api/v1/me" | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
   body() { # offset
     b="csrf=$TCSRF&publier=1"; i=$1
@@ -223,17 +236,18 @@ end
 LUA
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $TCOOKIE" -H 'Content-Type: application/x-www-form-urlencoded' \
     --data "$(body 0)" "$BASE/notes/evaluations/$ASSESSMENT")" = 303 ] || { echo "bench: cannot save marks" >&2; exit 1; }
-  wrk_run mark-entry "$BASE/notes/evaluations/$ASSESSMENT" -c1 -s "$RES/marks.lua"
-  wrk_run mark-entry-8 "$BASE/notes/evaluations/$ASSESSMENT" -c8 -s "$RES/marks.lua"
-  q "SELECT count(*) FROM mark WHERE assessment_id = $ASSESSMENT" > "$RES/saved"
+  wrk -t1 -c"$CONNS" -d3s -H "Cookie: $COOKIE" "$BASE/" >/dev/null   # warm-up
+  wrk -t1 -c"$CONNS" -d3s -H "Cookie: $COOKIE" "$BASE/api/v1/dashboard" >/dev/null
+}
 
-  # One message to the parents of a class (a list: one private thread per
-  # parent), sent SENDS times in a row by prof.demo to his classes in turn, as
-  # the API does it (JSON, X-CSRF-Token). Staff may send 200 messages an hour
-  # and an unusual number of recipients in 15 minutes is held for the head:
-  # the server's clock moves 20 minutes before each send (test hook), and the
-  # teacher signs in again every 24 sends (sessions last 12 h at most). The
-  # latency is curl's total time on loopback.
+# One message to the parents of a class (a list: one private thread per
+# parent), sent SENDS times in a row by prof.demo to his classes in turn, as
+# the API does it (JSON, X-CSRF-Token). Staff may send 200 messages an hour
+# and an unusual number of recipients in 15 minutes is held for the head:
+# the server's clock moves 20 minutes before each send (test hook), and the
+# teacher signs in again every 24 sends (sessions last 12 h at most). The
+# latency is curl's total time on loopback. On the store in use.
+sends() {
   mark
   : > "$RES/send.txt"
   for i in $(seq "$SENDS"); do
@@ -250,25 +264,22 @@ LUA
     echo "$res $(cat "$RES/send.json")" >> "$RES/send.txt"
   done
   undo
-  # Back to the dataset's clock for the mix.
+  # Back to the dataset's clock.
   curl -s -o /dev/null -H 'Content-Type: application/json' -d "{\"now\":\"$NOW\"}" "$BASE/__test/clock"
+}
 
-  # The 17:15 peak (bench/mix.py): 80 % reads, 20 % writes by many people.
-  bench/mix.py prepare "$BASE" "$USERS" "$RES/mix.lua" > "$RES/mix-people"
-  wrk_run mix "$BASE/" -c"$CONNS" -s "$RES/mix.lua"
-  awk '/VmHWM/ {print $2}' "/proc/$SPID/status" > "$RES/rss"
-
-  if [ "$STORE" = postgresql ] && [ "${BENCH_NODES:-2}" = 2 ]; then
-    # Two nodes on the same database, behind HAProxy: frontend "one" sends
-    # everything to the first node, "two" alternates between both; the
-    # sessions of the mix (in the database) work on either node.
-    A_PID=$SPID A_BASE=$BASE
-    serve postgresql "$RES/port-b"
-    B_PID=$SPID B_BASE=$BASE
-    SPIDS="$A_PID $B_PID"
-    F1=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    F2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    cat > "$RES/haproxy.cfg" <<EOF
+# Two nodes on the same database, behind HAProxy: frontend "one" sends
+# everything to the first node, "two" alternates between both; the sessions
+# of the mix (in the database) work on either node.
+two_nodes() {
+  use postgresql
+  A_PID=$SPID A_BASE=$BASE
+  serve postgresql "$RES/port-b"
+  B_PID=$SPID B_BASE=$BASE
+  SPID=$A_PID BASE=$A_BASE
+  F1=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  F2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  cat > "$RES/haproxy.cfg" <<EOF
 global
     maxconn 4096
 defaults
@@ -289,32 +300,30 @@ backend two
     server a ${A_BASE#http://}
     server b ${B_BASE#http://}
 EOF
-    haproxy -f "$RES/haproxy.cfg" -db > "$RES/haproxy.log" 2>&1 &
-    HAPROXY=$!
-    sleep 1
-    kill -0 "$HAPROXY" || { echo "bench: haproxy did not start: $(cat "$RES/haproxy.log")" >&2; exit 1; }
-    # The mix's requests with the Origin of the frontend (the sessions stay).
-    sed "s|\"$A_BASE\"|\"http://127.0.0.1:$F1\"|g" "$RES/mix.lua" > "$RES/mix-one.lua"
-    sed "s|\"$A_BASE\"|\"http://127.0.0.1:$F2\"|g" "$RES/mix.lua" > "$RES/mix-two.lua"
-    BASE=$A_BASE
-    curl -s "$A_BASE/metrics" > "$RES/nodes.m0a"; curl -s "$B_BASE/metrics" > "$RES/nodes.m0b"
-    wrk_run mix-haproxy-1 "http://127.0.0.1:$F1/" -c"$CONNS" -s "$RES/mix-one.lua"
-    curl -s "$A_BASE/metrics" > "$RES/nodes.m1a"; curl -s "$B_BASE/metrics" > "$RES/nodes.m1b"
-    wrk_run mix-haproxy-2 "http://127.0.0.1:$F2/" -c"$CONNS" -s "$RES/mix-two.lua"
-    curl -s "$A_BASE/metrics" > "$RES/nodes.m2a"; curl -s "$B_BASE/metrics" > "$RES/nodes.m2b"
-    # Errors of the two-node runs from both nodes' /metrics, requests per node.
-    for f in m0a m1a m2a m0b m1b m2b; do
-      awk '/^carnet_http_requests_total/ {s += $2} END {print s + 0}' "$RES/nodes.$f" > "$RES/nodes.$f.n"
-    done
-    echo "$(( $(cat "$RES/nodes.m2a.n") - $(cat "$RES/nodes.m1a.n") )) $(( $(cat "$RES/nodes.m2b.n") - $(cat "$RES/nodes.m1b.n") ))" > "$RES/nodes-split"
-    cat "$RES/nodes.m1b" "$RES/nodes.m2b" | bad_answers > "$RES/nodes-b-bad"
-    kill "$HAPROXY"; wait "$HAPROXY" 2>/dev/null || true
-    HAPROXY=""
-    awk '/VmHWM/ {print $2}' "/proc/$B_PID/status" > "$RES/rss-b"
-    stop "$B_PID"
-    SPID=$A_PID
-  fi
-  stop "$SPID"
+  haproxy -f "$RES/haproxy.cfg" -db > "$RES/haproxy.log" 2>&1 &
+  HAPROXY=$!
+  sleep 1
+  kill -0 "$HAPROXY" || { echo "bench: haproxy did not start: $(cat "$RES/haproxy.log")" >&2; exit 1; }
+  # The mix's requests with the Origin of the frontend (the sessions stay).
+  sed "s|\"$A_BASE\"|\"http://127.0.0.1:$F1\"|g" "$RES/mix.lua" > "$RES/mix-one.lua"
+  sed "s|\"$A_BASE\"|\"http://127.0.0.1:$F2\"|g" "$RES/mix.lua" > "$RES/mix-two.lua"
+  NODES="$A_PID $B_PID"
+  curl -s "$A_BASE/metrics" > "$RES/nodes.m0a"; curl -s "$B_BASE/metrics" > "$RES/nodes.m0b"
+  wrk_run mix-haproxy-1 sc_mix1 postgresql
+  curl -s "$A_BASE/metrics" > "$RES/nodes.m1a"; curl -s "$B_BASE/metrics" > "$RES/nodes.m1b"
+  wrk_run mix-haproxy-2 sc_mix2 postgresql
+  curl -s "$A_BASE/metrics" > "$RES/nodes.m2a"; curl -s "$B_BASE/metrics" > "$RES/nodes.m2b"
+  NODES=""
+  # Requests per node during the two-node runs; errors of the second node.
+  for f in m0a m1a m2a m0b m1b m2b; do
+    awk '/^carnet_http_requests_total/ {s += $2} END {print s + 0}' "$RES/nodes.$f" > "$RES/nodes.$f.n"
+  done
+  echo "$(( $(cat "$RES/nodes.m2a.n") - $(cat "$RES/nodes.m1a.n") )) $(( $(cat "$RES/nodes.m2b.n") - $(cat "$RES/nodes.m1b.n") ))" > "$RES/nodes-split"
+  cat "$RES/nodes.m1b" "$RES/nodes.m2b" | bad_answers > "$RES/nodes-b-bad"
+  kill "$HAPROXY"; wait "$HAPROXY" 2>/dev/null || true
+  HAPROXY=""
+  awk '/VmHWM/ {print $2}' "/proc/$B_PID/status" > "$RES/rss-b"
+  stop "$B_PID"
 }
 
 # What the scenarios use, chosen in the SQLite file (same ids in PostgreSQL).
@@ -335,10 +344,43 @@ inbox() { # login: "threads (unread)" of the person's inbox
 INBOX_PARENT=$(inbox parent.demo)
 INBOX_TEACHER=$(inbox prof.demo)
 
+PGOPTIONS="-c client_min_messages=warning" psql -X -q "$PGADMIN" -c "SELECT pg_stat_statements_reset()" >/dev/null
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+for s in $STORES; do setup_store "$s"; done
+echo "Measuring on: $STORES (in turn, run after run)…"
+wrk_run parent-portal sc_portal
+wrk_run api-me sc_me
+wrk_run api-dashboard sc_dashboard
+wrk_run child-week sc_week
+# Messaging (S-MESSAGES): the inbox of the parent and of the teacher (the
+# page and the JSON), before anything is sent.
+wrk_run parent-inbox sc_inbox_p
+wrk_run teacher-inbox sc_inbox_t
+wrk_run api-threads-parent sc_threads_p
+wrk_run api-threads-teacher sc_threads_t
+# Whole-class mark entry. One connection: the time a teacher waits; then 8
+# teachers at once.
+wrk_run mark-entry sc_marks1
+wrk_run mark-entry-8 sc_marks8
 for s in $STORES; do
-  echo "Measuring on $s…"
-  [ "$s" = postgresql ] && psql -X -q "$PGADMIN" -c "SELECT pg_stat_statements_reset()" >/dev/null
-  bench_store "$s"
+  use "$s"
+  q "SELECT count(*) FROM mark WHERE assessment_id = $ASSESSMENT" > "$RES/saved"
+  sends
+done
+# The 17:15 peak (bench/mix.py): 80 % reads, 20 % writes by many people.
+for s in $STORES; do
+  use "$s"
+  bench/mix.py prepare "$BASE" "$USERS" "$RES/mix.lua" > "$RES/mix-people"
+done
+wrk_run mix sc_mix
+for s in $STORES; do
+  use "$s"
+  awk '/VmHWM/ {print $2}' "/proc/$SPID/status" > "$RES/rss"
+done
+case " $STORES " in *" postgresql "*) [ "${BENCH_NODES:-2}" = 1 ] || two_nodes ;; esac
+for s in $STORES; do
+  use "$s"
+  stop "$SPID"
 done
 # What cost most in PostgreSQL over the whole run (for BENCHMARKS.md).
 psql -X -q "$PGADMIN" -c "\\copy (SELECT calls, round(total_exec_time::numeric / calls, 3), rows / calls,
@@ -353,6 +395,7 @@ SCALE='$SCALE' DURATION='$DURATION' CONNS='$CONNS' THREADS='$THREADS' REPEAT='$R
 DATASET='$DATASET' DBSIZE='$DBSIZE' PGSIZE='$PGSIZE' LOADTIME='$(cat "$LOADED")'
 ASSESSMENT='$ASSESSMENT' NMARKS='$NMARKS' SENDS='$SENDS' NCLASSES='$NCLASSES'
 INBOX_PARENT='$INBOX_PARENT' INBOX_TEACHER='$INBOX_TEACHER'
+LOAD0='$LOAD0' LOAD1='$(cut -d' ' -f1-3 /proc/loadavg)'
 EOF
 
 bench/report.sh "$SCALE" > BENCHMARKS.md
