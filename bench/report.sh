@@ -189,6 +189,46 @@ request < 20 ms median; the inbox page ≥ 3 000 requests/s; a message to the pa
 median.
 EOF
 
+xl=$(f $L api-dashboard 6) yp=$(f $P api-dashboard 6) zp=$(f $P api-dashboard 7)
+ml=$(f $L mix 1) mp=$(f $P mix 1)
+cat <<EOF
+
+### Why PostgreSQL misses the dashboard target on this machine
+
+On the same two cores, a dashboard costs Carnet **$xl ms** of CPU on SQLite; on PostgreSQL it costs
+**$yp ms** in Carnet plus **$zp ms** in PostgreSQL's backend (tables above): $(awk -v x="$xl" -v y="$yp" -v z="$zp" 'BEGIN {if (x + 0 > 0) printf "%.1f", (y + z) / x; else print "–"}')× the CPU,
+so with wrk and both on the same two cores PostgreSQL's throughput cannot reach more than about
+$(awk -v x="$xl" -v y="$yp" -v z="$zp" 'BEGIN {if (y + z > 0) printf "%.0f", x * 100 / (y + z); else print "–"}') % of SQLite's, however the requests are scheduled. Where the time goes (profiled at scale 60 with
+pg_stat_statements, EXPLAIN ANALYZE of the prepared statements with their generic plans, and /proc,
+the dashboard alone):
+
+- **11 statements per dashboard, each a round trip to another process**: the session, the person, the
+  roles, the children, the two calendars, the children's timetable slots, lesson changes and homework,
+  the latest grades (2) and the absences. PostgreSQL executes them in about 0.73 ms in all, of which
+  0.29, 0.16 and 0.10 ms for the three that join the children's enrolments and groups to teachings,
+  slots, subjects, teachers, classes and rooms (44 slots: about 700 buffer hits); the plans are the
+  cached generic ones and use indexes throughout (no sequential scan of a large table, no missing
+  index): there is no slow query to fix, only many small ones.
+- The rest of the backend's CPU is the work around each statement: the protocol (Bind, Execute, Sync),
+  an implicit transaction and snapshot per statement, the kernel's loopback TCP. Carnet pays its side of
+  it too (libpq, results as text, two or three system calls per statement): its own CPU per dashboard
+  goes from $xl to $yp ms.
+- SQLite does the same B-tree lookups inside Carnet's process, with no round trip and no second
+  process to schedule.
+
+Tried without effect measurable above the machine's noise: 4 worker threads (connections) instead of 2
+(the run is CPU-bound, not waiting), and PostgreSQL's Unix socket instead of TCP. What would close most of
+the gap is not a small fix and is left for later: fewer round trips per page (the children's slots,
+changes and homework in one statement, or libpq's pipeline mode for the reads that do not depend on each
+other), the reference rows (subjects, rooms, teachers' names) read once per request rather than joined
+into every row, and — in a real deployment — PostgreSQL on its own server, where a Carnet node pays only
+its $yp ms per request.
+
+The mix's target is about the same cost: in a closed loop of $CONNS connections the latency is the
+queue, p99 ≈ 2 × $CONNS / throughput; p99 < 50 ms needs about 2 500 requests/s of the mix on the
+machine, where it runs at $ml (SQLite) and $mp (PostgreSQL) requests/s.
+EOF
+
 if [ -s "$OUT/pg-top.txt" ]; then
   set -- $(cat "$OUT/pg-total.txt" | tr '|' ' ')
   cat <<EOF
