@@ -960,11 +960,14 @@ static int publication_notify(struct req *r, const struct assessment_full *af, i
 {
     struct store *s = store_thread();
     const char *item = item_of(r, af->ai.id, false), *pitem = item_of(r, af->ai.id, true);
+    /* Whether a guardian was told is a column, not a condition of the join:
+     * with it in the LEFT JOIN's ON, PostgreSQL hashed the whole of
+     * guardianship instead of looking up each pupil's guardians. */
     struct stmt *st = store_q(s,
-        "SELECT x.pupil_id, g.parent_id, EXISTS (SELECT 1 FROM notification n WHERE n.person_id = x.pupil_id AND n.item = $2)"
+        "SELECT x.pupil_id, g.parent_id, EXISTS (SELECT 1 FROM notification n WHERE n.person_id = x.pupil_id AND n.item = $2),"
+        " EXISTS (SELECT 1 FROM notification n WHERE n.person_id = g.parent_id AND n.item = $3 AND n.url = '/notes/eleves/' || x.pupil_id)"
         " FROM (SELECT pupil_id FROM mark WHERE assessment_id = $1 UNION SELECT pupil_id FROM skill_result WHERE assessment_id = $1) x"
-        " LEFT JOIN guardianship g ON g.pupil_id = x.pupil_id AND NOT EXISTS (SELECT 1 FROM notification n"
-        " WHERE n.person_id = g.parent_id AND n.item = $3 AND n.url = '/notes/eleves/' || x.pupil_id)"
+        " LEFT JOIN guardianship g ON g.pupil_id = x.pupil_id"
         " ORDER BY x.pupil_id", "itt", af->ai.id, item, pitem);
     struct { int64_t pupil, parent; bool told; } *v = NULL;
     size_t n = 0, cap = 0;
@@ -972,7 +975,7 @@ static int publication_notify(struct req *r, const struct assessment_full *af, i
     while (st && (rc = stmt_step(st)) == STORE_ROW) {
         v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
         v[n].pupil = stmt_int(st, 0);
-        v[n].parent = stmt_int(st, 1);
+        v[n].parent = stmt_int(st, 3) ? 0 : stmt_int(st, 1); /* a guardian already told: as none */
         v[n++].told = stmt_int(st, 2) != 0;
     }
     stmt_done(st);
