@@ -94,7 +94,7 @@ def choose(dbfile, npar, npup, ntea):
 if sys.argv[1] == "activate":
     # bench/mix.py activate SQLITE_DB USERS.json [PARENTS PUPILS TEACHERS]
     dbfile, users_file = sys.argv[2], sys.argv[3]
-    n = [int(x) for x in (sys.argv[4:7] if len(sys.argv) >= 7 else (480, 96, 64))]
+    n = [int(x) for x in (sys.argv[4:7] if len(sys.argv) >= 7 else (320, 64, 48))]
     db, users = choose(dbfile, *n)
     logins = [x[0] for k in ("parents", "pupils", "teachers") for x in users[k]]
     db.executemany("""UPDATE account SET state = 'active', activation_hash = NULL, activation_expires_at = NULL,

@@ -152,8 +152,9 @@ different people. What a run wrote (answers and their notifications) is deleted 
 Two nodes: two \`carnet serve\` on the same PostgreSQL database, behind HAProxy $(haproxy -v 2>/dev/null | head -1 | awk '{print $3}')
 (Debian) on loopback, round robin per request; the same sessions work on either node. For a fair
 comparison, one node behind the same HAProxy too. On this 2-core machine the second node adds no CPU:
-wrk, HAProxy, both nodes and PostgreSQL share the same two cores, so this measures what a second node
-costs and that the work is shared, not a gain (see the projection).
+wrk, HAProxy, both nodes and PostgreSQL share the same two cores. What it adds is two more
+connections to PostgreSQL (each node has $THREADS worker threads, one connection each): a worker waiting for
+a round trip leaves the CPU to another.
 
 | store | nodes | requests/s | p50 | p99 | errors | Carnet CPU ms/request | PostgreSQL CPU ms/request |
 |---|---|---|---|---|---|---|---|
@@ -163,6 +164,12 @@ costs and that the work is shared, not a gain (see the projection).
 | PostgreSQL | 2 (HAProxy) | $(f $P mix-haproxy-2 1) | $(f $P mix-haproxy-2 2) | $(f $P mix-haproxy-2 3) | $(f $P mix-haproxy-2 4) | $(f $P mix-haproxy-2 6) | $(f $P mix-haproxy-2 7) |
 
 $( [ -f $P/nodes-split ] && echo "Requests served by each node over the three two-node runs: $(cut -d' ' -f1 $P/nodes-split) and $(cut -d' ' -f2 $P/nodes-split)." )
+Through the same HAProxy, two nodes make $(ratio "$(f $P mix-haproxy-2 1)" "$(f $P mix-haproxy-1 1)") of one node's throughput
+(runs: $(f $P mix-haproxy-2 5) against $(f $P mix-haproxy-1 5)): with more statements in flight PostgreSQL's
+backends keep the cores busier, while the p99 reflects wrk, HAProxy, two nodes and four backends
+queueing on two cores. Carnet's and
+PostgreSQL's CPU per request stay the same with one node or two: the work is shared, not duplicated,
+and on separate machines the nodes' part scales with their number (see the projection).
 EOF
 
 # Targets.
@@ -197,8 +204,9 @@ cat <<EOF
 
 On the same two cores, a dashboard costs Carnet **$xl ms** of CPU on SQLite; on PostgreSQL it costs
 **$yp ms** in Carnet plus **$zp ms** in PostgreSQL's backend (tables above): $(awk -v x="$xl" -v y="$yp" -v z="$zp" 'BEGIN {if (x + 0 > 0) printf "%.1f", (y + z) / x; else print "–"}')× the CPU,
-so with wrk and both on the same two cores PostgreSQL's throughput cannot reach more than about
-$(awk -v x="$xl" -v y="$yp" -v z="$zp" 'BEGIN {if (y + z > 0) printf "%.0f", x * 100 / (y + z); else print "–"}') % of SQLite's, however the requests are scheduled. Where the time goes (profiled at scale 60 with
+so with both on the same two cores PostgreSQL's throughput is bound to be about
+$(awk -v x="$xl" -v y="$yp" -v z="$zp" 'BEGIN {if (y + z > 0) printf "%.0f", x * 100 / (y + z); else print "–"}') % of SQLite's, however the requests are scheduled (measured: $pct %; wrk's own share of the
+CPU narrows the gap a little). Where the time goes (profiled at scale 60 with
 pg_stat_statements, EXPLAIN ANALYZE of the prepared statements with their generic plans, and /proc,
 the dashboard alone):
 
@@ -216,8 +224,14 @@ the dashboard alone):
 - SQLite does the same B-tree lookups inside Carnet's process, with no round trip and no second
   process to schedule.
 
-Tried without effect measurable above the machine's noise: 4 worker threads (connections) instead of 2
-(the run is CPU-bound, not waiting), and PostgreSQL's Unix socket instead of TCP. What would close most of
+The same holds for every page: the more statements a request makes, the lower the ratio (the child's
+week, the portal), and writes made of many statements pay a round trip for each — a message to the
+parents of a class makes a private thread per parent, several statements each (its table above).
+
+Tried, with no effect measurable above the machine's noise at the time (the same setting gave from 420
+to 900 dashboards/s from one run to the next while other work ran): 4 worker threads (connections)
+instead of 2, and PostgreSQL's Unix socket instead of TCP. The two-node runs, 4 connections in all,
+suggest some gain from more statements in flight, but not of the order needed. What would close most of
 the gap is not a small fix and is left for later: fewer round trips per page (the children's slots,
 changes and homework in one statement, or libpq's pipeline mode for the reads that do not depend on each
 other), the reference rows (subjects, rooms, teachers' names) read once per request rather than joined
@@ -230,8 +244,8 @@ to notify of a publication. Its "guardian not told yet" condition sat in the ON 
 PostgreSQL's plan hashed all of \`guardianship\` (118 000 rows at scale 60) for every save instead of
 looking up the class's guardians by index; it is now a column of the result. Before the fix (same
 machine, same day): mark entry on PostgreSQL 104 requests/s with 1 connection (9.25 ms median,
-7.7 ms of PostgreSQL CPU per request), 103 requests/s with 8; it weighed on the mix too, where a
-tenth of the requests save marks.
+7.7 ms of PostgreSQL CPU per request), 103 requests/s with 8; it weighed on the mix too, where one
+request in fifteen saves a class's marks.
 
 The mix's target is about the same cost: in a closed loop of $CONNS connections the latency is the
 queue, p99 ≈ 2 × $CONNS / throughput; p99 < 50 ms needs about 2 500 requests/s of the mix on the

@@ -400,6 +400,6 @@ EOF
 
 bench/report.sh "$SCALE" > BENCHMARKS.md
 # Releasing held items at 07:00 with their notification e-mails (issue 5).
-RELEASE=$(bench/release.sh "$SCALE")
-{ echo; echo "$RELEASE"; } >> BENCHMARKS.md
+bench/release.sh "$SCALE" > "$OUT/release.md"
+{ echo; cat "$OUT/release.md"; } >> BENCHMARKS.md
 cat BENCHMARKS.md
