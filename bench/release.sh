@@ -31,7 +31,7 @@ PYTHON=${CARNET_PYTHON:-/usr/bin/python3}
 mkdir -p "$OUT"
 if [ ! -f "$DB" ]; then
   echo "Generating the département dataset (scale $SCALE)…" >&2
-  build/carnet demo --db "$DB" --scale "$SCALE" --now "$NOW" > "$OUT/dataset.txt"
+  build/carnet demo --db "$DB" --scale "$SCALE" --now "$NOW" > "$OUT/dataset-$SCALE.txt"
 fi
 build/carnet migrate --db "$DB" >/dev/null 2>&1
 T7=$(TZ=${CARNET_TZ:-Europe/Paris} date -d "$(echo "$RELEASE" | tr T ' ')" +%s)

@@ -1,95 +1,229 @@
 #!/bin/sh
-# bench/run.sh — Carnet's own benchmark: wrk on loopback against an
-# authenticated page, on the fixed département dataset; writes BENCHMARKS.md.
+# bench/run.sh — Carnet's own benchmark: wrk on loopback against the same
+# scenarios on the same dataset, on SQLite and on PostgreSQL 15; one node and
+# two nodes (behind HAProxy) on PostgreSQL; writes BENCHMARKS.md.
 # Usage: bench/run.sh [SCALE]   (default 60: ≥ 100 establishments, ≥ 60 000 pupils)
+#
+# The dataset is made once per build of carnet (`carnet demo` into SQLite,
+# build/bench/departement-SCALE.db); bench/mix.py activates the accounts of
+# the people of the "17:15 peak" mix; bench/sqlite2pg.sh then copies it row
+# for row into the PostgreSQL cluster kept under build/bench/pg (bench/pg.sh),
+# so both stores hold the very same rows and ids. What the scenarios write
+# (answers, marks, a message to a class's parents) is deleted after each run.
+# Environment: BENCH_DURATION (s per run, 15), BENCH_CONNECTIONS (64),
+# BENCH_SERVER_THREADS (2), BENCH_REPEAT (3), BENCH_SENDS (60),
+# BENCH_STORES ("sqlite postgresql"), BENCH_NODES (1: skip the two-node runs).
 set -eu
 cd "$(dirname "$0")/.."
 SCALE=${1:-60}
 DURATION=${BENCH_DURATION:-15}
 CONNS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_SERVER_THREADS:-2}
+REPEAT=${BENCH_REPEAT:-3}
+STORES=${BENCH_STORES:-sqlite postgresql}
 OUT=build/bench
 mkdir -p "$OUT"
 DB="$OUT/departement-$SCALE.db"
+USERS="$OUT/mix-users-$SCALE.json"
+LOADED="$OUT/pg-loaded-$SCALE"
 NOW=2026-03-10T10:00
+T0=$(TZ=${CARNET_TZ:-Europe/Paris} date -d "$(echo "$NOW" | tr T ' ')" +%s)
 
 if [ ! -f "$DB" ] || [ build/carnet -nt "$DB" ]; then
-  rm -f "$DB" "$DB-wal" "$DB-shm"
+  rm -f "$DB" "$DB-wal" "$DB-shm" "$USERS" "$LOADED"
   echo "Generating the département dataset (scale $SCALE)…"
   start=$(date +%s)
-  build/carnet demo --db "$DB" --scale "$SCALE" --now "$NOW" | tee "$OUT/dataset.txt"
-  echo "generated in $(( $(date +%s) - start )) s" >> "$OUT/dataset.txt"
+  build/carnet demo --db "$DB" --scale "$SCALE" --now "$NOW" | tee "$OUT/dataset-$SCALE.txt"
+  echo "generated in $(( $(date +%s) - start )) s" >> "$OUT/dataset-$SCALE.txt"
+fi
+# The demo activates only its fixed accounts: those of the mix's people too.
+if [ ! -f "$USERS" ]; then
+  bench/mix.py activate "$DB" "$USERS" 320 64 48 >/dev/null
+  rm -f "$LOADED"
+fi
+# The same rows in PostgreSQL, database carnet_SCALE of the kept cluster
+# (loaded with fsync off, then the cluster is restarted durable).
+PGURL=$(bench/pg.sh start)
+PGURL=${PGURL%/*}/carnet_$SCALE
+PGADMIN=${PGURL%/*}/postgres
+if [ ! -f "$LOADED" ] || [ "$USERS" -nt "$LOADED" ] || ! psql -X -q "$PGURL" -c "SELECT 1 FROM account LIMIT 1" >/dev/null 2>&1; then
+  bench/pg.sh stop
+  echo "Copying the dataset into PostgreSQL…"
+  start=$(date +%s)
+  url=$(bench/pg.sh start fast)
+  bench/sqlite2pg.sh "$DB" "${url%/*}/carnet_$SCALE"
+  bench/pg.sh stop
+  echo "$(( $(date +%s) - start ))" > "$LOADED"
+  PGURL=$(bench/pg.sh start)
+  PGURL=${PGURL%/*}/carnet_$SCALE
+  PGADMIN=${PGURL%/*}/postgres
 fi
 # A freshly generated dataset is hundreds of MB of dirty pages: let the
 # kernel write them back now rather than during the measurements.
 sync
-DATASET=$(head -1 "$OUT/dataset.txt" | sed "s/^.*: //")
+PGOPTIONS="-c client_min_messages=warning" psql -X -q "$PGADMIN" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+PGPID=$(head -1 "${BENCH_PG_DIR:-build/bench/pg}/data/postmaster.pid")
+DATASET=$(head -1 "$OUT/dataset-$SCALE.txt" | sed "s/^.*: //")
 DBSIZE=$(du -m "$DB" | cut -f1)
+PGSIZE=$(psql -X -At "$PGURL" -c "SELECT pg_database_size(current_database()) / 1048576")
 
-PORTFILE="$OUT/port"
-rm -f "$PORTFILE"
-# --test-hooks: the messaging benchmark moves the clock between sends.
-build/carnet serve --db "$DB" --port 0 --port-file "$PORTFILE" --threads "$THREADS" --now "$NOW" --quiet --test-hooks &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT INT TERM
-for _ in $(seq 100); do [ -s "$PORTFILE" ] && break; sleep 0.1; done
-PORT=$(cat "$PORTFILE")
-BASE="http://127.0.0.1:$PORT"
+PIDS=""
+HAPROXY=""
+cleanup() {
+  for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+  [ -z "$HAPROXY" ] || kill "$HAPROXY" 2>/dev/null || true
+  bench/pg.sh stop || true
+}
+trap cleanup EXIT INT TERM
 
-# Sign in through the API: the session cookie of login.
-signin() { # login
+# A server on a store ("sqlite" or "postgresql"): sets SPID, BASE.
+serve() { # store, port file
+  if [ "$1" = sqlite ]; then arg=$DB; else arg=$PGURL; fi
+  rm -f "$2"
+  # --test-hooks: the messaging benchmark moves the clock between sends.
+  build/carnet serve --db "$arg" --port 0 --port-file "$2" --threads "$THREADS" --now "$NOW" --quiet --test-hooks &
+  SPID=$!
+  PIDS="$PIDS $SPID"
+  for _ in $(seq 100); do [ -s "$2" ] && break; sleep 0.1; done
+  [ -s "$2" ] || { echo "bench: the server on $1 did not start" >&2; exit 1; }
+  BASE="http://127.0.0.1:$(cat "$2")"
+}
+stop() { # pid
+  kill "$1"
+  wait "$1" 2>/dev/null || true
+}
+# SQL on the store being measured (the statements below run on both).
+q() {
+  if [ "$STORE" = sqlite ]; then sqlite3 -cmd '.timeout 10000' "$DB" "$@"
+  else psql -X -q -At -v ON_ERROR_STOP=1 "$PGURL" -c "$@"; fi
+}
+# What the scenarios write is put back: every row made after mark().
+MARK=""
+mark() {
+  MARK=$(q "SELECT (SELECT coalesce(max(id), 0) FROM message) || ' ' || (SELECT coalesce(max(id), 0) FROM thread) || ' ' ||
+    (SELECT coalesce(max(id), 0) FROM notification) || ' ' || (SELECT coalesce(max(id), 0) FROM mail_outbox) || ' ' ||
+    (SELECT coalesce(max(id), 0) FROM audit) || ' ' || (SELECT coalesce(max(id), 0) FROM message_alert)")
+}
+undo() {
+  # shellcheck disable=SC2086
+  set -- $MARK
+  q "DELETE FROM notification WHERE id > $3; UPDATE notification SET mail_id = NULL WHERE mail_id > $4;
+     DELETE FROM mail_outbox WHERE id > $4; DELETE FROM message_report WHERE message_id > $1;
+     DELETE FROM message_hold WHERE thread_id > $2; DELETE FROM thread_participant WHERE thread_id > $2;
+     DELETE FROM message WHERE id > $1; DELETE FROM thread WHERE id > $2; DELETE FROM audit WHERE id > $5;
+     DELETE FROM message_alert WHERE id > $6" >/dev/null
+}
+# CPU time (clock ticks) of the server and of PostgreSQL's processes.
+ticks() { for p in "$@"; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'; }
+pg_ticks() { ticks "$PGPID" $(pgrep -P "$PGPID"); }
+HZ=$(getconf CLK_TCK)
+
+signin() { # login: the session cookie
   c=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
     -d "{\"login\":\"$1\",\"password\":\"carnet-demo\"}" "$BASE/api/v1/session" |
     sed -n 's/^[Ss]et-[Cc]ookie: \(carnet_session=[^;]*\).*/\1/p')
   [ -n "$c" ] || { echo "bench: cannot sign in as $1" >&2; exit 1; }
   echo "$c"
 }
-# The demo parent (two children, école + collège).
-COOKIE=$(signin parent.demo)
-BYTES=$(curl -s -H "Cookie: $COOKIE" "$BASE/" | wc -c)
-curl -s -H "Cookie: $COOKIE" "$BASE/" | grep -q 'Lucie Moreau' || { echo "bench: portal does not show the children" >&2; exit 1; }
 
-# One scenario, run REPEAT times; the run with the median throughput is
-# reported (loopback on a shared 2-core VM varies from run to run).
-REPEAT=${BENCH_REPEAT:-3}
-run() { # name, path[, cookie: the parent's by default]
-  for i in $(seq "$REPEAT"); do
-    wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: ${3:-$COOKIE}" "$BASE$2" > "$OUT/$1.$i.txt"
-  done
-  all=$(for i in $(seq "$REPEAT"); do awk '/^Requests\/sec/ {print $2}' "$OUT/$1.$i.txt"; done | sort -n | tr '\n' ' ')
-  median=$(echo "$all" | awk '{print $(int((NF + 1) / 2))}')
-  for i in $(seq "$REPEAT"); do
-    [ "$(awk '/^Requests\/sec/ {print $2}' "$OUT/$1.$i.txt")" = "$median" ] && cp "$OUT/$1.$i.txt" "$OUT/$1.txt"
-  done
-  rps=$(awk '/^Requests\/sec/ {print $2}' "$OUT/$1.txt")
-  p50=$(awk '$1 == "50%" {print $2}' "$OUT/$1.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$OUT/$1.txt")
-  errs=$(awk '/Non-2xx|Socket errors/ {print}' "$OUT/$1.txt" | tr '\n' ' ')
-  echo "| $1 | \`$2\` | $rps | $p50 | $p99 | ${errs:-none} | $all|"
+# Two /metrics texts in a row: the answers other than 2xx/3xx counted
+# between them, by route and status ("" when none).
+bad_answers() {
+  awk '/^carnet_http_requests_total/ && /status="[45]/ {
+    k = substr($0, 28, length($0) - length($NF) - 29); if (seen[k]++) d[k] = $NF - d[k]; else d[k] = $NF} END {
+    for (k in d) if (d[k] > 0) printf "%s: %d; ", k, d[k]}'
 }
 
-CHILD=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/me" | sed 's/.*"children":\[{"id":\([0-9]*\).*/\1/')
-wrk -t1 -c"$CONNS" -d3s -H "Cookie: $COOKIE" "$BASE/" >/dev/null   # warm-up
-ROW_PORTAL=$(run parent-portal /)
-ROW_ME=$(run api-me /api/v1/me)
-ROW_DASH=$(run api-dashboard /api/v1/dashboard)
-ROW_WEEK=$(run child-week "/emploi-du-temps/eleves/$CHILD")
-# A teacher saves a whole class's marks in one request (S-GRADES): the form
-# of /notes/evaluations/ID with one field per pupil, two sets of marks in
-# turn so that every request really rewrites them. One connection: the time
-# a teacher waits; then 8 teachers at once.
-TCOOKIE=$(signin prof.demo)
-TCSRF=$(curl -s -H "Cookie: $TCOOKIE" "$BASE/api/v1/me" | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
-ASSESSMENT=$(sqlite3 "$DB" "SELECT a.id FROM assessment a JOIN teaching t ON t.id = a.teaching_id JOIN account ac ON ac.person_id = t.teacher_id
-  WHERE ac.login = 'prof.demo' AND a.scale = 20 ORDER BY (SELECT count(*) FROM enrolment en WHERE en.class_id = t.class_id) DESC, a.on_date DESC LIMIT 1")
-PUPILS=$(sqlite3 "$DB" "SELECT en.pupil_id FROM enrolment en JOIN teaching t ON t.class_id = en.class_id JOIN assessment a ON a.teaching_id = t.id WHERE a.id = $ASSESSMENT")
-NMARKS=$(echo "$PUPILS" | wc -l)
-body() { # offset
-  b="csrf=$TCSRF&publier=1"; i=$1
-  for p in $PUPILS; do i=$((i + 7)); b="$b&note_$p=$((i % 21)),5"; done
-  echo "$b"
+# The store a scenario runs on: its server, sessions and results directory.
+use() { # store
+  STORE=$1 RES="$OUT/$1"
+  eval "SPID=\$SPID_$1 BASE=\$BASE_$1 COOKIE=\$COOKIE_$1 TCOOKIE=\$TCOOKIE_$1 CHILD=\$CHILD_$1"
+  SPIDS=${NODES:-$SPID}
 }
-cat > "$OUT/marks.lua" <<LUA
+
+# One scenario (the function fn runs wrk on the store in use, writing to
+# the file it is given), run REPEAT times on each store, the stores in turn
+# run after run, so that the load of the shared machine weighs on both
+# alike; per store the run with the median throughput is kept. Writes
+# "rps|p50|p99|errors|all runs|server CPU ms per request|PostgreSQL CPU ms per request"
+# to $RES/name. After each run, what it wrote is deleted (undo).
+wrk_run() { # name, fn[, stores]
+  name=$1 fn=$2
+  for i in $(seq "$REPEAT"); do
+    for st in ${3:-$STORES}; do
+      use "$st"
+      mark
+      curl -s "$BASE/metrics" > "$RES/$name.$i.m0"
+      c0=$(ticks $SPIDS) g0=$(pg_ticks)
+      "$fn" "$RES/$name.$i.txt"
+      c1=$(ticks $SPIDS) g1=$(pg_ticks)
+      curl -s "$BASE/metrics" > "$RES/$name.$i.m1"
+      n=$(awk '/requests in/ {print $1}' "$RES/$name.$i.txt")
+      awk -v a="$c0" -v b="$c1" -v c="$g0" -v d="$g1" -v n="$n" -v hz="$HZ" -v pg="$STORE" \
+        'BEGIN {printf "%.3f|%s\n", (b - a) * 1000 / hz / n, pg == "sqlite" ? "–" : sprintf("%.3f", (d - c) * 1000 / hz / n)}' > "$RES/$name.$i.cpu"
+      undo
+    done
+  done
+  for st in ${3:-$STORES}; do
+    use "$st"
+    all=$(for i in $(seq "$REPEAT"); do awk '/^Requests\/sec/ {print $2}' "$RES/$name.$i.txt"; done | sort -n | tr '\n' ' ')
+    median=$(echo "$all" | awk '{print $(int((NF + 1) / 2))}')
+    for i in $(seq "$REPEAT"); do
+      if [ "$(awk '/^Requests\/sec/ {print $2}' "$RES/$name.$i.txt")" = "$median" ]; then
+        cp "$RES/$name.$i.txt" "$RES/$name.txt"; cp "$RES/$name.$i.cpu" "$RES/$name.cpu"
+        # Answers other than 2xx/3xx, by route, from the server's /metrics.
+        cat "$RES/$name.$i.m0" "$RES/$name.$i.m1" | bad_answers > "$RES/$name.bad"
+      fi
+    done
+    rps=$(awk '/^Requests\/sec/ {print $2}' "$RES/$name.txt")
+    p50=$(awk '$1 == "50%" {print $2}' "$RES/$name.txt")
+    p99=$(awk '$1 == "99%" {print $2}' "$RES/$name.txt")
+    errs=$(awk '/Non-2xx|Socket errors/ {print}' "$RES/$name.txt" | tr '\n' ' ')
+    bad=$(cat "$RES/$name.bad")
+    echo "$rps|$p50|$p99|${errs:-none}${bad:+ ($bad)}|$all|$(cat "$RES/$name.cpu")" > "$RES/$name"
+  done
+}
+# The scenarios: wrk on the store in use, into file $1.
+W() { wrk -t1 -d"${DURATION}s" --latency "$@"; }
+sc_portal() { W -c"$CONNS" -H "Cookie: $COOKIE" "$BASE/" > "$1"; }
+sc_me() { W -c"$CONNS" -H "Cookie: $COOKIE" "$BASE/api/v1/me" > "$1"; }
+sc_dashboard() { W -c"$CONNS" -H "Cookie: $COOKIE" "$BASE/api/v1/dashboard" > "$1"; }
+sc_week() { W -c"$CONNS" -H "Cookie: $COOKIE" "$BASE/emploi-du-temps/eleves/$CHILD" > "$1"; }
+sc_inbox_p() { W -c"$CONNS" -H "Cookie: $COOKIE" "$BASE/messagerie" > "$1"; }
+sc_inbox_t() { W -c"$CONNS" -H "Cookie: $TCOOKIE" "$BASE/messagerie" > "$1"; }
+sc_threads_p() { W -c"$CONNS" -H "Cookie: $COOKIE" "$BASE/api/v1/threads" > "$1"; }
+sc_threads_t() { W -c"$CONNS" -H "Cookie: $TCOOKIE" "$BASE/api/v1/threads" > "$1"; }
+sc_marks1() { W -c1 -s "$RES/marks.lua" "$BASE/notes/evaluations/$ASSESSMENT" > "$1"; }
+sc_marks8() { W -c8 -s "$RES/marks.lua" "$BASE/notes/evaluations/$ASSESSMENT" > "$1"; }
+sc_mix() { W -c"$CONNS" -s "$RES/mix.lua" "$BASE/" > "$1"; }
+sc_mix1() { W -c"$CONNS" -s "$RES/mix-one.lua" "http://127.0.0.1:$F1/" > "$1"; }
+sc_mix2() { W -c"$CONNS" -s "$RES/mix-two.lua" "http://127.0.0.1:$F2/" > "$1"; }
+
+# A store's server, its sessions (the demo parent: two children, école +
+# collège; the demo teacher) and the mark-entry script.
+setup_store() {
+  STORE=$1 RES="$OUT/$1"
+  rm -rf "$RES"
+  mkdir -p "$RES"
+  serve "$STORE" "$RES/port"
+  COOKIE=$(signin parent.demo)
+  curl -s -H "Cookie: $COOKIE" "$BASE/" | wc -c > "$RES/bytes"
+  curl -s -H "Cookie: $COOKIE" "$BASE/" | grep -q 'Lucie Moreau' || { echo "bench: portal does not show the children" >&2; exit 1; }
+  CHILD=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/me" | sed 's/.*"children":\[{"id":\([0-9]*\).*/\1/')
+  echo "$CHILD" > "$RES/child"
+  TCOOKIE=$(signin prof.demo)
+  curl -s -H "Cookie: $TCOOKIE" "$BASE/messagerie" | grep -q 'href="/messagerie/fils/' || { echo "bench: no inbox" >&2; exit 1; }
+  eval "SPID_$1=\$SPID BASE_$1=\$BASE COOKIE_$1=\$COOKIE TCOOKIE_$1=\$TCOOKIE CHILD_$1=\$CHILD"
+  # A teacher saves a whole class's marks in one request (S-GRADES): the form
+  # of /notes/evaluations/ID with one field per pupil, two sets of marks in
+  # turn so that every request really rewrites them.
+  TCSRF=$(curl -s -H "Cookie: $TCOOKIE" "$BASE/api/v1/me" | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
+  body() { # offset
+    b="csrf=$TCSRF&publier=1"; i=$1
+    for p in $PUPILS; do i=$((i + 7)); b="$b&note_$p=$((i % 21)),5"; done
+    echo "$b"
+  }
+  cat > "$RES/marks.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "$TCOOKIE"
@@ -100,33 +234,11 @@ request = function()
   return wrk.format(nil, nil, nil, bodies[n % 2 + 1])
 end
 LUA
-[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $TCOOKIE" -H 'Content-Type: application/x-www-form-urlencoded' \
-  --data "$(body 0)" "$BASE/notes/evaluations/$ASSESSMENT")" = 303 ] || { echo "bench: cannot save marks" >&2; exit 1; }
-marks() { # name, connections
-  wrk -t1 -c"$2" -d"${DURATION}s" --latency -s "$OUT/marks.lua" "$BASE/notes/evaluations/$ASSESSMENT" > "$OUT/$1.txt"
-  rps=$(awk '/^Requests\/sec/ {print $2}' "$OUT/$1.txt")
-  p50=$(awk '$1 == "50%" {print $2}' "$OUT/$1.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$OUT/$1.txt")
-  errs=$(awk '/Non-2xx|Socket errors/ {print}' "$OUT/$1.txt" | tr '\n' ' ')
-  echo "| $1 ($2 connection(s)) | \`POST /notes/evaluations/$ASSESSMENT\` | $rps | $p50 | $p99 | ${errs:-none} |"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $TCOOKIE" -H 'Content-Type: application/x-www-form-urlencoded' \
+    --data "$(body 0)" "$BASE/notes/evaluations/$ASSESSMENT")" = 303 ] || { echo "bench: cannot save marks" >&2; exit 1; }
+  wrk -t1 -c"$CONNS" -d3s -H "Cookie: $COOKIE" "$BASE/" >/dev/null   # warm-up
+  wrk -t1 -c"$CONNS" -d3s -H "Cookie: $COOKIE" "$BASE/api/v1/dashboard" >/dev/null
 }
-# Messaging (S-MESSAGES): the inbox of the parent and of the teacher (the
-# page and the JSON), before anything is sent.
-inbox() { # login: "threads (unread)" of the person's inbox
-  sqlite3 "$DB" "SELECT count(*) || ' (' || sum(EXISTS (SELECT 1 FROM message m WHERE m.thread_id = tp.thread_id
-    AND m.id > tp.last_read_message_id AND m.author_id <> tp.person_id)) || ' unread)' FROM thread_participant tp
-    JOIN account a ON a.person_id = tp.person_id WHERE a.login = '$1' AND tp.folder = 'inbox'"
-}
-INBOX_PARENT=$(inbox parent.demo)
-INBOX_TEACHER=$(inbox prof.demo)
-curl -s -H "Cookie: $TCOOKIE" "$BASE/messagerie" | grep -q 'href="/messagerie/fils/' || { echo "bench: no inbox" >&2; exit 1; }
-ROW_INBOX_P=$(run parent-inbox /messagerie)
-ROW_INBOX_T=$(run teacher-inbox /messagerie "$TCOOKIE")
-ROW_THREADS_P=$(run api-threads-parent /api/v1/threads)
-ROW_THREADS_T=$(run api-threads-teacher /api/v1/threads "$TCOOKIE")
-ROW_MARKS1=$(marks mark-entry 1)
-ROW_MARKS8=$(marks mark-entry-8 8)
-SAVED=$(sqlite3 "$DB" "SELECT count(*) FROM mark WHERE assessment_id = $ASSESSMENT")
 
 # One message to the parents of a class (a list: one private thread per
 # parent), sent SENDS times in a row by prof.demo to his classes in turn, as
@@ -134,116 +246,160 @@ SAVED=$(sqlite3 "$DB" "SELECT count(*) FROM mark WHERE assessment_id = $ASSESSME
 # and an unusual number of recipients in 15 minutes is held for the head:
 # the server's clock moves 20 minutes before each send (test hook), and the
 # teacher signs in again every 24 sends (sessions last 12 h at most). The
-# latency is curl's total time on loopback.
+# latency is curl's total time on loopback. On the store in use.
+sends() {
+  mark
+  : > "$RES/send.txt"
+  for i in $(seq "$SENDS"); do
+    at=$(TZ=${CARNET_TZ:-Europe/Paris} date -d "@$((T0 + 3600 + i * 1200))" +%Y-%m-%dT%H:%M)
+    curl -s -o /dev/null -H 'Content-Type: application/json' -d "{\"now\":\"$at\"}" "$BASE/__test/clock"
+    if [ $(( (i - 1) % 24 )) -eq 0 ]; then
+      SCOOKIE=$(signin prof.demo)
+      SCSRF=$(curl -s -H "Cookie: $SCOOKIE" "$BASE/api/v1/me" | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
+    fi
+    cls=$(echo "$CLASSES" | sed -n "$(( (i - 1) % NCLASSES + 1 ))p")
+    res=$(curl -s -o "$RES/send.json" -w '%{http_code} %{time_total}' -H "Cookie: $SCOOKIE" -H "X-CSRF-Token: $SCSRF" \
+      -H 'Content-Type: application/json' -d "{\"lp_$cls\": true, \"subject\": \"Information $i\",
+      \"body\": \"Madame, Monsieur,\\n\\nLe cours de demain aura lieu en salle 204.\\n\\nN. Lefèvre\"}" "$BASE/api/v1/threads")
+    echo "$res $(cat "$RES/send.json")" >> "$RES/send.txt"
+  done
+  undo
+  # Back to the dataset's clock.
+  curl -s -o /dev/null -H 'Content-Type: application/json' -d "{\"now\":\"$NOW\"}" "$BASE/__test/clock"
+}
+
+# Two nodes on the same database, behind HAProxy: frontend "one" sends
+# everything to the first node, "two" alternates between both; the sessions
+# of the mix (in the database) work on either node.
+two_nodes() {
+  use postgresql
+  A_PID=$SPID A_BASE=$BASE
+  serve postgresql "$RES/port-b"
+  B_PID=$SPID B_BASE=$BASE
+  SPID=$A_PID BASE=$A_BASE
+  F1=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  F2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  cat > "$RES/haproxy.cfg" <<EOF
+global
+    maxconn 4096
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+frontend one
+    bind 127.0.0.1:$F1
+    default_backend one
+frontend two
+    bind 127.0.0.1:$F2
+    default_backend two
+backend one
+    server a ${A_BASE#http://}
+backend two
+    balance roundrobin
+    server a ${A_BASE#http://}
+    server b ${B_BASE#http://}
+EOF
+  haproxy -f "$RES/haproxy.cfg" -db > "$RES/haproxy.log" 2>&1 &
+  HAPROXY=$!
+  sleep 1
+  kill -0 "$HAPROXY" || { echo "bench: haproxy did not start: $(cat "$RES/haproxy.log")" >&2; exit 1; }
+  # The mix's requests with the Origin of the frontend (the sessions stay).
+  sed "s|\"$A_BASE\"|\"http://127.0.0.1:$F1\"|g" "$RES/mix.lua" > "$RES/mix-one.lua"
+  sed "s|\"$A_BASE\"|\"http://127.0.0.1:$F2\"|g" "$RES/mix.lua" > "$RES/mix-two.lua"
+  NODES="$A_PID $B_PID"
+  curl -s "$A_BASE/metrics" > "$RES/nodes.m0a"; curl -s "$B_BASE/metrics" > "$RES/nodes.m0b"
+  wrk_run mix-haproxy-1 sc_mix1 postgresql
+  curl -s "$A_BASE/metrics" > "$RES/nodes.m1a"; curl -s "$B_BASE/metrics" > "$RES/nodes.m1b"
+  wrk_run mix-haproxy-2 sc_mix2 postgresql
+  curl -s "$A_BASE/metrics" > "$RES/nodes.m2a"; curl -s "$B_BASE/metrics" > "$RES/nodes.m2b"
+  NODES=""
+  # Requests per node during the two-node runs; errors of the second node.
+  for f in m0a m1a m2a m0b m1b m2b; do
+    awk '/^carnet_http_requests_total/ {s += $2} END {print s + 0}' "$RES/nodes.$f" > "$RES/nodes.$f.n"
+  done
+  echo "$(( $(cat "$RES/nodes.m2a.n") - $(cat "$RES/nodes.m1a.n") )) $(( $(cat "$RES/nodes.m2b.n") - $(cat "$RES/nodes.m1b.n") ))" > "$RES/nodes-split"
+  cat "$RES/nodes.m1b" "$RES/nodes.m2b" | bad_answers > "$RES/nodes-b-bad"
+  kill "$HAPROXY"; wait "$HAPROXY" 2>/dev/null || true
+  HAPROXY=""
+  awk '/VmHWM/ {print $2}' "/proc/$B_PID/status" > "$RES/rss-b"
+  stop "$B_PID"
+}
+
+# What the scenarios use, chosen in the SQLite file (same ids in PostgreSQL).
+lite() { sqlite3 -cmd '.timeout 10000' "$DB" "$@"; }
+ASSESSMENT=$(lite "SELECT a.id FROM assessment a JOIN teaching t ON t.id = a.teaching_id JOIN account ac ON ac.person_id = t.teacher_id
+  WHERE ac.login = 'prof.demo' AND a.scale = 20 ORDER BY (SELECT count(*) FROM enrolment en WHERE en.class_id = t.class_id) DESC, a.on_date DESC LIMIT 1")
+PUPILS=$(lite "SELECT en.pupil_id FROM enrolment en JOIN teaching t ON t.class_id = en.class_id JOIN assessment a ON a.teaching_id = t.id WHERE a.id = $ASSESSMENT")
+NMARKS=$(echo "$PUPILS" | wc -l)
 SENDS=${BENCH_SENDS:-60}
-CLASSES=$(sqlite3 "$DB" "SELECT DISTINCT t.class_id FROM teaching t JOIN account a ON a.person_id = t.teacher_id
+CLASSES=$(lite "SELECT DISTINCT t.class_id FROM teaching t JOIN account a ON a.person_id = t.teacher_id
   WHERE a.login = 'prof.demo' AND t.class_id IS NOT NULL ORDER BY t.class_id")
 NCLASSES=$(echo "$CLASSES" | wc -l)
-T0=$(TZ=${CARNET_TZ:-Europe/Paris} date -d "$(echo "$NOW" | tr T ' ')" +%s)
-: > "$OUT/send.txt"
-for i in $(seq "$SENDS"); do
-  at=$(TZ=${CARNET_TZ:-Europe/Paris} date -d "@$((T0 + 3600 + i * 1200))" +%Y-%m-%dT%H:%M)
-  curl -s -o /dev/null -H 'Content-Type: application/json' -d "{\"now\":\"$at\"}" "$BASE/__test/clock"
-  if [ $(( (i - 1) % 24 )) -eq 0 ]; then
-    SCOOKIE=$(signin prof.demo)
-    SCSRF=$(curl -s -H "Cookie: $SCOOKIE" "$BASE/api/v1/me" | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
-  fi
-  cls=$(echo "$CLASSES" | sed -n "$(( (i - 1) % NCLASSES + 1 ))p")
-  res=$(curl -s -o "$OUT/send.json" -w '%{http_code} %{time_total}' -H "Cookie: $SCOOKIE" -H "X-CSRF-Token: $SCSRF" \
-    -H 'Content-Type: application/json' -d "{\"lp_$cls\": true, \"subject\": \"Information $i\",
-    \"body\": \"Madame, Monsieur,\\n\\nLe cours de demain aura lieu en salle 204.\\n\\nN. Lefèvre\"}" "$BASE/api/v1/threads")
-  echo "$res $(cat "$OUT/send.json")" >> "$OUT/send.txt"
+inbox() { # login: "threads (unread)" of the person's inbox
+  lite "SELECT count(*) || ' (' || sum(EXISTS (SELECT 1 FROM message m WHERE m.thread_id = tp.thread_id
+    AND m.id > tp.last_read_message_id AND m.author_id <> tp.person_id)) || ' unread)' FROM thread_participant tp
+    JOIN account a ON a.person_id = tp.person_id WHERE a.login = '$1' AND tp.folder = 'inbox'"
+}
+INBOX_PARENT=$(inbox parent.demo)
+INBOX_TEACHER=$(inbox prof.demo)
+
+PGOPTIONS="-c client_min_messages=warning" psql -X -q "$PGADMIN" -c "SELECT pg_stat_statements_reset()" >/dev/null
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+for s in $STORES; do setup_store "$s"; done
+echo "Measuring on: $STORES (in turn, run after run)…"
+wrk_run parent-portal sc_portal
+wrk_run api-me sc_me
+wrk_run api-dashboard sc_dashboard
+wrk_run child-week sc_week
+# Messaging (S-MESSAGES): the inbox of the parent and of the teacher (the
+# page and the JSON), before anything is sent.
+wrk_run parent-inbox sc_inbox_p
+wrk_run teacher-inbox sc_inbox_t
+wrk_run api-threads-parent sc_threads_p
+wrk_run api-threads-teacher sc_threads_t
+# Whole-class mark entry. One connection: the time a teacher waits; then 8
+# teachers at once.
+wrk_run mark-entry sc_marks1
+wrk_run mark-entry-8 sc_marks8
+for s in $STORES; do
+  use "$s"
+  q "SELECT count(*) FROM mark WHERE assessment_id = $ASSESSMENT" > "$RES/saved"
+  sends
 done
-SEND_OK=$(awk '$1 == 201' "$OUT/send.txt" | wc -l)
-SEND_MS=$(awk '{printf "%.2f\n", $2 * 1000}' "$OUT/send.txt" | sort -n)
-SEND_P50=$(echo "$SEND_MS" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-SEND_P99=$(echo "$SEND_MS" | awk '{v[NR] = $1} END {i = int(NR * 0.99 + 0.999); print v[i < 1 ? 1 : i]}')
-SEND_MAXMS=$(echo "$SEND_MS" | tail -1)
-SEND_RCPT=$(sed -n 's/.*"recipients": *\([0-9]*\).*/\1/p' "$OUT/send.txt" | sort -n | uniq | tr '\n' ' ')
-SEND_HELD=$(grep -c '"held": *true' "$OUT/send.txt" || true)
-SEND_DELIVERED=$(grep -c '"held": *false' "$OUT/send.txt" || true)
-SEND_FIRST=$(head -1 "$OUT/send.txt" | cut -d' ' -f3-)
-
-RSS=$(awk '/VmHWM/ {print $2}' /proc/$PID/status)
-kill $PID
-wait $PID 2>/dev/null || true
+# The 17:15 peak (bench/mix.py): 80 % reads, 20 % writes by many people.
+for s in $STORES; do
+  use "$s"
+  bench/mix.py prepare "$BASE" "$USERS" "$RES/mix.lua" > "$RES/mix-people"
+done
+wrk_run mix sc_mix
+for s in $STORES; do
+  use "$s"
+  awk '/VmHWM/ {print $2}' "/proc/$SPID/status" > "$RES/rss"
+done
+case " $STORES " in *" postgresql "*) [ "${BENCH_NODES:-2}" = 1 ] || two_nodes ;; esac
+for s in $STORES; do
+  use "$s"
+  stop "$SPID"
+done
+# What cost most in PostgreSQL over the whole run (for BENCHMARKS.md).
+psql -X -q "$PGADMIN" -c "\\copy (SELECT calls, round(total_exec_time::numeric / calls, 3), rows / calls,
+  left(regexp_replace(query, '\\s+', ' ', 'g'), 160) FROM pg_stat_statements
+  WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'carnet_$SCALE') ORDER BY total_exec_time DESC LIMIT 12) TO '$OUT/pg-top.txt'"
+psql -X -At "$PGADMIN" -c "SELECT sum(calls), round(sum(total_exec_time)::numeric / 1000, 1) FROM pg_stat_statements
+  WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'carnet_$SCALE')" > "$OUT/pg-total.txt"
+bench/pg.sh stop
 trap - EXIT INT TERM
-# Undo the sends, so that the next run measures the same inboxes.
-sqlite3 "$DB" "CREATE TEMP TABLE sent AS SELECT t.id FROM thread t JOIN account a ON a.person_id = t.created_by
-  WHERE a.login = 'prof.demo' AND t.created_at >= $T0;
-  DELETE FROM thread_participant WHERE thread_id IN (SELECT id FROM sent); DELETE FROM message WHERE thread_id IN (SELECT id FROM sent);
-  DELETE FROM message_hold WHERE thread_id IN (SELECT id FROM sent); DELETE FROM thread WHERE id IN (SELECT id FROM sent);"
+cat > "$OUT/facts" <<EOF
+SCALE='$SCALE' DURATION='$DURATION' CONNS='$CONNS' THREADS='$THREADS' REPEAT='$REPEAT' STORES='$STORES'
+DATASET='$DATASET' DBSIZE='$DBSIZE' PGSIZE='$PGSIZE' LOADTIME='$(cat "$LOADED")'
+ASSESSMENT='$ASSESSMENT' NMARKS='$NMARKS' SENDS='$SENDS' NCLASSES='$NCLASSES'
+INBOX_PARENT='$INBOX_PARENT' INBOX_TEACHER='$INBOX_TEACHER'
+LOAD0='$LOAD0' LOAD1='$(cut -d' ' -f1-3 /proc/loadavg)'
+EOF
 
-CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
-{
-  echo "# Carnet benchmarks"
-  echo
-  echo "Measured by \`make bench\` (bench/run.sh): wrk on loopback, 1 wrk thread, $CONNS connections,"
-  echo "${DURATION} s per run after a 3 s warm-up, $REPEAT runs per scenario, the median run reported; the"
-  echo "server runs with $THREADS worker threads on the same machine ($(nproc) cores, $CPU), so wrk and"
-  echo "Carnet share the CPU."
-  echo
-  echo "Dataset: \`carnet demo --scale $SCALE\` — $DATASET SQLite file: $DBSIZE MB."
-  echo "Signed in as \`parent.demo\` (two children, one in an école, one in a collège). The portal"
-  echo "looks up the session, loads the person's roles and children, the services catalogue and"
-  echo "today's lessons of both children with their changes (timetable slots, one-off changes and"
-  echo "the school calendars: one query for all the children), then renders the page ($BYTES bytes"
-  echo "of HTML). The child's week computes seven days of lessons from the weekly slots, A/B weeks,"
-  echo "holidays and changes. The dashboard (JSON) adds, for each child, the homework due in the"
-  echo "next 3 school days, the 5 latest published grades and the absences still to justify."
-  echo
-  echo "| scenario | path | requests/s | p50 | p99 | errors | requests/s of the $REPEAT runs |"
-  echo "|---|---|---|---|---|---|---|"
-  echo "$ROW_PORTAL"
-  echo "$ROW_ME"
-  echo "$ROW_DASH"
-  echo "$ROW_WEEK"
-  echo
-  echo "Whole-class mark entry (S-GRADES): \`prof.demo\` saves the sheet of one assessment with one"
-  echo "field per pupil ($NMARKS marks in one form; $SAVED marks stored after the run), two sets of marks"
-  echo "in turn so that every request rewrites them: the request checks every mark against the scale,"
-  echo "then writes them in one transaction. With one connection the latency is what a teacher waits;"
-  echo "with 8, teachers saving at the same moment (SQLite serialises the writes)."
-  echo
-  echo "| scenario | path | requests/s | p50 | p99 | errors |"
-  echo "|---|---|---|---|---|---|"
-  echo "$ROW_MARKS1"
-  echo "$ROW_MARKS8"
-  echo
-  echo "Messaging (S-MESSAGES). The dataset holds a school year of messages up to the clock (see"
-  echo "\`src/demo/demo.c\`, \"Messaging\"): $(sqlite3 "$DB" "SELECT count(*) FROM thread") threads, $(sqlite3 "$DB" "SELECT count(*) FROM message") messages,"
-  echo "$(sqlite3 "$DB" "SELECT count(*) FROM thread_participant") participants. The inbox of \`parent.demo\` holds $INBOX_PARENT threads, the"
-  echo "inbox of \`prof.demo\` $INBOX_TEACHER. The page and the JSON list the 50 latest threads"
-  echo "of the folder with their last message and read state; the JSON also counts the unread threads."
-  echo "The machine is shared with other work: a run slowed by it shows in the spread of the three runs."
-  echo
-  echo "| scenario | path | requests/s | p50 | p99 | errors | requests/s of the $REPEAT runs |"
-  echo "|---|---|---|---|---|---|---|"
-  echo "$ROW_INBOX_P"
-  echo "$ROW_INBOX_T"
-  echo "$ROW_THREADS_P"
-  echo "$ROW_THREADS_T"
-  echo
-  echo "A message to the parents of a class: \`prof.demo\` sends \`POST /api/v1/threads\` with"
-  echo "\`lp_<class>\` (the parents of one of his $NCLASSES classes in turn) $SENDS times, one at a time, the"
-  echo "server's clock moved 20 minutes before each send; each creates one private thread per parent"
-  echo "who receives the school's mail (recipients per send: $SEND_RCPT), after checking each of them"
-  echo "against the communication policy. $SEND_OK of $SENDS sends answered 201; held for the head:"
-  echo "$SEND_HELD, delivered: $SEND_DELIVERED. First answer: \`$SEND_FIRST\`."
-  echo
-  echo "| scenario | path | sends | median | p99 | max |"
-  echo "|---|---|---|---|---|---|"
-  echo "| list-send | \`POST /api/v1/threads\` | $SENDS | ${SEND_P50}ms | ${SEND_P99}ms | ${SEND_MAXMS}ms |"
-  echo
-  echo "Peak resident memory of the server during the run: $((RSS / 1024)) MB."
-  echo
-  echo "Targets: parent portal (issue 2) and parent dashboard, two children, with a full trimester"
-  echo "(issue 3): ≥ 5 000 requests/s with p99 < 20 ms at 64 connections; entering 30 marks for"
-  echo "a class in one request: < 20 ms median; the inbox page: ≥ 3 000 requests/s; a message"
-  echo "to the parents of a class: < 10 ms median."
-  echo "Run on $(date -u +%Y-%m-%d)."
-} > BENCHMARKS.md
+bench/report.sh "$SCALE" > BENCHMARKS.md
 # Releasing held items at 07:00 with their notification e-mails (issue 5).
-RELEASE=$(bench/release.sh "$SCALE")
-{ echo; echo "$RELEASE"; } >> BENCHMARKS.md
+bench/release.sh "$SCALE" > "$OUT/release.md"
+{ echo; cat "$OUT/release.md"; } >> BENCHMARKS.md
 cat BENCHMARKS.md
