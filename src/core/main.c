@@ -264,11 +264,6 @@ static int cmd_backup(const struct options *o)
     return rc < 0 ? 1 : 0;
 }
 
-static bool is_pg_url(const char *db)
-{
-    return !strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11);
-}
-
 /* restore into PostgreSQL: an archive of carnet backup (pg_dump), checked,
  * restored in one transaction, then migrated. */
 static int restore_pg(const struct options *o)
@@ -303,7 +298,7 @@ static int cmd_restore(const struct options *o)
         fprintf(stderr, "carnet: restore: cannot read %s\n", o->from);
         return 1;
     }
-    if (is_pg_url(o->db)) return restore_pg(o);
+    if (!strcmp(store_url_driver(o->db), "postgresql")) return restore_pg(o);
     char err[256];
     struct store *b = store_open(o->from, err, sizeof err);
     if (!b) {

@@ -31,6 +31,17 @@ struct store *store_open(const char *url, char *err, size_t errlen)
 
 void store_close(struct store *s) { if (s) s->drv->close(s); }
 
+struct stmt **store_cache_slot(struct stmt **cache, const char *sql)
+{
+    uintptr_t h = ((uintptr_t)sql >> 3) * 0x9E3779B97F4A7C15ull;
+    size_t first = (size_t)(h >> 40) & (STORE_CACHE_SLOTS - 1), slot = first;
+    for (size_t probe = 0; probe < STORE_CACHE_SLOTS; probe++) {
+        if (!cache[slot] || cache[slot]->sql == sql) return &cache[slot];
+        slot = (slot + 1) & (STORE_CACHE_SLOTS - 1);
+    }
+    return &cache[first];
+}
+
 static void tls_destroy(void *p) { store_close(p); }
 static void tls_make_key(void) { pthread_key_create(&tls_key, tls_destroy); }
 
@@ -74,6 +85,8 @@ void stmt_done(struct stmt *st) { if (st) st->drv->done(st); }
 int64_t store_changes(struct store *s) { return s->drv->changes(s); }
 int store_exec_script(struct store *s, const char *sql) { return s->drv->exec_script(s, sql); }
 const char *store_driver_name(struct store *s) { return s->drv->name; }
+const char *store_url_driver(const char *url) { return driver_for(url)->name; }
+bool store_locks_rows(struct store *s) { return !s->drv->one_writer; }
 const char *store_id_type(struct store *s) { return s->drv->id_type; }
 const char *store_error(struct store *s) { return s->drv->error(s); }
 int store_backup(struct store *s, const char *path) { return s->drv->backup(s, path); }

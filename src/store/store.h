@@ -81,8 +81,14 @@ bool store_end_request(struct store *s);
 
 /* Run a script of several statements (migrations only; no parameters). */
 int store_exec_script(struct store *s, const char *sql);
-/* The name of the driver ("sqlite", "postgresql"). */
+/* The name of the driver ("sqlite", "postgresql"), of a connection or of
+ * the one a URL would open. */
 const char *store_driver_name(struct store *s);
+const char *store_url_driver(const char *url);
+/* Whether several transactions may write at once (PostgreSQL), so that a
+ * read that takes work must lock its rows (FOR UPDATE SKIP LOCKED); false
+ * when writers take turns (SQLite, which has no FOR UPDATE). */
+bool store_locks_rows(struct store *s);
 /* Text substituted for {{ID}} in migrations by this driver. */
 const char *store_id_type(struct store *s);
 /* Last error message of the connection. */

@@ -50,14 +50,33 @@ struct store_driver {
     struct stmt *(*message_search)(struct store *s, int64_t person, const struct store_terms *t, int64_t now, int limit);
 };
 
-/* Every connection starts with its driver. */
+/* Every connection starts with its driver; every statement with its
+ * driver and its SQL literal (the key of the connection's cache). */
 struct store { const struct store_driver *drv; };
-struct stmt { const struct store_driver *drv; };
+struct stmt { const struct store_driver *drv; const char *sql; };
+
+/* Each connection caches its prepared statements in a table of
+ * STORE_CACHE_SLOTS (a power of two; about 500 statements in the code),
+ * keyed by the address of the SQL literal. store_cache_slot gives the slot
+ * of sql in cache: the one holding its statement, or the empty one where it
+ * goes; when the table is full (never with literal SQL), the first slot
+ * probed, whose statement the driver frees and replaces. */
+#define STORE_CACHE_SLOTS 2048
+struct stmt **store_cache_slot(struct stmt **cache, const char *sql);
 
 /* The process's write lock (SQLite: one writer at a time). enter takes it
  * unless this thread already holds it, and says whether it took it. */
 bool store_write_enter(void);
 void store_write_leave(void);
+
+/* What every driver's message search joins to its match (m the message):
+ * its thread t, the person's participation tp ($1 the person) and the
+ * author p; and how it orders and cuts the results ($4 the limit). */
+#define STORE_SEARCH_JOINS                                                   \
+    " JOIN thread t ON t.id = m.thread_id"                                   \
+    " JOIN thread_participant tp ON tp.thread_id = m.thread_id AND tp.person_id = $1" \
+    " JOIN person p ON p.id = m.author_id"
+#define STORE_SEARCH_NEWEST " ORDER BY m.created_at DESC, m.id DESC LIMIT $4"
 
 /* What every driver's message search keeps, after its own match ($1 the
  * person, $3 now; m the message, t its thread): the message was sent and

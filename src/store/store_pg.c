@@ -14,14 +14,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PG_CACHE_SLOTS 2048  /* power of two; about 500 statements in the code */
 #define PG_MAX_PARAMS 32
 #define PG_INT_TEXT 24       /* room for an int64_t in decimal */
 
 struct pg_stmt {
     struct stmt base;
     struct pg_store *owner;
-    const char *sql;
     char name[16];
     int nparams;                          /* highest $n in the SQL */
     const char *values[PG_MAX_PARAMS];    /* NULL: SQL NULL */
@@ -43,7 +41,7 @@ struct pg_store {
     int64_t changes;
     char err[256];                        /* an error of the driver's own */
     char *url;                            /* for pg_dump and pg_restore */
-    struct pg_stmt *cache[PG_CACHE_SLOTS];
+    struct stmt *cache[STORE_CACHE_SLOTS];
 };
 
 static void pg_quiet(void *arg, const char *msg) { (void)arg; (void)msg; }
@@ -113,9 +111,9 @@ static void stmt_clear(struct pg_stmt *c)
 static void pg_close(struct store *base)
 {
     struct pg_store *s = (struct pg_store *)base;
-    for (int i = 0; i < PG_CACHE_SLOTS; i++) {
+    for (int i = 0; i < STORE_CACHE_SLOTS; i++) {
         if (s->cache[i]) {
-            stmt_clear(s->cache[i]);
+            stmt_clear((struct pg_stmt *)s->cache[i]);
             free(s->cache[i]);
         }
     }
@@ -155,16 +153,10 @@ static int placeholders(const char *sql)
 static struct stmt *pg_prepare(struct store *base, const char *sql)
 {
     struct pg_store *s = (struct pg_store *)base;
-    uintptr_t h = ((uintptr_t)sql >> 3) * 0x9E3779B97F4A7C15ull;
-    size_t slot = (size_t)(h >> 40) & (PG_CACHE_SLOTS - 1);
-    for (size_t probe = 0; probe < PG_CACHE_SLOTS; probe++) {
-        struct pg_stmt *c = s->cache[slot];
-        if (!c) break;
-        if (c->sql == sql) {
-            stmt_clear(c); /* as promised: reset, no bindings */
-            return &c->base;
-        }
-        slot = (slot + 1) & (PG_CACHE_SLOTS - 1);
+    struct stmt **slot = store_cache_slot(s->cache, sql);
+    if (*slot && (*slot)->sql == sql) {
+        stmt_clear((struct pg_stmt *)*slot); /* as promised: reset, no bindings */
+        return *slot;
     }
     int n = placeholders(sql);
     if (n < 0) {
@@ -175,14 +167,14 @@ static struct stmt *pg_prepare(struct store *base, const char *sql)
     if (!c) return NULL;
     c->base.drv = &store_pg_driver;
     c->owner = s;
-    c->sql = sql;
+    c->base.sql = sql;
     c->nparams = n;
     snprintf(c->name, sizeof c->name, "s%u", s->next_name++);
-    if (s->cache[slot]) { /* table full: should not happen with literal SQL */
-        stmt_clear(s->cache[slot]);
-        free(s->cache[slot]);
+    if (*slot) { /* table full: should not happen with literal SQL */
+        stmt_clear((struct pg_stmt *)*slot);
+        free(*slot);
     }
-    s->cache[slot] = c;
+    *slot = &c->base;
     return &c->base;
 }
 
@@ -244,10 +236,10 @@ static void pg_bind_blob(struct stmt *st, int n, const void *v, size_t len)
 static int pg_server_prepare(struct pg_stmt *c)
 {
     struct pg_store *s = c->owner;
-    PGresult *r = PQprepare(s->conn, c->name, c->sql, c->nparams, c->types);
+    PGresult *r = PQprepare(s->conn, c->name, c->base.sql, c->nparams, c->types);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok) {
-        log_error("pg_prepare", "%s — in: %s", PQresultErrorMessage(r), c->sql);
+        log_error("pg_prepare", "%s — in: %s", PQresultErrorMessage(r), c->base.sql);
         snprintf(s->err, sizeof s->err, "%s", PQresultErrorMessage(r));
     }
     PQclear(r);
@@ -261,8 +253,8 @@ static bool pg_reconnect(struct pg_store *s)
 {
     PQreset(s->conn);
     if (PQstatus(s->conn) != CONNECTION_OK || !session_setup(s)) return false;
-    for (int i = 0; i < PG_CACHE_SLOTS; i++)
-        if (s->cache[i]) s->cache[i]->prepared = false;
+    for (int i = 0; i < STORE_CACHE_SLOTS; i++)
+        if (s->cache[i]) ((struct pg_stmt *)s->cache[i])->prepared = false;
     log_warn("pg_step", "the connection to PostgreSQL was lost and opened again");
     return true;
 }
@@ -298,7 +290,7 @@ static int pg_step(struct stmt *st)
         }
         if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
             if (c->res) { /* else the prepare failed and said why */
-                log_error("pg_step", "%s — in: %s", PQresultErrorMessage(c->res), c->sql);
+                log_error("pg_step", "%s — in: %s", PQresultErrorMessage(c->res), c->base.sql);
                 snprintf(s->err, sizeof s->err, "%s", PQresultErrorMessage(c->res));
             }
             PQclear(c->res);

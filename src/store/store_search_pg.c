@@ -50,16 +50,15 @@ static const char *const q_search =
     " ELSE (CASE WHEN left(m.body, 8) = left(replace(replace(h.x, chr(2), ''), chr(3), ''), 8) THEN '' ELSE '" STORE_ELLIPSIS "' END)"
     " || h.x || (CASE WHEN right(m.body, 8) = right(replace(replace(h.x, chr(2), ''), chr(3), ''), 8) THEN '' ELSE '" STORE_ELLIPSIS "' END) END,"
     " tp.folder"
-    " FROM q, message m JOIN thread t ON t.id = m.thread_id"
-    " JOIN thread_participant tp ON tp.thread_id = m.thread_id AND tp.person_id = $1"
-    " JOIN person p ON p.id = m.author_id"
+    " FROM q, message m"
+    STORE_SEARCH_JOINS
     " CROSS JOIN LATERAL (SELECT ts_headline('carnet', m.body, (SELECT q FROM q),"
     " 'StartSel=\"' || chr(2) || '\", StopSel=\"' || chr(3) || '\", ShortWord=0, '"
     " || CASE WHEN cardinality(regexp_split_to_array(btrim(m.body), '\\s+')) <= 24 THEN 'HighlightAll=true'"
     " ELSE 'MaxWords=24, MinWords=12, MaxFragments=1, FragmentDelimiter=\"" STORE_ELLIPSIS "\"' END) AS x) h"
     " WHERE m.fts @@ q.q"
     STORE_SEARCH_VISIBLE
-    " ORDER BY m.created_at DESC, m.id DESC LIMIT $4";
+    STORE_SEARCH_NEWEST;
 
 struct stmt *store_pg_message_search(struct store *s, int64_t person, const struct store_terms *t, int64_t now, int limit)
 {

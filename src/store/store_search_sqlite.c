@@ -36,12 +36,11 @@ bool store_sqlite_fts_query(const struct store_terms *t, char *out, size_t len)
 static const char *const q_search =
     "SELECT m.id, m.thread_id, t.subject, p.first_name, p.last_name, m.created_at,"
     " snippet(message_fts, 0, char(2), char(3), '" STORE_ELLIPSIS "', 24), tp.folder"
-    " FROM message_fts JOIN message m ON m.id = message_fts.rowid JOIN thread t ON t.id = m.thread_id"
-    " JOIN thread_participant tp ON tp.thread_id = m.thread_id AND tp.person_id = $1"
-    " JOIN person p ON p.id = m.author_id"
+    " FROM message_fts JOIN message m ON m.id = message_fts.rowid"
+    STORE_SEARCH_JOINS
     " WHERE message_fts MATCH $2"
     STORE_SEARCH_VISIBLE
-    " ORDER BY m.created_at DESC, m.id DESC LIMIT $4";
+    STORE_SEARCH_NEWEST;
 
 struct stmt *store_sqlite_message_search(struct store *s, int64_t person, const struct store_terms *t, int64_t now, int limit)
 {

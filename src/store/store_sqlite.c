@@ -8,13 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_SLOTS 2048     /* power of two; about 500 statements in the code */
 #define MAX_PARAMS 32
 
 struct sq_stmt {
     struct stmt base;
     sqlite3_stmt *st;
-    const char *sql;
     int map[MAX_PARAMS + 1]; /* $n → SQLite parameter index (0: unused) */
     bool locked;             /* took the process's write lock for an autocommit write */
 };
@@ -22,7 +20,7 @@ struct sq_stmt {
 struct sq_store {
     struct store base;
     sqlite3 *db;
-    struct sq_stmt *cache[CACHE_SLOTS];
+    struct stmt *cache[STORE_CACHE_SLOTS];
 };
 
 /* Connections are used by one thread each: no global memory statistics
@@ -68,9 +66,9 @@ static struct store *sq_open(const char *url, char *err, size_t errlen)
 static void sq_close(struct store *base)
 {
     struct sq_store *s = (struct sq_store *)base;
-    for (int i = 0; i < CACHE_SLOTS; i++) {
+    for (int i = 0; i < STORE_CACHE_SLOTS; i++) {
         if (s->cache[i]) {
-            sqlite3_finalize(s->cache[i]->st);
+            sqlite3_finalize(((struct sq_stmt *)s->cache[i])->st);
             free(s->cache[i]);
         }
     }
@@ -81,23 +79,18 @@ static void sq_close(struct store *base)
 static struct stmt *sq_prepare(struct store *base, const char *sql)
 {
     struct sq_store *s = (struct sq_store *)base;
-    uintptr_t h = ((uintptr_t)sql >> 3) * 0x9E3779B97F4A7C15ull;
-    size_t slot = (size_t)(h >> 40) & (CACHE_SLOTS - 1);
-    for (size_t probe = 0; probe < CACHE_SLOTS; probe++) {
-        struct sq_stmt *c = s->cache[slot];
-        if (!c) break;
-        if (c->sql == sql) {
-            /* As promised: reset, no bindings, even if a caller forgot stmt_done. */
-            if (sqlite3_stmt_busy(c->st)) sqlite3_reset(c->st);
-            sqlite3_clear_bindings(c->st);
-            return &c->base;
-        }
-        slot = (slot + 1) & (CACHE_SLOTS - 1);
+    struct stmt **slot = store_cache_slot(s->cache, sql);
+    if (*slot && (*slot)->sql == sql) {
+        struct sq_stmt *c = (struct sq_stmt *)*slot;
+        /* As promised: reset, no bindings, even if a caller forgot stmt_done. */
+        if (sqlite3_stmt_busy(c->st)) sqlite3_reset(c->st);
+        sqlite3_clear_bindings(c->st);
+        return &c->base;
     }
     struct sq_stmt *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->base.drv = &store_sqlite_driver;
-    c->sql = sql;
+    c->base.sql = sql;
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st, NULL) != SQLITE_OK) {
         log_error("sq_prepare", "%s — in: %s", sqlite3_errmsg(s->db), sql);
         free(c);
@@ -115,11 +108,11 @@ static struct stmt *sq_prepare(struct store *base, const char *sql)
         }
         c->map[k] = i;
     }
-    if (s->cache[slot]) { /* table full: should not happen with literal SQL */
-        sqlite3_finalize(s->cache[slot]->st);
-        free(s->cache[slot]);
+    if (*slot) { /* table full: should not happen with literal SQL */
+        sqlite3_finalize(((struct sq_stmt *)*slot)->st);
+        free(*slot);
     }
-    s->cache[slot] = c;
+    *slot = &c->base;
     return &c->base;
 }
 
@@ -165,7 +158,7 @@ static int sq_step(struct stmt *st)
     int rc = sqlite3_step(c->st);
     if (rc == SQLITE_ROW) return STORE_ROW;
     if (rc == SQLITE_DONE) return STORE_DONE;
-    log_error("sq_step", "%s — in: %s", sqlite3_errmsg(sqlite3_db_handle(c->st)), c->sql);
+    log_error("sq_step", "%s — in: %s", sqlite3_errmsg(sqlite3_db_handle(c->st)), c->base.sql);
     return STORE_ERR;
 }
 

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, BIN, DEMO_DB, PG_URL, sqlOn } from '../lib/carnet.mjs';
+import { startServer, BIN, DEMO_DB, PG_URL, PG_TEMPLATE, sqlOn, pgDatabaseUrl } from '../lib/carnet.mjs';
 
 const skip = !PG_URL && 'PostgreSQL only (CARNET_TEST_PG_URL)';
 
@@ -17,17 +17,14 @@ const skip = !PG_URL && 'PostgreSQL only (CARNET_TEST_PG_URL)';
 function emptyDb() {
   const name = `e_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   sqlOn(PG_URL, `CREATE DATABASE ${name}`);
-  const u = new URL(PG_URL);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => sqlOn(PG_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { url: pgDatabaseUrl(name), drop: () => sqlOn(PG_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 const run = (args) => spawnSync(BIN, args, { encoding: 'utf8', timeout: 60000 });
 const exited = (child) => new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 
 test('PostgreSQL bad input: a wrong connection string, a database that does not exist, a server that is down — a clear error, exit 1, nothing created', { skip }, () => {
-  const u = new URL(PG_URL);
-  const missing = `${u.protocol}//${u.username}@${u.host}/no_such_database`;
+  const missing = pgDatabaseUrl('no_such_database');
   const m = run(['migrate', '--db', missing]);
   assert.equal(m.status, 1);
   assert.match(m.stderr, /cannot connect to PostgreSQL: .*database "no_such_database" does not exist/);
@@ -41,7 +38,7 @@ test('PostgreSQL bad input: a wrong connection string, a database that does not 
 });
 
 test('PostgreSQL: migrations apply once — run twice, the second applies none; two nodes migrating at once, one waits for the other', { skip }, async () => {
-  const total = Number(sqlOn(`${PG_URL.replace(/\/[^/]*$/, '')}/${process.env.CARNET_DEMO_PG || 'demo'}`,
+  const total = Number(sqlOn(pgDatabaseUrl(PG_TEMPLATE),
     'SELECT (SELECT count(*) FROM schema_migration) + (SELECT count(*) FROM schema_driver_migration)'));
   assert.ok(total >= 10);
   const once = emptyDb();
@@ -112,7 +109,7 @@ test('PostgreSQL: the database drops every connection under load (a restart) —
 });
 
 test('PostgreSQL: both drivers build the same schema — every table and column of SQLite exists on PostgreSQL and no other', { skip }, () => {
-  const pg = sqlOn(srvlessDemo(), `SELECT table_name || '.' || column_name FROM information_schema.columns
+  const pg = sqlOn(pgDatabaseUrl(PG_TEMPLATE), `SELECT table_name || '.' || column_name FROM information_schema.columns
     WHERE table_schema = 'public' ORDER BY 1`).split('\n');
   const lite = execFileSync('sqlite3', [DEMO_DB, `SELECT m.name || '.' || p.name FROM sqlite_schema m, pragma_table_info(m.name) p
     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'message_fts%' ORDER BY 1`], { encoding: 'utf8' }).trim().split('\n');
@@ -122,13 +119,6 @@ test('PostgreSQL: both drivers build the same schema — every table and column 
   assert.deepEqual(pgShared.filter((c) => !lite.includes(c)), [], 'only on PostgreSQL');
   assert.deepEqual(lite.filter((c) => !pgShared.includes(c)), [], 'only on SQLite');
 });
-
-/** The URL of the demo template database (read only here). */
-function srvlessDemo() {
-  const u = new URL(PG_URL);
-  u.pathname = `/${process.env.CARNET_DEMO_PG || 'demo'}`;
-  return u.toString();
-}
 
 test('ops on PostgreSQL: carnet backup (pg_dump) then restore puts the data back; a missing, foreign or other application\'s archive is refused and the database is untouched', { skip }, async () => {
   const srv = await startServer({ now: '2026-03-10T10:00' });

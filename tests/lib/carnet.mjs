@@ -34,7 +34,8 @@ export function sqlOn(db, q) {
   return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, q], { encoding: 'utf8' }).trim();
 }
 
-function pgDatabaseUrl(name) {
+/** The URL of database name on the test cluster (PG_URL's server and user). */
+export function pgDatabaseUrl(name) {
   const u = new URL(PG_URL);
   u.pathname = `/${name}`;
   return u.toString();

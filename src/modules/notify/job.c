@@ -77,14 +77,6 @@ static bool config_get(struct config *c)
     return true;
 }
 
-/* Whether the reads that take work must lock their rows: several nodes
- * write at once on PostgreSQL; SQLite's write transaction already excludes
- * the other processes (and has no FOR UPDATE). */
-static bool locking(struct store *s)
-{
-    return strcmp(store_driver_name(s), "sqlite") != 0;
-}
-
 /* ---- 1. Decide --------------------------------------------------------------- */
 
 struct due {
@@ -106,7 +98,7 @@ struct due {
 
 static size_t due_read(struct store *s, struct arena *a, int64_t now, struct due **out)
 {
-    struct stmt *st = store_q(s, locking(s) ? DUE_SQL " FOR UPDATE OF n SKIP LOCKED" : DUE_SQL, "ii", now, (int64_t)NOTIFY_CLAIM_MAX);
+    struct stmt *st = store_q(s, store_locks_rows(s) ? DUE_SQL " FOR UPDATE OF n SKIP LOCKED" : DUE_SQL, "ii", now, (int64_t)NOTIFY_CLAIM_MAX);
     struct due *v = NULL;
     size_t n = 0, cap = 0;
     while (st && stmt_step(st) == STORE_ROW) {
@@ -194,7 +186,7 @@ static size_t claim(struct store *s, int64_t due, struct claimed *v)
 {
     int64_t now = clock_now();
     if (store_begin(s) < 0) return 0;
-    struct stmt *st = store_q(s, locking(s) ? CLAIM_SQL " FOR UPDATE SKIP LOCKED" : CLAIM_SQL, "iii", due, now - NOTIFY_LEASE_S,
+    struct stmt *st = store_q(s, store_locks_rows(s) ? CLAIM_SQL " FOR UPDATE SKIP LOCKED" : CLAIM_SQL, "iii", due, now - NOTIFY_LEASE_S,
                               (int64_t)NOTIFY_SEND_BATCH);
     size_t n = 0;
     while (st && stmt_step(st) == STORE_ROW && n < NOTIFY_SEND_BATCH)
