@@ -779,57 +779,81 @@ out_committed:
 static __thread struct { uint64_t arena; int64_t est; struct school_calendar *cal; } request_cache[CALENDAR_REQUEST_CACHE];
 static __thread unsigned request_cache_next;
 
-static struct school_calendar *calendar_fetch(struct store *s, struct arena *a, int64_t establishment_id);
-
-struct school_calendar *calendar_load(struct store *s, struct arena *a, int64_t establishment_id)
+static void request_cache_put(struct arena *a, int64_t est, struct school_calendar *c)
 {
-    for (int i = 0; i < CALENDAR_REQUEST_CACHE; i++)
-        if (request_cache[i].arena == a->id && request_cache[i].est == establishment_id && request_cache[i].cal)
-            return request_cache[i].cal;
-    struct school_calendar *c = calendar_fetch(s, a, establishment_id);
-    if (c) {
-        unsigned k = request_cache_next++ % CALENDAR_REQUEST_CACHE;
-        request_cache[k].arena = a->id;
-        request_cache[k].est = establishment_id;
-        request_cache[k].cal = c;
-    }
-    return c;
+    unsigned k = request_cache_next++ % CALENDAR_REQUEST_CACHE;
+    request_cache[k].arena = a->id;
+    request_cache[k].est = est;
+    request_cache[k].cal = c;
 }
 
-/* One query: the establishment's regime and its zone's periods. */
-static struct school_calendar *calendar_fetch(struct store *s, struct arena *a, int64_t establishment_id)
+static struct school_calendar *request_cache_get(struct arena *a, int64_t est)
 {
-    static const char *const q =
-        "SELECT e.uai, e.zone, sc.description, sc.starts_on, sc.ends_on, sc.school_year"
-        " FROM establishment e LEFT JOIN school_calendar sc ON sc.zone = e.zone"
-        " WHERE e.id = $1 ORDER BY sc.school_year, sc.starts_on, sc.description";
-    struct stmt *st = store_q(s, q, "i", establishment_id);
-    if (!st) return NULL;
+    for (int i = 0; i < CALENDAR_REQUEST_CACHE; i++)
+        if (request_cache[i].arena == a->id && request_cache[i].est == est && request_cache[i].cal) return request_cache[i].cal;
+    return NULL;
+}
+
+/* The rows of calendar_read: the establishment, its regime and zone, and
+ * its zone's periods (none: a row of NULLs), establishment by establishment. */
+#define CALENDAR_COLUMNS                                                                                          \
+    "SELECT e.id, e.uai, e.zone, sc.description, sc.starts_on, sc.ends_on, sc.school_year"                       \
+    " FROM establishment e LEFT JOIN school_calendar sc ON sc.zone = e.zone"
+#define CALENDAR_ORDER " ORDER BY e.id, sc.school_year, sc.starts_on, sc.description"
+
+bool calendar_read(struct stmt *st, struct arena *a)
+{
+    if (!st) return false;
     struct school_calendar *c = NULL;
+    int64_t est = 0;
     size_t cap = 0;
     int r;
     while ((r = stmt_step(st)) == STORE_ROW) {
-        if (!c) {
+        if (!c || stmt_int(st, 0) != est) {
+            est = stmt_int(st, 0);
             c = arena_alloc(a, sizeof *c);
-            c->regime = calendar_regime_of_uai(stmt_text(st, 0));
-            c->zone = arena_strdup(a, stmt_text(st, 1) ? stmt_text(st, 1) : "");
+            c->regime = calendar_regime_of_uai(stmt_text(st, 1));
+            c->zone = arena_strdup(a, stmt_text(st, 2) ? stmt_text(st, 2) : "");
+            cap = 0;
+            request_cache_put(a, est, c);
         }
-        if (stmt_is_null(st, 2)) continue;
+        if (stmt_is_null(st, 3)) continue;
         c->periods = arena_grow(a, c->periods, c->nperiods, &cap, sizeof *c->periods);
         struct calendar_period *p = &c->periods[c->nperiods++];
-        p->description = arena_strdup(a, stmt_text(st, 2));
-        p->starts_on = arena_strdup(a, stmt_text(st, 3));
-        p->ends_on = arena_strdup(a, stmt_text(st, 4));
-        p->school_year = arena_strdup(a, stmt_text(st, 5));
+        p->description = arena_strdup(a, stmt_text(st, 3));
+        p->starts_on = arena_strdup(a, stmt_text(st, 4));
+        p->ends_on = arena_strdup(a, stmt_text(st, 5));
+        p->school_year = arena_strdup(a, stmt_text(st, 6));
         p->rentree = is_rentree(p->description);
         p->summer = !p->rentree && is_summer(p->description);
     }
     stmt_done(st);
-    if (r == STORE_ERR) {
+    return r != STORE_ERR;
+}
+
+struct stmt *calendar_ask_for_pupils(struct store *s, int64_t person, bool guardian, const char *date)
+{
+    static const char *const q[2] = {
+        CALENDAR_COLUMNS " WHERE e.id IN (SELECT c.establishment_id FROM enrolment en JOIN class c ON c.id = en.class_id"
+        " WHERE en.pupil_id = $1 AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2))" CALENDAR_ORDER,
+        CALENDAR_COLUMNS " WHERE e.id IN (SELECT c.establishment_id FROM guardianship g JOIN enrolment en"
+        " ON en.pupil_id = g.pupil_id AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+        " JOIN class c ON c.id = en.class_id WHERE g.parent_id = $1)" CALENDAR_ORDER,
+    };
+    return store_q_ahead(s, q[guardian], "it", person, date);
+}
+
+struct school_calendar *calendar_load(struct store *s, struct arena *a, int64_t establishment_id)
+{
+    struct school_calendar *c = request_cache_get(a, establishment_id);
+    if (c) return c;
+    /* One query: the establishment's regime and its zone's periods. */
+    static const char *const q = CALENDAR_COLUMNS " WHERE e.id = $1" CALENDAR_ORDER;
+    if (!calendar_read(store_q(s, q, "i", establishment_id), a)) {
         log_error("calendar_load", "establishment %lld: cannot read the calendar", (long long)establishment_id);
         return NULL;
     }
-    return c;
+    return request_cache_get(a, establishment_id);
 }
 
 /* What the calendar knows of one school year. */

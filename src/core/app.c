@@ -395,12 +395,13 @@ void app_handle(struct req *r)
      * one per query. GET never writes (the session touch came before),
      * except the routes that say so (a thread opened is marked read). */
     bool snapshot = s && (r->method & (M_GET | M_HEAD)) && !(r->route->flags & ROUTE_GET_WRITES) && store_begin_read(s) == 0;
+    if (snapshot && r->actor && !r->api) page_ahead(r);
     if (r->route->object &&
         !policy_may(s, r->actor, r->route->action, OBJECT((enum object_kind)r->route->object, param_int(r, "id"))))
         reply_error(r, 403, tr(r, r->route->denied ? r->route->denied : "err.forbidden"));
     else
         r->route->handler(r);
-    if (snapshot) store_commit(s);
+    if (snapshot) store_end_read(s);
     if (s && !store_end_request(s)) log_error("app", "%s %s left a write transaction open: rolled back", r->method_name, r->path);
 done:
     security_headers(r);

@@ -31,6 +31,7 @@ struct actor;
 
 struct req {
     struct arena arena;
+    struct stmt *nav_ahead;       /* the page's navigation, asked ahead (page_ahead) */
     /* What came in. */
     enum method method;
     const char *method_name;

@@ -165,7 +165,7 @@ static void register_routes(const struct options *o)
     router_add(reps_routes);
     router_add(notify_routes);
     router_add(notify_prefs_routes);
-    page_set_hooks(&(struct page_hooks){.nav = notify_nav, .clock_moved = notify_job_kick});
+    page_set_hooks(&(struct page_hooks){.nav = notify_nav, .nav_ahead = notify_nav_ahead, .clock_moved = notify_job_kick});
     router_add(diffusion_routes);
     router_add(metrics_routes);
     metrics_init();

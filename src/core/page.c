@@ -15,6 +15,11 @@
 
 static struct page_hooks hooks;
 
+void page_ahead(struct req *r)
+{
+    if (hooks.nav_ahead) hooks.nav_ahead(r);
+}
+
 void page_set_hooks(const struct page_hooks *h) { hooks = *h; }
 
 const char *page_asset(struct req *r, const char *name)

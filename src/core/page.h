@@ -32,9 +32,14 @@ void page_markdown(struct req *r, const char *md);
  * that depend on time catch up at once (the notification e-mails). */
 struct page_hooks {
     void (*nav)(struct req *r);
+    /* Ask ahead (store_q_ahead) what nav will read, at the start of a page
+     * read in one snapshot: it then travels with the page's first reads. */
+    void (*nav_ahead)(struct req *r);
     void (*clock_moved)(void);
 };
 void page_set_hooks(const struct page_hooks *h);
+/* A page read in one snapshot begins (app.c): the hooks ask ahead. */
+void page_ahead(struct req *r);
 /* Core routes: static files, language choice, test hooks. */
 extern const struct route core_routes[];
 

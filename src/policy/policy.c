@@ -522,76 +522,61 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
     return false;
 }
 
+/* The rows of an actor (policy.h, POLICY_ACTOR_ROWS): one query for the
+ * person, the roles valid on $2, the children and the taught classes. */
+#define ACTOR_BY_ID "WITH me AS (SELECT $1 AS id) "
+static const char *const q_actor = ACTOR_BY_ID POLICY_ACTOR_ROWS " ORDER BY 1, 2";
+
+struct actor *policy_actor_read(struct stmt *st, struct arena *ar, int64_t person_id, int row)
+{
+    struct actor *a = NULL;
+    size_t cap = 0, ccap = 0, tcap = 0;
+    for (; row == STORE_ROW; row = stmt_step(st)) {
+        const char *kind = stmt_text(st, 0);
+        if (!kind) continue;
+        if (kind[0] == '1' && !a) {
+            a = arena_alloc(ar, sizeof *a);
+            a->person_id = person_id;
+            a->account_id = stmt_int(st, 1);
+            a->first_name = arena_strdup(ar, stmt_text(st, 5));
+            a->last_name = arena_strdup(ar, stmt_text(st, 6));
+            a->login = arena_strdup(ar, stmt_text(st, 7));
+            a->roles = arena_grow(ar, NULL, 0, &cap, sizeof *a->roles);
+        } else if (kind[0] == '2' && a) {
+            int p = policy_profile_parse(stmt_text(st, 5));
+            if (p < 0) continue;
+            a->roles = arena_grow(ar, a->roles, a->nroles, &cap, sizeof *a->roles);
+            struct role *r = &a->roles[a->nroles++];
+            r->id = stmt_int(st, 1);
+            r->profile = (enum profile)p;
+            r->establishment_id = stmt_int(st, 2);
+            r->territory_id = stmt_int(st, 3);
+            r->establishment_name = arena_strdup(ar, stmt_text(st, 6));
+            r->establishment_kind = arena_strdup(ar, stmt_text(st, 7));
+            r->title = arena_strdup(ar, stmt_text(st, 8));
+            a->profiles |= 1u << p;
+        } else if (kind[0] == '3' && a) {
+            a->children = arena_grow(ar, a->children, a->nchildren, &ccap, sizeof(int64_t));
+            a->children[a->nchildren++] = stmt_int(st, 1);
+        } else if (kind[0] == '4' && a) {
+            a->taught_classes = arena_grow(ar, a->taught_classes, a->ntaught, &tcap, sizeof(int64_t));
+            a->taught_classes[a->ntaught++] = stmt_int(st, 1);
+        }
+    }
+    if (row == STORE_ERR) return NULL;
+    /* A guardianship counts while the person is a parent today. */
+    if (a && !(a->profiles & (1u << PROFILE_PARENT))) a->nchildren = 0;
+    return a;
+}
+
 struct actor *policy_actor_load(struct store *s, struct arena *ar, int64_t person_id)
 {
     char today[11];
     clock_today(today);
-    struct stmt *st = store_q(s,
-        "SELECT p.first_name, p.last_name, a.id, a.login FROM person p"
-        " LEFT JOIN account a ON a.person_id = p.id WHERE p.id = $1", "i", person_id);
+    struct stmt *st = store_q(s, q_actor, "it", person_id, today);
     if (!st) return NULL;
-    if (stmt_step(st) != STORE_ROW) { stmt_done(st); return NULL; }
-    struct actor *a = arena_alloc(ar, sizeof *a);
-    a->person_id = person_id;
-    a->first_name = arena_strdup(ar, stmt_text(st, 0));
-    a->last_name = arena_strdup(ar, stmt_text(st, 1));
-    a->account_id = stmt_int(st, 2);
-    a->login = arena_strdup(ar, stmt_text(st, 3));
+    struct actor *a = policy_actor_read(st, ar, person_id, stmt_step(st));
     stmt_done(st);
-
-    size_t cap = 0;
-    a->roles = arena_grow(ar, NULL, 0, &cap, sizeof *a->roles);
-    st = store_q(s,
-        "SELECT r.id, r.profile, coalesce(r.establishment_id, 0), coalesce(e.territory_id, r.territory_id),"
-        " e.name, e.kind, r.title FROM role r LEFT JOIN establishment e ON e.id = r.establishment_id"
-        " WHERE r.person_id = $1 AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"
-        " ORDER BY r.id", "it", person_id, today);
-    if (!st) return NULL;
-    while (stmt_step(st) == STORE_ROW) {
-        int p = policy_profile_parse(stmt_text(st, 1));
-        if (p < 0) continue;
-        a->roles = arena_grow(ar, a->roles, a->nroles, &cap, sizeof *a->roles);
-        struct role *r = &a->roles[a->nroles++];
-        r->id = stmt_int(st, 0);
-        r->profile = (enum profile)p;
-        r->establishment_id = stmt_int(st, 2);
-        r->territory_id = stmt_int(st, 3);
-        r->establishment_name = arena_strdup(ar, stmt_text(st, 4));
-        r->establishment_kind = arena_strdup(ar, stmt_text(st, 5));
-        r->title = arena_strdup(ar, stmt_text(st, 6));
-        a->profiles |= 1u << p;
-    }
-    stmt_done(st);
-
-    if (a->profiles & (1u << PROFILE_PARENT)) {
-        size_t ccap = 0;
-        st = store_q(s, "SELECT pupil_id FROM guardianship WHERE parent_id = $1 ORDER BY pupil_id", "i", person_id);
-        while (st && stmt_step(st) == STORE_ROW) {
-            a->children = arena_grow(ar, a->children, a->nchildren, &ccap, sizeof(int64_t));
-            a->children[a->nchildren++] = stmt_int(st, 0);
-        }
-        stmt_done(st);
-    }
-    if (a->profiles & (1u << PROFILE_TEACHER)) {
-        size_t tcap = 0;
-        st = store_q(s,
-            "SELECT t.class_id FROM teaching t JOIN role r ON r.person_id = t.teacher_id"
-            " AND r.establishment_id = t.establishment_id AND r.profile = 'teacher'"
-            " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"
-            " WHERE t.teacher_id = $1 AND t.class_id IS NOT NULL"
-            " UNION SELECT en.class_id FROM teaching t JOIN role r ON r.person_id = t.teacher_id"
-            " AND r.establishment_id = t.establishment_id AND r.profile = 'teacher'"
-            " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"
-            " JOIN group_member gm ON gm.grp_id = t.grp_id JOIN enrolment en ON en.pupil_id = gm.pupil_id"
-            " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
-            " WHERE t.teacher_id = $1",
-            "it", person_id, today);
-        while (st && stmt_step(st) == STORE_ROW) {
-            a->taught_classes = arena_grow(ar, a->taught_classes, a->ntaught, &tcap, sizeof(int64_t));
-            a->taught_classes[a->ntaught++] = stmt_int(st, 0);
-        }
-        stmt_done(st);
-    }
     return a;
 }
 

@@ -9,6 +9,7 @@
 #define CARNET_POLICY_H
 #include "../core/arena.h"
 #include "diffusion.h"
+struct stmt;
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -89,6 +90,35 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
 /* Load the actor for a person, with roles valid today, children and taught
  * classes. Allocates in arena. NULL when the person does not exist. */
 struct actor *policy_actor_load(struct store *s, struct arena *arena, int64_t person_id);
+
+/* An actor is read in one statement (one round trip to the database): rows
+ * (kind, n1, n2, n3, n4, t1, t2, t3, t4), kind '1' the person and account,
+ * '2' each role valid on $2 (text date), '3' each child, '4' each taught
+ * class, of the person whose id is in the CTE me(id) that the statement
+ * defines before; ordered by 1, 2. A caller may add rows of kind '0' of its
+ * own (the session, in auth.c) with the same columns. */
+#define POLICY_ACTOR_ROWS                                                                                         \
+    "SELECT '1' AS kind, coalesce(a.id, 0) AS n1, 0 AS n2, 0 AS n3, 0 AS n4, p.first_name AS t1,"                 \
+    " p.last_name AS t2, a.login AS t3, NULL AS t4"                                                               \
+    " FROM me JOIN person p ON p.id = me.id LEFT JOIN account a ON a.person_id = p.id"                             \
+    " UNION ALL SELECT '2', r.id, coalesce(r.establishment_id, 0), coalesce(e.territory_id, r.territory_id), 0,"   \
+    " r.profile, e.name, e.kind, r.title FROM me JOIN role r ON r.person_id = me.id"                              \
+    " LEFT JOIN establishment e ON e.id = r.establishment_id"                                                     \
+    " WHERE r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"                                         \
+    " UNION ALL SELECT '3', g.pupil_id, 0, 0, 0, NULL, NULL, NULL, NULL FROM me JOIN guardianship g ON g.parent_id = me.id" \
+    " UNION ALL SELECT '4', x.class_id, 0, 0, 0, NULL, NULL, NULL, NULL FROM ("                                  \
+    " SELECT t.class_id FROM me JOIN teaching t ON t.teacher_id = me.id JOIN role r ON r.person_id = t.teacher_id" \
+    " AND r.establishment_id = t.establishment_id AND r.profile = 'teacher'"                                      \
+    " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2) WHERE t.class_id IS NOT NULL"              \
+    " UNION SELECT en.class_id FROM me JOIN teaching t ON t.teacher_id = me.id JOIN role r ON r.person_id = t.teacher_id" \
+    " AND r.establishment_id = t.establishment_id AND r.profile = 'teacher'"                                      \
+    " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"                                           \
+    " JOIN group_member gm ON gm.grp_id = t.grp_id JOIN enrolment en ON en.pupil_id = gm.pupil_id"                 \
+    " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)) x"
+/* Read the actor of person_id from such a statement, row being the result
+ * of its first step (or of the step after the caller's own rows): NULL
+ * when the person does not exist or on error. Allocates in arena. */
+struct actor *policy_actor_read(struct stmt *st, struct arena *arena, int64_t person_id, int row);
 
 /* The establishment in which actor may write to person (communication
  * policy of S-MESSAGES), or 0 when they may not. */

@@ -130,6 +130,16 @@ struct stmt *store_q(struct store *s, const char *sql, const char *types, ...)
     return st;
 }
 
+struct stmt *store_q_ahead(struct store *s, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct stmt *st = vq(s, sql, types, ap);
+    va_end(ap);
+    if (st && s->drv->ahead) s->drv->ahead(st);
+    return st;
+}
+
 int store_run(struct store *s, const char *sql, const char *types, ...)
 {
     va_list ap;
@@ -194,7 +204,19 @@ int store_begin(struct store *s)
     return rc;
 }
 
-int store_begin_read(struct store *s) { return store_run(s, s->drv->begin_read, NULL); }
+/* A statement whose result is not waited for, where the driver allows it;
+ * else run now. -1 when it failed (known at once only when run now). */
+static int forget(struct store *s, const char *sql)
+{
+    if (!s->drv->forget) return store_run(s, sql, NULL);
+    struct stmt *st = store_prepare(s, sql);
+    if (!st) return -1;
+    s->drv->forget(st);
+    return 0;
+}
+
+int store_begin_read(struct store *s) { return forget(s, s->drv->begin_read); }
+void store_end_read(struct store *s) { forget(s, "COMMIT"); }
 
 int store_commit(struct store *s)
 {

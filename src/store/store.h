@@ -55,6 +55,14 @@ void stmt_done(struct stmt *st);
  * where 0 binds NULL, 't' const char * (NULL binds NULL), 'b' const void * then size_t
  * (binary data). Returns the statement ready to step, or NULL. */
 struct stmt *store_q(struct store *s, const char *sql, const char *types, ...);
+/* The same, sent to the database at once where the driver can (PostgreSQL:
+ * without waiting for its result, which is read at its first step).
+ * Statements asked ahead one after another before any of their rows is
+ * read travel together: one round trip to the server instead of one each.
+ * Their rows may be read in any order. Never ask ahead the same SQL twice
+ * before reading the first (a statement is cached by its SQL). SQLite runs
+ * it at its first step, like store_q. */
+struct stmt *store_q_ahead(struct store *s, const char *sql, const char *types, ...);
 /* Run a statement that returns no row. 0 on success, -1 on error. */
 int store_run(struct store *s, const char *sql, const char *types, ...);
 /* Run a statement and read column 0 of its first row as an integer.
@@ -73,6 +81,9 @@ void store_recover(struct store *s);
  * read-only snapshot (one lock for all the reads of a page). 0 on success. */
 int store_begin(struct store *s);
 int store_begin_read(struct store *s);
+/* End a read snapshot (PostgreSQL: its COMMIT and its BEGIN are sent with
+ * the statements around them; nobody waits for their result). */
+void store_end_read(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
 /* End of a request: a write transaction left open (a bug) is rolled back

@@ -32,6 +32,12 @@ struct store_driver {
     bool (*col_null)(struct stmt *st, int col);
     const void *(*col_blob)(struct stmt *st, int col, size_t *len);
     void (*done)(struct stmt *st);
+    /* Send st now without waiting for its result (store_q_ahead); NULL: the
+     * driver runs a statement when it is stepped. */
+    void (*ahead)(struct stmt *st);
+    /* Send st now; nobody will read its result (an error is logged). NULL:
+     * store.c steps it at once. */
+    void (*forget)(struct stmt *st);
     int64_t (*changes)(struct store *s);
     int (*exec_script)(struct store *s, const char *sql);
     int (*backup)(struct store *s, const char *path);

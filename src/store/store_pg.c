@@ -1,7 +1,17 @@
 /* store_pg.c — PostgreSQL driver (libpq): one connection per store (a store
  * is one thread's), statements prepared once per connection with generated
  * names and cached by the address of the SQL literal, parameters sent as
- * text (integers in decimal) or binary (blobs), results read as text. */
+ * text (integers in decimal) or binary (blobs), results read as text.
+ *
+ * Statements asked ahead (store_q_ahead) are queued in libpq's pipeline
+ * mode; the batch goes to the server, ended by one Sync, when the first of
+ * their results is needed (stepped, or a statement not asked ahead is run:
+ * it then joins the batch). Their results are read in order. A round trip
+ * to the server costs more than most of Carnet's statements: a page whose
+ * reads go together waits once instead of once each. Only reads are asked
+ * ahead: an error in one fails the rest of its batch (within a transaction
+ * it would fail the transaction anyway). The BEGIN and COMMIT of a page's
+ * read snapshot are sent without waiting for their result (pg_forget). */
 #include "store_impl.h"
 #include "../core/log.h"
 #include <inttypes.h>
@@ -16,6 +26,7 @@
 
 #define PG_MAX_PARAMS 32
 #define PG_INT_TEXT 24       /* room for an int64_t in decimal */
+#define PG_QUEUE 32          /* statements sent ahead, results not yet read */
 
 struct pg_stmt {
     struct stmt base;
@@ -32,6 +43,13 @@ struct pg_stmt {
     PGresult *res;                        /* after the first step */
     int row, nrows;
     unsigned char *blob;                  /* the last bytea column decoded */
+    bool queued;                          /* sent ahead, result not yet read */
+    bool sent_prepare;                    /* …its Parse went with it */
+    bool retry;                           /* …sent on an idle connection with nothing ahead */
+    bool forgotten;                       /* …nobody reads it: an error is logged */
+    bool ran;                             /* its result was read (res may be NULL: an error) */
+    bool started;                         /* stepped: its rows are being read */
+    bool sync_after;                      /* …the Sync that ends its batch follows it */
 };
 
 struct pg_store {
@@ -41,8 +59,13 @@ struct pg_store {
     int64_t changes;
     char err[256];                        /* an error of the driver's own */
     char *url;                            /* for pg_dump and pg_restore */
+    struct pg_stmt *queue[PG_QUEUE];      /* sent ahead, in the order sent */
+    int qhead, qlen;
+    bool unsynced;                        /* the last queued has no Sync after it yet */
     struct stmt *cache[STORE_CACHE_SLOTS];
 };
+
+static void drain(struct pg_store *s, struct pg_stmt *upto);
 
 static void pg_quiet(void *arg, const char *msg) { (void)arg; (void)msg; }
 
@@ -93,6 +116,8 @@ static struct store *pg_open(const char *url, char *err, size_t errlen)
 
 static void stmt_clear(struct pg_stmt *c)
 {
+    if (c->queued) drain(c->owner, c); /* its result comes before any other's */
+    c->ran = c->forgotten = c->started = false;
     PQclear(c->res);
     c->res = NULL;
     c->row = c->nrows = 0;
@@ -111,6 +136,8 @@ static void stmt_clear(struct pg_stmt *c)
 static void pg_close(struct store *base)
 {
     struct pg_store *s = (struct pg_store *)base;
+    for (int i = 0; i < s->qlen; i++) s->queue[(s->qhead + i) % PG_QUEUE]->queued = false;
+    s->qlen = 0; /* the connection closes with whatever it was still to read */
     for (int i = 0; i < STORE_CACHE_SLOTS; i++) {
         if (s->cache[i]) {
             stmt_clear((struct pg_stmt *)s->cache[i]);
@@ -148,6 +175,14 @@ static int placeholders(const char *sql)
         }
     }
     return max;
+}
+
+/* End the batch being sent with a Sync, and flush it to the server. */
+static void s_sync(struct pg_store *s)
+{
+    if (!s->unsynced) return;
+    s->unsynced = false;
+    if (!PQpipelineSync(s->conn)) log_warn("pg_step", "%s", PQerrorMessage(s->conn));
 }
 
 static struct stmt *pg_prepare(struct store *base, const char *sql)
@@ -251,7 +286,11 @@ static int pg_server_prepare(struct pg_stmt *c)
  * parameters; every statement is prepared again at its next use. */
 static bool pg_reconnect(struct pg_store *s)
 {
+    for (int i = 0; i < s->qlen; i++) s->queue[(s->qhead + i) % PG_QUEUE]->queued = false;
+    s->qlen = 0;
+    s->unsynced = false;
     PQreset(s->conn);
+    if (PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF) PQexitPipelineMode(s->conn);
     if (PQstatus(s->conn) != CONNECTION_OK || !session_setup(s)) return false;
     for (int i = 0; i < STORE_CACHE_SLOTS; i++)
         if (s->cache[i]) ((struct pg_stmt *)s->cache[i])->prepared = false;
@@ -269,29 +308,143 @@ static ExecStatusType pg_exec(struct pg_stmt *c)
     return PQresultStatus(c->res);
 }
 
+/* Send c into the pipeline (its Parse first on its first use, then its
+ * Execute and a Sync) and queue it. False when it could not be sent: the
+ * queue is then read out and c is left to run on its own. */
+static bool pg_send(struct pg_stmt *c)
+{
+    struct pg_store *s = c->owner;
+    if (c->queued || c->ran) return true;
+    if (s->qlen == PG_QUEUE) drain(s, NULL);
+    bool idle = !s->qlen && PQtransactionStatus(s->conn) == PQTRANS_IDLE;
+    if (PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(s->conn)) return false;
+    bool parse = !c->prepared;
+    if ((parse && !PQsendPrepare(s->conn, c->name, c->base.sql, c->nparams, c->types)) ||
+        !PQsendQueryPrepared(s->conn, c->name, c->nparams, c->values, c->lengths, c->formats, 0)) {
+        /* Only a broken connection refuses: what went before is lost too. */
+        drain(s, NULL);
+        if (parse) c->prepared = false;
+        return false;
+    }
+    c->prepared = true;
+    c->sent_prepare = parse;
+    c->retry = idle;
+    c->queued = true;
+    c->sync_after = false;
+    s->queue[(s->qhead + s->qlen++) % PG_QUEUE] = c;
+    s->unsynced = true;
+    return true;
+}
+
+/* The next result of the pipeline, NULL when there is none (the end of a
+ * statement's results, or a connection that is gone). */
+static PGresult *next_result(struct pg_store *s)
+{
+    return PQstatus(s->conn) == CONNECTION_OK ? PQgetResult(s->conn) : NULL;
+}
+
+/* Read the results of the queue in order, up to and with upto (NULL: all of
+ * it), each into its statement; leave pipeline mode when the queue is empty. */
+static void drain(struct pg_store *s, struct pg_stmt *upto)
+{
+    /* The batch goes now, with one Sync after its last statement. */
+    if (s->unsynced && s->qlen) s->queue[(s->qhead + s->qlen - 1) % PG_QUEUE]->sync_after = true;
+    s_sync(s);
+    while (s->qlen) {
+        struct pg_stmt *c = s->queue[s->qhead];
+        s->qhead = (s->qhead + 1) % PG_QUEUE;
+        s->qlen--;
+        c->queued = false;
+        c->ran = true;
+        PGresult *r;
+        if (c->sent_prepare) {
+            r = next_result(s);
+            if (r && PQresultStatus(r) != PGRES_COMMAND_OK) {
+                c->prepared = false;
+                log_error("pg_prepare", "%s — in: %s", PQresultErrorMessage(r), c->base.sql);
+            } else if (!r) {
+                c->prepared = false;
+            }
+            PQclear(r);
+            if (r) PQclear(next_result(s)); /* the end of the Parse's results */
+            c->sent_prepare = false;
+        }
+        c->res = next_result(s);
+        if (c->res) {
+            while ((r = next_result(s))) PQclear(r); /* up to the end of its results */
+            if (c->sync_after) PQclear(next_result(s)); /* the Sync of the batch */
+        }
+        ExecStatusType rs = c->res ? PQresultStatus(c->res) : PGRES_FATAL_ERROR;
+        if (c->forgotten) {
+            if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK)
+                log_warn("pg_step", "%s — in: %s", c->res ? PQresultErrorMessage(c->res) : PQerrorMessage(s->conn), c->base.sql);
+            PQclear(c->res);
+            c->res = NULL;
+        }
+        if (c == upto) break;
+    }
+    if (!s->qlen && PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF && PQstatus(s->conn) == CONNECTION_OK)
+        PQexitPipelineMode(s->conn);
+}
+
+/* Run c: at once when nothing is ahead of it, else after what is. */
+static ExecStatusType pg_run(struct pg_stmt *c, bool *idle)
+{
+    struct pg_store *s = c->owner;
+    if (!c->queued && !c->ran && s->qlen && !pg_send(c)) drain(s, NULL);
+    if (c->queued) drain(s, c);
+    if (c->ran) {
+        *idle = c->retry;
+        return c->res ? PQresultStatus(c->res) : PGRES_FATAL_ERROR;
+    }
+    *idle = PQtransactionStatus(s->conn) == PQTRANS_IDLE;
+    return pg_exec(c);
+}
+
+static int pg_step(struct stmt *st);
+static void pg_ahead(struct stmt *st) { pg_send((struct pg_stmt *)st); }
+
+/* A statement whose result nobody waits for (the BEGIN and COMMIT of a
+ * page's read snapshot): sent now, read with whatever comes after it. */
+static void pg_forget(struct stmt *st)
+{
+    struct pg_stmt *c = (struct pg_stmt *)st;
+    if (!pg_send(c)) {
+        pg_step(st);
+        stmt_clear(c);
+        return;
+    }
+    c->forgotten = true;
+    /* Flushed now: a COMMIT must not wait for the next request. */
+    c->sync_after = true;
+    s_sync(c->owner);
+}
+
 static int pg_step(struct stmt *st)
 {
     struct pg_stmt *c = (struct pg_stmt *)st;
     free(c->blob);
     c->blob = NULL;
-    if (!c->res) {
+    if (!c->started) {
+        c->started = true;
         struct pg_store *s = c->owner;
         s->err[0] = 0;
         /* Outside a transaction, a connection the server dropped (a
          * restart, a failover) is opened again and the statement retried
          * once: nothing was half done. Inside one, the error goes up and
          * the transaction is lost as a whole. */
-        bool idle = PQtransactionStatus(s->conn) == PQTRANS_IDLE;
-        ExecStatusType rs = pg_exec(c);
+        bool idle = false;
+        ExecStatusType rs = pg_run(c, &idle);
         if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK && idle && PQstatus(s->conn) == CONNECTION_BAD && pg_reconnect(s)) {
             PQclear(c->res);
             c->res = NULL;
             rs = pg_exec(c);
         }
         if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
-            if (c->res) { /* else the prepare failed and said why */
-                log_error("pg_step", "%s — in: %s", PQresultErrorMessage(c->res), c->base.sql);
-                snprintf(s->err, sizeof s->err, "%s", PQresultErrorMessage(c->res));
+            const char *m = c->res ? PQresultErrorMessage(c->res) : PQerrorMessage(s->conn);
+            if (c->res || PQstatus(s->conn) != CONNECTION_OK) { /* else the prepare failed and said why */
+                log_error("pg_step", "%s — in: %s", m, c->base.sql);
+                snprintf(s->err, sizeof s->err, "%s", m);
             }
             PQclear(c->res);
             c->res = NULL;
@@ -302,6 +455,7 @@ static int pg_step(struct stmt *st)
         c->nrows = rs == PGRES_TUPLES_OK ? PQntuples(c->res) : 0;
         c->row = -1;
     }
+    if (!c->res) return STORE_ERR;
     if (c->row + 1 >= c->nrows) {
         c->row = c->nrows;
         return STORE_DONE;
@@ -362,6 +516,7 @@ static int64_t pg_changes(struct store *s) { return ((struct pg_store *)s)->chan
 static int pg_exec_script(struct store *base, const char *sql)
 {
     struct pg_store *s = (struct pg_store *)base;
+    drain(s, NULL);
     s->err[0] = 0;
     PGresult *r = PQexec(s->conn, sql);
     ExecStatusType rs = PQresultStatus(r);
@@ -537,6 +692,7 @@ static int pg_resync_ids(struct store *s)
 static void pg_recover(struct store *base)
 {
     struct pg_store *s = (struct pg_store *)base;
+    drain(s, NULL); /* the last page's COMMIT, read now: nothing is ahead of the next statement */
     if (PQstatus(s->conn) == CONNECTION_BAD) pg_reconnect(s);
 }
 
@@ -562,6 +718,8 @@ const struct store_driver store_pg_driver = {
     .col_null = pg_null,
     .col_blob = pg_blob,
     .done = pg_done,
+    .ahead = pg_ahead,
+    .forget = pg_forget,
     .changes = pg_changes,
     .exec_script = pg_exec_script,
     .backup = pg_backup,

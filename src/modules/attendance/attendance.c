@@ -63,9 +63,16 @@ static size_t absence_rows(struct arena *a, struct stmt *st, struct absence_item
 
 size_t attendance_to_justify(struct store *s, struct arena *a, int64_t id, bool guardian, struct absence_item **out)
 {
-    char from[11];
-    return absence_rows(a, store_q(s, q_to_justify[guardian], "it", id, school_year_start(from)), out);
+    return absence_rows(a, attendance_to_justify_ask(s, id, guardian), out);
 }
+
+struct stmt *attendance_to_justify_ask(struct store *s, int64_t id, bool guardian)
+{
+    char from[11];
+    return store_q_ahead(s, q_to_justify[guardian], "it", id, school_year_start(from));
+}
+
+size_t attendance_to_justify_read(struct stmt *st, struct arena *a, struct absence_item **out) { return absence_rows(a, st, out); }
 
 size_t attendance_roll_calls_on(struct store *s, struct arena *a, int64_t teacher, const char *date, struct roll_done **out)
 {

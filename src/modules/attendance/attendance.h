@@ -30,6 +30,9 @@ struct absence_item {
  * guardian still to justify (unjustified or refused) this school year,
  * newest first: one query. */
 size_t attendance_to_justify(struct store *s, struct arena *a, int64_t id, bool guardian, struct absence_item **out);
+/* The same in two halves: asked ahead with a page's other reads (store_q_ahead), then read. */
+struct stmt *attendance_to_justify_ask(struct store *s, int64_t id, bool guardian);
+size_t attendance_to_justify_read(struct stmt *st, struct arena *a, struct absence_item **out);
 
 /* A lesson whose roll call was taken. */
 struct roll_done {

@@ -179,7 +179,7 @@ static void settings_page(struct req *r)
     now_card(r, d, now);
     form_card(r, d);
     waiting_card(r, &w);
-    if (snapshot) store_commit(s);
+    if (snapshot) store_end_read(s);
     page_end(r);
 }
 

@@ -1425,12 +1425,17 @@ static void rules_page(struct req *r)
 /* The latest marks of one pupil its audience sees: at most $3 rows read
  * backwards through the (pupil_id, visible_at, assessment_id) index for the
  * pupil, (pupil_id, parents_at, assessment_id) for the parents, whatever
- * the number of marks of the year. */
-#define LATEST_SQL(moment, seen)                                                                                    \
-    "SELECT m.pupil_id, a.id, sb.name, a.title, a.on_date, a.scale, m.value, m.special FROM mark m"                 \
+ * the number of marks of the year. A statement does it for up to
+ * LATEST_PUPILS pupils ($1, $4, $5, $6; 0 for none), one branch each. */
+#define LATEST_PUPILS 4
+#define LATEST_ONE(moment, seen, pupil)                                                                             \
+    "SELECT * FROM (SELECT m.pupil_id, a.id, sb.name, a.title, a.on_date, a.scale, m.value, m.special FROM mark m"  \
     " JOIN assessment a ON a.id = m.assessment_id JOIN teaching t ON t.id = a.teaching_id"                          \
-    " JOIN subject sb ON sb.id = t.subject_id WHERE m.pupil_id = $1 AND " seen                                      \
-    " ORDER BY " moment " DESC, m.assessment_id DESC LIMIT $3"
+    " JOIN subject sb ON sb.id = t.subject_id WHERE m.pupil_id = " pupil " AND " seen                               \
+    " ORDER BY " moment " DESC, m.assessment_id DESC LIMIT $3) l"
+#define LATEST_SQL(moment, seen)                                                                                    \
+    LATEST_ONE(moment, seen, "$1") " UNION ALL " LATEST_ONE(moment, seen, "$4") " UNION ALL "                        \
+    LATEST_ONE(moment, seen, "$5") " UNION ALL " LATEST_ONE(moment, seen, "$6")
 
 static const char *const q_latest[] = {
     [AUDIENCE_STAFF] = LATEST_SQL("m.visible_at", "m.visible_at IS NOT NULL AND a.published_at <= $2"),
@@ -1438,16 +1443,32 @@ static const char *const q_latest[] = {
     [AUDIENCE_PARENTS] = LATEST_SQL("m.parents_at", "m.parents_at <= $2"),
 };
 
+/* The statement for pupils[0…np) (at most LATEST_PUPILS of them). */
+static struct stmt *latest_ask(struct store *s, const int64_t *pupils, size_t np, int limit, enum grades_audience audience)
+{
+    int64_t p[LATEST_PUPILS] = {0};
+    for (size_t k = 0; k < np && k < LATEST_PUPILS; k++) p[k] = pupils[k];
+    return store_q_ahead(s, q_latest[audience], "iiiiii", p[0], clock_now(), (int64_t)limit, p[1], p[2], p[3]);
+}
+
 size_t grades_latest(struct store *s, struct arena *a, const int64_t *pupils, size_t np, int limit, enum grades_audience audience,
                      struct grade_item **out)
 {
-    /* One short query per pupil (a family has a few children): a single
-     * statement for all of them would read every mark of the year. */
+    return grades_latest_read(s, a, grades_latest_ask(s, pupils, np, limit, audience), pupils, np, limit, audience, out);
+}
+
+struct stmt *grades_latest_ask(struct store *s, const int64_t *pupils, size_t np, int limit, enum grades_audience audience)
+{
+    return np ? latest_ask(s, pupils, np, limit, audience) : NULL;
+}
+
+size_t grades_latest_read(struct store *s, struct arena *a, struct stmt *st, const int64_t *pupils, size_t np, int limit,
+                          enum grades_audience audience, struct grade_item **out)
+{
     size_t n = 0, cap = 0;
     struct grade_item *v = NULL;
-    int64_t now = clock_now();
-    for (size_t k = 0; k < np; k++) {
-        struct stmt *st = store_q(s, q_latest[audience], "iii", pupils[k], now, (int64_t)limit);
+    for (size_t k = 0; k < np; k += LATEST_PUPILS) {
+        if (k) st = latest_ask(s, pupils + k, np - k, limit, audience); /* a family of more than LATEST_PUPILS */
         while (st && stmt_step(st) == STORE_ROW) {
             v = arena_grow(a, v, n, &cap, sizeof *v);
             v[n++] = (struct grade_item){.pupil_id = stmt_int(st, 0), .assessment_id = stmt_int(st, 1),

@@ -25,10 +25,14 @@ struct grade_item {
 /* The `limit` latest marks of each of pupils[0..n) (a pupil, or a
  * guardian's children) that audience sees now (R-GRADES: the pupil from
  * mark.visible_at, the parents from mark.parents_at, staff once
- * published), newest first per pupil: one indexed query per pupil, reading
- * only those rows. */
+ * published), newest first per pupil: one statement for a family, an
+ * indexed read per pupil, reading only those rows. */
 size_t grades_latest(struct store *s, struct arena *a, const int64_t *pupils, size_t n, int limit, enum grades_audience audience,
                      struct grade_item **out);
+/* The same in two halves: asked ahead with a page's other reads (store_q_ahead), then read. */
+struct stmt *grades_latest_ask(struct store *s, const int64_t *pupils, size_t n, int limit, enum grades_audience audience);
+size_t grades_latest_read(struct store *s, struct arena *a, struct stmt *st, const int64_t *pupils, size_t n, int limit,
+                          enum grades_audience audience, struct grade_item **out);
 
 extern const struct route grades_routes[];
 

@@ -423,7 +423,16 @@ static const char *const q_homework[2] = {
 size_t log_homework_due(struct store *s, struct arena *a, int64_t id, bool guardian, const char *from, const char *to,
                         int64_t seen_at, struct homework_item **out)
 {
-    struct stmt *st = store_q(s, q_homework[guardian], "itti", id, from, to, seen_at);
+    return log_homework_read(log_homework_ask(s, id, guardian, from, to, seen_at), a, out);
+}
+
+struct stmt *log_homework_ask(struct store *s, int64_t id, bool guardian, const char *from, const char *to, int64_t seen_at)
+{
+    return store_q_ahead(s, q_homework[guardian], "itti", id, from, to, seen_at);
+}
+
+size_t log_homework_read(struct stmt *st, struct arena *a, struct homework_item **out)
+{
     size_t n = 0, cap = 0;
     struct homework_item *v = NULL;
     while (st && stmt_step(st) == STORE_ROW) {

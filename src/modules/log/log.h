@@ -33,6 +33,9 @@ struct homework_item {
  * tells which. Allocated in arena. */
 size_t log_homework_due(struct store *s, struct arena *a, int64_t id, bool guardian, const char *from, const char *to,
                         int64_t seen_at, struct homework_item **out);
+/* The same in two halves: asked ahead with a page's other reads (store_q_ahead), then read. */
+struct stmt *log_homework_ask(struct store *s, int64_t id, bool guardian, const char *from, const char *to, int64_t seen_at);
+size_t log_homework_read(struct stmt *st, struct arena *a, struct homework_item **out);
 
 /* A lesson of a teacher, over, whose class log is still empty. */
 struct log_gap {

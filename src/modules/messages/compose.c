@@ -831,7 +831,7 @@ static void send(struct req *r)
     struct resolved rc = {0};
     bool snapshot = store_begin_read(s) == 0;
     int status = resolve(r, draft, &rc);
-    if (snapshot) store_commit(s);
+    if (snapshot) store_end_read(s);
     if (status) {
         fail(r, status, rc.error);
         return;

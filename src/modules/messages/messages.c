@@ -24,13 +24,20 @@ static const char *const folders[] = {"inbox", "sent", "drafts", "archive", "tra
 static const char *const moves[] = {"inbox", "archive", "trash", NULL};
 static const char *const actions[] = {"send", "draft", NULL};
 
-int64_t messages_unread(struct store *s, int64_t person)
+int64_t messages_unread(struct store *s, int64_t person) { return messages_unread_read(messages_unread_ask(s, person)); }
+
+struct stmt *messages_unread_ask(struct store *s, int64_t person)
 {
-    int64_t n = 0;
-    store_int(s, &n,
-              "SELECT count(*) FROM thread_participant tp WHERE tp.person_id = $1 AND tp.folder = 'inbox' AND tp.first_in_at <= $2"
-              " AND EXISTS (SELECT 1 FROM message m WHERE m.thread_id = tp.thread_id AND m.id > tp.last_read_message_id"
-              " AND m.author_id <> $1 AND m.state = 'sent' AND m.visible_at <= $2)", "ii", person, clock_now());
+    return store_q_ahead(s,
+        "SELECT count(*) FROM thread_participant tp WHERE tp.person_id = $1 AND tp.folder = 'inbox' AND tp.first_in_at <= $2"
+        " AND EXISTS (SELECT 1 FROM message m WHERE m.thread_id = tp.thread_id AND m.id > tp.last_read_message_id"
+        " AND m.author_id <> $1 AND m.state = 'sent' AND m.visible_at <= $2)", "ii", person, clock_now());
+}
+
+int64_t messages_unread_read(struct stmt *st)
+{
+    int64_t n = st && stmt_step(st) == STORE_ROW ? stmt_int(st, 0) : 0;
+    stmt_done(st);
     return n;
 }
 
@@ -293,7 +300,7 @@ static void thread_page(struct req *r)
      * written after it. */
     bool snapshot = store_begin_read(s) == 0;
     if (!thread_of(r, id, &ti)) {
-        if (snapshot) store_commit(s);
+        if (snapshot) store_end_read(s);
         return;
     }
     page_begin(r, ti.subject);
@@ -331,7 +338,7 @@ static void thread_page(struct req *r)
         out(r, "</article>");
         if (!strcmp(v[i].state, "sent")) last = v[i].id;
     }
-    if (snapshot) store_commit(s);
+    if (snapshot) store_end_read(s);
     /* Opening the thread marks it read (a GET that writes: see the route). */
     mark_read(r, id, last);
     if (ti.broadcast_id == id && ti.created_by == me) {

@@ -65,6 +65,9 @@ int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held);
 
 /* Threads of person with a message they have not read (inbox only). */
 int64_t messages_unread(struct store *s, int64_t person);
+/* The same in two halves: asked ahead with a page's other reads (store_q_ahead), then read. */
+struct stmt *messages_unread_ask(struct store *s, int64_t person);
+int64_t messages_unread_read(struct stmt *st);
 
 /* School life's view of the accounts a sending limit stopped in the last
  * week (a section of its day page; nothing when there is none). */

@@ -47,12 +47,16 @@ int64_t notify_unread(struct store *s, int64_t person)
 
 /* The same, counting no further than NOTIFY_BADGE_MAX: every page shows it,
  * and a year of unread notifications must not cost a year of index. */
-static int64_t unread_badge(struct store *s, int64_t person)
+static struct stmt *unread_badge_ask(struct store *s, int64_t person)
 {
-    int64_t n = 0;
-    store_int(s, &n, "SELECT count(*) FROM (SELECT 1 FROM notification WHERE person_id = $1 AND visible_at <= $2 AND read_at IS NULL"
-                     " AND service NOT IN " NOTIFY_CENTRE_OFF("$1") " LIMIT $3) x", "iii", person, clock_now(), (int64_t)NOTIFY_BADGE_MAX);
-    return n;
+    return store_q_ahead(s, "SELECT count(*) FROM (SELECT 1 FROM notification WHERE person_id = $1 AND visible_at <= $2 AND read_at IS NULL"
+                            " AND service NOT IN " NOTIFY_CENTRE_OFF("$1") " LIMIT $3) x",
+                         "iii", person, clock_now(), (int64_t)NOTIFY_BADGE_MAX);
+}
+
+void notify_nav_ahead(struct req *r)
+{
+    if (r->actor) r->nav_ahead = unread_badge_ask(store_thread(), r->actor->person_id);
 }
 
 /* "3 notifications non lues", "1 notification non lue", "Aucune…". */
@@ -65,7 +69,11 @@ static const char *unread_text(struct req *r, int64_t n)
 void notify_nav(struct req *r)
 {
     if (!r->actor) return;
-    int64_t n = unread_badge(store_thread(), r->actor->person_id);
+    /* Asked ahead with the page's first reads, or now. */
+    struct stmt *st = r->nav_ahead ? r->nav_ahead : unread_badge_ask(store_thread(), r->actor->person_id);
+    r->nav_ahead = NULL;
+    int64_t n = st && stmt_step(st) == STORE_ROW ? stmt_int(st, 0) : 0;
+    stmt_done(st);
     const char *shown = n >= NOTIFY_BADGE_MAX ? arena_printf(&r->arena, "%d+", NOTIFY_BADGE_MAX - 1) : arena_printf(&r->arena, "%lld", (long long)n);
     out(r, "<a href=\"/notifications\" class=\"notif\"><span aria-hidden=\"true\">%h", tr(r, "notify.title"));
     if (n) out(r, " <span class=\"badge\">%h</span>", shown);

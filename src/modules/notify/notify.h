@@ -44,6 +44,7 @@ int notify_guardians(struct store *s, int64_t pupil, const struct notice *nt);
 int64_t notify_unread(struct store *s, int64_t person);
 /* The page header's link to the centre with the unread count (page hook). */
 void notify_nav(struct req *r);
+void notify_nav_ahead(struct req *r);
 
 /* ---- The e-mail job (job.c) ---------------------------------------------
  * Configuration from the environment: CARNET_SMTP_URL (smtp://host:port,

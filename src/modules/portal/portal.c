@@ -21,6 +21,11 @@
 
 size_t portal_pupils(struct store *s, struct arena *a, int64_t person_id, int self, struct pupil_card **out)
 {
+    return portal_pupils_read(portal_pupils_ask(s, person_id, self), a, out);
+}
+
+struct stmt *portal_pupils_ask(struct store *s, int64_t person_id, int self)
+{
     char today[11];
     clock_today(today);
     static const char *const q_children =
@@ -35,7 +40,11 @@ size_t portal_pupils(struct store *s, struct arena *a, int64_t person_id, int se
         " JOIN enrolment en ON en.pupil_id = p.id AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
         " JOIN class c ON c.id = en.class_id JOIN establishment e ON e.id = c.establishment_id"
         " WHERE p.id = $1";
-    struct stmt *st = store_q(s, self ? q_self : q_children, "it", person_id, today);
+    return store_q_ahead(s, self ? q_self : q_children, "it", person_id, today);
+}
+
+size_t portal_pupils_read(struct stmt *st, struct arena *a, struct pupil_card **out)
+{
     size_t n = 0, cap = 0;
     struct pupil_card *v = arena_grow(a, NULL, 0, &cap, sizeof *v);
     while (st && stmt_step(st) == STORE_ROW) {
@@ -207,24 +216,66 @@ static void pupil_section(struct req *r, const struct pupil_card *c, enum profil
     out(r, "</section>");
 }
 
-/* Homework due in the coming fortnight for a pupil or all of a guardian's
- * children: one query for the page. */
-static struct homework_view homework_of(struct req *r, struct store *s, int64_t id, bool guardian)
+/* What a family's pages show (a guardian's children, or a pupil
+ * themselves): the children, today's lessons, the homework due in the coming
+ * fortnight, the latest grades, the absences to justify and the school
+ * calendars, asked together (store_q_ahead: one round trip to PostgreSQL),
+ * one query each whatever the number of children. */
+struct family_view {
+    struct pupil_card *kids;
+    size_t n;
+    const struct timetable_day *today;
+    struct homework_view hw;
+};
+
+/* Its reads, asked ahead (family_ask), to be read by family_read. */
+struct family_asked {
+    bool guardian;
+    struct stmt *cal, *kids, *hw, *grades, *absences;
+    struct timetable_asked day;
+};
+
+static struct family_asked family_ask(struct req *r, struct store *s, bool guardian)
 {
+    int64_t id = r->actor->person_id;
     char today[11], to[11];
     clock_today(today);
     calendar_add_days(today, 14, to);
-    struct homework_view v;
+    struct family_asked q = {.guardian = guardian};
+    q.cal = calendar_ask_for_pupils(s, id, guardian, today);
+    q.kids = portal_pupils_ask(s, id, !guardian);
+    q.day = timetable_days_ask(s, guardian ? TT_GUARDIAN : TT_PUPIL, id, today, today);
     /* The pupil's or their guardians' own view: what families see now (R-DISCO). */
-    v.n = log_homework_due(s, &r->arena, id, guardian, today, to, clock_now(), &v.items);
-    /* The actor's children are already loaded: no second guardianship query. */
-    const int64_t *pupils = guardian ? r->actor->children : &id;
+    q.hw = log_homework_ask(s, id, guardian, today, to, clock_now());
     /* R-GRADES: a guardian sees their children's marks from parents_at, a
-     * pupil their own from visible_at. */
-    v.ngrades = grades_latest(s, &r->arena, pupils, guardian ? r->actor->nchildren : 1, LATEST_GRADES,
-                              guardian ? AUDIENCE_PARENTS : AUDIENCE_PUPIL, &v.grades);
-    v.nabsences = attendance_to_justify(s, &r->arena, id, guardian, &v.absences);
-    return v;
+     * pupil their own from visible_at. The actor's children are already
+     * loaded: no second guardianship query. */
+    q.grades = guardian ? grades_latest_ask(s, r->actor->children, r->actor->nchildren, LATEST_GRADES, AUDIENCE_PARENTS)
+                        : grades_latest_ask(s, &r->actor->person_id, 1, LATEST_GRADES, AUDIENCE_PUPIL);
+    q.absences = attendance_to_justify_ask(s, id, guardian);
+    return q;
+}
+
+static struct family_view family_read(struct req *r, struct store *s, struct family_asked q)
+{
+    struct family_view f;
+    calendar_read(q.cal, &r->arena); /* first: the lessons of the day need them */
+    f.n = portal_pupils_read(q.kids, &r->arena, &f.kids);
+    struct timetable_day *day;
+    bool covered;
+    f.today = timetable_days_read(s, &r->arena, q.day, &day, &covered) ? day : NULL;
+    f.hw.n = log_homework_read(q.hw, &r->arena, &f.hw.items);
+    f.hw.ngrades = q.guardian ? grades_latest_read(s, &r->arena, q.grades, r->actor->children, r->actor->nchildren,
+                                                   LATEST_GRADES, AUDIENCE_PARENTS, &f.hw.grades)
+                              : grades_latest_read(s, &r->arena, q.grades, &r->actor->person_id, 1, LATEST_GRADES,
+                                                   AUDIENCE_PUPIL, &f.hw.grades);
+    f.hw.nabsences = attendance_to_justify_read(q.absences, &r->arena, &f.hw.absences);
+    return f;
+}
+
+static struct family_view family_load(struct req *r, struct store *s, bool guardian)
+{
+    return family_read(r, s, family_ask(r, s, guardian));
 }
 
 static const char *grade_text(struct req *r, const struct grade_item *g)
@@ -267,10 +318,12 @@ static void absences_part(struct req *r, const struct homework_view *hw, const s
 }
 
 /* Parent: every child, in every establishment, with one login (R-ID-1). */
-static void parent_part(struct req *r, struct store *s, const struct service_item *links, size_t nlinks)
+static void parent_part(struct req *r, struct store *s, const struct service_item *links, size_t nlinks,
+                        const struct family_asked *asked)
 {
-    struct pupil_card *kids;
-    size_t n = portal_pupils(s, &r->arena, r->actor->person_id, 0, &kids);
+    struct family_view f = asked ? family_read(r, s, *asked) : family_load(r, s, true);
+    struct pupil_card *kids = f.kids;
+    size_t n = f.n;
     int64_t chosen = param_int(r, "enfant");
     if (chosen) {
         bool mine = false;
@@ -296,25 +349,21 @@ static void parent_part(struct req *r, struct store *s, const struct service_ite
                 kids[i].first_name, kids[i].class_name ? kids[i].class_name : "");
         out(r, "</ul></nav>");
     }
-    const struct timetable_day *today = today_of(r, s, TT_GUARDIAN, r->actor->person_id);
-    struct homework_view hw = homework_of(r, s, r->actor->person_id, true);
     out(r, "<div class=\"cards\">");
     for (size_t i = 0; i < n; i++)
-        if (!chosen || kids[i].id == chosen) pupil_section(r, &kids[i], PROFILE_PARENT, today, &hw, links, nlinks, true);
+        if (!chosen || kids[i].id == chosen) pupil_section(r, &kids[i], PROFILE_PARENT, f.today, &f.hw, links, nlinks, true);
     out(r, "</div>");
 }
 
-static void pupil_part(struct req *r, struct store *s, const struct service_item *links, size_t nlinks)
+static void pupil_part(struct req *r, struct store *s, const struct service_item *links, size_t nlinks,
+                       const struct family_asked *asked)
 {
-    struct pupil_card *me;
-    size_t n = portal_pupils(s, &r->arena, r->actor->person_id, 1, &me);
-    if (!n) {
+    struct family_view f = asked ? family_read(r, s, *asked) : family_load(r, s, false);
+    if (!f.n) {
         out(r, "<p class=\"card\">%h</p>", tr(r, "portal.no_class"));
         return;
     }
-    const struct timetable_day *today = today_of(r, s, TT_PUPIL, r->actor->person_id);
-    struct homework_view hw = homework_of(r, s, r->actor->person_id, false);
-    for (size_t i = 0; i < n; i++) pupil_section(r, &me[i], PROFILE_PUPIL, today, &hw, links, nlinks, false);
+    for (size_t i = 0; i < f.n; i++) pupil_section(r, &f.kids[i], PROFILE_PUPIL, f.today, &f.hw, links, nlinks, false);
 }
 
 /* Teacher: per establishment, the classes taught and their subjects. */
@@ -471,21 +520,29 @@ static void home(struct req *r)
 {
     struct store *s = store_thread();
     const struct actor *a = r->actor;
+    /* The page's reads, asked together: the services, the unread
+     * messages and a family's day (a parent's, else a pupil's). */
+    struct stmt *q_links = services_links_ask(s, a->person_id);
+    bool writes = policy_may(s, a, ACT_MESSAGE_WRITE, OBJECT_NONE);
+    struct stmt *q_unread = writes ? messages_unread_ask(s, a->person_id) : NULL;
+    bool parent = policy_has(a, PROFILE_PARENT), pupil = policy_has(a, PROFILE_PUPIL);
+    struct family_asked family;
+    if (parent || pupil) family = family_ask(r, s, parent);
     struct service_item *links;
-    size_t nlinks = services_links_for_person(s, &r->arena, a->person_id, &links);
+    size_t nlinks = services_links_read(q_links, &r->arena, &links);
     page_begin(r, tr(r, "portal.title"));
     out(r, "<h1>%h</h1>", tr_fmt(r, "portal.hello", a->first_name, NULL));
     if (param_bool(r, "bienvenue")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "portal.welcome"));
     if (!a->nroles) out(r, "<p class=\"card\">%h</p>", tr(r, "portal.no_role"));
-    if (policy_may(s, a, ACT_MESSAGE_WRITE, OBJECT_NONE)) {
-        int64_t unread = messages_unread(s, a->person_id);
+    if (writes) {
+        int64_t unread = messages_unread_read(q_unread);
         out(r, "<p class=\"card row\"><a class=\"button%R\" href=\"/messagerie\">%h</a> %h</p>", unread ? " primary" : "", /* RAW_OK: literal */
             tr(r, "messages.title"),
             unread ? tr_fmt(r, "portal.unread", arena_printf(&r->arena, "%lld", (long long)unread), NULL) : tr(r, "portal.no_unread"));
     }
-    if (policy_has(a, PROFILE_PARENT)) parent_part(r, s, links, nlinks);
+    if (parent) parent_part(r, s, links, nlinks, &family);
     if (r->status != 200) return; /* the child asked for is not theirs */
-    if (policy_has(a, PROFILE_PUPIL)) pupil_part(r, s, links, nlinks);
+    if (pupil) pupil_part(r, s, links, nlinks, parent ? NULL : &family);
     for (size_t i = 0; i < a->nroles; i++) {
         const struct role *role = &a->roles[i];
         switch (role->profile) {
@@ -635,11 +692,8 @@ static void api_dashboard(struct req *r)
     out(r, "{\"date\":\"%j\",\"pupils\":[", today);
     bool parent = policy_has(a, PROFILE_PARENT), pupil = policy_has(a, PROFILE_PUPIL);
     if (parent || pupil) {
-        struct pupil_card *kids;
-        size_t n = portal_pupils(s, &r->arena, a->person_id, pupil && !parent, &kids);
-        const struct timetable_day *day = today_of(r, s, parent ? TT_GUARDIAN : TT_PUPIL, a->person_id);
-        struct homework_view hw = homework_of(r, s, a->person_id, parent);
-        for (size_t i = 0; i < n; i++) pupil_out(r, s, &kids[i], day, parent, &hw, i > 0);
+        struct family_view f = family_load(r, s, parent);
+        for (size_t i = 0; i < f.n; i++) pupil_out(r, s, &f.kids[i], f.today, parent, &f.hw, i > 0);
     }
     out(r, "]");
     if (policy_has(a, PROFILE_TEACHER)) {

@@ -24,6 +24,9 @@ struct pupil_card {
  * their current class and establishment: one query whatever their number.
  * Allocated in arena. */
 size_t portal_pupils(struct store *s, struct arena *a, int64_t person_id, int self, struct pupil_card **out);
+/* The same in two halves: asked ahead with a page's other reads (store_q_ahead), then read. */
+struct stmt *portal_pupils_ask(struct store *s, int64_t person_id, int self);
+size_t portal_pupils_read(struct stmt *st, struct arena *a, struct pupil_card **out);
 
 extern const struct route portal_routes[];
 

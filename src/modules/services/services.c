@@ -69,9 +69,14 @@ unsigned services_profiles_parse(const char *list)
 
 size_t services_links_for_person(struct store *s, struct arena *a, int64_t person_id, struct service_item **out)
 {
+    return services_links_read(services_links_ask(s, person_id), a, out);
+}
+
+struct stmt *services_links_ask(struct store *s, int64_t person_id)
+{
     char today[11];
     clock_today(today);
-    struct stmt *st = store_q(s,
+    return store_q_ahead(s,
         "WITH est AS ("
         "  SELECT r.establishment_id AS id FROM role r WHERE r.person_id = $1 AND r.establishment_id IS NOT NULL"
         "   AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"
@@ -85,6 +90,10 @@ size_t services_links_for_person(struct store *s, struct arena *a, int64_t perso
         "  AND (s.establishment_id = e.id OR (s.establishment_id IS NULL AND s.territory_id = e.territory_id))"
         " ORDER BY e.id, s.position, s.id",
         "it", person_id, today);
+}
+
+size_t services_links_read(struct stmt *st, struct arena *a, struct service_item **out)
+{
     size_t n = 0, cap = 0;
     struct service_item *v = arena_grow(a, NULL, 0, &cap, sizeof *v);
     while (st && stmt_step(st) == STORE_ROW) {

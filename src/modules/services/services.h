@@ -27,6 +27,9 @@ size_t services_builtin(enum profile p, const struct service_item *const **out);
 /* The external links that apply to every establishment where person has a
  * role or a child: one query. Allocated in arena. */
 size_t services_links_for_person(struct store *s, struct arena *a, int64_t person_id, struct service_item **out);
+/* The same in two halves: asked ahead with a page's other reads (store_q_ahead), then read. */
+struct stmt *services_links_ask(struct store *s, int64_t person_id);
+size_t services_links_read(struct stmt *st, struct arena *a, struct service_item **out);
 /* Render the services of establishment e for profile p as a list (shared
  * by every portal section); child: the pupil a parent's section is about. */
 void services_render(struct req *r, enum profile p, int64_t establishment_id, int64_t child,

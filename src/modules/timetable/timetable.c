@@ -29,7 +29,8 @@
 #define SLOT_JOINS                                                                                                \
     " JOIN teaching t ON t.id = s.teaching_id JOIN subject sb ON sb.id = t.subject_id"                           \
     " JOIN person p ON p.id = t.teacher_id LEFT JOIN class c ON c.id = t.class_id LEFT JOIN grp g ON g.id = t.grp_id" \
-    " LEFT JOIN room rm ON rm.id = s.room_id WHERE s.valid_from <= $3 AND s.valid_to >= $2"
+    " LEFT JOIN room rm ON rm.id = s.room_id WHERE s.valid_from <= $3 AND s.valid_to >= $2"                   \
+    " AND s.weekday BETWEEN $4 AND $5"
 
 /* Each scope selects through an index: slots by enseignement, or by room.
  * The last column is the pupil the lesson is for (0 outside pupil scopes). */
@@ -55,20 +56,28 @@ static const char *const q_slots[] = {
     " JOIN person p ON p.id = t.teacher_id LEFT JOIN class c ON c.id = t.class_id LEFT JOIN grp g ON g.id = t.grp_id" \
     " LEFT JOIN timetable_slot s ON s.id = ch.slot_id LEFT JOIN room cr ON cr.id = ch.room_id"                    \
     " LEFT JOIN room sr ON sr.id = s.room_id LEFT JOIN person rp ON rp.id = ch.replacement_teacher_id"           \
-    " WHERE ch.on_date >= $2 AND ch.on_date <= $3 AND ch.visible_from <= $4"
+    " WHERE ch.visible_from <= $4"
+/* The dates: through the date index when the scope's changes are found among
+ * those of the day (a teacher's, a class's, a room's), through the teaching
+ * index when the scope's teachings are known (a pupil's). There the date is
+ * read through coalesce(), so that PostgreSQL's generic plan (which cannot
+ * see the dates, and guesses few changes per date) does not scan every change
+ * of the day in the territory instead of the few of each teaching. */
+#define CHANGE_DATES " AND ch.on_date >= $2 AND ch.on_date <= $3"
+#define CHANGE_DATES_OF_TEACHINGS " AND coalesce(ch.on_date, '') >= $2 AND coalesce(ch.on_date, '') <= $3"
 
 /* The changes seen at $4 (R-DISCO: families only see a change from its
  * visible_from). */
 static const char *const q_changes[] = {
     [TT_PUPIL] = CHANGE_SELECT "x.pupil FROM " SQL_PUPIL_TEACHINGS " JOIN lesson_change ch ON ch.teaching_id = x.teaching"
-    CHANGE_JOINS,
+    CHANGE_JOINS CHANGE_DATES_OF_TEACHINGS,
     [TT_GUARDIAN] = CHANGE_SELECT "x.pupil FROM " SQL_GUARDIAN_TEACHINGS
-    " JOIN lesson_change ch ON ch.teaching_id = x.teaching" CHANGE_JOINS,
-    [TT_TEACHER] = CHANGE_SELECT "0 FROM lesson_change ch" CHANGE_JOINS
+    " JOIN lesson_change ch ON ch.teaching_id = x.teaching" CHANGE_JOINS CHANGE_DATES_OF_TEACHINGS,
+    [TT_TEACHER] = CHANGE_SELECT "0 FROM lesson_change ch" CHANGE_JOINS CHANGE_DATES
     " AND (ch.teaching_id IN (SELECT id FROM teaching WHERE teacher_id = $1) OR ch.replacement_teacher_id = $1)",
-    [TT_CLASS] = CHANGE_SELECT "0 FROM lesson_change ch" CHANGE_JOINS
+    [TT_CLASS] = CHANGE_SELECT "0 FROM lesson_change ch" CHANGE_JOINS CHANGE_DATES
     " AND ch.teaching_id IN (SELECT id FROM teaching WHERE class_id = $1)",
-    [TT_ROOM] = CHANGE_SELECT "0 FROM lesson_change ch" CHANGE_JOINS " AND (ch.room_id = $1 OR s.room_id = $1)",
+    [TT_ROOM] = CHANGE_SELECT "0 FROM lesson_change ch" CHANGE_JOINS CHANGE_DATES " AND (ch.room_id = $1 OR s.room_id = $1)",
 };
 
 struct slot {
@@ -91,10 +100,18 @@ static const char *name_of(struct arena *a, const char *first, const char *last)
     return arena_printf(a, "%.1s. %s", first, last);
 }
 
-static size_t load_slots(struct store *s, struct arena *a, enum timetable_scope scope, int64_t id, const char *from,
-                         const char *to, struct slot **out)
+static struct stmt *ask_slots(struct store *s, enum timetable_scope scope, int64_t id, const char *from, const char *to)
 {
-    struct stmt *st = store_q(s, q_slots[scope], "itt", id, from, to);
+    /* Only the weekdays of the range (a day's page needs one in seven slots,
+     * and each slot costs its joins): from's to to's when the range holds
+     * less than a week and does not go over a Sunday, else all seven. */
+    int wd_from = calendar_weekday(from), wd_to = calendar_weekday(to);
+    if (calendar_days_between(from, to) >= 6 || wd_from > wd_to) wd_from = 1, wd_to = 7;
+    return store_q_ahead(s, q_slots[scope], "ittii", id, from, to, (int64_t)wd_from, (int64_t)wd_to);
+}
+
+static size_t load_slots(struct stmt *st, struct arena *a, struct slot **out)
+{
     size_t n = 0, cap = 0;
     struct slot *v = NULL;
     while (st && stmt_step(st) == STORE_ROW) {
@@ -125,10 +142,8 @@ static size_t load_slots(struct store *s, struct arena *a, enum timetable_scope 
     return n;
 }
 
-static size_t load_changes(struct store *s, struct arena *a, enum timetable_scope scope, int64_t id, const char *from,
-                           const char *to, int64_t seen_at, struct change **out)
+static size_t load_changes(struct stmt *st, struct arena *a, struct change **out)
 {
-    struct stmt *st = store_q(s, q_changes[scope], "itti", id, from, to, seen_at);
     size_t n = 0, cap = 0;
     struct change *v = NULL;
     while (st && stmt_step(st) == STORE_ROW) {
@@ -192,20 +207,53 @@ static int cmp_lesson(const void *x, const void *y)
 size_t timetable_days(struct store *s, struct arena *a, enum timetable_scope scope, int64_t id, const char *from,
                       const char *to, struct timetable_day **out, bool *covered)
 {
+    return timetable_days_read(s, a, timetable_days_ask(s, scope, id, from, to), out, covered);
+}
+
+struct timetable_asked timetable_days_ask(struct store *s, enum timetable_scope scope, int64_t id, const char *from,
+                                          const char *to)
+{
     bool families = scope == TT_PUPIL || scope == TT_GUARDIAN;
-    return timetable_days_seen(s, a, scope, id, from, to, families ? clock_now() : TIMETABLE_SEE_ALL, out, covered);
+    return timetable_days_seen_ask(s, scope, id, from, to, families ? clock_now() : TIMETABLE_SEE_ALL);
 }
 
 size_t timetable_days_seen(struct store *s, struct arena *a, enum timetable_scope scope, int64_t id, const char *from,
                            const char *to, int64_t seen_at, struct timetable_day **out, bool *covered)
 {
+    return timetable_days_read(s, a, timetable_days_seen_ask(s, scope, id, from, to, seen_at), out, covered);
+}
+
+/* The slots and the changes are asked together: one round trip. */
+struct timetable_asked timetable_days_seen_ask(struct store *s, enum timetable_scope scope, int64_t id, const char *from,
+                                               const char *to, int64_t seen_at)
+{
+    struct timetable_asked q = {.scope = scope, .id = id};
+    snprintf(q.from, sizeof q.from, "%s", from);
+    snprintf(q.to, sizeof q.to, "%s", to);
     int ndays = calendar_days_between(from, to) + 1;
+    if (ndays < 1 || ndays > 370) return q;
+    q.slots = ask_slots(s, scope, id, from, to);
+    q.changes = store_q_ahead(s, q_changes[scope], "itti", id, from, to, seen_at);
+    return q;
+}
+
+size_t timetable_days_read(struct store *s, struct arena *a, struct timetable_asked q, struct timetable_day **out,
+                           bool *covered)
+{
+    enum timetable_scope scope = q.scope;
+    int64_t id = q.id;
+    const char *from = q.from;
+    int ndays = calendar_days_between(q.from, q.to) + 1;
     *covered = true;
-    if (ndays < 1 || ndays > 370) return 0;
+    if (ndays < 1 || ndays > 370 || !q.slots || !q.changes) {
+        stmt_done(q.slots);
+        stmt_done(q.changes);
+        return 0;
+    }
     struct slot *slots;
     struct change *changes;
-    size_t nslots = load_slots(s, a, scope, id, from, to, &slots);
-    size_t nchanges = load_changes(s, a, scope, id, from, to, seen_at, &changes);
+    size_t nslots = load_slots(q.slots, a, &slots);
+    size_t nchanges = load_changes(q.changes, a, &changes);
 
     /* The calendars of the establishments involved (usually one). */
     struct { int64_t est; struct school_calendar *cal; } cals[8];

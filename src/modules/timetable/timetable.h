@@ -52,6 +52,22 @@ struct timetable_day {
 size_t timetable_days(struct store *s, struct arena *a, enum timetable_scope scope, int64_t id, const char *from,
                       const char *to, struct timetable_day **out, bool *covered);
 
+/* The same in two halves, so that a page asks its reads ahead together
+ * (store_q_ahead): _ask sends the queries, _read reads and computes. The
+ * asked queries must be read (timetable_days_read) before any is asked again. */
+struct timetable_asked {
+    struct stmt *slots, *changes;
+    enum timetable_scope scope;
+    int64_t id;
+    char from[11], to[11];
+};
+struct timetable_asked timetable_days_ask(struct store *s, enum timetable_scope scope, int64_t id, const char *from,
+                                          const char *to);
+struct timetable_asked timetable_days_seen_ask(struct store *s, enum timetable_scope scope, int64_t id, const char *from,
+                                               const char *to, int64_t seen_at);
+size_t timetable_days_read(struct store *s, struct arena *a, struct timetable_asked q, struct timetable_day **out,
+                           bool *covered);
+
 /* R-DISCO: a one-off change entered in a quiet period reaches families at
  * its end (lesson_change.visible_from); its author and the staff see it at
  * once. timetable_days() shows what the scope's audience sees now: for
