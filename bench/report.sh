@@ -200,52 +200,53 @@ xl=$(f $L api-dashboard 6) yp=$(f $P api-dashboard 6) zp=$(f $P api-dashboard 7)
 ml=$(f $L mix 1) mp=$(f $P mix 1)
 cat <<EOF
 
-### Why PostgreSQL misses the dashboard target on this machine
+### Why PostgreSQL still misses the dashboard target on this machine
 
 On the same two cores, a dashboard costs Carnet **$xl ms** of CPU on SQLite; on PostgreSQL it costs
 **$yp ms** in Carnet plus **$zp ms** in PostgreSQL's backend (tables above): $(awk -v x="$xl" -v y="$yp" -v z="$zp" 'BEGIN {if (x + 0 > 0) printf "%.1f", (y + z) / x; else print "–"}')× the CPU,
 so with both on the same two cores PostgreSQL's throughput is bound to be about
 $(awk -v x="$xl" -v y="$yp" -v z="$zp" 'BEGIN {if (y + z > 0) printf "%.0f", x * 100 / (y + z); else print "–"}') % of SQLite's, however the requests are scheduled (measured: $pct %; wrk's own share of the
-CPU narrows the gap a little). Where the time goes (profiled at scale 60 with
-pg_stat_statements, EXPLAIN ANALYZE of the prepared statements with their generic plans, and /proc,
-the dashboard alone):
+CPU narrows the gap a little).
 
-- **11 statements per dashboard, each a round trip to another process**: the session, the person, the
-  roles, the children, the two calendars, the children's timetable slots, lesson changes and homework,
-  the latest grades (2) and the absences. PostgreSQL executes them in about 0.73 ms in all, of which
-  0.29, 0.16 and 0.10 ms for the three that join the children's enrolments and groups to teachings,
-  slots, subjects, teachers, classes and rooms (44 slots: about 700 buffer hits); the plans are the
-  cached generic ones and use indexes throughout (no sequential scan of a large table, no missing
-  index): there is no slow query to fix, only many small ones.
-- The rest of the backend's CPU is the work around each statement: the protocol (Bind, Execute, Sync),
-  an implicit transaction and snapshot per statement, the kernel's loopback TCP. Carnet pays its side of
-  it too (libpq, results as text, two or three system calls per statement): its own CPU per dashboard
-  goes from $xl to $yp ms.
-- SQLite does the same B-tree lookups inside Carnet's process, with no round trip and no second
-  process to schedule.
+**Round trips, cut from 13 to 3 per dashboard.** The first measurement (17 %: 1 038 against 6 154
+dashboards/s) found 11 statements per dashboard, each a round trip to another process, plus the read
+snapshot's BEGIN and COMMIT. Now (src/store/store_pg.c, libpq's pipeline mode):
+- the session and its person's actor (person, roles, children, taught classes) are one statement;
+- the read snapshot's BEGIN is sent without waiting for its answer, and goes with the first read; its
+  COMMIT is sent at the end and its answer read at the next request;
+- the family's reads (children, calendars, the day's slots and changes, homework, the latest grades of
+  every child in one statement, absences) are asked ahead (\`store_q_ahead\`) and go to the server
+  together, with one Sync: one round trip;
+- in write transactions, the writes of a loop whose result is not needed (a class's marks, one
+  notification per guardian, a thread's bookkeeping) go together too (\`store_run_later\`): an error
+  fails the commit, and the transaction is rolled back whole.
 
-The same holds for every page: the more statements a request makes, the lower the ratio (the child's
-week, the portal), and writes made of many statements pay a round trip for each — a message to the
-parents of a class makes a private thread per parent, several statements each (its table above).
+Measured step by step on the dashboard, 10 s runs at 64 connections (indicative: the machine is
+shared): 1 259 requests/s before; 1 294 with the day's slots read for its weekdays only and a pupil's
+changes through the teaching index; 1 537 with BEGIN and COMMIT not waited for; 1 639 with the family's
+reads in one batch; 1 901 with one Sync per batch instead of one per statement. PostgreSQL's CPU per
+dashboard went from 1.41 to about 0.8 ms, Carnet's from 0.44 to about 0.2 ms.
 
-Tried, with no effect measurable above the machine's noise at the time (the same setting gave from 420
-to 900 dashboards/s from one run to the next while other work ran): 4 worker threads (connections)
-instead of 2, and PostgreSQL's Unix socket instead of TCP. The two-node runs, 4 connections in all,
-suggest some gain from more statements in flight, but not of the order needed. What would close most of
-the gap is not a small fix and is left for later: fewer round trips per page (the children's slots,
-changes and homework in one statement, or libpq's pipeline mode for the reads that do not depend on each
-other), the reference rows (subjects, rooms, teachers' names) read once per request rather than joined
-into every row, and — in a real deployment — PostgreSQL on its own server, where a Carnet node pays only
-its $yp ms per request.
+**What remains is the statements' own execution.** perf on the PostgreSQL backends during the run:
+executor start-up (building each plan's nodes and expressions), B-tree descents and buffer lookups,
+spread thin across hundreds of functions; no planning (the generic plans are cached), no sequential
+scan, no lock wait. Measured alone with pgbench (prepared, 2 clients), the statement that reads the
+children's slots of the day with their subject, teacher, class and room runs about 7 500 times a second
+on the two cores, i.e. about 0.25 ms of CPU, and the homework one the same: each joins the children's
+enrolments to their teachings, then every row to four reference tables. SQLite does all of the
+dashboard's lookups in about 0.2 ms inside Carnet's own process. On shared cores the ratio therefore
+stays near a third however few the round trips. What would close it: not joining the reference rows
+(subjects, rooms, teachers' and classes' names) into every row but keeping them in each node with a
+version read by the session statement, or PostgreSQL on its own server as in a real deployment, where a
+Carnet node pays only its $yp ms per dashboard (SQLite: $xl ms, queries included).
 
-Fixed along the way (commit "Grades: whether a guardian was already told…"): saving a class's marks
-on PostgreSQL spent 6.6 ms per request in one statement, the one that finds the pupils and guardians
-to notify of a publication. Its "guardian not told yet" condition sat in the ON of a LEFT JOIN, and
-PostgreSQL's plan hashed all of \`guardianship\` (118 000 rows at scale 60) for every save instead of
-looking up the class's guardians by index; it is now a column of the result. Before the fix (same
-machine, same day): mark entry on PostgreSQL 104 requests/s with 1 connection (9.25 ms median,
-7.7 ms of PostgreSQL CPU per request), 103 requests/s with 8; it weighed on the mix too, where one
-request in fifteen saves a class's marks.
+**Fixed along the way**, found by profiling the mix: a teacher's dashboard looked up the day's roll
+calls through the date (every roll call of the département that day, 3 000 rows) instead of the
+teacher's teachings: 38 % of the server's CPU in the SQLite mix; and whether a person was already
+told of a mark sheet went through all of the person's notifications (index notification(item,
+person_id), migration 0010). Earlier: saving a class's marks on PostgreSQL spent 6.6 ms in the query
+that finds the guardians to notify (its condition sat in a LEFT JOIN's ON and PostgreSQL hashed all of
+\`guardianship\`); mark entry went from 104 to 259 requests/s.
 
 The mix's target is about the same cost: in a closed loop of $CONNS connections the latency is the
 queue, p99 ≈ 2 × $CONNS / throughput; p99 < 50 ms needs about 2 500 requests/s of the mix on the

@@ -152,6 +152,24 @@ int store_run(struct store *s, const char *sql, const char *types, ...)
     return rc == STORE_ERR ? -1 : 0;
 }
 
+static __thread bool holds_write; /* a write transaction is open on this thread */
+
+int store_run_later(struct store *s, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct stmt *st = vq(s, sql, types, ap);
+    va_end(ap);
+    if (!st) return -1;
+    if (holds_write && s->drv->run_later) {
+        s->drv->run_later(st);
+        return 0;
+    }
+    int rc = stmt_step(st);
+    stmt_done(st);
+    return rc == STORE_ERR ? -1 : 0;
+}
+
 int store_int(struct store *s, int64_t *out, const char *sql, const char *types, ...)
 {
     va_list ap;
@@ -171,7 +189,6 @@ int store_int(struct store *s, int64_t *out, const char *sql, const char *types,
  * its own row locks: no mutex, but the thread still knows that it has a write
  * transaction open (store_end_request). */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
-static __thread bool holds_write; /* a write transaction is open on this thread */
 static __thread bool holds_mutex; /* …and it holds write_lock */
 
 bool store_write_enter(void)
@@ -221,6 +238,12 @@ void store_end_read(struct store *s) { forget(s, "COMMIT"); }
 int store_commit(struct store *s)
 {
     int rc = store_run(s, "COMMIT", NULL);
+    /* A statement run later failed: the transaction was aborted, and the
+     * server answered the COMMIT with a rollback. */
+    if (rc == 0 && s->drv->later_failed && s->drv->later_failed(s)) {
+        write_release();
+        return -1;
+    }
     if (rc == 0) write_release();
     return rc;
 }
@@ -228,6 +251,7 @@ int store_commit(struct store *s)
 void store_rollback(struct store *s)
 {
     store_run(s, "ROLLBACK", NULL);
+    if (s->drv->later_failed) s->drv->later_failed(s);
     write_release();
 }
 

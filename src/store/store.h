@@ -63,6 +63,13 @@ struct stmt *store_q(struct store *s, const char *sql, const char *types, ...);
  * before reading the first (a statement is cached by its SQL). SQLite runs
  * it at its first step, like store_q. */
 struct stmt *store_q_ahead(struct store *s, const char *sql, const char *types, ...);
+/* Inside a write transaction (store_begin … store_commit), run a statement
+ * that returns no row without waiting for its result where the driver can
+ * (PostgreSQL: the writes of a loop go to the server together, one round
+ * trip for many). Its error is then known at store_commit, which fails: the
+ * transaction is rolled back as a whole. Outside a transaction, and on
+ * SQLite, it runs at once like store_run. 0, or -1 on an error known now. */
+int store_run_later(struct store *s, const char *sql, const char *types, ...);
 /* Run a statement that returns no row. 0 on success, -1 on error. */
 int store_run(struct store *s, const char *sql, const char *types, ...);
 /* Run a statement and read column 0 of its first row as an integer.

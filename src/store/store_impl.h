@@ -38,6 +38,11 @@ struct store_driver {
     /* Send st now; nobody will read its result (an error is logged). NULL:
      * store.c steps it at once. */
     void (*forget)(struct stmt *st);
+    /* Send st, a write of the open transaction, without waiting for its
+     * result (store_run_later); later_failed then says (once) whether one
+     * such statement failed since it was last asked. NULL: run at once. */
+    void (*run_later)(struct stmt *st);
+    bool (*later_failed)(struct store *s);
     int64_t (*changes)(struct store *s);
     int (*exec_script)(struct store *s, const char *sql);
     int (*backup)(struct store *s, const char *path);

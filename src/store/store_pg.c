@@ -26,7 +26,7 @@
 
 #define PG_MAX_PARAMS 32
 #define PG_INT_TEXT 24       /* room for an int64_t in decimal */
-#define PG_QUEUE 32          /* statements sent ahead, results not yet read */
+#define PG_QUEUE 64          /* statements sent ahead, results not yet read */
 
 struct pg_stmt {
     struct stmt base;
@@ -44,12 +44,22 @@ struct pg_stmt {
     int row, nrows;
     unsigned char *blob;                  /* the last bytea column decoded */
     bool queued;                          /* sent ahead, result not yet read */
-    bool sent_prepare;                    /* …its Parse went with it */
     bool retry;                           /* …sent on an idle connection with nothing ahead */
-    bool forgotten;                       /* …nobody reads it: an error is logged */
     bool ran;                             /* its result was read (res may be NULL: an error) */
     bool started;                         /* stepped: its rows are being read */
-    bool sync_after;                      /* …the Sync that ends its batch follows it */
+};
+
+/* A statement sent, whose result is still to be read, in the order sent. */
+enum pending_kind {
+    PENDING_READ,    /* its result goes to its statement (queued), read by a step */
+    PENDING_FORGET,  /* nobody reads it (a read snapshot's BEGIN, COMMIT): an error is a warning */
+    PENDING_CHECK,   /* a write of a transaction (store_run_later): an error fails the commit */
+};
+struct pg_pending {
+    struct pg_stmt *c;
+    enum pending_kind kind;
+    bool parse;                           /* its Parse went with it */
+    bool sync_after;                      /* the Sync that ends its batch follows it */
 };
 
 struct pg_store {
@@ -59,9 +69,10 @@ struct pg_store {
     int64_t changes;
     char err[256];                        /* an error of the driver's own */
     char *url;                            /* for pg_dump and pg_restore */
-    struct pg_stmt *queue[PG_QUEUE];      /* sent ahead, in the order sent */
+    struct pg_pending queue[PG_QUEUE];    /* sent ahead, in the order sent */
     int qhead, qlen;
     bool unsynced;                        /* the last queued has no Sync after it yet */
+    bool later_failed;                    /* a statement run later failed: the transaction did */
     struct stmt *cache[STORE_CACHE_SLOTS];
 };
 
@@ -117,7 +128,7 @@ static struct store *pg_open(const char *url, char *err, size_t errlen)
 static void stmt_clear(struct pg_stmt *c)
 {
     if (c->queued) drain(c->owner, c); /* its result comes before any other's */
-    c->ran = c->forgotten = c->started = false;
+    c->ran = c->started = false;
     PQclear(c->res);
     c->res = NULL;
     c->row = c->nrows = 0;
@@ -136,7 +147,7 @@ static void stmt_clear(struct pg_stmt *c)
 static void pg_close(struct store *base)
 {
     struct pg_store *s = (struct pg_store *)base;
-    for (int i = 0; i < s->qlen; i++) s->queue[(s->qhead + i) % PG_QUEUE]->queued = false;
+    for (int i = 0; i < s->qlen; i++) s->queue[(s->qhead + i) % PG_QUEUE].c->queued = false;
     s->qlen = 0; /* the connection closes with whatever it was still to read */
     for (int i = 0; i < STORE_CACHE_SLOTS; i++) {
         if (s->cache[i]) {
@@ -286,7 +297,7 @@ static int pg_server_prepare(struct pg_stmt *c)
  * parameters; every statement is prepared again at its next use. */
 static bool pg_reconnect(struct pg_store *s)
 {
-    for (int i = 0; i < s->qlen; i++) s->queue[(s->qhead + i) % PG_QUEUE]->queued = false;
+    for (int i = 0; i < s->qlen; i++) s->queue[(s->qhead + i) % PG_QUEUE].c->queued = false;
     s->qlen = 0;
     s->unsynced = false;
     PQreset(s->conn);
@@ -309,12 +320,15 @@ static ExecStatusType pg_exec(struct pg_stmt *c)
 }
 
 /* Send c into the pipeline (its Parse first on its first use, then its
- * Execute and a Sync) and queue it. False when it could not be sent: the
- * queue is then read out and c is left to run on its own. */
-static bool pg_send(struct pg_stmt *c)
+ * Execute) and queue it; the Sync that ends the batch goes when a result is
+ * needed (drain). Its values are copied into libpq's buffer: a statement
+ * whose result nobody reads may be bound and sent again at once. False
+ * when it could not be sent: the queue is then read out and c is left to
+ * run on its own. */
+static bool pg_send(struct pg_stmt *c, enum pending_kind kind)
 {
     struct pg_store *s = c->owner;
-    if (c->queued || c->ran) return true;
+    if (kind == PENDING_READ && (c->queued || c->ran)) return true;
     if (s->qlen == PG_QUEUE) drain(s, NULL);
     bool idle = !s->qlen && PQtransactionStatus(s->conn) == PQTRANS_IDLE;
     if (PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(s->conn)) return false;
@@ -327,11 +341,11 @@ static bool pg_send(struct pg_stmt *c)
         return false;
     }
     c->prepared = true;
-    c->sent_prepare = parse;
-    c->retry = idle;
-    c->queued = true;
-    c->sync_after = false;
-    s->queue[(s->qhead + s->qlen++) % PG_QUEUE] = c;
+    if (kind == PENDING_READ) {
+        c->retry = idle;
+        c->queued = true;
+    }
+    s->queue[(s->qhead + s->qlen++) % PG_QUEUE] = (struct pg_pending){.c = c, .kind = kind, .parse = parse};
     s->unsynced = true;
     return true;
 }
@@ -343,45 +357,51 @@ static PGresult *next_result(struct pg_store *s)
     return PQstatus(s->conn) == CONNECTION_OK ? PQgetResult(s->conn) : NULL;
 }
 
-/* Read the results of the queue in order, up to and with upto (NULL: all of
- * it), each into its statement; leave pipeline mode when the queue is empty. */
+/* Read the results of the queue in order, up to and with upto's (NULL: all
+ * of it), each into its statement; leave pipeline mode when the queue is
+ * empty. */
 static void drain(struct pg_store *s, struct pg_stmt *upto)
 {
     /* The batch goes now, with one Sync after its last statement. */
-    if (s->unsynced && s->qlen) s->queue[(s->qhead + s->qlen - 1) % PG_QUEUE]->sync_after = true;
+    if (s->unsynced && s->qlen) s->queue[(s->qhead + s->qlen - 1) % PG_QUEUE].sync_after = true;
     s_sync(s);
     while (s->qlen) {
-        struct pg_stmt *c = s->queue[s->qhead];
+        struct pg_pending e = s->queue[s->qhead];
+        struct pg_stmt *c = e.c;
         s->qhead = (s->qhead + 1) % PG_QUEUE;
         s->qlen--;
-        c->queued = false;
-        c->ran = true;
         PGresult *r;
-        if (c->sent_prepare) {
+        if (e.parse) {
             r = next_result(s);
-            if (r && PQresultStatus(r) != PGRES_COMMAND_OK) {
-                c->prepared = false;
+            if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) c->prepared = false;
+            if (r && PQresultStatus(r) != PGRES_COMMAND_OK)
                 log_error("pg_prepare", "%s — in: %s", PQresultErrorMessage(r), c->base.sql);
-            } else if (!r) {
-                c->prepared = false;
-            }
             PQclear(r);
             if (r) PQclear(next_result(s)); /* the end of the Parse's results */
-            c->sent_prepare = false;
         }
-        c->res = next_result(s);
-        if (c->res) {
+        PGresult *res = next_result(s);
+        if (res) {
             while ((r = next_result(s))) PQclear(r); /* up to the end of its results */
-            if (c->sync_after) PQclear(next_result(s)); /* the Sync of the batch */
+            if (e.sync_after) PQclear(next_result(s)); /* the Sync of the batch */
         }
-        ExecStatusType rs = c->res ? PQresultStatus(c->res) : PGRES_FATAL_ERROR;
-        if (c->forgotten) {
-            if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK)
-                log_warn("pg_step", "%s — in: %s", c->res ? PQresultErrorMessage(c->res) : PQerrorMessage(s->conn), c->base.sql);
-            PQclear(c->res);
-            c->res = NULL;
+        ExecStatusType rs = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+        if (e.kind == PENDING_READ) {
+            c->queued = false;
+            c->ran = true;
+            c->res = res;
+            if (c == upto) break;
+            continue;
         }
-        if (c == upto) break;
+        if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
+            const char *m = res ? PQresultErrorMessage(res) : PQerrorMessage(s->conn);
+            if (e.kind == PENDING_CHECK) {
+                s->later_failed = true;
+                log_error("pg_step", "%s — in: %s", m, c->base.sql);
+            } else {
+                log_warn("pg_step", "%s — in: %s", m, c->base.sql);
+            }
+        }
+        PQclear(res);
     }
     if (!s->qlen && PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF && PQstatus(s->conn) == CONNECTION_OK)
         PQexitPipelineMode(s->conn);
@@ -391,7 +411,7 @@ static void drain(struct pg_store *s, struct pg_stmt *upto)
 static ExecStatusType pg_run(struct pg_stmt *c, bool *idle)
 {
     struct pg_store *s = c->owner;
-    if (!c->queued && !c->ran && s->qlen && !pg_send(c)) drain(s, NULL);
+    if (!c->queued && !c->ran && s->qlen && !pg_send(c, PENDING_READ)) drain(s, NULL);
     if (c->queued) drain(s, c);
     if (c->ran) {
         *idle = c->retry;
@@ -402,22 +422,35 @@ static ExecStatusType pg_run(struct pg_stmt *c, bool *idle)
 }
 
 static int pg_step(struct stmt *st);
-static void pg_ahead(struct stmt *st) { pg_send((struct pg_stmt *)st); }
+static void pg_ahead(struct stmt *st) { pg_send((struct pg_stmt *)st, PENDING_READ); }
 
-/* A statement whose result nobody waits for (the BEGIN and COMMIT of a
- * page's read snapshot): sent now, read with whatever comes after it. */
-static void pg_forget(struct stmt *st)
+/* A statement whose result nobody waits for: the BEGIN and COMMIT of a
+ * page's read snapshot (forget), a write of a transaction (check: its
+ * error fails the commit). Sent now; forgotten ones are flushed at once
+ * (a COMMIT must not wait for the next request); its statement is free to
+ * be bound and sent again. */
+static void pg_later(struct stmt *st, enum pending_kind kind)
 {
     struct pg_stmt *c = (struct pg_stmt *)st;
-    if (!pg_send(c)) {
-        pg_step(st);
-        stmt_clear(c);
-        return;
+    if (!pg_send(c, kind)) {
+        if (pg_step(st) == STORE_ERR && kind == PENDING_CHECK) c->owner->later_failed = true;
+    } else if (kind == PENDING_FORGET) {
+        c->owner->queue[(c->owner->qhead + c->owner->qlen - 1) % PG_QUEUE].sync_after = true;
+        s_sync(c->owner);
     }
-    c->forgotten = true;
-    /* Flushed now: a COMMIT must not wait for the next request. */
-    c->sync_after = true;
-    s_sync(c->owner);
+    stmt_clear(c);
+}
+
+static void pg_forget(struct stmt *st) { pg_later(st, PENDING_FORGET); }
+static void pg_run_later(struct stmt *st) { pg_later(st, PENDING_CHECK); }
+
+static bool pg_later_failed(struct store *base)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    drain(s, NULL);
+    bool failed = s->later_failed;
+    s->later_failed = false;
+    return failed;
 }
 
 static int pg_step(struct stmt *st)
@@ -720,6 +753,8 @@ const struct store_driver store_pg_driver = {
     .done = pg_done,
     .ahead = pg_ahead,
     .forget = pg_forget,
+    .run_later = pg_run_later,
+    .later_failed = pg_later_failed,
     .changes = pg_changes,
     .exec_script = pg_exec_script,
     .backup = pg_backup,

@@ -259,6 +259,80 @@ static void test_commit_keeps_the_changes(void **state)
     store_close(s2);
 }
 
+/* store_run_later: on PostgreSQL the writes of a loop go to the server
+ * together; more of them than the driver queues at once, and a read in the
+ * same transaction sees them all, in order. */
+static void test_writes_run_later_are_all_committed_and_seen_in_order(void **state)
+{
+    (void)state;
+    assert_int_equal(store_begin(S), 0);
+    for (int64_t i = 0; i < 150; i++)
+        assert_int_equal(store_run_later(S, "INSERT INTO t (n, s) VALUES ($1, $2)", "it", (int64_t)300, i % 2 ? "odd" : "even"), 0);
+    assert_int_equal(store_run_later(S, "UPDATE t SET s = 'last' WHERE n = $1 AND s = 'odd'", "i", (int64_t)300), 0);
+    int64_t c = -1;
+    assert_int_equal(store_int(S, &c, "SELECT count(*) FROM t WHERE n = $1 AND s = 'last'", "i", (int64_t)300), 1);
+    assert_int_equal(c, 75); /* the update ran after the inserts */
+    assert_int_equal(store_commit(S), 0);
+    assert_int_equal(count_where(300), 150);
+}
+
+/* A write run later that fails fails the commit: nothing of the
+ * transaction is kept, and the connection goes on working. */
+static void test_a_write_run_later_that_fails_fails_the_commit_and_keeps_nothing(void **state)
+{
+    (void)state;
+    assert_int_equal(store_begin(S), 0);
+    assert_int_equal(store_run_later(S, "INSERT INTO t (id, n) VALUES ($1, $2)", "ii", (int64_t)9001, (int64_t)400), 0);
+    int rc = store_run_later(S, "INSERT INTO t (id, n) VALUES ($1, $2)", "ii", (int64_t)9001, (int64_t)401); /* the same id */
+    if (rc == 0) assert_int_equal(store_commit(S), -1); /* PostgreSQL: known at the commit */
+    store_rollback(S);
+    assert_int_equal(count_where(400), 0);
+    assert_int_equal(count_where(401), 0);
+    assert_int_equal(store_begin(S), 0);
+    assert_int_equal(store_run_later(S, "INSERT INTO t (n) VALUES ($1)", "i", (int64_t)402), 0);
+    assert_int_equal(store_commit(S), 0);
+    assert_int_equal(count_where(402), 1);
+}
+
+/* Reads asked ahead travel together and are read in any order; a read
+ * snapshot's BEGIN and COMMIT are not waited for. */
+static void test_reads_asked_ahead_are_read_in_any_order(void **state)
+{
+    (void)state;
+    for (int64_t i = 0; i < 3; i++) assert_int_equal(store_run(S, "INSERT INTO t (n) VALUES ($1)", "i", (int64_t)500), 0);
+    assert_int_equal(store_run(S, "INSERT INTO t (n) VALUES ($1)", "i", (int64_t)501), 0);
+    assert_int_equal(store_begin_read(S), 0);
+    struct stmt *a = store_q_ahead(S, "SELECT count(*) FROM t WHERE n = $1", "i", (int64_t)500);
+    struct stmt *b = store_q_ahead(S, "SELECT n FROM t WHERE n = $1 ORDER BY id", "i", (int64_t)501);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(stmt_step(b), STORE_ROW);
+    assert_int_equal(stmt_int(b, 0), 501);
+    assert_int_equal(stmt_step(b), STORE_DONE);
+    stmt_done(b);
+    assert_int_equal(stmt_step(a), STORE_ROW);
+    assert_int_equal(stmt_int(a, 0), 3);
+    stmt_done(a);
+    store_end_read(S);
+    /* Asked and never read: the next statements are not disturbed. */
+    (void)store_q_ahead(S, "SELECT count(*) FROM t WHERE n = $1", "i", (int64_t)500);
+    assert_int_equal(store_run(S, "INSERT INTO t (n) VALUES ($1)", "i", (int64_t)500), 0);
+    assert_int_equal(count_where(500), 4);
+}
+
+/* A read asked ahead that fails says so; the next statements work. */
+static void test_a_failed_read_asked_ahead_does_not_break_the_connection(void **state)
+{
+    (void)state;
+    struct stmt *bad = store_q_ahead(S, "SELECT no_such_column FROM t", NULL);
+    if (bad) {
+        assert_int_equal(stmt_step(bad), STORE_ERR);
+        stmt_done(bad);
+    }
+    assert_int_equal(store_run(S, "INSERT INTO t (n) VALUES ($1)", "i", (int64_t)600), 0);
+    assert_int_equal(count_where(600), 1);
+}
+
 static void test_uncommitted_changes_are_invisible_to_other_connections(void **state)
 {
     (void)state;
@@ -465,6 +539,10 @@ int main(void)
         T(test_prepare_returns_the_statement_reset_with_no_bindings),
         T(test_rollback_leaves_nothing),
         T(test_commit_keeps_the_changes),
+        T(test_writes_run_later_are_all_committed_and_seen_in_order),
+        T(test_a_write_run_later_that_fails_fails_the_commit_and_keeps_nothing),
+        T(test_reads_asked_ahead_are_read_in_any_order),
+        T(test_a_failed_read_asked_ahead_does_not_break_the_connection),
         T(test_uncommitted_changes_are_invisible_to_other_connections),
         T(test_foreign_keys_are_enforced),
         T(test_check_constraints_are_enforced),

@@ -76,8 +76,11 @@ size_t attendance_to_justify_read(struct stmt *st, struct arena *a, struct absen
 
 size_t attendance_roll_calls_on(struct store *s, struct arena *a, int64_t teacher, const char *date, struct roll_done **out)
 {
-    struct stmt *st = store_q(s, "SELECT rc.teaching_id, coalesce(rc.slot_id, 0) FROM roll_call rc JOIN teaching t ON t.id = rc.teaching_id"
-                                 " WHERE t.teacher_id = $1 AND rc.on_date = $2", "it", teacher, date);
+    /* Through the teacher's teachings and the (teaching, date) index: a join
+     * on the date would read every roll call of the territory that day. */
+    struct stmt *st = store_q(s, "SELECT rc.teaching_id, coalesce(rc.slot_id, 0) FROM roll_call rc"
+                                 " WHERE rc.teaching_id IN (SELECT id FROM teaching WHERE teacher_id = $1) AND rc.on_date = $2",
+                              "it", teacher, date);
     size_t n = 0, cap = 0;
     struct roll_done *v = NULL;
     while (st && stmt_step(st) == STORE_ROW) {

@@ -1303,29 +1303,31 @@ static void sheet_save(struct req *r)
     }
     int64_t now = clock_now();
     struct publication pub = publication_plan(r, &af, now);
+    /* The class's marks go to the database together (store_run_later): an
+     * error fails the commit, and the sheet is saved whole or not at all. */
     if (store_begin(s) < 0) goto fail;
     for (size_t i = 0; i < nch; i++) {
         const struct mark_change *c = &ch[i];
         int rc;
         if (c->skill && c->clear)
-            rc = store_run(s, "DELETE FROM skill_result WHERE assessment_id = $1 AND skill_id = $2 AND pupil_id = $3", "iii",
+            rc = store_run_later(s, "DELETE FROM skill_result WHERE assessment_id = $1 AND skill_id = $2 AND pupil_id = $3", "iii",
                            af.ai.id, c->skill, c->pupil);
         else if (c->skill)
-            rc = store_run(s, "INSERT INTO skill_result (assessment_id, skill_id, pupil_id, level, entered_at)"
+            rc = store_run_later(s, "INSERT INTO skill_result (assessment_id, skill_id, pupil_id, level, entered_at)"
                               " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (assessment_id, skill_id, pupil_id)"
                               " DO UPDATE SET level = $4, entered_at = $5",
                            "iiiii", af.ai.id, c->skill, c->pupil, (int64_t)c->value, now);
         else if (c->clear)
-            rc = store_run(s, "DELETE FROM mark WHERE assessment_id = $1 AND pupil_id = $2", "ii", af.ai.id, c->pupil);
+            rc = store_run_later(s, "DELETE FROM mark WHERE assessment_id = $1 AND pupil_id = $2", "ii", af.ai.id, c->pupil);
         /* A mark that does not change keeps its moments (R-GRADES). */
         else if (c->kind == MARK_VALUE)
-            rc = store_run(s, "INSERT INTO mark (assessment_id, pupil_id, value, special, entered_at, visible_at, parents_at)"
+            rc = store_run_later(s, "INSERT INTO mark (assessment_id, pupil_id, value, special, entered_at, visible_at, parents_at)"
                               " VALUES ($1, $2, $3, NULL, $4, $5, $6) ON CONFLICT (assessment_id, pupil_id) DO UPDATE SET value = $3,"
                               " special = NULL, entered_at = $4, visible_at = $5, parents_at = $6"
                               " WHERE mark.value IS DISTINCT FROM $3 OR mark.special IS NOT NULL",
                            "iiiiNN", af.ai.id, c->pupil, (int64_t)c->value, now, pub.mark_pupils, pub.mark_parents);
         else
-            rc = store_run(s, "INSERT INTO mark (assessment_id, pupil_id, value, special, entered_at, visible_at, parents_at)"
+            rc = store_run_later(s, "INSERT INTO mark (assessment_id, pupil_id, value, special, entered_at, visible_at, parents_at)"
                               " VALUES ($1, $2, NULL, $3, $4, $5, $6) ON CONFLICT (assessment_id, pupil_id) DO UPDATE SET value = NULL,"
                               " special = $3, entered_at = $4, visible_at = $5, parents_at = $6 WHERE mark.special IS DISTINCT FROM $3",
                            "iitiNN", af.ai.id, c->pupil, grades_kind_name(c->kind), now, pub.mark_pupils, pub.mark_parents);

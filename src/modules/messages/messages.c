@@ -443,13 +443,15 @@ static void reply(struct req *r)
         goto failed;
     for (size_t f = 0; f < nfiles; f++)
         if (!files_attach(r, files[f], "message", mid)) goto failed;
+    /* The thread's updates go to the database together (store_run_later):
+     * an error fails the commit. */
     if ((draft && messages_draft_consume(r, draft, mid) < 0) ||
-        store_run(s, "UPDATE thread SET last_message_at = $2 WHERE id = $1", "ii", id, now) < 0 ||
-        store_run(s, "UPDATE thread_participant SET last_read_message_id = $3, folder = 'inbox' WHERE thread_id = $1 AND person_id = $2",
-                  "iii", id, me, mid) < 0 ||
-        store_run(s, "UPDATE thread_participant SET folder = 'inbox' WHERE thread_id = $1 AND folder = 'archive'", "i", id) < 0 ||
-        store_run(s, "UPDATE thread_participant SET first_in_at = $3 WHERE thread_id = $1 AND person_id <> $2 AND first_in_at IS NULL", "iii",
-                  id, me, visible) < 0 ||
+        store_run_later(s, "UPDATE thread SET last_message_at = $2 WHERE id = $1", "ii", id, now) < 0 ||
+        store_run_later(s, "UPDATE thread_participant SET last_read_message_id = $3, folder = 'inbox' WHERE thread_id = $1 AND person_id = $2",
+                        "iii", id, me, mid) < 0 ||
+        store_run_later(s, "UPDATE thread_participant SET folder = 'inbox' WHERE thread_id = $1 AND folder = 'archive'", "i", id) < 0 ||
+        store_run_later(s, "UPDATE thread_participant SET first_in_at = $3 WHERE thread_id = $1 AND person_id <> $2 AND first_in_at IS NULL",
+                        "iii", id, me, visible) < 0 ||
         messages_notify(r, messages_author_name(r), ti.establishment, id, mid, others, nothers, ti.subject, visible, true) < 0 ||
         store_commit(s) < 0)
         goto failed;

@@ -21,7 +21,7 @@ int notify_add(struct store *s, const int64_t *persons, size_t n, const struct n
 {
     int64_t now = clock_now();
     for (size_t i = 0; i < n; i++)
-        if (store_run(s, "INSERT INTO notification (person_id, service, title, url, item, establishment_id, created_at, visible_at)"
+        if (store_run_later(s, "INSERT INTO notification (person_id, service, title, url, item, establishment_id, created_at, visible_at)"
                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", "ittttNii", persons[i], nt->service, nt->title, nt->url, nt->item,
                       nt->establishment, now, nt->visible_at > now ? nt->visible_at : now) < 0)
             return -1;

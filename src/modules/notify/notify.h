@@ -33,7 +33,9 @@ struct notice {
 };
 
 /* One notification per person in persons[0..n): inside the caller's
- * transaction. Returns 0, or -1 on a store error. */
+ * transaction, whose commit fails if one cannot be written (they go to the
+ * database together: store_run_later). Returns 0, or -1 on a store error
+ * known at once. */
 int notify_add(struct store *s, const int64_t *persons, size_t n, const struct notice *nt);
 
 /* The same for the legal guardians of pupil (one statement). */
