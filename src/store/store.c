@@ -140,19 +140,29 @@ struct stmt *store_q_ahead(struct store *s, const char *sql, const char *types, 
     return st;
 }
 
+static __thread bool holds_write; /* a write transaction is open on this thread */
+
+/* Run st, which returns no row (later: without waiting where the driver can). */
+static int run(struct store *s, struct stmt *st, bool later)
+{
+    if (!st) return -1;
+    if (later && holds_write && s->drv->run_later) {
+        s->drv->run_later(st);
+        return 0;
+    }
+    int rc = stmt_step(st);
+    stmt_done(st);
+    return rc == STORE_ERR ? -1 : 0;
+}
+
 int store_run(struct store *s, const char *sql, const char *types, ...)
 {
     va_list ap;
     va_start(ap, types);
     struct stmt *st = vq(s, sql, types, ap);
     va_end(ap);
-    if (!st) return -1;
-    int rc = stmt_step(st);
-    stmt_done(st);
-    return rc == STORE_ERR ? -1 : 0;
+    return run(s, st, false);
 }
-
-static __thread bool holds_write; /* a write transaction is open on this thread */
 
 int store_run_later(struct store *s, const char *sql, const char *types, ...)
 {
@@ -160,14 +170,7 @@ int store_run_later(struct store *s, const char *sql, const char *types, ...)
     va_start(ap, types);
     struct stmt *st = vq(s, sql, types, ap);
     va_end(ap);
-    if (!st) return -1;
-    if (holds_write && s->drv->run_later) {
-        s->drv->run_later(st);
-        return 0;
-    }
-    int rc = stmt_step(st);
-    stmt_done(st);
-    return rc == STORE_ERR ? -1 : 0;
+    return run(s, st, true);
 }
 
 int store_int(struct store *s, int64_t *out, const char *sql, const char *types, ...)
