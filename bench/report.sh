@@ -208,7 +208,7 @@ so with both on the same two cores PostgreSQL's throughput is bound to be about
 $(awk -v x="$xl" -v y="$yp" -v z="$zp" 'BEGIN {if (y + z > 0) printf "%.0f", x * 100 / (y + z); else print "–"}') % of SQLite's, however the requests are scheduled (measured: $pct %; wrk's own share of the
 CPU narrows the gap a little).
 
-**Round trips, cut from 13 to 3 per dashboard.** The first measurement (17 %: 1 038 against 6 154
+**Round trips waited for, cut from 13 to 2 per dashboard.** The first measurement (17 %: 1 038 against 6 154
 dashboards/s) found 11 statements per dashboard, each a round trip to another process, plus the read
 snapshot's BEGIN and COMMIT. Now (src/store/store_pg.c, libpq's pipeline mode):
 - the session and its person's actor (person, roles, children, taught classes) are one statement;
@@ -235,7 +235,7 @@ children's slots of the day with their subject, teacher, class and room runs abo
 on the two cores, i.e. about 0.25 ms of CPU, and the homework one the same: each joins the children's
 enrolments to their teachings, then every row to four reference tables. SQLite does all of the
 dashboard's lookups in about 0.2 ms inside Carnet's own process. On shared cores the ratio therefore
-stays near a third however few the round trips. What would close it: not joining the reference rows
+stays between a quarter and a third however few the round trips. What would close it: not joining the reference rows
 (subjects, rooms, teachers' and classes' names) into every row but keeping them in each node with a
 version read by the session statement, or PostgreSQL on its own server as in a real deployment, where a
 Carnet node pays only its $yp ms per dashboard (SQLite: $xl ms, queries included).
@@ -247,6 +247,11 @@ told of a mark sheet went through all of the person's notifications (index notif
 person_id), migration 0010). Earlier: saving a class's marks on PostgreSQL spent 6.6 ms in the query
 that finds the guardians to notify (its condition sat in a LEFT JOIN's ON and PostgreSQL hashed all of
 \`guardianship\`); mark entry went from 104 to 259 requests/s.
+
+Tried without a gain: 4 or 8 worker threads instead of 2 (the SQLite mix got slower: 1 509 and 1 591
+requests/s against 1 740), PostgreSQL's Unix socket instead of TCP, SQLite's memory-mapped reads
+(\`PRAGMA mmap_size\`: the mix fell to 250 requests/s) and a 64 MB page cache per connection
+instead of 16 MB (no change).
 
 The mix's target is about the same cost: in a closed loop of $CONNS connections the latency is the
 queue, p99 ≈ 2 × $CONNS / throughput; p99 < 50 ms needs about 2 500 requests/s of the mix on the
