@@ -6,6 +6,7 @@
  * Dates are handled as day numbers (days since 1970-01-01, proleptic
  * Gregorian) with the days-from-civil algorithm: no mktime, no TZ. */
 #include "calendar.h"
+#include "../policy/scope_sql.h"
 #include "../core/limits.h"
 #include "../core/log.h"
 #include "../core/text.h"
@@ -831,16 +832,9 @@ bool calendar_read(struct stmt *st, struct arena *a)
     return r != STORE_ERR;
 }
 
-struct stmt *calendar_ask_for_pupils(struct store *s, int64_t person, bool guardian, const char *date)
+struct stmt *calendar_ask_for_family(struct store *s, int64_t person, const char *date)
 {
-    static const char *const q[2] = {
-        CALENDAR_COLUMNS " WHERE e.id IN (SELECT c.establishment_id FROM enrolment en JOIN class c ON c.id = en.class_id"
-        " WHERE en.pupil_id = $1 AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2))" CALENDAR_ORDER,
-        CALENDAR_COLUMNS " WHERE e.id IN (SELECT c.establishment_id FROM guardianship g JOIN enrolment en"
-        " ON en.pupil_id = g.pupil_id AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
-        " JOIN class c ON c.id = en.class_id WHERE g.parent_id = $1)" CALENDAR_ORDER,
-    };
-    return store_q_ahead(s, q[guardian], "it", person, date);
+    return store_q_ahead(s, CALENDAR_COLUMNS " WHERE e.id IN (" SQL_FAMILY_ESTABLISHMENTS ")" CALENDAR_ORDER, "it", person, date);
 }
 
 struct school_calendar *calendar_load(struct store *s, struct arena *a, int64_t establishment_id)

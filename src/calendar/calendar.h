@@ -64,11 +64,12 @@ struct school_calendar {
 /* Load the calendar of establishment_id (zone from the establishment).
  * Allocated in arena; NULL when the establishment does not exist. */
 struct school_calendar *calendar_load(struct store *s, struct arena *a, int64_t establishment_id);
-/* The calendars of the establishments where pupil person's classes are on
- * date (guardian: those of person's children), asked ahead with the other
- * reads of a page (store_q_ahead); calendar_read then keeps each for the
- * request, where calendar_load finds it. calendar_read is false on error. */
-struct stmt *calendar_ask_for_pupils(struct store *s, int64_t person, bool guardian, const char *date);
+/* The calendars of the establishments of a family on date (those of the
+ * classes of person's children, or of person's own class), asked ahead with
+ * the other reads of a page (store_q_ahead); calendar_read then keeps each
+ * for the request, where calendar_load finds it. calendar_read is false on
+ * error. */
+struct stmt *calendar_ask_for_family(struct store *s, int64_t person, const char *date);
 bool calendar_read(struct stmt *st, struct arena *a);
 /* The school year "YYYY-YYYY" containing date (September to August). */
 void calendar_school_year_of(const char *date, char out[10]);

@@ -21,4 +21,14 @@
     " UNION SELECT gm.pupil_id, t3.id FROM guardianship gd JOIN group_member gm ON gm.pupil_id = gd.pupil_id"    \
     " JOIN teaching t3 ON t3.grp_id = gm.grp_id WHERE gd.parent_id = $1) x"
 
+/* The establishments where the classes of person $1's children (a
+ * guardian) or of person $1 (a pupil) are on date $2: the schools whose
+ * calendars and services a family's pages show. */
+#define SQL_FAMILY_ESTABLISHMENTS                                                                                \
+    "SELECT c.establishment_id FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id"                \
+    " JOIN class c ON c.id = en.class_id WHERE g.parent_id = $1"                                                \
+    " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"                                       \
+    " UNION SELECT c.establishment_id FROM enrolment en JOIN class c ON c.id = en.class_id"                      \
+    " WHERE en.pupil_id = $1 AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+
 #endif

@@ -241,14 +241,11 @@ void store_end_read(struct store *s) { forget(s, "COMMIT"); }
 int store_commit(struct store *s)
 {
     int rc = store_run(s, "COMMIT", NULL);
+    if (rc < 0) return rc; /* the caller rolls back */
+    write_release();
     /* A statement run later failed: the transaction was aborted, and the
      * server answered the COMMIT with a rollback. */
-    if (rc == 0 && s->drv->later_failed && s->drv->later_failed(s)) {
-        write_release();
-        return -1;
-    }
-    if (rc == 0) write_release();
-    return rc;
+    return s->drv->later_failed && s->drv->later_failed(s) ? -1 : 0;
 }
 
 void store_rollback(struct store *s)

@@ -78,6 +78,17 @@ struct pg_store {
 
 static void drain(struct pg_store *s, struct pg_stmt *upto);
 
+/* The last statement sent. */
+static struct pg_pending *last_sent(struct pg_store *s) { return &s->queue[(s->qhead + s->qlen - 1) % PG_QUEUE]; }
+
+/* Forget what was sent and not read (the connection is closing or was reset). */
+static void queue_drop(struct pg_store *s)
+{
+    for (int i = 0; i < s->qlen; i++) s->queue[(s->qhead + i) % PG_QUEUE].c->queued = false;
+    s->qlen = 0;
+    s->unsynced = false;
+}
+
 static void pg_quiet(void *arg, const char *msg) { (void)arg; (void)msg; }
 
 static const char *pg_error(struct store *base)
@@ -147,8 +158,7 @@ static void stmt_clear(struct pg_stmt *c)
 static void pg_close(struct store *base)
 {
     struct pg_store *s = (struct pg_store *)base;
-    for (int i = 0; i < s->qlen; i++) s->queue[(s->qhead + i) % PG_QUEUE].c->queued = false;
-    s->qlen = 0; /* the connection closes with whatever it was still to read */
+    queue_drop(s); /* the connection closes with whatever it was still to read */
     for (int i = 0; i < STORE_CACHE_SLOTS; i++) {
         if (s->cache[i]) {
             stmt_clear((struct pg_stmt *)s->cache[i]);
@@ -297,9 +307,7 @@ static int pg_server_prepare(struct pg_stmt *c)
  * parameters; every statement is prepared again at its next use. */
 static bool pg_reconnect(struct pg_store *s)
 {
-    for (int i = 0; i < s->qlen; i++) s->queue[(s->qhead + i) % PG_QUEUE].c->queued = false;
-    s->qlen = 0;
-    s->unsynced = false;
+    queue_drop(s);
     PQreset(s->conn);
     if (PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF) PQexitPipelineMode(s->conn);
     if (PQstatus(s->conn) != CONNECTION_OK || !session_setup(s)) return false;
@@ -363,7 +371,7 @@ static PGresult *next_result(struct pg_store *s)
 static void drain(struct pg_store *s, struct pg_stmt *upto)
 {
     /* The batch goes now, with one Sync after its last statement. */
-    if (s->unsynced && s->qlen) s->queue[(s->qhead + s->qlen - 1) % PG_QUEUE].sync_after = true;
+    if (s->unsynced && s->qlen) last_sent(s)->sync_after = true;
     s_sync(s);
     while (s->qlen) {
         struct pg_pending e = s->queue[s->qhead];
@@ -411,7 +419,7 @@ static void drain(struct pg_store *s, struct pg_stmt *upto)
 static ExecStatusType pg_run(struct pg_stmt *c, bool *idle)
 {
     struct pg_store *s = c->owner;
-    if (!c->queued && !c->ran && s->qlen && !pg_send(c, PENDING_READ)) drain(s, NULL);
+    if (!c->queued && !c->ran && s->qlen) pg_send(c, PENDING_READ); /* refused: the queue was read out */
     if (c->queued) drain(s, c);
     if (c->ran) {
         *idle = c->retry;
@@ -435,7 +443,7 @@ static void pg_later(struct stmt *st, enum pending_kind kind)
     if (!pg_send(c, kind)) {
         if (pg_step(st) == STORE_ERR && kind == PENDING_CHECK) c->owner->later_failed = true;
     } else if (kind == PENDING_FORGET) {
-        c->owner->queue[(c->owner->qhead + c->owner->qlen - 1) % PG_QUEUE].sync_after = true;
+        last_sent(c->owner)->sync_after = true;
         s_sync(c->owner);
     }
     stmt_clear(c);

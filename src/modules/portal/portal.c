@@ -230,7 +230,9 @@ struct family_view {
 
 /* Its reads, asked ahead (family_ask), to be read by family_read. */
 struct family_asked {
-    bool guardian;
+    const int64_t *pupils;          /* the children (the actor's, already loaded), or the pupil */
+    size_t npupils;
+    enum grades_audience audience;
     struct stmt *cal, *kids, *hw, *grades, *absences;
     struct timetable_asked day;
 };
@@ -241,17 +243,17 @@ static struct family_asked family_ask(struct req *r, struct store *s, bool guard
     char today[11], to[11];
     clock_today(today);
     calendar_add_days(today, 14, to);
-    struct family_asked q = {.guardian = guardian};
-    q.cal = calendar_ask_for_pupils(s, id, guardian, today);
+    /* R-GRADES: a guardian sees their children's marks from parents_at, a
+     * pupil their own from visible_at. */
+    struct family_asked q = {.pupils = guardian ? r->actor->children : &r->actor->person_id,
+                             .npupils = guardian ? r->actor->nchildren : 1,
+                             .audience = guardian ? AUDIENCE_PARENTS : AUDIENCE_PUPIL};
+    q.cal = calendar_ask_for_family(s, id, today);
     q.kids = portal_pupils_ask(s, id, !guardian);
     q.day = timetable_days_ask(s, guardian ? TT_GUARDIAN : TT_PUPIL, id, today, today);
     /* The pupil's or their guardians' own view: what families see now (R-DISCO). */
     q.hw = log_homework_ask(s, id, guardian, today, to, clock_now());
-    /* R-GRADES: a guardian sees their children's marks from parents_at, a
-     * pupil their own from visible_at. The actor's children are already
-     * loaded: no second guardianship query. */
-    q.grades = guardian ? grades_latest_ask(s, r->actor->children, r->actor->nchildren, LATEST_GRADES, AUDIENCE_PARENTS)
-                        : grades_latest_ask(s, &r->actor->person_id, 1, LATEST_GRADES, AUDIENCE_PUPIL);
+    q.grades = grades_latest_ask(s, q.pupils, q.npupils, LATEST_GRADES, q.audience);
     q.absences = attendance_to_justify_ask(s, id, guardian);
     return q;
 }
@@ -265,10 +267,7 @@ static struct family_view family_read(struct req *r, struct store *s, struct fam
     bool covered;
     f.today = timetable_days_read(s, &r->arena, q.day, &day, &covered) ? day : NULL;
     f.hw.n = log_homework_read(q.hw, &r->arena, &f.hw.items);
-    f.hw.ngrades = q.guardian ? grades_latest_read(s, &r->arena, q.grades, r->actor->children, r->actor->nchildren,
-                                                   LATEST_GRADES, AUDIENCE_PARENTS, &f.hw.grades)
-                              : grades_latest_read(s, &r->arena, q.grades, &r->actor->person_id, 1, LATEST_GRADES,
-                                                   AUDIENCE_PUPIL, &f.hw.grades);
+    f.hw.ngrades = grades_latest_read(s, &r->arena, q.grades, q.pupils, q.npupils, LATEST_GRADES, q.audience, &f.hw.grades);
     f.hw.nabsences = attendance_to_justify_read(q.absences, &r->arena, &f.hw.absences);
     return f;
 }

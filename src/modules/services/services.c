@@ -6,6 +6,7 @@
 #include "../../core/limits.h"
 #include "../../core/page.h"
 #include "../../core/router.h"
+#include "../../policy/scope_sql.h"
 #include "../../store/store.h"
 #include <stdio.h>
 #include <string.h>
@@ -80,11 +81,7 @@ struct stmt *services_links_ask(struct store *s, int64_t person_id)
         "WITH est AS ("
         "  SELECT r.establishment_id AS id FROM role r WHERE r.person_id = $1 AND r.establishment_id IS NOT NULL"
         "   AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"
-        "  UNION SELECT c.establishment_id FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id"
-        "   JOIN class c ON c.id = en.class_id WHERE g.parent_id = $1"
-        "   AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
-        "  UNION SELECT c.establishment_id FROM enrolment en JOIN class c ON c.id = en.class_id"
-        "   WHERE en.pupil_id = $1 AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2))"
+        "  UNION " SQL_FAMILY_ESTABLISHMENTS ")"
         " SELECT e.id, s.id, s.title, s.url, s.description, s.profiles, s.establishment_id IS NULL"
         " FROM est JOIN establishment e ON e.id = est.id JOIN service s ON s.enabled = 1 AND s.kind = 'link'"
         "  AND (s.establishment_id = e.id OR (s.establishment_id IS NULL AND s.territory_id = e.territory_id))"
