@@ -52,6 +52,25 @@ const char *req_header(struct req *r, const char *name)
     return NULL;
 }
 
+/* The headers a proxy adds on its way (RFC 7239 and the de facto ones). */
+static const char *const forwarding_headers[] = {"Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
+                                                 "X-Forwarded-Proto", "X-Real-IP", "Via", NULL};
+
+bool req_forwarded(struct req *r)
+{
+    for (size_t i = 0; forwarding_headers[i]; i++)
+        if (req_header(r, forwarding_headers[i])) return true;
+    return false;
+}
+
+/* Has the handler set this answer header already? */
+static bool resp_has_header(const struct req *r, const char *name)
+{
+    for (size_t i = 0; i < r->nresp_headers; i++)
+        if (!strcasecmp(r->resp_headers[i].name, name)) return true;
+    return false;
+}
+
 const char *req_cookie(struct req *r, const char *name)
 {
     for (size_t i = 0; i < r->ncookies; i++)
@@ -301,8 +320,8 @@ static void security_headers(struct req *r)
     resp_header(r, "Cross-Origin-Opener-Policy", "same-origin");
     resp_header(r, "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
     if (r->tls) resp_header(r, "Strict-Transport-Security", "max-age=31536000");
-    if (!r->route || !(r->route->action == ACT_PUBLIC && r->method == M_GET && r->status == 200))
-        resp_header(r, "Cache-Control", "no-store");
+    /* Nothing is kept by a cache unless its handler says so (the static files). */
+    if (!resp_has_header(r, "Cache-Control")) resp_header(r, "Cache-Control", "no-store");
     if (!r->content_type) r->content_type = "text/html; charset=utf-8";
 }
 

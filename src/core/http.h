@@ -78,6 +78,8 @@ struct req {
 
 /* Header value by case-insensitive name, or NULL. */
 const char *req_header(struct req *r, const char *name);
+/* Did the request come through a proxy (any forwarding header: Forwarded, X-Forwarded-*…)? */
+bool req_forwarded(struct req *r);
 /* Cookie value by name, or NULL. */
 const char *req_cookie(struct req *r, const char *name);
 /* Raw field (before validation) — for the app and router only. */

@@ -60,7 +60,9 @@ static bool allowed(struct req *r)
         return auth && !strncmp(auth, "Bearer ", 7) && strlen(auth + 7) == n && sodium_memcmp(auth + 7, token, n) == 0;
     }
     const char *a = r->remote_addr ? r->remote_addr : "";
-    return !req_header(r, "X-Forwarded-For") && (!strcmp(a, "127.0.0.1") || !strcmp(a, "::1") || !strncmp(a, "::ffff:127.", 11));
+    /* A proxy on this machine forwards the public's requests from loopback. */
+    if (req_forwarded(r)) return false;
+    return (!strcmp(a, "127.0.0.1") || !strcmp(a, "::1") || !strncmp(a, "::ffff:127.", 11));
 }
 
 static const char *route_label(size_t i)
@@ -77,7 +79,6 @@ static void metrics_page(struct req *r)
     }
     r->status = 200;
     r->content_type = "text/plain; version=0.0.4; charset=utf-8";
-    resp_header(r, "Cache-Control", "no-store");
     out(r, "# HELP carnet_http_requests_total Requests answered, by route pattern and status.\n"
            "# TYPE carnet_http_requests_total counter\n");
     for (size_t i = 0; requests && i <= nroutes; i++)
@@ -121,7 +122,6 @@ static void healthz(struct req *r)
     int64_t applied = -1;
     bool db = s && store_int(s, &applied, "SELECT count(*) FROM schema_migration", NULL) == 1;
     bool migrated = db && applied >= (int64_t)assets_sql_count;
-    resp_header(r, "Cache-Control", "no-store");
     reply_json(r, migrated ? 200 : 503,
                json_pack("{s:s,s:s,s:I,s:I}", "status", migrated ? "ok" : "unavailable", "database", !db ? "unreachable" : migrated ? "ok" : "not migrated",
                          "migrations", (json_int_t)applied, "expected", (json_int_t)assets_sql_count));

@@ -1009,6 +1009,8 @@ static void ical_feed(struct req *r)
         reply_error(r, 404, tr(r, "err.not_found"));
         return;
     }
+    /* A child's timetable: for the calendar application only, never for a shared cache. */
+    resp_header(r, "Cache-Control", "private, no-store");
     /* A pupil's or a teacher's lessons, from two weeks ago to ten weeks on. */
     struct actor *a = policy_actor_load(s, &r->arena, person);
     if (!a || (!policy_has(a, PROFILE_PUPIL) && !policy_has(a, PROFILE_TEACHER))) {
