@@ -200,11 +200,27 @@ void reply_error(struct req *r, int status, const char *message)
     page_end(r);
 }
 
+const char *cookie_name(struct req *r, const char *name)
+{
+    /* "__Host-": the browser takes it only with Secure, Path=/ and no
+     * Domain (as resp_cookie sets it under TLS), so neither a sibling
+     * subdomain nor a plain-http answer can plant or overwrite it. */
+    return r->tls ? arena_printf(&r->arena, "__Host-%s", name) : name;
+}
+
+/* The pre-session token the browser holds, if this server issued it and it
+ * has not expired; NULL otherwise (a value the client made up is ignored). */
+static const char *presession_token(struct req *r)
+{
+    const char *pre = req_cookie(r, cookie_name(r, PRESESSION_COOKIE));
+    return pre && secret_signed_token_ok(pre, clock_now(), PRESESSION_VALID_S) ? pre : NULL;
+}
+
 const char *csrf_token(struct req *r)
 {
     if (r->csrf) return r->csrf;
-    r->csrf = secret_token(&r->arena, 18);
-    resp_cookie(r, "carnet_pre", r->csrf, -1, true);
+    r->csrf = secret_signed_token(&r->arena, clock_now());
+    resp_cookie(r, cookie_name(r, PRESESSION_COOKIE), r->csrf, -1, true);
     return r->csrf;
 }
 
@@ -289,7 +305,12 @@ static int parse_fields(struct req *r, const char **msg)
 static bool csrf_ok(struct req *r)
 {
     const char *origin = req_header(r, "Origin"), *host = req_header(r, "Host");
-    if (origin && strcmp(origin, "null")) {
+    if (origin && !strcmp(origin, "null")) {
+        /* An opaque origin (a sandboxed frame, a data: page) is nobody's
+         * own page: refused before sign-in, where no session token could
+         * tell our forms from another site's. */
+        if (!r->actor) return false;
+    } else if (origin) {
         const char *o = strstr(origin, "://");
         if (!host || !o || strcmp(o + 3, host)) return false;
     }
@@ -299,8 +320,10 @@ static bool csrf_ok(struct req *r)
         return t && r->csrf && text_equal_ct(t, r->csrf);
     }
     if (r->route->flags & ROUTE_API) return r->json_body; /* JSON cannot be sent cross-site without CORS */
-    const char *pre = req_cookie(r, "carnet_pre"), *t = req_field(r, "csrf");
-    return pre && t && strlen(pre) >= 16 && text_equal_ct(t, pre);
+    /* Double submit of a token the server signed: a cookie a client or
+     * another site chose does not verify. */
+    const char *pre = presession_token(r), *t = req_field(r, "csrf");
+    return pre && t && text_equal_ct(t, pre);
 }
 
 static void security_headers(struct req *r)
@@ -373,7 +396,7 @@ void app_handle(struct req *r)
         goto done;
     }
     struct store *s = NULL;
-    if (r->route->action != ACT_PUBLIC || req_cookie(r, "carnet_session")) {
+    if (r->route->action != ACT_PUBLIC || req_cookie(r, cookie_name(r, SESSION_COOKIE))) {
         s = store_thread();
         store_recover(s);
         if (!s) {
@@ -382,10 +405,7 @@ void app_handle(struct req *r)
         }
         if (hooks.load_session) hooks.load_session(r);
     }
-    if (!r->actor && !r->csrf) {
-        const char *pre = req_cookie(r, "carnet_pre");
-        if (pre && strlen(pre) >= 16 && strlen(pre) <= 64) r->csrf = pre;
-    }
+    if (!r->actor && !r->csrf) r->csrf = presession_token(r);
     if (!policy_may(s, r->actor, r->route->action, OBJECT_NONE)) {
         if (!r->actor) {
             if (r->api) {

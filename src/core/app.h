@@ -23,6 +23,13 @@ void req_init(struct req *r);
 void req_free(struct req *r);
 /* Run the whole pipeline on a filled-in request; the answer is in r. */
 void app_handle(struct req *r);
+/* The cookies of a person's browser: the session, and before sign-in the
+ * pre-session CSRF token (signed by the server, PRESESSION_VALID_S). */
+#define SESSION_COOKIE "carnet_session"
+#define PRESESSION_COOKIE "carnet_pre"
+/* A cookie's name for this request: "__Host-" name under TLS, name on plain
+ * HTTP (loopback, tests, demo). */
+const char *cookie_name(struct req *r, const char *name);
 /* The request's CSRF token, creating a pre-session one (and its cookie) if
  * nobody is signed in yet. */
 const char *csrf_token(struct req *r);

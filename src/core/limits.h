@@ -32,6 +32,11 @@
 #define SESSION_TOKEN_BYTES       32
 #define SESSION_PURGE_AFTER_S     (30 * 24 * 3600)   /* ended sessions are deleted after 30 days */
 
+/* Pre-session CSRF token (sign-in, activation and language forms before
+ * sign-in): issued and signed by the server, never chosen by the client. */
+#define PRESESSION_VALID_S        (2 * 3600)         /* a sign-in form stays usable 2 h, like an idle session */
+#define PRESESSION_NONCE_BYTES    16
+
 /* Login throttling */
 #define THROTTLE_WINDOW_S         (15 * 60)
 #define THROTTLE_ACCOUNT_FAILURES 5                  /* per login, per window */

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "page.h"
 #include "router.h"
+#include "secret.h"
 #include "server.h"
 #include "assets.h"
 #include "metrics.h"
@@ -177,7 +178,7 @@ static void register_routes(const struct options *o)
 static int cmd_serve(const struct options *o)
 {
     struct store *s = open_db(o);
-    if (!s || migrate(s) < 0) return 1;
+    if (!s || migrate(s) < 0 || secret_load_key(s) < 0) return 1;
     store_close(s);
     store_set_default(o->db);
     register_routes(o);
@@ -241,7 +242,7 @@ static int cmd_demo(const struct options *o)
 static int cmd_test_http(const struct options *o)
 {
     struct store *s = open_db(o);
-    if (!s || migrate(s) < 0) return 1;
+    if (!s || migrate(s) < 0 || secret_load_key(s) < 0) return 1;
     store_close(s);
     store_set_default(o->db);
     register_routes(o);

@@ -158,10 +158,12 @@ test('activation by one-time code: wrong code, weak password, then a password a 
   const code = execFileSync(BIN, ['activation-code', '--db', srv.db, '--login', login], { encoding: 'utf8' }).trim().split(' ')[1];
   assert.match(code, /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
   const c = srv.client();
-  // Not yet active: sign-in says to use the letter.
+  // Not yet active: sign-in answers as for any wrong login (it must not tell
+  // a pending login from an unknown one), and points everyone to activation.
   const early = await c.login(login, 'whatever-it-is-1');
-  assert.equal(early.status, 403);
-  assert.match(visibleText(early.text), /pas encore activé/);
+  assert.equal(early.status, 401);
+  assert.match(visibleText(early.text), /Identifiant ou mot de passe incorrect.*Première connexion \? Activez d'abord votre compte avec le code de votre courrier/);
+  assert.match(early.text, /href="\/activer"/);
   const wrong = await c.submit('/activer', '/activer', { login, code: 'AAAA-BBBB-CCCC', password: 'un mot de passe long', password2: 'un mot de passe long' });
   assert.equal(wrong.status, 400);
   assert.match(visibleText(wrong.text), /code d'activation incorrect/);

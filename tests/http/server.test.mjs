@@ -105,7 +105,7 @@ test('behind a TLS proxy (--trust-proxy), cookies are Secure and HSTS is sent; w
   const res = await c.post('/connexion', { csrf: c.constructor.csrfOf(page.text), login: 'parent.demo', password: 'carnet-demo' },
     { headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.7' } });
   assert.equal(res.status, 303);
-  assert.match(res.headers.getSetCookie().find((h) => h.startsWith('carnet_session=')), /; Secure/);
+  assert.match(res.headers.getSetCookie().find((h) => h.startsWith('__Host-carnet_session=')), /; Secure/);
   await srv.stop();
   const plain = await startServer();
   const p = await plain.client().get('/connexion', { headers: { 'X-Forwarded-Proto': 'https' } });

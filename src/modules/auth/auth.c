@@ -15,11 +15,10 @@
 #include "../../store/store.h"
 #include <ctype.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-#define SESSION_COOKIE "carnet_session"
 
 int auth_password_hash(const char *pw, char out[AUTH_HASH_BYTES])
 {
@@ -153,7 +152,7 @@ static int session_create(struct store *s, struct req *r, int64_t account_id)
                   "titiitt", h, account_id, csrf, now, now + SESSION_ABSOLUTE_S,
                   r->remote_addr, uab) != 1)
         return -1;
-    resp_cookie(r, SESSION_COOKIE, tok, -1, true);
+    resp_cookie(r, cookie_name(r, SESSION_COOKIE), tok, -1, true);
     r->session_id = id;
     r->csrf = csrf;
     return 0;
@@ -169,7 +168,7 @@ static const char *const q_session =
 
 void auth_load_session(struct req *r)
 {
-    const char *tok = req_cookie(r, SESSION_COOKIE);
+    const char *tok = req_cookie(r, cookie_name(r, SESSION_COOKIE));
     if (!tok || strlen(tok) > 64) return;
     struct store *s = store_thread();
     if (!s) return;
@@ -210,7 +209,7 @@ static void session_end(struct store *s, struct req *r)
     if (r->session_id)
         store_run(s, "UPDATE session SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", "ii", clock_now(),
                   r->session_id);
-    resp_cookie(r, SESSION_COOKIE, "", 0, true);
+    resp_cookie(r, cookie_name(r, SESSION_COOKIE), "", 0, true);
 }
 
 /* ---- Sign-in ------------------------------------------------------------ */
@@ -254,15 +253,26 @@ static void login_page(struct req *r)
     const char *notice = NULL;
     if (r->session_expired) {
         notice = tr(r, "login.expired");
-        resp_cookie(r, SESSION_COOKIE, "", 0, true);
+        resp_cookie(r, cookie_name(r, SESSION_COOKIE), "", 0, true);
     } else if (param_bool(r, "sortie")) {
         notice = tr(r, "login.signed_out");
     }
     login_form(r, NULL, NULL, notice);
 }
 
-enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_PENDING, LOGIN_THROTTLED, LOGIN_ERROR };
+enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_ERROR };
 
+/* The hash checked when a login has no password to check against (unknown,
+ * or not activated yet): the same work as a real check, made once. */
+static char dummy_hash[AUTH_HASH_BYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static void dummy_make(void) { auth_password_hash("carnet-dummy-password", dummy_hash); }
+
+/* A login that is unknown, not activated yet, disabled, or with a wrong
+ * password gets one answer (LOGIN_BAD) after the same work — a password
+ * hash checked, a failure counted for the login and the address — so that
+ * neither the answer, its time nor the throttle tells them apart (R-SEC).
+ * A family with a letter learns what to do on the activation page. */
 static enum login_result check_login(struct store *s, struct req *r, const char *login, const char *password,
                                      int64_t *account_id, int64_t *person_id, int64_t *wait)
 {
@@ -279,19 +289,13 @@ static enum login_result check_login(struct store *s, struct req *r, const char 
         snprintf(state, sizeof state, "%s", stmt_text(st, 3));
     }
     stmt_done(st);
-    if (!strcmp(state, "pending")) return LOGIN_PENDING;
-    bool good = false;
-    if (hash[0]) {
-        good = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-    } else {
-        /* Unknown login: spend the same time so that logins cannot be probed. */
-        static char dummy[AUTH_HASH_BYTES];
-        if (!dummy[0]) auth_password_hash("carnet-dummy-password", dummy);
-        if (crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0) good = false;
-    }
-    if (!good || strcmp(state, "active")) {
+    bool active = !strcmp(state, "active");
+    pthread_once(&dummy_once, dummy_make);
+    bool verified = crypto_pwhash_str_verify(active && hash[0] ? hash : dummy_hash, password, strlen(password)) == 0;
+    if (!active || !hash[0] || !verified) {
         failed(s, r, "login", login);
-        audit(s, r, *person_id, "login.failed", login, "");
+        /* The audit, read by staff only, keeps why. */
+        audit(s, r, *person_id, "login.failed", login, active ? "" : state);
         return LOGIN_BAD;
     }
     throttle_clear(s, arena_printf(&r->arena, "login:login:%s", login));
@@ -314,10 +318,6 @@ static void login_submit(struct req *r)
         r->status = 429;
         resp_header(r, "Retry-After", arena_printf(&r->arena, "%lld", (long long)wait));
         login_form(r, wait_message(r, wait), login, NULL);
-        return;
-    case LOGIN_PENDING:
-        r->status = 403;
-        login_form(r, tr(r, "login.pending"), login, NULL);
         return;
     case LOGIN_BAD:
         r->status = 401;
@@ -524,7 +524,7 @@ static void end_all(struct req *r)
     store_run(s, "UPDATE session SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL", "ii", clock_now(),
               r->actor->account_id);
     audit(s, r, 0, "session.ended_all", "", "");
-    resp_cookie(r, SESSION_COOKIE, "", 0, true);
+    resp_cookie(r, cookie_name(r, SESSION_COOKIE), "", 0, true);
     reply_redirect(r, "/connexion?sortie=1");
 }
 
@@ -560,16 +560,62 @@ static void change_password(struct req *r)
 
 /* ---- Activation letters (paper, per class) ---------------------------- */
 
-/* Pending accounts of a class: its pupils and their guardians. */
+/* Pending accounts of a class: its pupils and their guardians, one row per
+ * account and child, an account's rows together (a parent of twins has two). */
 static const char *const q_pending =
-    "SELECT a.id, p.first_name, p.last_name, a.login, 'pupil', '' FROM enrolment en"
+    "SELECT a.id, p.first_name, p.last_name, a.login, 'pupil', 0, '', '' FROM enrolment en"
     " JOIN person p ON p.id = en.pupil_id JOIN account a ON a.person_id = p.id"
     " WHERE en.class_id = $1 AND a.state = 'pending' AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
-    " UNION SELECT a.id, p.first_name, p.last_name, a.login, 'parent', c.first_name || ' ' || c.last_name"
+    " UNION ALL SELECT a.id, p.first_name, p.last_name, a.login, 'parent', c.id, c.first_name, c.last_name"
     " FROM enrolment en JOIN guardianship g ON g.pupil_id = en.pupil_id JOIN person p ON p.id = g.parent_id"
     " JOIN person c ON c.id = en.pupil_id JOIN account a ON a.person_id = p.id"
     " WHERE en.class_id = $1 AND a.state = 'pending' AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
-    " ORDER BY 3, 2";
+    " ORDER BY 3, 2, 1, 7, 6";
+
+/* One letter per pending account, whatever the number of its children in
+ * the class: one code per account, so no letter undoes another. */
+struct letter {
+    int64_t id;
+    const char *first, *last, *login;
+    const char **children; /* the parent's children in this class, "First Last" */
+    size_t nchildren, cap;
+    char code[15];
+};
+
+static struct letter *pending_letters(struct store *s, struct req *r, int64_t cls, const char *today, size_t *n)
+{
+    struct letter *v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    struct stmt *st = store_q(s, q_pending, "it", cls, today);
+    while (st && stmt_step(st) == STORE_ROW) {
+        int64_t id = stmt_int(st, 0);
+        if (!*n || v[*n - 1].id != id) {
+            v = arena_grow(&r->arena, v, *n, &cap, sizeof *v);
+            v[*n] = (struct letter){.id = id, .first = arena_strdup(&r->arena, stmt_text(st, 1)),
+                                    .last = arena_strdup(&r->arena, stmt_text(st, 2)),
+                                    .login = arena_strdup(&r->arena, stmt_text(st, 3))};
+            (*n)++;
+        }
+        struct letter *l = &v[*n - 1];
+        if (!strcmp(stmt_text(st, 4), "parent")) {
+            l->children = arena_grow(&r->arena, l->children, l->nchildren, &l->cap, sizeof *l->children);
+            l->children[l->nchildren++] = arena_printf(&r->arena, "%s %s", stmt_text(st, 6), stmt_text(st, 7));
+        }
+    }
+    stmt_done(st);
+    return v;
+}
+
+/* "A", "A et B", "A, B et C". */
+static const char *children_list(struct req *r, const struct letter *l)
+{
+    const char *out = l->nchildren ? l->children[0] : "";
+    for (size_t i = 1; i < l->nchildren; i++)
+        out = i + 1 < l->nchildren ? arena_printf(&r->arena, "%s, %s", out, l->children[i])
+                                   : arena_printf(&r->arena, "%s %s %s", out, tr(r, "letters.and"), l->children[i]);
+    return out;
+}
 
 static bool letters_allowed(struct req *r, int64_t cls, const char **class_name, const char **est_name)
 {
@@ -597,22 +643,22 @@ static void letters_page(struct req *r)
     if (!letters_allowed(r, cls, &cname, &ename)) return;
     char today[11];
     clock_today(today);
-    struct stmt *st = store_q(store_thread(), q_pending, "it", cls, today);
-    int n = 0;
+    size_t n = 0;
+    struct letter *v = pending_letters(store_thread(), r, cls, today, &n);
     page_begin(r, tr(r, "letters.title"));
     out(r, "<h1>%h</h1><p class=\"lead\">%h %h — %h</p><section class=\"card\"><p>%h</p><ul class=\"plain\">",
         tr(r, "letters.title"), tr(r, "portal.class"), cname, ename, tr(r, "letters.lead"));
-    while (st && stmt_step(st) == STORE_ROW) {
-        n++;
-        out(r, "<li>%h %h <span class=\"meta\">(%h)</span></li>", stmt_text(st, 1), stmt_text(st, 2), stmt_text(st, 3));
+    for (size_t i = 0; i < n; i++) {
+        out(r, "<li>%h %h", v[i].first, v[i].last);
+        if (v[i].nchildren) out(r, " — %h", tr_fmt(r, "letters.for_parent", children_list(r, &v[i]), NULL));
+        out(r, " <span class=\"meta\">(%h)</span></li>", v[i].login);
     }
-    stmt_done(st);
     out(r, "</ul>");
     if (!n) {
         out(r, "<p>%h</p></section>", tr(r, "letters.none"));
     } else {
-        char nb[16];
-        snprintf(nb, sizeof nb, "%d", n);
+        char nb[24];
+        snprintf(nb, sizeof nb, "%zu", n);
         out(r, "<form method=\"post\" action=\"/classes/%I/courriers\">", cls);
         page_csrf_input(r);
         out(r, "<p class=\"help\">%h</p><button type=\"submit\" class=\"primary\">%h</button></form></section>",
@@ -636,19 +682,8 @@ static void letters_generate(struct req *r)
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
     }
-    struct letter { int64_t id; const char *first, *last, *login, *kind, *child; char code[15]; } *v = NULL;
-    size_t n = 0, cap = 0;
-    struct stmt *st = store_q(s, q_pending, "it", cls, today);
-    while (st && stmt_step(st) == STORE_ROW) {
-        v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
-        v[n] = (struct letter){.id = stmt_int(st, 0), .first = arena_strdup(&r->arena, stmt_text(st, 1)),
-                               .last = arena_strdup(&r->arena, stmt_text(st, 2)),
-                               .login = arena_strdup(&r->arena, stmt_text(st, 3)),
-                               .kind = arena_strdup(&r->arena, stmt_text(st, 4)),
-                               .child = arena_strdup(&r->arena, stmt_text(st, 5))};
-        n++;
-    }
-    stmt_done(st);
+    size_t n = 0;
+    struct letter *v = pending_letters(s, r, cls, today, &n);
     for (size_t i = 0; i < n; i++) {
         if (auth_activation_issue(s, v[i].id, v[i].code) < 0) {
             store_rollback(s);
@@ -669,7 +704,7 @@ static void letters_generate(struct req *r)
     for (size_t i = 0; i < n; i++) {
         out(r, "<article class=\"letter card\"><p class=\"meta\">%h — %h %h</p><h2>%h %h</h2>", ename, tr(r, "portal.class"),
             cname, v[i].first, v[i].last);
-        if (!strcmp(v[i].kind, "parent")) out(r, "<p>%h</p>", tr_fmt(r, "letters.for_parent", v[i].child, NULL));
+        if (v[i].nchildren) out(r, "<p>%h</p>", tr_fmt(r, "letters.for_parent", children_list(r, &v[i]), NULL));
         out(r, "<p>%h</p><dl class=\"facts\"><dt>%h</dt><dd><strong>%h</strong></dd><dt>%h</dt><dd><strong class=\"code\">%h</strong>"
                " <span class=\"meta\">%h</span></dd><dt>%h</dt><dd>%h</dd></dl><ol><li>%h</li><li>%h</li><li>%h</li></ol>"
                "<p class=\"meta\">%h</p></article>",
@@ -696,9 +731,6 @@ static void api_login(struct req *r)
     case LOGIN_THROTTLED:
         resp_header(r, "Retry-After", arena_printf(&r->arena, "%lld", (long long)wait));
         reply_error(r, 429, wait_message(r, wait));
-        return;
-    case LOGIN_PENDING:
-        reply_error(r, 403, tr(r, "login.pending"));
         return;
     case LOGIN_BAD:
         reply_error(r, 401, tr(r, "login.bad"));
