@@ -66,7 +66,8 @@ test('S-MESSAGES: a parent writes to a teacher with an attachment; the teacher r
   const inbox = await t.get('/messagerie');
   assert.match(inbox.text, /class="unread"/);
   assert.match(visibleText(inbox.text), /Devoir de mathématiques — Claire Moreau/);
-  const view = await t.get(`/messagerie/fils/${thread}`);
+  // Followed from the inbox: a navigation of our own, which marks the thread read (review #8).
+  const view = await t.get(`/messagerie/fils/${thread}`, { headers: { 'Sec-Fetch-Site': 'same-origin' } });
   assert.equal(view.status, 200);
   assert.match(view.text, /<strong>certificat<\/strong>/);
   const att = one(`SELECT a.id FROM attachment a JOIN message m ON m.id = a.owner_id WHERE a.owner = 'message' AND m.thread_id = ${thread}`);

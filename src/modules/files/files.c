@@ -287,6 +287,20 @@ size_t files_list(struct store *s, struct arena *a, const char *owner, int64_t o
     return n;
 }
 
+int64_t files_total(struct store *s, const char *owner, int64_t owner_id, int64_t *bytes)
+{
+    struct stmt *st = store_q(s, "SELECT count(*), CAST(coalesce(sum(size), 0) AS BIGINT) FROM attachment WHERE owner = $1 AND owner_id = $2",
+                              "ti", owner, owner_id);
+    int64_t n = -1;
+    *bytes = 0;
+    if (st && stmt_step(st) == STORE_ROW) {
+        n = stmt_int(st, 0);
+        *bytes = stmt_int(st, 1);
+    }
+    stmt_done(st);
+    return n;
+}
+
 /* Images a browser decodes safely (never SVG, which is a document with
  * scripts) may be shown in the page; everything else is a download. */
 static bool inline_image(const char *mime)

@@ -43,6 +43,9 @@ int files_copy(struct store *s, const char *owner, int64_t from_id, const char *
 
 /* Attachments of an owner; and the same rendered as a list of links. */
 size_t files_list(struct store *s, struct arena *a, const char *owner, int64_t owner_id, struct attachment_ref **out);
+/* How many attachments an owner has (-1 on a store error), and their bytes
+ * together in *bytes: what its limits count. */
+int64_t files_total(struct store *s, const char *owner, int64_t owner_id, int64_t *bytes);
 void files_links(struct req *r, const char *owner, int64_t owner_id);
 
 extern const struct route files_routes[];

@@ -272,6 +272,7 @@ static void lists_fieldset(struct req *r, const struct list *v, size_t n, const 
 /* ---- The compose page -------------------------------------------------------- */
 
 static int64_t home_establishment(struct req *r);
+static int64_t new_draft_of(struct req *r, int64_t *thread, bool *answer);
 
 void messages_quiet_notice(struct req *r, int64_t est)
 {
@@ -290,7 +291,7 @@ static struct start start_of(struct req *r)
     struct store *s = store_thread();
     struct start st0 = {.subject = param(r, "subject"), .body = param(r, "body"), .checked = ","};
     int64_t thread = 0;
-    if ((st0.draft = messages_draft_of(r, param_int(r, "brouillon"), &thread))) {
+    if ((st0.draft = new_draft_of(r, &thread, NULL))) {
         struct stmt *st = store_q(s, "SELECT t.subject, m.body, coalesce(m.draft_to, '') FROM message m JOIN thread t ON t.id = m.thread_id"
                                      " WHERE m.id = $1", "i", st0.draft);
         if (st && stmt_step(st) == STORE_ROW) {
@@ -394,7 +395,18 @@ static void compose_render(struct req *r, const char *error)
     page_end(r);
 }
 
-static void compose_page(struct req *r) { compose_render(r, NULL); }
+static void compose_page(struct req *r)
+{
+    /* A draft answer is picked up in its thread's answer box. */
+    int64_t thread = 0;
+    bool answer = false;
+    new_draft_of(r, &thread, &answer);
+    if (answer) {
+        reply_redirect(r, arena_printf(&r->arena, "/messagerie/fils/%lld#reponse", (long long)thread));
+        return;
+    }
+    compose_render(r, NULL);
+}
 
 void messages_form_end(struct req *r, const char *send_label)
 {
@@ -573,6 +585,16 @@ int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held)
                 if (!files_attach(r, d->files[f], "message", msg)) goto failed;
             if (d->copy_files_of && files_copy(s, "message", d->copy_files_of, "message", msg) < 0) goto failed;
             if (d->draft && messages_draft_consume(r, d->draft, msg) < 0) goto failed;
+            /* Review #2: what it carries counts with what is sent with it
+             * (the uploads alone were checked before). */
+            if (d->copy_files_of || d->draft) {
+                int status = 0;
+                const char *over = messages_files_over(r, msg, &status);
+                if (over) {
+                    if (status == 413 && d->refused) *d->refused = over;
+                    goto failed;
+                }
+            }
         } else if ((d->nfiles || d->copy_files_of || d->draft) && files_copy(s, "message", first_msg, "message", msg) < 0) {
             goto failed;
         }
@@ -608,12 +630,31 @@ int64_t messages_draft_of(struct req *r, int64_t draft, int64_t *thread)
     return draft;
 }
 
-int messages_draft_consume(struct req *r, int64_t draft, int64_t message)
+/* Review #1: the actor's draft of a new message named by "brouillon": one
+ * whose thread holds nothing but it, so that its subject is its own. A
+ * draft answer in a thread (the thread holds other messages: someone
+ * else's subject) is not one: 0, *answer set and *thread its thread; it is
+ * picked up, saved and sent from the thread's answer box. */
+static int64_t new_draft_of(struct req *r, int64_t *thread, bool *answer)
 {
-    struct store *s = store_thread();
-    int64_t thread = 0, others = 0;
-    if (!messages_draft_of(r, draft, &thread)) return 0;
-    if (store_run(s, "UPDATE attachment SET owner_id = $2 WHERE owner = 'message' AND owner_id = $1", "ii", draft, message) < 0 ||
+    int64_t t = 0, others = 0;
+    int64_t draft = messages_draft_of(r, param_int(r, "brouillon"), &t);
+    if (answer) *answer = false;
+    if (!draft) return 0;
+    if (thread) *thread = t;
+    if (store_int(store_thread(), &others, "SELECT count(*) FROM message WHERE thread_id = $1 AND id <> $2", "ii", t, draft) == 1 && !others)
+        return draft;
+    if (answer) *answer = true;
+    return 0;
+}
+
+/* Inside a transaction: the draft goes, its attachments to message (or
+ * with it when 0), its thread too when it held nothing else. */
+static int draft_remove(struct store *s, int64_t draft, int64_t thread, int64_t message)
+{
+    int64_t others = 0;
+    if ((message ? store_run(s, "UPDATE attachment SET owner_id = $2 WHERE owner = 'message' AND owner_id = $1", "ii", draft, message)
+                 : store_run(s, "DELETE FROM attachment WHERE owner = 'message' AND owner_id = $1", "i", draft)) < 0 ||
         store_run(s, "DELETE FROM message WHERE id = $1", "i", draft) < 0 ||
         store_int(s, &others, "SELECT count(*) FROM message WHERE thread_id = $1", "i", thread) < 0)
         return -1;
@@ -621,6 +662,77 @@ int messages_draft_consume(struct req *r, int64_t draft, int64_t message)
                     store_run(s, "DELETE FROM thread WHERE id = $1", "i", thread) < 0))
         return -1;
     return 0;
+}
+
+int messages_draft_consume(struct req *r, int64_t draft, int64_t message)
+{
+    int64_t thread = 0;
+    if (!messages_draft_of(r, draft, &thread)) return 0;
+    return draft_remove(store_thread(), draft, thread, message);
+}
+
+/* "10 Mo", "1.2 Mo", "35 Ko". */
+static const char *bytes_text(struct req *r, int64_t bytes)
+{
+    if (bytes % (1024 * 1024) == 0) return tr_fmt(r, "files.mb", arena_printf(&r->arena, "%lld", (long long)(bytes / (1024 * 1024))), NULL);
+    if (bytes < 1024 * 1024) return tr_fmt(r, "files.kb", arena_printf(&r->arena, "%lld", (long long)(bytes + 1023) / 1024), NULL);
+    return tr_fmt(r, "files.mb", arena_printf(&r->arena, "%.1f", bytes / (1024.0 * 1024.0)), NULL);
+}
+
+/* "3 pièces jointes et 1.2 Mo en tout": n files of `bytes` together. */
+static const char *files_amount(struct req *r, int64_t n, int64_t bytes)
+{
+    return tr_fmt(r, "messages.files_amount", arena_printf(&r->arena, "%lld", (long long)n), bytes_text(r, bytes));
+}
+
+static const char *over_message_limits(struct req *r, const char *key, int64_t n, int64_t bytes)
+{
+    if (n <= MESSAGE_ATTACHMENTS_MAX && bytes <= MESSAGE_ATTACHMENTS_MAX_BYTES) return NULL;
+    return tr_fmt(r, key, files_amount(r, MESSAGE_ATTACHMENTS_MAX, MESSAGE_ATTACHMENTS_MAX_BYTES), files_amount(r, n, bytes));
+}
+
+const char *messages_files_over(struct req *r, int64_t m, int *status)
+{
+    int64_t bytes = 0, n = files_total(store_thread(), "message", m, &bytes);
+    *status = n < 0 ? 503 : 413;
+    return n < 0 ? tr(r, "err.unavailable") : over_message_limits(r, "messages.err.message_files", n, bytes);
+}
+
+const char *messages_draft_room(struct req *r, int64_t draft, int64_t carried, const struct upload *const *files, size_t nfiles, int *status)
+{
+    struct store *s = store_thread();
+    int64_t me = r->actor->person_id, lock = 0, up = 0, n = 0, bytes = 0, drafts = -1, kept = 0;
+    for (size_t i = 0; i < nfiles; i++) up += (int64_t)files[i]->len;
+    /* Writers take turns on SQLite; on PostgreSQL the actor's row is the
+     * lock that makes two saves of theirs count one after the other. */
+    bool ok = !store_locks_rows(s) || store_int(s, &lock, "SELECT id FROM person WHERE id = $1 FOR UPDATE", "i", me) == 1;
+    if (ok && (draft || carried)) ok = (n = files_total(s, "message", draft ? draft : carried, &bytes)) >= 0;
+    struct stmt *st = ok ? store_q(s, "SELECT (SELECT count(*) FROM message WHERE author_id = $1 AND state = 'draft'),"
+                                      " (SELECT CAST(coalesce(sum(a.size), 0) AS BIGINT) FROM message m JOIN attachment a"
+                                      " ON a.owner = 'message' AND a.owner_id = m.id WHERE m.author_id = $1 AND m.state = 'draft')", "i", me)
+                         : NULL;
+    if (st && stmt_step(st) == STORE_ROW) {
+        drafts = stmt_int(st, 0);
+        kept = stmt_int(st, 1);
+    }
+    stmt_done(st);
+    if (drafts < 0) {
+        *status = 503;
+        return tr(r, "err.unavailable");
+    }
+    *status = 413;
+    /* What the draft would hold in all: checked when files come to it (a
+     * draft saved before these limits keeps its text editable). */
+    int64_t adding = up + (draft ? 0 : bytes);
+    const char *over = nfiles || !draft ? over_message_limits(r, "messages.err.draft_files", n + (int64_t)nfiles, bytes + up) : NULL;
+    if (over) return over;
+    if (!draft && drafts >= MESSAGE_DRAFTS_MAX) {
+        *status = 409;
+        return tr_fmt(r, "messages.err.drafts_count", arena_printf(&r->arena, "%d", MESSAGE_DRAFTS_MAX), NULL);
+    }
+    if (adding && kept + adding > MESSAGE_DRAFTS_MAX_BYTES)
+        return tr_fmt(r, "messages.err.drafts_storage", bytes_text(r, MESSAGE_DRAFTS_MAX_BYTES), bytes_text(r, kept + adding));
+    return NULL;
 }
 
 /* The establishment a draft of a new message belongs to before it has a
@@ -638,21 +750,34 @@ static int64_t home_establishment(struct req *r)
     return est;
 }
 
-/* Save the form as a draft (new, or the one it was opened from). */
-static void save_draft(struct req *r, int64_t est, const char *checked, const struct upload *const *files, size_t nfiles)
+/* Save the form as a draft: new, or draft (a draft of a new message, in
+ * thread, from new_draft_of), the one it was opened from. */
+static void save_draft(struct req *r, int64_t est, const char *checked, const struct upload *const *files, size_t nfiles, int64_t draft,
+                       int64_t thread)
 {
     struct store *s = store_thread();
-    int64_t me = r->actor->person_id, now = clock_now(), thread = 0;
-    int64_t draft = messages_draft_of(r, param_int(r, "brouillon"), &thread);
+    int64_t me = r->actor->person_id, now = clock_now();
     const char *subject = param(r, "subject") ? param(r, "subject") : "", *body = param(r, "body") ? param(r, "body") : "";
     if (!est) est = home_establishment(r);
     if (!est) {
         fail(r, 400, tr(r, "messages.err.no_recipient"));
         return;
     }
+    int64_t forward = param_int(r, "transferer"), carried = !draft && forward && messages_readable(r, forward) ? forward : 0;
     if (store_begin(s) < 0) goto failed;
+    int status = 0;
+    const char *full = messages_draft_room(r, draft, carried, files, nfiles, &status);
+    if (full) {
+        store_rollback(s);
+        if (status == 503) reply_error(r, 503, full);
+        else fail(r, status, full);
+        return;
+    }
     if (draft) {
-        if (store_run(s, "UPDATE thread SET subject = $2 WHERE id = $1", "it", thread, subject) < 0 ||
+        /* The subject is the draft's own only while its thread holds
+         * nothing else (new_draft_of said so; said again here). */
+        if (store_run(s, "UPDATE thread SET subject = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM message WHERE thread_id = $1 AND id <> $3)",
+                      "iti", thread, subject, draft) < 0 ||
             store_run(s, "UPDATE message SET body = $2, draft_to = $3, created_at = $4 WHERE id = $1", "itti", draft, body, checked, now) < 0)
             goto failed;
     } else {
@@ -662,9 +787,7 @@ static void save_draft(struct req *r, int64_t est, const char *checked, const st
                                  " VALUES ($1, $2, $3, $4, 'draft', $5) RETURNING id", "iitit", thread, me, body, now, checked) != 1 ||
             store_run(s, "INSERT INTO thread_participant (thread_id, person_id, joined_at) VALUES ($1, $2, $3)", "iii", thread, me, now) < 0)
             goto failed;
-        if (param_int(r, "transferer") && messages_readable(r, param_int(r, "transferer")) &&
-            files_copy(s, "message", param_int(r, "transferer"), "message", draft) < 0)
-            goto failed;
+        if (carried && files_copy(s, "message", carried, "message", draft) < 0) goto failed;
     }
     for (size_t f = 0; f < nfiles; f++)
         if (!files_attach(r, files[f], "message", draft)) goto failed;
@@ -675,6 +798,25 @@ static void save_draft(struct req *r, int64_t est, const char *checked, const st
 failed:
     store_rollback(s);
     reply_error(r, 503, tr(r, "err.unavailable"));
+}
+
+/* Delete one of the actor's drafts (of a new message or of an answer)
+ * with its attachments: room again under the limits of their drafts. */
+static void draft_delete(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t thread = 0, draft = messages_draft_of(r, param_int(r, "id"), &thread);
+    if (!draft) {
+        reply_error(r, 404, tr(r, "err.not_found"));
+        return;
+    }
+    if (store_begin(s) < 0 || draft_remove(s, draft, thread, 0) < 0 || store_commit(s) < 0) {
+        store_rollback(s);
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    if (r->api) reply_json(r, 200, json_pack("{s:I,s:b}", "draft", (json_int_t)draft, "deleted", 1));
+    else reply_redirect(r, "/messagerie?dossier=drafts&supprime=1");
 }
 
 /* ---- Sending ---------------------------------------------------------------- */
@@ -826,6 +968,15 @@ static void send(struct req *r)
 {
     struct store *s = store_thread();
     bool draft = param(r, "action") && !strcmp(param(r, "action"), "draft");
+    /* Review #1: a draft answer in a thread is not a new message (it would
+     * rename someone else's thread): saved and sent from its thread. */
+    int64_t draft_thread = 0;
+    bool answer = false;
+    int64_t picked = new_draft_of(r, &draft_thread, &answer);
+    if (answer) {
+        fail(r, 409, tr(r, "messages.err.draft_answer"));
+        return;
+    }
     /* The recipients are read in one snapshot: one lock for the whole
      * lookup rather than one per query (a class list is hundreds). */
     struct resolved rc = {0};
@@ -848,7 +999,7 @@ static void send(struct req *r)
         return;
     }
     if (draft) {
-        save_draft(r, est, checked_s, files, nfiles);
+        save_draft(r, est, checked_s, files, nfiles, picked, draft_thread);
         return;
     }
     const char *subject = param(r, "subject"), *body = param(r, "body");
@@ -889,14 +1040,16 @@ static void send(struct req *r)
     }
     int64_t not_before = 0;
     if (!scheduled_at(r, est, urgent, &not_before)) return;
+    const char *refused = NULL;
     struct delivery d = {.establishment = est, .to = ids, .n = n, .private_each = private_each && n > 1, .kind = "private", .urgent = urgent,
                          .not_before = not_before,
                          .subject = subject, .body = body, .files = files, .nfiles = nfiles, .copy_files_of = forward,
-                         .draft = messages_draft_of(r, param_int(r, "brouillon"), NULL), .anomaly_rule = true};
+                         .draft = picked, .anomaly_rule = true, .refused = &refused};
     bool held = false;
     int64_t thread = messages_deliver(r, &d, &held);
     if (!thread) {
-        reply_error(r, 503, tr(r, "err.unavailable"));
+        if (refused) fail(r, 413, refused);
+        else reply_error(r, 503, tr(r, "err.unavailable"));
         return;
     }
     if (r->api) reply_json(r, 201, json_pack("{s:I,s:i,s:b}", "id", (json_int_t)thread, "recipients", (int)n, "held", held));
@@ -948,4 +1101,8 @@ const struct route messages_compose_routes[] = {
      .params = (const struct param_spec[]){{"q", P_LINE, SRC_QUERY, .maxlen = 60}, {0}}},
     {.method = M_POST, .path = "/api/v1/threads", .handler = send, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
      .params = (const struct param_spec[]){SEND_PARAMS}},
+    {.method = M_POST, .path = "/messagerie/brouillons/{id}/supprimer", .handler = draft_delete, .action = ACT_MESSAGE_WRITE,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+    {.method = M_DELETE, .path = "/api/v1/drafts/{id}", .handler = draft_delete, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {0}};

@@ -58,6 +58,20 @@ int64_t messages_draft_of(struct req *r, int64_t draft, int64_t *thread);
  * delete the draft (and its thread when it held nothing else). */
 int messages_draft_consume(struct req *r, int64_t draft, int64_t message);
 
+/* Inside the write transaction of a draft save, before anything is written
+ * (it locks the actor's drafts on PostgreSQL: one save at a time): may the
+ * actor's draft `draft` (0: a new one, carrying the files of message
+ * `carried` when not 0) take the uploads files[0..n)? The draft's files in
+ * all (MESSAGE_ATTACHMENTS_MAX, _MAX_BYTES), the actor's drafts
+ * (MESSAGE_DRAFTS_MAX, MESSAGE_DRAFTS_MAX_BYTES). NULL when it may, else
+ * what to say, with the HTTP status in *status (413, 409; 503). */
+const char *messages_draft_room(struct req *r, int64_t draft, int64_t carried, const struct upload *const *files, size_t n, int *status);
+
+/* Inside the transaction that gave message m its attachments (its own, its
+ * draft's, a forwarded message's): NULL when they are within the limits of
+ * a message, else what to say, with the HTTP status in *status (413; 503). */
+const char *messages_files_over(struct req *r, int64_t m, int *status);
+
 /* A message the actor may read (forward, answer its author): its thread,
  * or 0. */
 int64_t messages_readable(struct req *r, int64_t message);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MESSAGES_PAGE 50            /* threads listed per folder */
 
@@ -111,9 +112,13 @@ static void drafts_list(struct req *r)
     while (st && stmt_step(st) == STORE_ROW) {
         if (!n++) out(r, "<ul class=\"plain editable threads\">");
         const char *subject = *stmt_text(st, 1) ? stmt_text(st, 1) : tr(r, "messages.no_subject");
-        out(r, "<li><p><a href=\"%h\">%h</a> <span class=\"meta\">— %h</span></p><p class=\"meta\">%h</p></li>",
+        out(r, "<li><p><a href=\"%h\">%h</a> <span class=\"meta\">— %h</span></p><p class=\"meta\">%h</p>",
             draft_link(r, stmt_int(st, 0), stmt_int(st, 4), stmt_int(st, 5) != 0), subject, page_datetime(r, stmt_int(st, 2)),
             stmt_text(st, 3));
+        out(r, "<form method=\"post\" action=\"/messagerie/brouillons/%I/supprimer\" class=\"inline-form\">", stmt_int(st, 0));
+        page_csrf_input(r);
+        out(r, "<button type=\"submit\" class=\"danger\">%h<span class=\"sr\"> : %h</span></button></form></li>", tr(r, "messages.delete_draft"),
+            subject);
     }
     stmt_done(st);
     if (n) out(r, "</ul>");
@@ -134,6 +139,7 @@ static void folder_page(struct req *r)
         out(r, "<li><a href=\"/messagerie?dossier=%h\"%R>%h</a></li>", *f, !strcmp(*f, folder) ? " aria-current=\"page\"" : "", /* RAW_OK: literal */
             tr(r, arena_printf(&r->arena, "messages.folder.%s", *f)));
     out(r, "</ul></nav><section class=\"card\"><h2>%h</h2>", tr(r, arena_printf(&r->arena, "messages.folder.%s", folder)));
+    if (param_bool(r, "supprime")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "messages.draft_deleted"));
     if (!strcmp(folder, "drafts")) {
         drafts_list(r);
     } else {
@@ -291,7 +297,44 @@ static void mark_read(struct req *r, int64_t thread, int64_t last)
                                   " AND last_read_message_id < $3", "iii", thread, r->actor->person_id, last);
 }
 
-static void thread_page(struct req *r)
+/* Is url of this server's origin (its host and port are the Host header)? */
+static bool our_origin(struct req *r, const char *url)
+{
+    const char *host = req_header(r, "Host"), *o = strstr(url, "://");
+    if (!host || !o) return false;
+    o += 3;
+    size_t n = strcspn(o, "/?#");
+    return n == strlen(host) && !strncasecmp(o, host, n);
+}
+
+/* Review #8: does opening the thread mark it read? A GET must not change
+ * state for another site: a link elsewhere (a cross-site navigation
+ * carries the session cookie, SameSite=Lax) would clear a parent's unread
+ * marker. Marked when the browser says the navigation is ours
+ * (Sec-Fetch-Site "same-origin") or the person's own ("none": typed,
+ * bookmark, a mail application); never for a prefetch. Without
+ * Sec-Fetch-Site (browsers before 2023 for Safari), a Referer must be ours
+ * (our pages send it to us: Referrer-Policy same-origin); and with neither
+ * header, the page is not marked (the person marks it with the button),
+ * while the API is (its clients are programs, which send neither; a link
+ * from another site in such an old browser that also hides the Referer is
+ * what remains). The explicit way: POST …/lu, …/read. */
+static bool opened_here(struct req *r)
+{
+    const char *purpose = req_header(r, "Sec-Purpose");
+    if (!purpose) purpose = req_header(r, "Purpose");
+    if (purpose && strstr(purpose, "prefetch")) return false;
+    const char *site = req_header(r, "Sec-Fetch-Site");
+    if (site) return !strcasecmp(site, "same-origin") || !strcasecmp(site, "none");
+    const char *referer = req_header(r, "Referer");
+    if (referer && *referer) return our_origin(r, referer);
+    return r->api;
+}
+
+/* The thread page: also after an answer was refused (error, said in the
+ * answer box with the text typed kept). open: opening it marks it read;
+ * otherwise what is unread stays so, with a button to mark it. */
+static void thread_render(struct req *r, const char *error, bool open)
 {
     struct store *s = store_thread();
     int64_t id = param_int(r, "id"), me = r->actor->person_id;
@@ -310,8 +353,10 @@ static void thread_page(struct req *r)
     if (param_bool(r, "retenu")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "messages.held_notice"));
     struct msg *v;
     size_t n = thread_messages(r, id, &v);
-    int64_t people = 0, last = 0;
+    int64_t people = 0, last = 0, last_read = 0;
+    bool unread = false;
     store_int(s, &people, "SELECT count(*) FROM thread_participant WHERE thread_id = $1", "i", id);
+    store_int(s, &last_read, "SELECT last_read_message_id FROM thread_participant WHERE thread_id = $1 AND person_id = $2", "ii", id, me);
     for (size_t i = 0; i < n; i++) {
         out(r, "<article class=\"card message\" id=\"m%I\"><p class=\"meta\"><strong>%h</strong> — %h", v[i].id, v[i].author,
             page_datetime(r, v[i].at));
@@ -336,11 +381,21 @@ static void thread_page(struct req *r)
                 v[i].id, tr(r, "messages.report_why"), v[i].id, tr(r, "messages.report_send"));
         }
         out(r, "</article>");
-        if (!strcmp(v[i].state, "sent")) last = v[i].id;
+        if (!strcmp(v[i].state, "sent")) {
+            last = v[i].id;
+            unread |= v[i].author_id != me && v[i].id > last_read;
+        }
     }
     if (snapshot) store_end_read(s);
-    /* Opening the thread marks it read (a GET that writes: see the route). */
-    mark_read(r, id, last);
+    if (open) {
+        mark_read(r, id, last);
+    } else if (unread) {
+        /* Review #8: read on the person's word, a POST of this page. */
+        out(r, "<form method=\"post\" action=\"/messagerie/fils/%I/lu\" class=\"inline-form card\"><p class=\"meta\">%h</p>", id,
+            tr(r, "messages.unread_kept"));
+        page_csrf_input(r);
+        out(r, "<input type=\"hidden\" name=\"jusqua\" value=\"%I\"><button type=\"submit\">%h</button></form>", last, tr(r, "messages.mark_read"));
+    }
     if (ti.broadcast_id == id && ti.created_by == me) {
         out(r, "<p class=\"card meta\">%h</p>", tr(r, "messages.broadcast_answers"));
     } else {
@@ -352,9 +407,11 @@ static void thread_page(struct req *r)
             draft_body = arena_strdup(&r->arena, stmt_text(st, 1));
         }
         stmt_done(st);
+        if (error && param(r, "body")) draft_body = param(r, "body");
         out(r, "<form method=\"post\" action=\"/messagerie/fils/%I/repondre\" class=\"stack card\" enctype=\"multipart/form-data\" id=\"reponse\">",
             id);
         page_csrf_input(r);
+        if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
         if (param_bool(r, "enregistre")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "messages.draft_saved"));
         messages_quiet_notice(r, ti.establishment);
         out(r, "<label for=\"body\">%h</label><textarea id=\"body\" name=\"body\" rows=\"5\" maxlength=\"10000\">%h</textarea>",
@@ -370,14 +427,60 @@ static void thread_page(struct req *r)
     page_end(r);
 }
 
+static void thread_page(struct req *r) { thread_render(r, NULL, opened_here(r)); }
+
+/* An answer refused: the JSON error, or the thread again with the reason
+ * in its answer box. */
+static void reply_fail(struct req *r, int status, const char *msg)
+{
+    if (r->api || status == 503) {
+        reply_error(r, status, msg);
+        return;
+    }
+    r->status = status;
+    thread_render(r, msg, false);
+}
+
+/* Mark the thread read up to its latest message (or "jusqua", the latest
+ * one the page showed, when earlier): the explicit way (review #8). */
+static void read_thread(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t id = param_int(r, "id"), me = r->actor->person_id, last = 0, upto = param_int(r, "jusqua"), left = 0;
+    if (!thread_of(r, id, NULL)) return;
+    store_int(s, &last, "SELECT coalesce(max(m.id), 0) FROM message m WHERE m.thread_id = $1 AND m.state = 'sent' AND " MSG_VISIBLE("$2", "$3"),
+              "iii", id, me, clock_now());
+    if (upto && upto < last) last = upto;
+    mark_read(r, id, last);
+    if (!r->api) {
+        reply_redirect(r, arena_printf(&r->arena, "/messagerie/fils/%lld", (long long)id));
+        return;
+    }
+    store_int(s, &left, "SELECT count(*) FROM message m JOIN thread_participant tp ON tp.thread_id = m.thread_id AND tp.person_id = $2"
+                        " WHERE m.thread_id = $1 AND m.id > tp.last_read_message_id AND m.author_id <> $2 AND m.state = 'sent'"
+                        " AND m.visible_at <= $3", "iii", id, me, clock_now());
+    reply_json(r, 200, json_pack("{s:I,s:b,s:I}", "id", (json_int_t)id, "read", left == 0, "unread",
+                                 (json_int_t)messages_unread(s, me)));
+}
+
 /* Save an answer as a draft of this thread (one per person and thread). */
 static void save_answer_draft(struct req *r, int64_t thread, const struct upload *const *files, size_t nfiles)
 {
     struct store *s = store_thread();
     int64_t me = r->actor->person_id, now = clock_now(), draft = 0;
     const char *body = param(r, "body") ? param(r, "body") : "";
-    store_int(s, &draft, "SELECT id FROM message WHERE thread_id = $1 AND author_id = $2 AND state = 'draft'", "ii", thread, me);
     if (store_begin(s) < 0) goto failed;
+    /* Read again in the transaction, which messages_draft_room locks for
+     * the actor: what the draft already holds counts. */
+    if (store_int(s, &draft, "SELECT id FROM message WHERE thread_id = $1 AND author_id = $2 AND state = 'draft'", "ii", thread, me) < 0)
+        goto failed;
+    int status = 0;
+    const char *full = messages_draft_room(r, draft, 0, files, nfiles, &status);
+    if (full) {
+        store_rollback(s);
+        reply_fail(r, status, full);
+        return;
+    }
     if (draft ? store_run(s, "UPDATE message SET body = $2, created_at = $3 WHERE id = $1", "iti", draft, body, now) < 0
               : store_int(s, &draft, "INSERT INTO message (thread_id, author_id, body, created_at, state) VALUES ($1, $2, $3, $4, 'draft')"
                                      " RETURNING id", "iiti", thread, me, body, now) != 1)
@@ -403,7 +506,7 @@ static void reply(struct req *r)
     size_t nfiles;
     const char *bad = messages_uploads(r, &files, &nfiles);
     if (bad) {
-        reply_error(r, 400, bad);
+        reply_fail(r, 400, bad);
         return;
     }
     if (param(r, "action") && !strcmp(param(r, "action"), "draft")) {
@@ -436,17 +539,27 @@ static void reply(struct req *r)
     size_t nothers = messages_ids(r, store_q(s, "SELECT person_id FROM thread_participant WHERE thread_id = $1 AND person_id <> $2", "ii", id, me),
                                   &others);
     int64_t visible = messages_delivery_time(r, ti.establishment, others, nothers, now);
-    store_int(s, &draft, "SELECT id FROM message WHERE thread_id = $1 AND author_id = $2 AND state = 'draft'", "ii", id, me);
     if (store_begin(s) < 0 ||
+        store_int(s, &draft, "SELECT id FROM message WHERE thread_id = $1 AND author_id = $2 AND state = 'draft'", "ii", id, me) < 0 ||
         store_int(s, &mid, "INSERT INTO message (thread_id, author_id, body, created_at, visible_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                   "iitii", id, me, param(r, "body"), now, visible) != 1)
         goto failed;
     for (size_t f = 0; f < nfiles; f++)
         if (!files_attach(r, files[f], "message", mid)) goto failed;
+    if (draft && messages_draft_consume(r, draft, mid) < 0) goto failed;
+    if (draft) {
+        /* Review #2: the draft's files count with those sent with it. */
+        int status = 0;
+        const char *over = messages_files_over(r, mid, &status);
+        if (over) {
+            store_rollback(s);
+            reply_fail(r, status, over);
+            return;
+        }
+    }
     /* The thread's updates go to the database together (store_run_later):
      * an error fails the commit. */
-    if ((draft && messages_draft_consume(r, draft, mid) < 0) ||
-        store_run_later(s, "UPDATE thread SET last_message_at = $2 WHERE id = $1", "ii", id, now) < 0 ||
+    if (store_run_later(s, "UPDATE thread SET last_message_at = $2 WHERE id = $1", "ii", id, now) < 0 ||
         store_run_later(s, "UPDATE thread_participant SET last_read_message_id = $3, folder = 'inbox' WHERE thread_id = $1 AND person_id = $2",
                         "iii", id, me, mid) < 0 ||
         store_run_later(s, "UPDATE thread_participant SET folder = 'inbox' WHERE thread_id = $1 AND folder = 'archive'", "i", id) < 0 ||
@@ -522,22 +635,27 @@ static void api_thread(struct req *r)
                                               "attachments", files));
         if (!strcmp(v[i].state, "sent")) last = v[i].id;
     }
-    mark_read(r, id, last);
-    reply_json(r, 200, json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)id, "subject", ti.subject, "kind", ti.kind, "messages", msgs));
+    bool open = opened_here(r);
+    if (open) mark_read(r, id, last);
+    reply_json(r, 200, json_pack("{s:I,s:s,s:s,s:o,s:b}", "id", (json_int_t)id, "subject", ti.subject, "kind", ti.kind, "messages", msgs,
+                                 "marked_read", open && last));
 }
 
 #define ANSWER_PARAMS                                                                                      \
     {"id", P_ID, SRC_PATH, .required = true}, {"body", P_TEXT, SRC_BODY, .maxlen = MESSAGE_BODY_CHARS, .label = "messages.body"}, \
         {"action", P_ENUM, SRC_BODY, .choices = actions}, {0}
+#define READ_PARAMS {"id", P_ID, SRC_PATH, .required = true}, {"jusqua", P_ID, SRC_BODY}, {0}
 
 const struct route messages_routes[] = {
     {.method = M_GET, .path = "/messagerie", .handler = folder_page, .action = ACT_MESSAGE_WRITE,
-     .params = (const struct param_spec[]){{"dossier", P_ENUM, SRC_QUERY, .choices = folders}, {0}}},
+     .params = (const struct param_spec[]){{"dossier", P_ENUM, SRC_QUERY, .choices = folders}, {"supprime", P_BOOL, SRC_QUERY}, {0}}},
     {.method = M_GET, .path = "/messagerie/fils/{id}", .handler = thread_page, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_GET_WRITES,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"signale", P_BOOL, SRC_QUERY},
                                            {"retenu", P_BOOL, SRC_QUERY}, {"enregistre", P_BOOL, SRC_QUERY}, {0}}},
     {.method = M_POST, .path = "/messagerie/fils/{id}/repondre", .handler = reply, .action = ACT_MESSAGE_WRITE,
      .params = (const struct param_spec[]){ANSWER_PARAMS}},
+    {.method = M_POST, .path = "/messagerie/fils/{id}/lu", .handler = read_thread, .action = ACT_MESSAGE_WRITE,
+     .params = (const struct param_spec[]){READ_PARAMS}},
     {.method = M_POST, .path = "/messagerie/fils/{id}/dossier", .handler = move, .action = ACT_MESSAGE_WRITE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
                                            {"dossier", P_ENUM, SRC_BODY, .required = true, .choices = moves}, {0}}},
@@ -547,4 +665,6 @@ const struct route messages_routes[] = {
      .flags = ROUTE_API | ROUTE_GET_WRITES, .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_POST, .path = "/api/v1/threads/{id}/messages", .handler = reply, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
      .params = (const struct param_spec[]){ANSWER_PARAMS}},
+    {.method = M_POST, .path = "/api/v1/threads/{id}/read", .handler = read_thread, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
+     .params = (const struct param_spec[]){READ_PARAMS}},
     {0}};

@@ -19,6 +19,11 @@ struct upload;
 
 #define MESSAGE_ATTACHMENTS_MAX 5                        /* files per message */
 #define MESSAGE_ATTACHMENTS_MAX_BYTES (10 * 1024 * 1024)  /* together (each file: ATTACHMENT_MAX_BYTES) */
+/* The two limits above are what a message holds in all: the files of its
+ * draft (saved in several goes), of a forwarded message and those sent with
+ * it. Drafts are a person's storage, bounded for everyone: */
+#define MESSAGE_DRAFTS_MAX 100                            /* drafts a person keeps (new messages and answers) */
+#define MESSAGE_DRAFTS_MAX_BYTES (50 * 1024 * 1024)       /* attachments of a person's drafts together */
 
 /* R-SEC sending limits (stolen accounts sent bomb threats at scale): for
  * pupils and parents, and for staff; exceeding them stops the account with a
@@ -53,6 +58,8 @@ struct delivery {
     bool anomaly_rule;            /* apply the anomaly hold */
     const char *urgent;           /* R-DISCO: a head's reason to deliver at once in a quiet period, or NULL */
     int64_t not_before;           /* scheduled by its author for that instant (then out of quiet periods), or 0 */
+    const char **refused;         /* out, or NULL: why nothing was sent when the message would hold more
+                                     attachments than a message may (with its draft's and a forwarded one's) */
 };
 
 #define MESSAGE_SCHEDULE_MAX_DAYS 90  /* how far ahead a message may be scheduled */
@@ -60,7 +67,9 @@ struct delivery {
 /* Deliver d in one transaction: threads, participants, the message(s), their
  * attachments, the audit; held (not visible to recipients, queued for the
  * head) when the anomaly rule says so. Returns the thread's id (a
- * broadcast: its first thread's, which groups them), 0 on a store error. */
+ * broadcast: its first thread's, which groups them), 0 on a store error or
+ * when the attachments it would carry are over the limits (*d->refused
+ * then says so, and nothing is stored). */
 int64_t messages_deliver(struct req *r, const struct delivery *d, bool *held);
 
 /* Threads of person with a message they have not read (inbox only). */
