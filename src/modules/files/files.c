@@ -289,7 +289,8 @@ size_t files_list(struct store *s, struct arena *a, const char *owner, int64_t o
 
 int64_t files_total(struct store *s, const char *owner, int64_t owner_id, int64_t *bytes)
 {
-    struct stmt *st = store_q(s, "SELECT count(*), CAST(coalesce(sum(size), 0) AS BIGINT) FROM attachment WHERE owner = $1 AND owner_id = $2",
+    struct stmt *st = store_q(s, "SELECT count(*), CAST(coalesce(sum(size), 0) AS BIGINT)"
+                                 " FROM attachment WHERE owner = $1 AND owner_id = $2",
                               "ti", owner, owner_id);
     int64_t n = -1;
     *bytes = 0;
@@ -308,11 +309,17 @@ static bool inline_image(const char *mime)
     return !strcmp(mime, "image/jpeg") || !strcmp(mime, "image/png") || !strcmp(mime, "image/gif") || !strcmp(mime, "image/webp");
 }
 
-static const char *size_text(struct req *r, int64_t size)
+const char *files_size_text(struct req *r, int64_t size)
 {
-    if (size < 1024) return tr_fmt(r, "files.bytes", arena_printf(&r->arena, "%lld", (long long)size), NULL);
-    if (size < 1024 * 1024) return tr_fmt(r, "files.kb", arena_printf(&r->arena, "%lld", (long long)(size + 1023) / 1024), NULL);
-    return tr_fmt(r, "files.mb", arena_printf(&r->arena, "%.1f", size / (1024.0 * 1024.0)), NULL);
+    const int64_t kb = 1024, mb = 1024 * 1024;
+    struct arena *a = &r->arena;
+    if (size < kb) return tr_fmt(r, "files.bytes", arena_printf(a, "%lld", (long long)size), NULL);
+    if (size < mb)
+        return tr_fmt(r, "files.kb", arena_printf(a, "%lld", (long long)((size + kb - 1) / kb)),
+                      NULL);
+    if (size % mb == 0)
+        return tr_fmt(r, "files.mb", arena_printf(a, "%lld", (long long)(size / mb)), NULL);
+    return tr_fmt(r, "files.mb", arena_printf(a, "%.1f", (double)size / mb), NULL);
 }
 
 void files_links(struct req *r, const char *owner, int64_t owner_id)
@@ -327,7 +334,7 @@ void files_links(struct req *r, const char *owner, int64_t owner_id)
             out(r, "<img class=\"attached\" src=\"/pieces-jointes/%I/%u?vue=1\" alt=\"%h\" loading=\"lazy\">", v[i].id, v[i].name,
                 v[i].name);
         out(r, "<a href=\"/pieces-jointes/%I/%u\" download>%h</a> <span class=\"meta\">%h</span></li>", v[i].id, v[i].name, v[i].name,
-            size_text(r, v[i].size));
+            files_size_text(r, v[i].size));
     }
     out(r, "</ul>");
 }

@@ -47,6 +47,8 @@ size_t files_list(struct store *s, struct arena *a, const char *owner, int64_t o
  * together in *bytes: what its limits count. */
 int64_t files_total(struct store *s, const char *owner, int64_t owner_id, int64_t *bytes);
 void files_links(struct req *r, const char *owner, int64_t owner_id);
+/* A size as people read it: "812 o", "35 Ko", "1.2 Mo", "10 Mo". */
+const char *files_size_text(struct req *r, int64_t size);
 
 extern const struct route files_routes[];
 

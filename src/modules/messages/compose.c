@@ -402,7 +402,8 @@ static void compose_page(struct req *r)
     bool answer = false;
     new_draft_of(r, &thread, &answer);
     if (answer) {
-        reply_redirect(r, arena_printf(&r->arena, "/messagerie/fils/%lld#reponse", (long long)thread));
+        reply_redirect(r, arena_printf(&r->arena, "/messagerie/fils/%lld#reponse",
+                                       (long long)thread));
         return;
     }
     compose_render(r, NULL);
@@ -642,7 +643,10 @@ static int64_t new_draft_of(struct req *r, int64_t *thread, bool *answer)
     if (answer) *answer = false;
     if (!draft) return 0;
     if (thread) *thread = t;
-    if (store_int(store_thread(), &others, "SELECT count(*) FROM message WHERE thread_id = $1 AND id <> $2", "ii", t, draft) == 1 && !others)
+    if (store_int(store_thread(), &others,
+                  "SELECT count(*) FROM message WHERE thread_id = $1 AND id <> $2", "ii", t,
+                  draft) == 1 &&
+        !others)
         return draft;
     if (answer) *answer = true;
     return 0;
@@ -653,8 +657,10 @@ static int64_t new_draft_of(struct req *r, int64_t *thread, bool *answer)
 static int draft_remove(struct store *s, int64_t draft, int64_t thread, int64_t message)
 {
     int64_t others = 0;
-    if ((message ? store_run(s, "UPDATE attachment SET owner_id = $2 WHERE owner = 'message' AND owner_id = $1", "ii", draft, message)
-                 : store_run(s, "DELETE FROM attachment WHERE owner = 'message' AND owner_id = $1", "i", draft)) < 0 ||
+    if ((message ? store_run(s, "UPDATE attachment SET owner_id = $2"
+                                " WHERE owner = 'message' AND owner_id = $1", "ii", draft, message)
+                 : store_run(s, "DELETE FROM attachment WHERE owner = 'message' AND owner_id = $1",
+                             "i", draft)) < 0 ||
         store_run(s, "DELETE FROM message WHERE id = $1", "i", draft) < 0 ||
         store_int(s, &others, "SELECT count(*) FROM message WHERE thread_id = $1", "i", thread) < 0)
         return -1;
@@ -671,51 +677,61 @@ int messages_draft_consume(struct req *r, int64_t draft, int64_t message)
     return draft_remove(store_thread(), draft, thread, message);
 }
 
-/* "10 Mo", "1.2 Mo", "35 Ko". */
-static const char *bytes_text(struct req *r, int64_t bytes)
-{
-    if (bytes % (1024 * 1024) == 0) return tr_fmt(r, "files.mb", arena_printf(&r->arena, "%lld", (long long)(bytes / (1024 * 1024))), NULL);
-    if (bytes < 1024 * 1024) return tr_fmt(r, "files.kb", arena_printf(&r->arena, "%lld", (long long)(bytes + 1023) / 1024), NULL);
-    return tr_fmt(r, "files.mb", arena_printf(&r->arena, "%.1f", bytes / (1024.0 * 1024.0)), NULL);
-}
-
 /* "3 pièces jointes et 1.2 Mo en tout": n files of `bytes` together. */
 static const char *files_amount(struct req *r, int64_t n, int64_t bytes)
 {
-    return tr_fmt(r, "messages.files_amount", arena_printf(&r->arena, "%lld", (long long)n), bytes_text(r, bytes));
+    return tr_fmt(r, "messages.files_amount", arena_printf(&r->arena, "%lld", (long long)n),
+                  files_size_text(r, bytes));
 }
 
 static const char *over_message_limits(struct req *r, const char *key, int64_t n, int64_t bytes)
 {
     if (n <= MESSAGE_ATTACHMENTS_MAX && bytes <= MESSAGE_ATTACHMENTS_MAX_BYTES) return NULL;
-    return tr_fmt(r, key, files_amount(r, MESSAGE_ATTACHMENTS_MAX, MESSAGE_ATTACHMENTS_MAX_BYTES), files_amount(r, n, bytes));
+    return tr_fmt(r, key, files_amount(r, MESSAGE_ATTACHMENTS_MAX, MESSAGE_ATTACHMENTS_MAX_BYTES),
+                  files_amount(r, n, bytes));
 }
 
 const char *messages_files_over(struct req *r, int64_t m, int *status)
 {
     int64_t bytes = 0, n = files_total(store_thread(), "message", m, &bytes);
     *status = n < 0 ? 503 : 413;
-    return n < 0 ? tr(r, "err.unavailable") : over_message_limits(r, "messages.err.message_files", n, bytes);
+    return n < 0 ? tr(r, "err.unavailable")
+                 : over_message_limits(r, "messages.err.message_files", n, bytes);
 }
 
-const char *messages_draft_room(struct req *r, int64_t draft, int64_t carried, const struct upload *const *files, size_t nfiles, int *status)
+/* How many drafts person has and their attachments' bytes together, after
+ * taking the person's row lock on PostgreSQL (writers take turns on SQLite):
+ * two saves of theirs count one after the other. -1 on a store error. */
+static int64_t drafts_held(struct store *s, int64_t person, int64_t *kept)
 {
-    struct store *s = store_thread();
-    int64_t me = r->actor->person_id, lock = 0, up = 0, n = 0, bytes = 0, drafts = -1, kept = 0;
-    for (size_t i = 0; i < nfiles; i++) up += (int64_t)files[i]->len;
-    /* Writers take turns on SQLite; on PostgreSQL the actor's row is the
-     * lock that makes two saves of theirs count one after the other. */
-    bool ok = !store_locks_rows(s) || store_int(s, &lock, "SELECT id FROM person WHERE id = $1 FOR UPDATE", "i", me) == 1;
-    if (ok && (draft || carried)) ok = (n = files_total(s, "message", draft ? draft : carried, &bytes)) >= 0;
-    struct stmt *st = ok ? store_q(s, "SELECT (SELECT count(*) FROM message WHERE author_id = $1 AND state = 'draft'),"
-                                      " (SELECT CAST(coalesce(sum(a.size), 0) AS BIGINT) FROM message m JOIN attachment a"
-                                      " ON a.owner = 'message' AND a.owner_id = m.id WHERE m.author_id = $1 AND m.state = 'draft')", "i", me)
-                         : NULL;
+    int64_t lock = 0, drafts = -1;
+    if (store_locks_rows(s) &&
+        store_int(s, &lock, "SELECT id FROM person WHERE id = $1 FOR UPDATE", "i", person) != 1)
+        return -1;
+    struct stmt *st = store_q(s, "SELECT (SELECT count(*) FROM message"
+                                 " WHERE author_id = $1 AND state = 'draft'),"
+                                 " (SELECT CAST(coalesce(sum(a.size), 0) AS BIGINT) FROM message m"
+                                 " JOIN attachment a ON a.owner = 'message' AND a.owner_id = m.id"
+                                 " WHERE m.author_id = $1 AND m.state = 'draft')",
+                              "i", person);
     if (st && stmt_step(st) == STORE_ROW) {
         drafts = stmt_int(st, 0);
-        kept = stmt_int(st, 1);
+        *kept = stmt_int(st, 1);
     }
     stmt_done(st);
+    return drafts;
+}
+
+const char *messages_draft_room(struct req *r, int64_t draft, int64_t carried,
+                                const struct upload *const *files, size_t nfiles, int *status)
+{
+    struct store *s = store_thread();
+    int64_t up = 0, n = 0, bytes = 0, kept = 0;
+    for (size_t i = 0; i < nfiles; i++) up += (int64_t)files[i]->len;
+    int64_t drafts = drafts_held(s, r->actor->person_id, &kept);
+    if (drafts >= 0 && (draft || carried) &&
+        (n = files_total(s, "message", draft ? draft : carried, &bytes)) < 0)
+        drafts = -1;
     if (drafts < 0) {
         *status = 503;
         return tr(r, "err.unavailable");
@@ -724,14 +740,19 @@ const char *messages_draft_room(struct req *r, int64_t draft, int64_t carried, c
     /* What the draft would hold in all: checked when files come to it (a
      * draft saved before these limits keeps its text editable). */
     int64_t adding = up + (draft ? 0 : bytes);
-    const char *over = nfiles || !draft ? over_message_limits(r, "messages.err.draft_files", n + (int64_t)nfiles, bytes + up) : NULL;
+    const char *over = nfiles || !draft ? over_message_limits(r, "messages.err.draft_files",
+                                                              n + (int64_t)nfiles, bytes + up)
+                                        : NULL;
     if (over) return over;
     if (!draft && drafts >= MESSAGE_DRAFTS_MAX) {
         *status = 409;
-        return tr_fmt(r, "messages.err.drafts_count", arena_printf(&r->arena, "%d", MESSAGE_DRAFTS_MAX), NULL);
+        return tr_fmt(r, "messages.err.drafts_count",
+                      arena_printf(&r->arena, "%d", MESSAGE_DRAFTS_MAX), NULL);
     }
     if (adding && kept + adding > MESSAGE_DRAFTS_MAX_BYTES)
-        return tr_fmt(r, "messages.err.drafts_storage", bytes_text(r, MESSAGE_DRAFTS_MAX_BYTES), bytes_text(r, kept + adding));
+        return tr_fmt(r, "messages.err.drafts_storage",
+                      files_size_text(r, MESSAGE_DRAFTS_MAX_BYTES),
+                      files_size_text(r, kept + adding));
     return NULL;
 }
 
@@ -752,7 +773,8 @@ static int64_t home_establishment(struct req *r)
 
 /* Save the form as a draft: new, or draft (a draft of a new message, in
  * thread, from new_draft_of), the one it was opened from. */
-static void save_draft(struct req *r, int64_t est, const char *checked, const struct upload *const *files, size_t nfiles, int64_t draft,
+static void save_draft(struct req *r, int64_t est, const char *checked,
+                       const struct upload *const *files, size_t nfiles, int64_t draft,
                        int64_t thread)
 {
     struct store *s = store_thread();
@@ -763,7 +785,8 @@ static void save_draft(struct req *r, int64_t est, const char *checked, const st
         fail(r, 400, tr(r, "messages.err.no_recipient"));
         return;
     }
-    int64_t forward = param_int(r, "transferer"), carried = !draft && forward && messages_readable(r, forward) ? forward : 0;
+    int64_t forward = param_int(r, "transferer");
+    int64_t carried = !draft && forward && messages_readable(r, forward) ? forward : 0;
     if (store_begin(s) < 0) goto failed;
     int status = 0;
     const char *full = messages_draft_room(r, draft, carried, files, nfiles, &status);
@@ -776,7 +799,8 @@ static void save_draft(struct req *r, int64_t est, const char *checked, const st
     if (draft) {
         /* The subject is the draft's own only while its thread holds
          * nothing else (new_draft_of said so; said again here). */
-        if (store_run(s, "UPDATE thread SET subject = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM message WHERE thread_id = $1 AND id <> $3)",
+        if (store_run(s, "UPDATE thread SET subject = $2 WHERE id = $1 AND NOT EXISTS"
+                         " (SELECT 1 FROM message WHERE thread_id = $1 AND id <> $3)",
                       "iti", thread, subject, draft) < 0 ||
             store_run(s, "UPDATE message SET body = $2, draft_to = $3, created_at = $4 WHERE id = $1", "itti", draft, body, checked, now) < 0)
             goto failed;
@@ -815,7 +839,8 @@ static void draft_delete(struct req *r)
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
     }
-    if (r->api) reply_json(r, 200, json_pack("{s:I,s:b}", "draft", (json_int_t)draft, "deleted", 1));
+    if (r->api)
+        reply_json(r, 200, json_pack("{s:I,s:b}", "draft", (json_int_t)draft, "deleted", 1));
     else reply_redirect(r, "/messagerie?dossier=drafts&supprime=1");
 }
 
@@ -1101,8 +1126,10 @@ const struct route messages_compose_routes[] = {
      .params = (const struct param_spec[]){{"q", P_LINE, SRC_QUERY, .maxlen = 60}, {0}}},
     {.method = M_POST, .path = "/api/v1/threads", .handler = send, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
      .params = (const struct param_spec[]){SEND_PARAMS}},
-    {.method = M_POST, .path = "/messagerie/brouillons/{id}/supprimer", .handler = draft_delete, .action = ACT_MESSAGE_WRITE,
+    {.method = M_POST, .path = "/messagerie/brouillons/{id}/supprimer", .handler = draft_delete,
+     .action = ACT_MESSAGE_WRITE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
-    {.method = M_DELETE, .path = "/api/v1/drafts/{id}", .handler = draft_delete, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
+    {.method = M_DELETE, .path = "/api/v1/drafts/{id}", .handler = draft_delete,
+     .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {0}};

@@ -65,7 +65,8 @@ int messages_draft_consume(struct req *r, int64_t draft, int64_t message);
  * all (MESSAGE_ATTACHMENTS_MAX, _MAX_BYTES), the actor's drafts
  * (MESSAGE_DRAFTS_MAX, MESSAGE_DRAFTS_MAX_BYTES). NULL when it may, else
  * what to say, with the HTTP status in *status (413, 409; 503). */
-const char *messages_draft_room(struct req *r, int64_t draft, int64_t carried, const struct upload *const *files, size_t n, int *status);
+const char *messages_draft_room(struct req *r, int64_t draft, int64_t carried,
+                                const struct upload *const *files, size_t n, int *status);
 
 /* Inside the transaction that gave message m its attachments (its own, its
  * draft's, a forwarded message's): NULL when they are within the limits of

@@ -112,13 +112,15 @@ static void drafts_list(struct req *r)
     while (st && stmt_step(st) == STORE_ROW) {
         if (!n++) out(r, "<ul class=\"plain editable threads\">");
         const char *subject = *stmt_text(st, 1) ? stmt_text(st, 1) : tr(r, "messages.no_subject");
-        out(r, "<li><p><a href=\"%h\">%h</a> <span class=\"meta\">— %h</span></p><p class=\"meta\">%h</p>",
+        out(r, "<li><p><a href=\"%h\">%h</a> <span class=\"meta\">— %h</span></p>"
+               "<p class=\"meta\">%h</p>",
             draft_link(r, stmt_int(st, 0), stmt_int(st, 4), stmt_int(st, 5) != 0), subject, page_datetime(r, stmt_int(st, 2)),
             stmt_text(st, 3));
-        out(r, "<form method=\"post\" action=\"/messagerie/brouillons/%I/supprimer\" class=\"inline-form\">", stmt_int(st, 0));
+        out(r, "<form method=\"post\" action=\"/messagerie/brouillons/%I/supprimer\""
+               " class=\"inline-form\">", stmt_int(st, 0));
         page_csrf_input(r);
-        out(r, "<button type=\"submit\" class=\"danger\">%h<span class=\"sr\"> : %h</span></button></form></li>", tr(r, "messages.delete_draft"),
-            subject);
+        out(r, "<button type=\"submit\" class=\"danger\">%h<span class=\"sr\"> : %h</span></button>"
+               "</form></li>", tr(r, "messages.delete_draft"), subject);
     }
     stmt_done(st);
     if (n) out(r, "</ul>");
@@ -139,7 +141,8 @@ static void folder_page(struct req *r)
         out(r, "<li><a href=\"/messagerie?dossier=%h\"%R>%h</a></li>", *f, !strcmp(*f, folder) ? " aria-current=\"page\"" : "", /* RAW_OK: literal */
             tr(r, arena_printf(&r->arena, "messages.folder.%s", *f)));
     out(r, "</ul></nav><section class=\"card\"><h2>%h</h2>", tr(r, arena_printf(&r->arena, "messages.folder.%s", folder)));
-    if (param_bool(r, "supprime")) out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "messages.draft_deleted"));
+    if (param_bool(r, "supprime"))
+        out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr(r, "messages.draft_deleted"));
     if (!strcmp(folder, "drafts")) {
         drafts_list(r);
     } else {
@@ -356,7 +359,8 @@ static void thread_render(struct req *r, const char *error, bool open)
     int64_t people = 0, last = 0, last_read = 0;
     bool unread = false;
     store_int(s, &people, "SELECT count(*) FROM thread_participant WHERE thread_id = $1", "i", id);
-    store_int(s, &last_read, "SELECT last_read_message_id FROM thread_participant WHERE thread_id = $1 AND person_id = $2", "ii", id, me);
+    store_int(s, &last_read, "SELECT last_read_message_id FROM thread_participant"
+                             " WHERE thread_id = $1 AND person_id = $2", "ii", id, me);
     for (size_t i = 0; i < n; i++) {
         out(r, "<article class=\"card message\" id=\"m%I\"><p class=\"meta\"><strong>%h</strong> — %h", v[i].id, v[i].author,
             page_datetime(r, v[i].at));
@@ -391,10 +395,11 @@ static void thread_render(struct req *r, const char *error, bool open)
         mark_read(r, id, last);
     } else if (unread) {
         /* Review #8: read on the person's word, a POST of this page. */
-        out(r, "<form method=\"post\" action=\"/messagerie/fils/%I/lu\" class=\"inline-form card\"><p class=\"meta\">%h</p>", id,
-            tr(r, "messages.unread_kept"));
+        out(r, "<form method=\"post\" action=\"/messagerie/fils/%I/lu\" class=\"inline-form card\">"
+               "<p class=\"meta\">%h</p>", id, tr(r, "messages.unread_kept"));
         page_csrf_input(r);
-        out(r, "<input type=\"hidden\" name=\"jusqua\" value=\"%I\"><button type=\"submit\">%h</button></form>", last, tr(r, "messages.mark_read"));
+        out(r, "<input type=\"hidden\" name=\"jusqua\" value=\"%I\">"
+               "<button type=\"submit\">%h</button></form>", last, tr(r, "messages.mark_read"));
     }
     if (ti.broadcast_id == id && ti.created_by == me) {
         out(r, "<p class=\"card meta\">%h</p>", tr(r, "messages.broadcast_answers"));
@@ -446,9 +451,11 @@ static void reply_fail(struct req *r, int status, const char *msg)
 static void read_thread(struct req *r)
 {
     struct store *s = store_thread();
-    int64_t id = param_int(r, "id"), me = r->actor->person_id, last = 0, upto = param_int(r, "jusqua"), left = 0;
+    int64_t id = param_int(r, "id"), me = r->actor->person_id, upto = param_int(r, "jusqua");
+    int64_t last = 0, left = 0;
     if (!thread_of(r, id, NULL)) return;
-    store_int(s, &last, "SELECT coalesce(max(m.id), 0) FROM message m WHERE m.thread_id = $1 AND m.state = 'sent' AND " MSG_VISIBLE("$2", "$3"),
+    store_int(s, &last, "SELECT coalesce(max(m.id), 0) FROM message m"
+                        " WHERE m.thread_id = $1 AND m.state = 'sent' AND " MSG_VISIBLE("$2", "$3"),
               "iii", id, me, clock_now());
     if (upto && upto < last) last = upto;
     mark_read(r, id, last);
@@ -456,11 +463,22 @@ static void read_thread(struct req *r)
         reply_redirect(r, arena_printf(&r->arena, "/messagerie/fils/%lld", (long long)id));
         return;
     }
-    store_int(s, &left, "SELECT count(*) FROM message m JOIN thread_participant tp ON tp.thread_id = m.thread_id AND tp.person_id = $2"
-                        " WHERE m.thread_id = $1 AND m.id > tp.last_read_message_id AND m.author_id <> $2 AND m.state = 'sent'"
-                        " AND m.visible_at <= $3", "iii", id, me, clock_now());
+    store_int(s, &left, "SELECT count(*) FROM message m JOIN thread_participant tp"
+                        " ON tp.thread_id = m.thread_id AND tp.person_id = $2"
+                        " WHERE m.thread_id = $1 AND m.id > tp.last_read_message_id"
+                        " AND m.author_id <> $2 AND m.state = 'sent' AND m.visible_at <= $3",
+              "iii", id, me, clock_now());
     reply_json(r, 200, json_pack("{s:I,s:b,s:I}", "id", (json_int_t)id, "read", left == 0, "unread",
                                  (json_int_t)messages_unread(s, me)));
+}
+
+/* The actor's draft answer in thread into *draft (0: none); -1 on a store
+ * error. */
+static int answer_draft(struct store *s, int64_t thread, int64_t me, int64_t *draft)
+{
+    return store_int(s, draft, "SELECT id FROM message"
+                               " WHERE thread_id = $1 AND author_id = $2 AND state = 'draft'",
+                     "ii", thread, me);
 }
 
 /* Save an answer as a draft of this thread (one per person and thread). */
@@ -472,8 +490,7 @@ static void save_answer_draft(struct req *r, int64_t thread, const struct upload
     if (store_begin(s) < 0) goto failed;
     /* Read again in the transaction, which messages_draft_room locks for
      * the actor: what the draft already holds counts. */
-    if (store_int(s, &draft, "SELECT id FROM message WHERE thread_id = $1 AND author_id = $2 AND state = 'draft'", "ii", thread, me) < 0)
-        goto failed;
+    if (answer_draft(s, thread, me, &draft) < 0) goto failed;
     int status = 0;
     const char *full = messages_draft_room(r, draft, 0, files, nfiles, &status);
     if (full) {
@@ -540,7 +557,7 @@ static void reply(struct req *r)
                                   &others);
     int64_t visible = messages_delivery_time(r, ti.establishment, others, nothers, now);
     if (store_begin(s) < 0 ||
-        store_int(s, &draft, "SELECT id FROM message WHERE thread_id = $1 AND author_id = $2 AND state = 'draft'", "ii", id, me) < 0 ||
+        answer_draft(s, id, me, &draft) < 0 ||
         store_int(s, &mid, "INSERT INTO message (thread_id, author_id, body, created_at, visible_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                   "iitii", id, me, param(r, "body"), now, visible) != 1)
         goto failed;
@@ -559,7 +576,8 @@ static void reply(struct req *r)
     }
     /* The thread's updates go to the database together (store_run_later):
      * an error fails the commit. */
-    if (store_run_later(s, "UPDATE thread SET last_message_at = $2 WHERE id = $1", "ii", id, now) < 0 ||
+    if (store_run_later(s, "UPDATE thread SET last_message_at = $2 WHERE id = $1", "ii", id, now)
+            < 0 ||
         store_run_later(s, "UPDATE thread_participant SET last_read_message_id = $3, folder = 'inbox' WHERE thread_id = $1 AND person_id = $2",
                         "iii", id, me, mid) < 0 ||
         store_run_later(s, "UPDATE thread_participant SET folder = 'inbox' WHERE thread_id = $1 AND folder = 'archive'", "i", id) < 0 ||
@@ -637,8 +655,9 @@ static void api_thread(struct req *r)
     }
     bool open = opened_here(r);
     if (open) mark_read(r, id, last);
-    reply_json(r, 200, json_pack("{s:I,s:s,s:s,s:o,s:b}", "id", (json_int_t)id, "subject", ti.subject, "kind", ti.kind, "messages", msgs,
-                                 "marked_read", open && last));
+    reply_json(r, 200, json_pack("{s:I,s:s,s:s,s:o,s:b}", "id", (json_int_t)id, "subject",
+                                 ti.subject, "kind", ti.kind, "messages", msgs, "marked_read",
+                                 open && last));
 }
 
 #define ANSWER_PARAMS                                                                                      \
@@ -648,13 +667,15 @@ static void api_thread(struct req *r)
 
 const struct route messages_routes[] = {
     {.method = M_GET, .path = "/messagerie", .handler = folder_page, .action = ACT_MESSAGE_WRITE,
-     .params = (const struct param_spec[]){{"dossier", P_ENUM, SRC_QUERY, .choices = folders}, {"supprime", P_BOOL, SRC_QUERY}, {0}}},
+     .params = (const struct param_spec[]){{"dossier", P_ENUM, SRC_QUERY, .choices = folders},
+                                           {"supprime", P_BOOL, SRC_QUERY}, {0}}},
     {.method = M_GET, .path = "/messagerie/fils/{id}", .handler = thread_page, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_GET_WRITES,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"signale", P_BOOL, SRC_QUERY},
                                            {"retenu", P_BOOL, SRC_QUERY}, {"enregistre", P_BOOL, SRC_QUERY}, {0}}},
     {.method = M_POST, .path = "/messagerie/fils/{id}/repondre", .handler = reply, .action = ACT_MESSAGE_WRITE,
      .params = (const struct param_spec[]){ANSWER_PARAMS}},
-    {.method = M_POST, .path = "/messagerie/fils/{id}/lu", .handler = read_thread, .action = ACT_MESSAGE_WRITE,
+    {.method = M_POST, .path = "/messagerie/fils/{id}/lu", .handler = read_thread,
+     .action = ACT_MESSAGE_WRITE,
      .params = (const struct param_spec[]){READ_PARAMS}},
     {.method = M_POST, .path = "/messagerie/fils/{id}/dossier", .handler = move, .action = ACT_MESSAGE_WRITE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
@@ -665,6 +686,7 @@ const struct route messages_routes[] = {
      .flags = ROUTE_API | ROUTE_GET_WRITES, .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_POST, .path = "/api/v1/threads/{id}/messages", .handler = reply, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
      .params = (const struct param_spec[]){ANSWER_PARAMS}},
-    {.method = M_POST, .path = "/api/v1/threads/{id}/read", .handler = read_thread, .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
+    {.method = M_POST, .path = "/api/v1/threads/{id}/read", .handler = read_thread,
+     .action = ACT_MESSAGE_WRITE, .flags = ROUTE_API,
      .params = (const struct param_spec[]){READ_PARAMS}},
     {0}};

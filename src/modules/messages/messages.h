@@ -22,8 +22,8 @@ struct upload;
 /* The two limits above are what a message holds in all: the files of its
  * draft (saved in several goes), of a forwarded message and those sent with
  * it. Drafts are a person's storage, bounded for everyone: */
-#define MESSAGE_DRAFTS_MAX 100                            /* drafts a person keeps (new messages and answers) */
-#define MESSAGE_DRAFTS_MAX_BYTES (50 * 1024 * 1024)       /* attachments of a person's drafts together */
+#define MESSAGE_DRAFTS_MAX 100                      /* drafts a person keeps (messages, answers) */
+#define MESSAGE_DRAFTS_MAX_BYTES (50 * 1024 * 1024) /* their attachments together */
 
 /* R-SEC sending limits (stolen accounts sent bomb threats at scale): for
  * pupils and parents, and for staff; exceeding them stops the account with a
@@ -58,8 +58,9 @@ struct delivery {
     bool anomaly_rule;            /* apply the anomaly hold */
     const char *urgent;           /* R-DISCO: a head's reason to deliver at once in a quiet period, or NULL */
     int64_t not_before;           /* scheduled by its author for that instant (then out of quiet periods), or 0 */
-    const char **refused;         /* out, or NULL: why nothing was sent when the message would hold more
-                                     attachments than a message may (with its draft's and a forwarded one's) */
+    const char **refused;         /* out, or NULL: why nothing was sent when the message
+                                     would hold more attachments than a message may (with
+                                     its draft's and a forwarded one's) */
 };
 
 #define MESSAGE_SCHEDULE_MAX_DAYS 90  /* how far ahead a message may be scheduled */
