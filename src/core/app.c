@@ -208,12 +208,12 @@ const char *cookie_name(struct req *r, const char *name)
     return r->tls ? arena_printf(&r->arena, "__Host-%s", name) : name;
 }
 
-/* The pre-session token the browser holds, if this server issued it and it
- * has not expired; NULL otherwise (a value the client made up is ignored). */
-static const char *presession_token(struct req *r)
+/* The pre-session token the browser holds, if this server issued it less
+ * than valid_s ago; NULL otherwise (a value the client made up is ignored). */
+static const char *presession_token(struct req *r, int64_t valid_s)
 {
     const char *pre = req_cookie(r, cookie_name(r, PRESESSION_COOKIE));
-    return pre && secret_signed_token_ok(pre, clock_now(), PRESESSION_VALID_S) ? pre : NULL;
+    return pre && secret_signed_token_ok(pre, clock_now(), valid_s) ? pre : NULL;
 }
 
 const char *csrf_token(struct req *r)
@@ -322,7 +322,7 @@ static bool csrf_ok(struct req *r)
     if (r->route->flags & ROUTE_API) return r->json_body; /* JSON cannot be sent cross-site without CORS */
     /* Double submit of a token the server signed: a cookie a client or
      * another site chose does not verify. */
-    const char *pre = presession_token(r), *t = req_field(r, "csrf");
+    const char *pre = presession_token(r, PRESESSION_VALID_S), *t = req_field(r, "csrf");
     return pre && t && text_equal_ct(t, pre);
 }
 
@@ -405,7 +405,9 @@ void app_handle(struct req *r)
         }
         if (hooks.load_session) hooks.load_session(r);
     }
-    if (!r->actor && !r->csrf) r->csrf = presession_token(r);
+    /* A form served gets a token with at least half its life left: an older
+     * one is still accepted (csrf_ok), but the page gets a new one. */
+    if (!r->actor && !r->csrf) r->csrf = presession_token(r, PRESESSION_VALID_S / 2);
     if (!policy_may(s, r->actor, r->route->action, OBJECT_NONE)) {
         if (!r->actor) {
             if (r->api) {

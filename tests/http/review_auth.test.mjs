@@ -48,7 +48,7 @@ function sessionsOf(login) {
 
 // ---- Item 3 ------------------------------------------------------------------
 
-test('review 3: a pending login, an unknown login and a wrong password get the same page, byte for byte', async () => {
+test('Review #3: a pending login, an unknown login and a wrong password get the same page, byte for byte', async () => {
   const pending = pendingLogin(0);
   const a = (await signIn(pending, 'un mot de passe au hasard')).res;
   const b = (await signIn(UNKNOWN, 'un mot de passe au hasard')).res;
@@ -65,7 +65,7 @@ test('review 3: a pending login, an unknown login and a wrong password get the s
   assert.match(a.text, /href="\/activer"/);
 });
 
-test('review 3: the JSON API answers a pending login exactly as an unknown one', async () => {
+test('Review #3: the JSON API answers a pending login exactly as an unknown one', async () => {
   const pending = pendingLogin(1);
   const api = (login) => srv.client().request('POST', '/api/v1/session', { json: { login, password: 'un mot de passe au hasard' } });
   const a = await api(pending), b = await api(UNKNOWN);
@@ -76,7 +76,7 @@ test('review 3: the JSON API answers a pending login exactly as an unknown one',
   assert.equal(a.headers.get('content-type'), b.headers.get('content-type'));
 });
 
-test('review 3: failures on a pending login are counted and lock it like any login', async () => {
+test('Review #3: failures on a pending login are counted and lock it like any login', async () => {
   const pending = pendingLogin(2);
   const unknown = 'encore.personne';
   for (const login of [pending, unknown]) {
@@ -102,7 +102,7 @@ test('review 3: failures on a pending login are counted and lock it like any log
 
 // ---- Item 9 ------------------------------------------------------------------
 
-test('review 9: a pre-session cookie the client made up is refused, and no session is made', async () => {
+test('Review #9: a pre-session cookie the client made up is refused, and no session is made', async () => {
   const before = sessionsOf('parent.demo');
   for (const forged of ['abcdefghijklmnopqrst', randomBytes(56).toString('base64url')]) {
     const c = new Client(srv.url);
@@ -126,7 +126,7 @@ test('review 9: a pre-session cookie the client made up is refused, and no sessi
   assert.equal(sessionsOf('parent.demo'), before);
 });
 
-test('review 9: a token issued by another Carnet (another key) is refused', async () => {
+test('Review #9: a token issued by another Carnet (another key) is refused', async () => {
   const other = await startServer({ now: '2026-03-10T10:00' });
   try {
     const c = new Client(other.url);
@@ -140,7 +140,7 @@ test('review 9: a token issued by another Carnet (another key) is refused', asyn
   }
 });
 
-test('review 9: the normal sign-in still works; the token expires, and a new page gives a new one', async () => {
+test('Review #9: the normal sign-in still works; the token expires, and a new page gives a new one', async () => {
   const c = srv.client();
   const page = await c.get('/connexion');
   const set = page.headers.getSetCookie().find((h) => h.startsWith('carnet_pre='));
@@ -152,8 +152,20 @@ test('review 9: the normal sign-in still works; the token expires, and a new pag
   // A sign-in page left open too long (src/core/limits.h: PRESESSION_VALID_S, 2 h).
   const late = srv.client();
   const old = await late.get('/connexion');
-  await srv.setClock('2026-03-10T12:05');
+  const half = srv.client();
+  const early = await half.get('/connexion');
+  const again = srv.client();
+  await again.get('/connexion');
+  const token = again.cookies.get('carnet_pre');
+  await srv.setClock('2026-03-10T11:30');
   try {
+    // Past half its life a token still counts, but a page shown gets a new one
+    // (a form is never served with less than an hour left).
+    const renewed = await again.get('/connexion');
+    assert.notEqual(Client.csrfOf(renewed.text), token);
+    assert.ok(renewed.headers.getSetCookie().some((h) => h.startsWith('carnet_pre=')));
+    assert.equal((await half.post('/connexion', { csrf: Client.csrfOf(early.text), login: 'parent.demo', password: PASSWORD })).status, 303);
+    await srv.setClock('2026-03-10T12:05');
     assert.equal((await late.post('/connexion', { csrf: Client.csrfOf(old.text), login: 'parent.demo', password: PASSWORD })).status, 403);
     const fresh = await late.get('/connexion');
     assert.notEqual(Client.csrfOf(fresh.text), Client.csrfOf(old.text));
@@ -163,7 +175,7 @@ test('review 9: the normal sign-in still works; the token expires, and a new pag
   }
 });
 
-test('review 9: Origin: null is refused before sign-in, on the form and on the API', async () => {
+test('Review #9: Origin: null is refused before sign-in, on the form and on the API', async () => {
   const before = sessionsOf('cpe.demo');
   const c = srv.client();
   const page = await c.get('/connexion');
@@ -179,16 +191,22 @@ test('review 9: Origin: null is refused before sign-in, on the form and on the A
   assert.equal(own.status, 303);
 });
 
-test('review 9: under TLS the pre-session and session cookies are __Host- with Secure and Path=/, and only those count', async () => {
+/** The answer sets the cookie name as a browser keeps a "__Host-" cookie:
+ * Secure, Path=/, no Domain (and HttpOnly, as every Carnet cookie). */
+function assertHostCookie(res, name) {
+  const set = res.headers.getSetCookie().find((h) => h.startsWith(`${name}=`));
+  assert.ok(set, `the answer sets ${name}`);
+  assert.match(set, /; Path=\/(;|$)/);
+  assert.match(set, /; Secure/);
+  assert.match(set, /; HttpOnly/);
+  assert.doesNotMatch(set, /Domain=/i);
+}
+
+test('Review #9: under TLS the pre-session and session cookies are __Host- with Secure and Path=/, and only those count', async () => {
   const https = { 'X-Forwarded-Proto': 'https' };
   const c = srv.client();
   const page = await c.get('/connexion', { headers: https });
-  const pre = page.headers.getSetCookie().find((h) => h.startsWith('__Host-carnet_pre='));
-  assert.ok(pre, 'the pre-session cookie is __Host-carnet_pre');
-  assert.match(pre, /; Path=\/(;|$)/);
-  assert.match(pre, /; Secure/);
-  assert.match(pre, /; HttpOnly/);
-  assert.doesNotMatch(pre, /Domain=/i);
+  assertHostCookie(page, '__Host-carnet_pre');
   assert.equal(page.headers.getSetCookie().some((h) => h.startsWith('carnet_pre=')), false);
   const token = Client.csrfOf(page.text);
   assert.equal(c.cookies.get('__Host-carnet_pre'), token);
@@ -200,12 +218,7 @@ test('review 9: under TLS the pre-session and session cookies are __Host- with S
 
   const res = await c.post('/connexion', { csrf: token, login: 'eleve.demo', password: PASSWORD, suite: '/' }, { headers: https });
   assert.equal(res.status, 303);
-  const session = res.headers.getSetCookie().find((h) => h.startsWith('__Host-carnet_session='));
-  assert.ok(session, 'the session cookie is __Host-carnet_session');
-  assert.match(session, /; Path=\/(;|$)/);
-  assert.match(session, /; Secure/);
-  assert.match(session, /; HttpOnly/);
-  assert.doesNotMatch(session, /Domain=/i);
+  assertHostCookie(res, '__Host-carnet_session');
   assert.equal((await c.get('/', { headers: https })).status, 200);
   // Over TLS, a session cookie without the prefix is not read.
   const stolen = new Client(srv.url);
@@ -251,7 +264,7 @@ async function activate(login, code, password) {
   return srv.client().submit('/activer', '/activer', { login, code, password, password2: password });
 }
 
-test('review 10: a parent of twins gets one letter naming both children, and its code works', async () => {
+test('Review #10: a parent of twins gets one letter naming both children, and its code works', async () => {
   const [parent, cls] = twinsParent();
   const login = srv.sql(`SELECT login FROM account WHERE person_id = ${parent}`);
   const children = srv.sql(`SELECT p.first_name || ' ' || p.last_name FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id
