@@ -5,6 +5,7 @@
 #ifndef CARNET_MODULE_FILES_H
 #define CARNET_MODULE_FILES_H
 #include "../../core/router.h"
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,13 @@ int files_copy(struct store *s, const char *owner, int64_t from_id, const char *
 /* Attachments of an owner; and the same rendered as a list of links. */
 size_t files_list(struct store *s, struct arena *a, const char *owner, int64_t owner_id, struct attachment_ref **out);
 void files_links(struct req *r, const char *owner, int64_t owner_id);
+
+/* The optional virus scan (clamd): whether it answers — known from the
+ * last scan or try, asked again when that is older than a minute. probe
+ * asks now (at start: the log then says once when there is no clamd, and
+ * again only when that changes). */
+bool files_antivirus_ok(void);
+void files_antivirus_probe(void);
 
 extern const struct route files_routes[];
 
