@@ -178,7 +178,9 @@ static void settings_page(struct req *r)
     if (param(r, "ok"))
         out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr_fmt(r, "diffusion.saved", param(r, "ok"), NULL));
     /* What the head must know of attachments: no virus scan (no clamd). */
-    if (!files_antivirus_ok()) out(r, "<p class=\"notice\" role=\"alert\" id=\"antivirus\">%h</p>", tr(r, "files.antivirus_absent"));
+    if (!files_antivirus_ok())
+        out(r, "<p class=\"notice\" role=\"alert\" id=\"antivirus\">%h</p>",
+            tr(r, "files.antivirus_absent"));
     now_card(r, d, now);
     form_card(r, d);
     waiting_card(r, &w);

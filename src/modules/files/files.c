@@ -173,9 +173,11 @@ static void av_note(const char *addr, bool reached)
     if (reached) {
         if (was == 0) log_info("files", "clamd at %s answers again: attachments are scanned", addr);
     } else if (*addr) {
-        log_warn("files", "clamd at %s unreachable: attachments are not scanned for viruses until it answers", addr);
+        log_warn("files", "clamd at %s unreachable: attachments are not scanned for viruses"
+                          " until it answers", addr);
     } else {
-        log_warn("files", "no clamd (CARNET_CLAMD unset, no %s): attachments are not scanned for viruses", CLAMD_DEFAULT_SOCKET);
+        log_warn("files", "no clamd (CARNET_CLAMD unset, no %s): attachments are not scanned"
+                          " for viruses", CLAMD_DEFAULT_SOCKET);
     }
 }
 
@@ -237,7 +239,8 @@ static bool send_all(int fd, const void *p, size_t n)
 static void clamd_reply(int fd, char *reply, size_t len)
 {
     size_t got = 0;
-    for (ssize_t k; got < len - 1 && (k = recv(fd, reply + got, len - 1 - got, 0)) > 0;) got += (size_t)k;
+    for (ssize_t k; got < len - 1 && (k = recv(fd, reply + got, len - 1 - got, 0)) > 0;)
+        got += (size_t)k;
     reply[got] = 0;
 }
 
@@ -304,15 +307,18 @@ static const char *zip_check(struct req *r, const struct upload *u)
 {
     struct zipdir z;
     if (zipdir_read((const unsigned char *)u->data, u->len, &z) < 0) {
-        log_warn("files", "upload refused: an office document whose ZIP directory is malformed (%zu bytes)", u->len);
+        log_warn("files", "upload refused: an office document whose ZIP directory is malformed"
+                          " (%zu bytes)", u->len);
         return tr(r, "files.err.zip_malformed");
     }
     if (z.entries > UPLOAD_ZIP_MAX_ENTRIES || z.expanded > UPLOAD_ZIP_MAX_EXPANDED_BYTES ||
         z.expanded > (uint64_t)u->len * UPLOAD_ZIP_MAX_RATIO || z.other_methods) {
-        log_warn("files", "upload refused: an office document of %zu bytes announces %llu entries expanding to %llu bytes"
-                          " (%llu with an unusual compression)", u->len, (unsigned long long)z.entries,
+        log_warn("files", "upload refused: an office document of %zu bytes announces %llu entries"
+                          " expanding to %llu bytes (%llu with an unusual compression)",
+                 u->len, (unsigned long long)z.entries,
                  (unsigned long long)z.expanded, (unsigned long long)z.other_methods);
-        return tr_fmt(r, "files.err.zip_bomb", arena_printf(&r->arena, "%d", UPLOAD_ZIP_MAX_EXPANDED_BYTES / (1024 * 1024)),
+        return tr_fmt(r, "files.err.zip_bomb",
+                      arena_printf(&r->arena, "%d", UPLOAD_ZIP_MAX_EXPANDED_BYTES / (1024 * 1024)),
                       arena_printf(&r->arena, "%d", UPLOAD_ZIP_MAX_RATIO));
     }
     return NULL;
@@ -424,7 +430,8 @@ size_t files_list(struct store *s, struct arena *a, const char *owner, int64_t o
         v = arena_grow(a, v, n, &cap, sizeof *v);
         /* The name agrees with the type (files stored before it was made to) */
         const char *mime = arena_strdup(a, stmt_text(st, 2));
-        v[n++] = (struct attachment_ref){stmt_int(st, 0), stmt_int(st, 3), stored_name(a, stmt_text(st, 1), mime), mime};
+        v[n++] = (struct attachment_ref){stmt_int(st, 0), stmt_int(st, 3),
+                                         stored_name(a, stmt_text(st, 1), mime), mime};
     }
     stmt_done(st);
     *out = v;
@@ -505,7 +512,8 @@ static void download(struct req *r)
         owner = arena_strdup(&r->arena, stmt_text(st, 0));
         owner_id = stmt_int(st, 1);
         mime = arena_strdup(&r->arena, stmt_text(st, 3));
-        name = stored_name(&r->arena, stmt_text(st, 2), mime); /* agrees with the type, also for older files */
+        /* agrees with the type, also for files stored before that was so */
+        name = stored_name(&r->arena, stmt_text(st, 2), mime);
         sha = arena_strdup(&r->arena, stmt_text(st, 4));
     }
     stmt_done(st);

@@ -20,8 +20,9 @@ struct zipdir {
 /* Read the central directory of the archive data[0..len): its end record
  * (the last 22 bytes plus a comment, which must end the file), the ZIP64
  * end record when its locator is there or a field says so, then every
- * entry's header, each of whose local header and compressed data must lie
- * inside the file before the directory. 0 with *out filled; -1 when the
+ * entry's header, each of whose local header (with the same method and,
+ * unless a data descriptor follows, the same sizes) and compressed data
+ * must lie inside the file before the directory. 0 with *out filled; -1 when the
  * bytes are not one well-formed single-disk archive (truncated, split,
  * fields out of bounds or disagreeing, a ZIP64 marker without its value,
  * a directory whose size or count does not match its entries). */
