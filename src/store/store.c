@@ -212,7 +212,8 @@ void store_write_leave(void)
 
 static const char *tx_name(enum store_tx tx)
 {
-    return tx == STORE_TX_WRITE ? "write transaction" : tx == STORE_TX_READ ? "read snapshot" : "no transaction";
+    return tx == STORE_TX_WRITE ? "write transaction" : tx == STORE_TX_READ ? "read snapshot"
+                                                                            : "no transaction";
 }
 
 /* A transaction misused by caller (what it asked): logged, the connection
@@ -221,8 +222,8 @@ static void misuse(struct store *s, const char *caller, const char *what)
 {
     s->misused = true;
     if (s->tx != STORE_TX_NONE)
-        log_error(caller ? caller : "store", "%s inside the %s opened by %s: refused (transactions do not nest)", what, tx_name(s->tx),
-                  s->tx_by ? s->tx_by : "?");
+        log_error(caller ? caller : "store", "%s inside the %s opened by %s: refused"
+                  " (transactions do not nest)", what, tx_name(s->tx), s->tx_by ? s->tx_by : "?");
     else
         log_error(caller ? caller : "store", "%s with no transaction open: ignored", what);
 }
@@ -316,17 +317,13 @@ void store_rollback(struct store *s)
 
 bool store_end_request(struct store *s)
 {
-    if (s->tx == STORE_TX_READ) {
-        log_error("store_end_request", "the read snapshot opened by %s was left open: ended", s->tx_by ? s->tx_by : "?");
-        s->misused = true;
-        store_end_read_by(s, "store_end_request");
-        return false;
-    }
     if (s->tx == STORE_TX_NONE && !store_write_held()) return true;
-    if (s->tx == STORE_TX_WRITE) {
-        log_error("store_end_request", "the write transaction opened by %s was left open: rolled back", s->tx_by ? s->tx_by : "?");
+    if (s->tx != STORE_TX_NONE) {
+        log_error("store_end_request", "the %s opened by %s was left open: ended", tx_name(s->tx),
+                  s->tx_by ? s->tx_by : "?");
         s->misused = true;
     }
-    store_rollback(s); /* else a write statement not done still holds the write lock */
+    if (s->tx == STORE_TX_READ) store_end_read_by(s, __func__);
+    else store_rollback(s); /* or a write statement not done still holds the write lock */
     return false;
 }
