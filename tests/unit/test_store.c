@@ -337,7 +337,7 @@ static void test_a_failed_read_asked_ahead_does_not_break_the_connection(void **
  * is refused — nothing reaches the database, the open transaction goes on
  * and still commits or ends as its owner decides — and the connection is
  * marked (app.c turns the mark into a 500 under --test-hooks). */
-static void test_a_begin_inside_a_transaction_is_refused_and_reported(void **state)
+static void test_review12_a_begin_inside_a_transaction_is_refused_and_reported(void **state)
 {
     (void)state;
     assert_false(store_take_misuse(S));
@@ -612,7 +612,7 @@ int main(void)
         T(test_a_write_run_later_that_fails_fails_the_commit_and_keeps_nothing),
         T(test_reads_asked_ahead_are_read_in_any_order),
         T(test_a_failed_read_asked_ahead_does_not_break_the_connection),
-        T(test_a_begin_inside_a_transaction_is_refused_and_reported),
+        T(test_review12_a_begin_inside_a_transaction_is_refused_and_reported),
         T(test_uncommitted_changes_are_invisible_to_other_connections),
         T(test_foreign_keys_are_enforced),
         T(test_check_constraints_are_enforced),
