@@ -443,7 +443,16 @@ void app_handle(struct req *r)
     else
         r->route->handler(r);
     if (snapshot) store_end_read(s);
-    if (s && !store_end_request(s)) log_error("app", "%s %s left a write transaction open: rolled back", r->method_name, r->path);
+    if (s && !store_end_request(s))
+        log_error("app", "%s %s left a transaction open: ended", r->method_name, r->path);
+    /* A transaction misused (a nested begin: logged by the store, which
+     * refused it): with the test hooks, a failed request that no test
+     * can miss. */
+    if (s && store_take_misuse(s) && config.test_hooks) {
+        log_error("app", "%s %s misused a transaction (see above): answered 500 (--test-hooks)",
+                  r->method_name, r->path);
+        reply_error(r, 500, tr(r, "err.internal"));
+    }
 done:
     security_headers(r);
     double spent = clock_elapsed() - t0;

@@ -54,6 +54,13 @@
 #define LIMIT_SEARCH_TERM_BYTES   64                 /* a longer word is cut (and matches as a prefix) */
 #define LIMIT_SEARCH_RESULTS      50                 /* messages one search returns */
 
+/* Attachments that are ZIP archives (docx, xlsx, pptx, odt, ods, odp): what
+ * their central directory may announce, read without decompressing. A zip
+ * bomb of 1 MB that expands to 1 GiB is refused by each of the three. */
+#define UPLOAD_ZIP_MAX_EXPANDED_BYTES (100 * 1024 * 1024) /* all the entries, expanded */
+#define UPLOAD_ZIP_MAX_RATIO      100                /* expanded size / size of the file */
+#define UPLOAD_ZIP_MAX_ENTRIES    10000              /* files in it (a long slide show: hundreds) */
+
 /* Arena */
 #define ARENA_BLOCK_BYTES         (16 * 1024)
 

@@ -182,6 +182,7 @@ static int cmd_serve(const struct options *o)
     store_close(s);
     store_set_default(o->db);
     register_routes(o);
+    files_antivirus_probe(); /* says once in the log when there is no clamd */
     if (notify_job_start() < 0) return 1;
     int rc = server_run(&(struct server_options){.address = o->listen, .port = o->port, .threads = o->threads,
                                                  .port_file = o->port_file});

@@ -140,13 +140,12 @@ struct stmt *store_q_ahead(struct store *s, const char *sql, const char *types, 
     return st;
 }
 
-static __thread bool holds_write; /* a write transaction is open on this thread */
-
-/* Run st, which returns no row (later: without waiting where the driver can). */
+/* Run st, which returns no row (later: without waiting where the driver can,
+ * which it can only within a write transaction). */
 static int run(struct store *s, struct stmt *st, bool later)
 {
     if (!st) return -1;
-    if (later && holds_write && s->drv->run_later) {
+    if (later && s->tx == STORE_TX_WRITE && s->drv->run_later) {
         s->drv->run_later(st);
         return 0;
     }
@@ -202,6 +201,8 @@ bool store_write_enter(void)
     return true;
 }
 
+bool store_write_held(void) { return holds_mutex; }
+
 void store_write_leave(void)
 {
     if (!holds_mutex) return;
@@ -209,18 +210,53 @@ void store_write_leave(void)
     pthread_mutex_unlock(&write_lock);
 }
 
-static void write_release(void)
+static const char *tx_name(enum store_tx tx)
 {
-    holds_write = false;
+    return tx == STORE_TX_WRITE ? "write transaction" : tx == STORE_TX_READ ? "read snapshot"
+                                                                            : "no transaction";
+}
+
+/* A transaction misused by caller (what it asked): logged, the connection
+ * marked. */
+static void misuse(struct store *s, const char *caller, const char *what)
+{
+    s->misused = true;
+    if (s->tx != STORE_TX_NONE)
+        log_error(caller ? caller : "store", "%s inside the %s opened by %s: refused"
+                  " (transactions do not nest)", what, tx_name(s->tx), s->tx_by ? s->tx_by : "?");
+    else
+        log_error(caller ? caller : "store", "%s with no transaction open: ignored", what);
+}
+
+bool store_take_misuse(struct store *s)
+{
+    bool m = s && s->misused;
+    if (s) s->misused = false;
+    return m;
+}
+
+static void tx_open(struct store *s, enum store_tx tx, const char *caller)
+{
+    s->tx = tx;
+    s->tx_by = caller;
+}
+
+static void write_release(struct store *s)
+{
+    if (s->tx == STORE_TX_WRITE) tx_open(s, STORE_TX_NONE, NULL);
     store_write_leave();
 }
 
-int store_begin(struct store *s)
+int store_begin_by(struct store *s, const char *caller)
 {
+    if (s->tx != STORE_TX_NONE) {
+        misuse(s, caller, "store_begin");
+        return -1;
+    }
     if (s->drv->one_writer) store_write_enter();
-    holds_write = true;
+    tx_open(s, STORE_TX_WRITE, caller);
     int rc = store_run(s, s->drv->begin_write, NULL);
-    if (rc < 0) write_release();
+    if (rc < 0) write_release(s);
     return rc;
 }
 
@@ -235,14 +271,36 @@ static int forget(struct store *s, const char *sql)
     return 0;
 }
 
-int store_begin_read(struct store *s) { return forget(s, s->drv->begin_read); }
-void store_end_read(struct store *s) { forget(s, "COMMIT"); }
-
-int store_commit(struct store *s)
+int store_begin_read_by(struct store *s, const char *caller)
 {
+    if (s->tx != STORE_TX_NONE) {
+        misuse(s, caller, "store_begin_read");
+        return -1;
+    }
+    if (forget(s, s->drv->begin_read) < 0) return -1;
+    tx_open(s, STORE_TX_READ, caller);
+    return 0;
+}
+
+void store_end_read_by(struct store *s, const char *caller)
+{
+    if (s->tx != STORE_TX_READ) {
+        misuse(s, caller, "store_end_read");
+        return;
+    }
+    tx_open(s, STORE_TX_NONE, NULL);
+    forget(s, "COMMIT");
+}
+
+int store_commit_by(struct store *s, const char *caller)
+{
+    if (s->tx != STORE_TX_WRITE) {
+        misuse(s, caller, "store_commit");
+        return -1;
+    }
     int rc = store_run(s, "COMMIT", NULL);
     if (rc < 0) return rc; /* the caller rolls back */
-    write_release();
+    write_release(s);
     /* A statement run later failed: the transaction was aborted, and the
      * server answered the COMMIT with a rollback. */
     return s->drv->later_failed && s->drv->later_failed(s) ? -1 : 0;
@@ -250,14 +308,22 @@ int store_commit(struct store *s)
 
 void store_rollback(struct store *s)
 {
-    store_run(s, "ROLLBACK", NULL);
-    if (s->drv->later_failed) s->drv->later_failed(s);
-    write_release();
+    if (s->tx == STORE_TX_WRITE) {
+        store_run(s, "ROLLBACK", NULL);
+        if (s->drv->later_failed) s->drv->later_failed(s);
+    }
+    write_release(s);
 }
 
 bool store_end_request(struct store *s)
 {
-    if (!holds_write && !holds_mutex) return true;
-    store_rollback(s);
+    if (s->tx == STORE_TX_NONE && !store_write_held()) return true;
+    if (s->tx != STORE_TX_NONE) {
+        log_error("store_end_request", "the %s opened by %s was left open: ended", tx_name(s->tx),
+                  s->tx_by ? s->tx_by : "?");
+        s->misused = true;
+    }
+    if (s->tx == STORE_TX_READ) store_end_read_by(s, __func__);
+    else store_rollback(s); /* or a write statement not done still holds the write lock */
     return false;
 }

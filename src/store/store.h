@@ -85,16 +85,36 @@ int64_t store_changes(struct store *s);
 void store_recover(struct store *s);
 
 /* Transactions. begin takes the write lock at once; begin_read opens a
- * read-only snapshot (one lock for all the reads of a page). 0 on success. */
-int store_begin(struct store *s);
-int store_begin_read(struct store *s);
+ * read-only snapshot (one lock for all the reads of a page). 0 on success.
+ *
+ * One transaction at a time per connection: there is no nesting. A begin
+ * while a transaction is open (a GET handler's own begin_read inside the
+ * page's snapshot that app.c opened, a helper's begin inside its caller's
+ * transaction) is refused: -1, nothing is sent to the database, the open
+ * transaction goes on untouched, and an error naming the function that
+ * asked and the one that opened the transaction is logged. So are an
+ * end_read or a commit with no such transaction open (they do nothing).
+ * Each such misuse also marks the connection (store_take_misuse): with
+ * --test-hooks, app.c then fails the request with 500 so that the tests
+ * see it. The macros pass the calling function's name. */
+int store_begin_by(struct store *s, const char *caller);
+int store_begin_read_by(struct store *s, const char *caller);
+#define store_begin(s) store_begin_by((s), __func__)
+#define store_begin_read(s) store_begin_read_by((s), __func__)
 /* End a read snapshot (PostgreSQL: its COMMIT and its BEGIN are sent with
  * the statements around them; nobody waits for their result). */
-void store_end_read(struct store *s);
-int store_commit(struct store *s);
+void store_end_read_by(struct store *s, const char *caller);
+#define store_end_read(s) store_end_read_by((s), __func__)
+int store_commit_by(struct store *s, const char *caller);
+#define store_commit(s) store_commit_by((s), __func__)
+/* Roll back the write transaction; nothing when none is open (after a
+ * begin that failed or was refused: a read snapshot is left to its owner). */
 void store_rollback(struct store *s);
-/* End of a request: a write transaction left open (a bug) is rolled back
- * and false returned, so that the write lock is never kept. */
+/* Whether a transaction was misused on s (see above) since the last call. */
+bool store_take_misuse(struct store *s);
+/* End of a request: a transaction left open (a bug: logged, with the
+ * function that opened it) is ended — a write one rolled back — and false
+ * returned, so that the write lock is never kept. */
 bool store_end_request(struct store *s);
 
 /* Run a script of several statements (migrations only; no parameters). */

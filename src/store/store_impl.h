@@ -61,9 +61,18 @@ struct store_driver {
     struct stmt *(*message_search)(struct store *s, int64_t person, const struct store_terms *t, int64_t now, int limit);
 };
 
-/* Every connection starts with its driver; every statement with its
- * driver and its SQL literal (the key of the connection's cache). */
-struct store { const struct store_driver *drv; };
+/* The transaction a connection has open (store.c keeps it: one at a time). */
+enum store_tx { STORE_TX_NONE, STORE_TX_READ, STORE_TX_WRITE };
+
+/* Every connection starts with its driver and the state store.c keeps of
+ * its transaction (zero: none); every statement with its driver and its
+ * SQL literal (the key of the connection's cache). */
+struct store {
+    const struct store_driver *drv;
+    enum store_tx tx;   /* the transaction open on the connection */
+    const char *tx_by;  /* the function that opened it */
+    bool misused;       /* a transaction was misused since store_take_misuse */
+};
 struct stmt { const struct store_driver *drv; const char *sql; };
 
 /* Each connection caches its prepared statements in a table of
@@ -79,6 +88,8 @@ struct stmt **store_cache_slot(struct stmt **cache, const char *sql);
  * unless this thread already holds it, and says whether it took it. */
 bool store_write_enter(void);
 void store_write_leave(void);
+/* Whether this thread holds the write lock. */
+bool store_write_held(void);
 
 /* What every driver's message search joins to its match (m the message):
  * its thread t, the person's participation tp ($1 the person) and the

@@ -60,3 +60,22 @@ test('S-MESSAGES attachments: a file clamd flags is refused, nothing stored; cle
   assert.equal(unscanned.status, 303, 'without clamd the scan is skipped (logged), files still go');
   assert.match(srv.stderr, /clamd at .* unreachable/);
 });
+
+test('Review #5: the head\'s settings page says when clamd is not there, the log says it once', async () => {
+  const lucie = one("SELECT person_id FROM account WHERE login = 'eleve.demo'");
+  const est = one(`SELECT c.establishment_id FROM enrolment e JOIN class c ON c.id = e.class_id WHERE e.pupil_id = ${lucie}`);
+  const notice = /L'antivirus \(clamd\) n'est pas joignable/;
+  const head = await srv.as('direction.demo');
+  // The first test stopped clamd, and an upload found it gone: said on the page.
+  const page = await head.get(`/etablissements/${est}/diffusion`);
+  assert.equal(page.status, 200);
+  assert.match(visibleText(page.text), notice);
+  // clamd back: the next upload is scanned, the notice goes.
+  clamd = spawn('/usr/sbin/clamd', ['-c', join(dir, 'clamd.conf')], { stdio: 'ignore' });
+  for (let i = 0; i < 300 && !existsSync(sock); i++) await sleep(100);
+  const p = await srv.as('parent.demo');
+  const prof = one("SELECT person_id FROM account WHERE login = 'prof.demo'");
+  assert.equal((await send(p, prof, 'bad.txt', `${SIGNATURE}\n`)).status, 400, 'scanned again');
+  assert.doesNotMatch(visibleText((await head.get(`/etablissements/${est}/diffusion`)).text), notice);
+  assert.equal(srv.stderr.split('\n').filter((l) => /clamd at .* unreachable/.test(l)).length, 1, 'said once while it was away');
+});

@@ -333,6 +333,75 @@ static void test_a_failed_read_asked_ahead_does_not_break_the_connection(void **
     assert_int_equal(count_where(600), 1);
 }
 
+/* Review #12: transactions do not nest. A begin inside an open transaction
+ * is refused — nothing reaches the database, the open transaction goes on
+ * and still commits or ends as its owner decides — and the connection is
+ * marked (app.c turns the mark into a 500 under --test-hooks). */
+static void test_review12_a_begin_inside_a_transaction_is_refused_and_reported(void **state)
+{
+    (void)state;
+    assert_false(store_take_misuse(S));
+    /* A read snapshot inside a read snapshot (the page's, opened by app.c). */
+    assert_int_equal(store_begin_read(S), 0);
+    assert_int_equal(store_begin_read(S), -1);
+    assert_true(store_take_misuse(S));
+    assert_false(store_take_misuse(S)); /* said once */
+    /* A write transaction inside it: refused too; the snapshot still reads. */
+    assert_int_equal(store_begin(S), -1);
+    assert_true(store_take_misuse(S));
+    store_rollback(S); /* the refused begin's clean-up leaves the snapshot alone */
+    assert_int_equal(count_where(700), 0);
+    store_end_read(S);
+    assert_false(store_take_misuse(S));
+
+    /* A write transaction inside a write transaction, and a read snapshot
+     * inside it: refused; the outer transaction's writes are kept. */
+    assert_int_equal(store_begin(S), 0);
+    assert_int_equal(store_run(S, "INSERT INTO t (n) VALUES ($1)", "i", (int64_t)700), 0);
+    assert_int_equal(store_begin(S), -1);
+    assert_int_equal(store_begin_read(S), -1);
+    store_end_read(S); /* not a snapshot: refused, the transaction is not committed by it */
+    assert_true(store_take_misuse(S));
+    assert_int_equal(store_run(S, "INSERT INTO t (n) VALUES ($1)", "i", (int64_t)700), 0);
+    assert_int_equal(store_commit(S), 0);
+    assert_int_equal(count_where(700), 2);
+    assert_false(store_take_misuse(S));
+
+    /* The outer one rolled back after a refused inner begin: nothing kept. */
+    assert_int_equal(store_begin(S), 0);
+    assert_int_equal(store_run(S, "INSERT INTO t (n) VALUES ($1)", "i", (int64_t)701), 0);
+    assert_int_equal(store_begin(S), -1);
+    store_rollback(S);
+    assert_int_equal(count_where(701), 0);
+    assert_true(store_take_misuse(S));
+
+    /* An end or a commit with nothing open: ignored, reported. */
+    store_end_read(S);
+    assert_true(store_take_misuse(S));
+    assert_int_equal(store_commit(S), -1);
+    assert_true(store_take_misuse(S));
+    store_rollback(S); /* nothing open: nothing to do, not a misuse */
+    assert_false(store_take_misuse(S));
+
+    /* A transaction left open at the end of a request: ended and reported. */
+    assert_int_equal(store_begin_read(S), 0);
+    assert_false(store_end_request(S));
+    assert_true(store_take_misuse(S));
+    assert_int_equal(store_begin(S), 0);
+    assert_int_equal(store_run(S, "INSERT INTO t (n) VALUES ($1)", "i", (int64_t)702), 0);
+    assert_false(store_end_request(S));
+    assert_true(store_take_misuse(S));
+    assert_int_equal(count_where(702), 0);
+    assert_true(store_end_request(S));
+
+    /* And after all this the connection works as before. */
+    assert_int_equal(store_begin(S), 0);
+    assert_int_equal(store_run(S, "INSERT INTO t (n) VALUES ($1)", "i", (int64_t)703), 0);
+    assert_int_equal(store_commit(S), 0);
+    assert_int_equal(count_where(703), 1);
+    assert_false(store_take_misuse(S));
+}
+
 static void test_uncommitted_changes_are_invisible_to_other_connections(void **state)
 {
     (void)state;
@@ -543,6 +612,7 @@ int main(void)
         T(test_a_write_run_later_that_fails_fails_the_commit_and_keeps_nothing),
         T(test_reads_asked_ahead_are_read_in_any_order),
         T(test_a_failed_read_asked_ahead_does_not_break_the_connection),
+        T(test_review12_a_begin_inside_a_transaction_is_refused_and_reported),
         T(test_uncommitted_changes_are_invisible_to_other_connections),
         T(test_foreign_keys_are_enforced),
         T(test_check_constraints_are_enforced),

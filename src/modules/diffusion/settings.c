@@ -6,6 +6,7 @@
  * change applies at once: what is still waiting is rescheduled under the
  * new rules in the same transaction. */
 #include "settings.h"
+#include "../files/files.h"
 #include "../grades/grades.h"
 #include "../messages/messages.h"
 #include "../../calendar/calendar.h"
@@ -169,17 +170,20 @@ static void settings_page(struct req *r)
 {
     struct store *s = store_thread();
     int64_t est = param_int(r, "id"), now = clock_now();
-    bool snapshot = store_begin_read(s) == 0;
+    /* Read in the page's snapshot, which app.c opened (a GET). */
     const struct diffusion *d = diffusion_load(s, &r->arena, est);
     struct waiting w = waiting_of(s, est, now);
     page_begin(r, tr(r, "diffusion.title"));
     out(r, "<h1>%h</h1><p>%h</p>", tr(r, "diffusion.title"), tr(r, "diffusion.lead"));
     if (param(r, "ok"))
         out(r, "<p class=\"notice\" role=\"status\">%h</p>", tr_fmt(r, "diffusion.saved", param(r, "ok"), NULL));
+    /* What the head must know of attachments: no virus scan (no clamd). */
+    if (!files_antivirus_ok())
+        out(r, "<p class=\"notice\" role=\"alert\" id=\"antivirus\">%h</p>",
+            tr(r, "files.antivirus_absent"));
     now_card(r, d, now);
     form_card(r, d);
     waiting_card(r, &w);
-    if (snapshot) store_end_read(s);
     page_end(r);
 }
 

@@ -8,7 +8,9 @@
 #include "../../core/text.h"
 #include "../../policy/policy.h"
 #include "../../store/store.h"
+#include "zipdir.h"
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <magic.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -24,16 +27,41 @@
 
 #define ATTACHMENT_NAME_CHARS 100
 
-/* What families and teachers attach: documents and photos. Anything else —
- * programs, scripts, archives, HTML — is refused whatever its name. */
-static const char *const allowed_types[] = {
-    "application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "text/plain",
-    "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.presentation",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/msword", "application/vnd.ms-excel", "audio/mpeg", NULL};
+/* What families and teachers attach: documents and photos. Each type as
+ * libmagic detects it, with the extensions a name of that type may end
+ * with (the first is given to a name that ends otherwise), and whether it
+ * is a ZIP archive (office documents: their directory is checked). Anything
+ * else — programs, scripts, archives, HTML — is refused whatever its name. */
+static const struct file_type {
+    const char *mime;
+    const char *ext[4];
+    bool zip;
+} file_types[] = {
+    {"application/pdf", {"pdf"}, false},
+    {"image/jpeg", {"jpg", "jpeg"}, false},
+    {"image/png", {"png"}, false},
+    {"image/gif", {"gif"}, false},
+    {"image/webp", {"webp"}, false},
+    {"image/heic", {"heic", "heif"}, false},
+    {"text/plain", {"txt", "csv", "md"}, false},
+    {"application/vnd.oasis.opendocument.text", {"odt"}, true},
+    {"application/vnd.oasis.opendocument.spreadsheet", {"ods"}, true},
+    {"application/vnd.oasis.opendocument.presentation", {"odp"}, true},
+    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", {"docx"}, true},
+    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {"xlsx"}, true},
+    {"application/vnd.openxmlformats-officedocument.presentationml.presentation", {"pptx"}, true},
+    {"application/msword", {"doc"}, false},
+    {"application/vnd.ms-excel", {"xls"}, false},
+    {"audio/mpeg", {"mp3"}, false},
+    {NULL, {NULL}, false},
+};
+
+static const struct file_type *file_type_of(const char *mime)
+{
+    for (const struct file_type *t = file_types; mime && t->mime; t++)
+        if (!strcmp(t->mime, mime)) return t;
+    return NULL;
+}
 
 /* libmagic handles are not shared between threads: one per thread. */
 static pthread_key_t magic_key;
@@ -114,6 +142,8 @@ static const char *detected_type(const struct upload *u)
 
 #define CLAMD_DEFAULT_SOCKET "/run/clamav/clamd.ctl"
 #define CLAMD_TIMEOUT_S 10
+#define CLAMD_PROBE_TIMEOUT_S 2
+#define CLAMD_PROBE_EVERY_S 60.0   /* the settings page asks clamd again after this */
 #define CLAMD_CHUNK (64 * 1024)
 
 /* Where clamd listens: CARNET_CLAMD ("/path/to/socket" or "host:port"),
@@ -126,14 +156,46 @@ static const char *clamd_address(void)
     return stat(CLAMD_DEFAULT_SOCKET, &st) == 0 ? CLAMD_DEFAULT_SOCKET : "";
 }
 
-static int clamd_connect(const char *addr)
+/* What is known of clamd: reached or not by the last try, and when; said
+ * in the log once each time it changes (not at every upload). */
+static pthread_mutex_t av_lock = PTHREAD_MUTEX_INITIALIZER;
+static int av_state = -1;   /* -1 not tried yet, 0 unreachable, 1 answers */
+static double av_when;
+
+static void av_note(const char *addr, bool reached)
 {
+    pthread_mutex_lock(&av_lock);
+    int was = av_state;
+    av_state = reached;
+    av_when = clock_elapsed();
+    pthread_mutex_unlock(&av_lock);
+    if (was == (int)reached) return;
+    if (reached) {
+        if (was == 0) log_info("files", "clamd at %s answers again: attachments are scanned", addr);
+    } else if (*addr) {
+        log_warn("files", "clamd at %s unreachable: attachments are not scanned for viruses"
+                          " until it answers", addr);
+    } else {
+        log_warn("files", "no clamd (CARNET_CLAMD unset, no %s): attachments are not scanned"
+                          " for viruses", CLAMD_DEFAULT_SOCKET);
+    }
+}
+
+/* Timeouts are set before connect: on Linux the send timeout bounds
+ * connect() too. */
+static int clamd_connect(const char *addr, int timeout_s)
+{
+    struct timeval tv = {.tv_sec = timeout_s};
     int fd = -1;
     if (addr[0] == '/') {
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
         if (strlen(addr) >= sizeof sa.sun_path) return -1;
         strcpy(sa.sun_path, addr);
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0) {
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        }
         if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
             close(fd);
             fd = -1;
@@ -148,17 +210,15 @@ static int clamd_connect(const char *addr)
         if (getaddrinfo(host, colon + 1, &hints, &res) != 0) return -1;
         for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
             fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-            if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+            if (fd < 0) continue;
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+            if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
                 close(fd);
                 fd = -1;
             }
         }
         freeaddrinfo(res);
-    }
-    if (fd >= 0) {
-        struct timeval tv = {.tv_sec = CLAMD_TIMEOUT_S};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     }
     return fd;
 }
@@ -175,17 +235,50 @@ static bool send_all(int fd, const void *p, size_t n)
     return true;
 }
 
+/* clamd's answer to a command sent: up to len - 1 bytes, NUL-terminated. */
+static void clamd_reply(int fd, char *reply, size_t len)
+{
+    size_t got = 0;
+    for (ssize_t k; got < len - 1 && (k = recv(fd, reply + got, len - 1 - got, 0)) > 0;)
+        got += (size_t)k;
+    reply[got] = 0;
+}
+
+/* Ask clamd whether it answers (zPING), and remember. */
+static bool clamd_probe(void)
+{
+    const char *addr = clamd_address();
+    bool ok = false;
+    int fd = *addr ? clamd_connect(addr, CLAMD_PROBE_TIMEOUT_S) : -1;
+    if (fd >= 0) {
+        char reply[16] = "";
+        if (send_all(fd, "zPING", 6)) clamd_reply(fd, reply, sizeof reply);
+        close(fd);
+        ok = !strcmp(reply, "PONG");
+    }
+    av_note(addr, ok);
+    return ok;
+}
+
+void files_antivirus_probe(void) { (void)clamd_probe(); }
+
+bool files_antivirus_ok(void)
+{
+    pthread_mutex_lock(&av_lock);
+    int state = av_state;
+    bool fresh = state >= 0 && clock_elapsed() - av_when < CLAMD_PROBE_EVERY_S;
+    pthread_mutex_unlock(&av_lock);
+    return fresh ? state == 1 : clamd_probe();
+}
+
 /* Scan with clamd's INSTREAM command. 1: infected (name in virus), 0: clean
  * or not scanned (no clamd, or it failed: logged — the scan is optional). */
 static int clamd_scan(const struct upload *u, char *virus, size_t virus_len)
 {
     const char *addr = clamd_address();
-    if (!*addr) return 0;
-    int fd = clamd_connect(addr);
-    if (fd < 0) {
-        log_warn("files", "clamd at %s unreachable: file not scanned", addr);
-        return 0;
-    }
+    int fd = *addr ? clamd_connect(addr, CLAMD_TIMEOUT_S) : -1;
+    av_note(addr, fd >= 0);
+    if (fd < 0) return 0;
     bool ok = send_all(fd, "zINSTREAM", 10);
     for (size_t off = 0; ok && off < u->len; off += CLAMD_CHUNK) {
         size_t n = u->len - off < CLAMD_CHUNK ? u->len - off : CLAMD_CHUNK;
@@ -194,11 +287,8 @@ static int clamd_scan(const struct upload *u, char *virus, size_t virus_len)
     }
     uint32_t end = 0;
     char reply[256] = "";
-    size_t got = 0;
-    if (ok && send_all(fd, &end, 4))
-        for (ssize_t k; got < sizeof reply - 1 && (k = recv(fd, reply + got, sizeof reply - 1 - got, 0)) > 0;) got += (size_t)k;
+    if (ok && send_all(fd, &end, 4)) clamd_reply(fd, reply, sizeof reply);
     close(fd);
-    reply[got] = 0;
     /* "stream: OK", or "stream: NAME FOUND" */
     size_t len = strlen(reply);
     if (len > 6 && !strcmp(reply + len - 6, " FOUND")) {
@@ -210,20 +300,79 @@ static int clamd_scan(const struct upload *u, char *virus, size_t virus_len)
     return 0;
 }
 
+/* An office document is a ZIP archive: what its directory announces must
+ * stay within the limits (a zip bomb expands to gigabytes in whoever opens
+ * it: the recipient's office suite, the antivirus). NULL, or why not. */
+static const char *zip_check(struct req *r, const struct upload *u)
+{
+    struct zipdir z;
+    if (zipdir_read((const unsigned char *)u->data, u->len, &z) < 0) {
+        log_warn("files", "upload refused: an office document whose ZIP directory is malformed"
+                          " (%zu bytes)", u->len);
+        return tr(r, "files.err.zip_malformed");
+    }
+    if (z.entries > UPLOAD_ZIP_MAX_ENTRIES || z.expanded > UPLOAD_ZIP_MAX_EXPANDED_BYTES ||
+        z.expanded > (uint64_t)u->len * UPLOAD_ZIP_MAX_RATIO || z.other_methods) {
+        log_warn("files", "upload refused: an office document of %zu bytes announces %llu entries"
+                          " expanding to %llu bytes (%llu with an unusual compression)",
+                 u->len, (unsigned long long)z.entries,
+                 (unsigned long long)z.expanded, (unsigned long long)z.other_methods);
+        return tr_fmt(r, "files.err.zip_bomb",
+                      arena_printf(&r->arena, "%d", UPLOAD_ZIP_MAX_EXPANDED_BYTES / (1024 * 1024)),
+                      arena_printf(&r->arena, "%d", UPLOAD_ZIP_MAX_RATIO));
+    }
+    return NULL;
+}
+
 const char *files_check(struct req *r, const struct upload *u)
 {
     if (!u->len) return tr(r, "files.err.empty");
     if (u->len > ATTACHMENT_MAX_BYTES) return tr(r, "files.err.too_big");
-    const char *type = detected_type(u);
-    bool allowed = false;
-    for (size_t i = 0; type && allowed_types[i] && !allowed; i++) allowed = !strcmp(type, allowed_types[i]);
-    if (!allowed) return tr(r, "files.err.type");
+    const struct file_type *type = file_type_of(detected_type(u));
+    if (!type) return tr(r, "files.err.type");
+    if (type->zip) {
+        const char *bad = zip_check(r, u);
+        if (bad) return bad;
+    }
     char virus[160];
     if (clamd_scan(u, virus, sizeof virus)) {
         log_warn("files", "upload refused: clamd found %s", virus);
         return tr(r, "files.err.virus");
     }
     return NULL;
+}
+
+/* The extension of a name: what follows its last dot when that looks like
+ * one (1 to 5 ASCII letters and digits, a letter among them), else NULL. */
+static const char *name_extension(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot || dot == name) return NULL;
+    size_t n = strlen(dot + 1);
+    bool letter = false;
+    if (n < 1 || n > 5) return NULL;
+    for (const char *p = dot + 1; *p; p++) {
+        if (!isascii((unsigned char)*p) || !isalnum((unsigned char)*p)) return NULL;
+        letter |= isalpha((unsigned char)*p) != 0;
+    }
+    return letter ? dot + 1 : NULL;
+}
+
+/* The name a file of type mime is stored and served under: raw made safe,
+ * whose extension agrees with the type — kept when it is one of the type's
+ * ("photo.JPEG"), else replaced by the type's own ("x.html" holding a PNG:
+ * "x.png"), or added when there is none ("scan": "scan.pdf"; "CR 12.03":
+ * "CR 12.03.pdf"). A browser saves a download under this name. */
+static const char *stored_name(struct arena *a, const char *raw, const char *mime)
+{
+    const char *name = safe_name(a, raw);
+    const struct file_type *t = file_type_of(mime);
+    if (!t) return name;
+    const char *ext = name_extension(name);
+    for (size_t i = 0; ext && i < sizeof t->ext / sizeof *t->ext && t->ext[i]; i++)
+        if (!strcasecmp(ext, t->ext[i])) return name;
+    size_t keep = ext ? (size_t)(ext - 1 - name) : strlen(name);
+    return arena_printf(a, "%.*s.%s", (int)keep, name, t->ext[0]);
 }
 
 /* The file's own name, without any path, control or quoting character,
@@ -265,7 +414,7 @@ int64_t files_attach(struct req *r, const struct upload *u, const char *owner, i
     if (store_int(s, &id,
                   "INSERT INTO attachment (owner, owner_id, name, mime, size, sha256, created_by, created_at)"
                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                  "tittitii", owner, owner_id, safe_name(&r->arena, u->filename), type,
+                  "tittitii", owner, owner_id, stored_name(&r->arena, u->filename, type), type,
                   (int64_t)u->len, hex, r->actor->person_id, clock_now()) != 1)
         return 0;
     return id;
@@ -279,8 +428,10 @@ size_t files_list(struct store *s, struct arena *a, const char *owner, int64_t o
     struct attachment_ref *v = NULL;
     while (st && stmt_step(st) == STORE_ROW) {
         v = arena_grow(a, v, n, &cap, sizeof *v);
-        v[n++] = (struct attachment_ref){stmt_int(st, 0), stmt_int(st, 3), arena_strdup(a, stmt_text(st, 1)),
-                                         arena_strdup(a, stmt_text(st, 2))};
+        /* The name agrees with the type (files stored before it was made to) */
+        const char *mime = arena_strdup(a, stmt_text(st, 2));
+        v[n++] = (struct attachment_ref){stmt_int(st, 0), stmt_int(st, 3),
+                                         stored_name(a, stmt_text(st, 1), mime), mime};
     }
     stmt_done(st);
     *out = v;
@@ -381,8 +532,9 @@ static void download(struct req *r)
     if (st && stmt_step(st) == STORE_ROW) {
         owner = arena_strdup(&r->arena, stmt_text(st, 0));
         owner_id = stmt_int(st, 1);
-        name = arena_strdup(&r->arena, stmt_text(st, 2));
         mime = arena_strdup(&r->arena, stmt_text(st, 3));
+        /* agrees with the type, also for files stored before that was so */
+        name = stored_name(&r->arena, stmt_text(st, 2), mime);
         sha = arena_strdup(&r->arena, stmt_text(st, 4));
     }
     stmt_done(st);

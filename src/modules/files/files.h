@@ -5,6 +5,7 @@
 #ifndef CARNET_MODULE_FILES_H
 #define CARNET_MODULE_FILES_H
 #include "../../core/router.h"
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,13 @@ int64_t files_total(struct store *s, const char *owner, int64_t owner_id, int64_
 void files_links(struct req *r, const char *owner, int64_t owner_id);
 /* A size as people read it: "812 o", "35 Ko", "1.2 Mo", "10 Mo". */
 const char *files_size_text(struct req *r, int64_t size);
+
+/* The optional virus scan (clamd): whether it answers — known from the
+ * last scan or try, asked again when that is older than a minute. probe
+ * asks now (at start: the log then says once when there is no clamd, and
+ * again only when that changes). */
+bool files_antivirus_ok(void);
+void files_antivirus_probe(void);
 
 extern const struct route files_routes[];
 
