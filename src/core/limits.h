@@ -49,6 +49,12 @@
 #define LIMIT_SEARCH_TERM_BYTES   64                 /* a longer word is cut (and matches as a prefix) */
 #define LIMIT_SEARCH_RESULTS      50                 /* messages one search returns */
 
+/* Grades (S-GRADES) */
+/* Pupils and parents see a class statistic (lowest, highest, mean) only
+ * when it is made of at least this many marks, or pupils' averages: with
+ * fewer, their own mark and the statistic give a classmate's mark away. */
+#define GRADES_STATS_MIN_MARKS    5
+
 /* Arena */
 #define ARENA_BLOCK_BYTES         (16 * 1024)
 

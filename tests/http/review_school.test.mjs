@@ -1,0 +1,113 @@
+// The outside review's school items: class statistics that gave a
+// classmate's mark away (#4), `carnet demo` without --now (#11), months and
+// dates in words (#13), every page of a profile reachable from its portal
+// (#14), the demo's services catalogue (#16).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, startServer, sqlOn, Client, visibleText } from '../lib/carnet.mjs';
+
+let srv, ids;
+const one = (q) => srv.sql(q);
+const rows = (q) => one(q).split('\n').filter(Boolean);
+
+before(async () => {
+  // Tuesday 10 March 2026, 10:00: the collège's 3rd trimester began on 7 March.
+  srv = await startServer({ now: '2026-03-10T10:00' });
+  const lucie = one("SELECT person_id FROM account WHERE login = 'eleve.demo'");
+  const cls = one(`SELECT class_id FROM enrolment WHERE pupil_id = ${lucie}`);
+  const prof = one("SELECT person_id FROM account WHERE login = 'prof.demo'");
+  ids = {
+    lucie, cls, prof,
+    est: one(`SELECT establishment_id FROM class WHERE id = ${cls}`),
+    teaching: one(`SELECT id FROM teaching WHERE teacher_id = ${prof} AND class_id = ${cls}`),
+    t3: one(`SELECT p.id FROM period p JOIN class c ON c.school_year_id = p.school_year_id WHERE c.id = ${cls} AND p.ordinal = 3`),
+  };
+  for (const [k, v] of Object.entries(ids)) assert.ok(v, `demo data has ${k}`);
+  ids.mates = rows(`SELECT pupil_id FROM enrolment WHERE class_id = ${cls} AND pupil_id <> ${lucie} ORDER BY pupil_id LIMIT 4`);
+});
+after(async () => { await srv.stop(); });
+
+// ---- #4 ----------------------------------------------------------------------
+
+/** The teacher creates an assessment in 4e B maths and publishes marks ({ pupil: 'text' }). */
+async function publish(title, marks) {
+  const t = await srv.as('prof.demo');
+  const book = `/notes/enseignements/${ids.teaching}`;
+  const page = await t.get(book);
+  const res = await t.post(`${book}/evaluations`, { csrf: Client.csrfOf(page.text), title, on_date: '2026-03-10', scale: '20',
+    coefficient: '1', kind: 'normal' });
+  assert.equal(res.status, 303, visibleText(res.text));
+  const id = res.location.match(/evaluations\/(\d+)/)[1];
+  const sheet = await t.get(`/notes/evaluations/${id}`);
+  const form = { csrf: Client.csrfOf(sheet.text), publier: '1' };
+  for (const [p, v] of Object.entries(marks)) form[`note_${p}`] = v;
+  assert.equal((await t.post(`/notes/evaluations/${id}`, form)).status, 303);
+  return id;
+}
+
+/** What login sees of Lucie's 3rd trimester: the page's text and the API's report. */
+async function report(login, lang = 'fr') {
+  const c = await srv.as(login);
+  if (lang !== 'fr') c.cookies.set('lang', lang);
+  const text = visibleText((await c.get(`/notes/eleves/${ids.lucie}?periode=${ids.t3}`)).text);
+  const api = (await c.get(`/api/v1/grades?eleve=${ids.lucie}&periode=${ids.t3}`)).json();
+  return { text, api };
+}
+
+const STATS = /Classe [\d,]+ · min [\d,]+ · max [\d,]+/;
+
+test('Review #4: with two marks, neither the pupil nor the parent sees a class statistic (page and API); with five they do; the teacher always does', async () => {
+  // Only what this test enters in the collège's 3rd trimester.
+  const t3 = `SELECT id FROM assessment WHERE period_id = ${ids.t3}`;
+  one(`DELETE FROM skill_result WHERE assessment_id IN (${t3}); DELETE FROM assessment_skill WHERE assessment_id IN (${t3});
+       DELETE FROM mark WHERE assessment_id IN (${t3}); DELETE FROM assessment WHERE period_id = ${ids.t3};`);
+  const [a, b, c, d] = ids.mates;
+  const id = await publish('Contrôle à deux', { [ids.lucie]: '12', [a]: '16' });
+  // Two days later the parents see it too (one day's delay by default).
+  await srv.setClock('2026-03-12T10:00');
+  for (const login of ['eleve.demo', 'parent.demo']) {
+    const { text, api } = await report(login);
+    assert.match(text, /Contrôle à deux .*12\/20/, login);
+    // Lucie's 12 and a mean of 14 would tell her that her classmate had 16.
+    assert.doesNotMatch(text, STATS, login);
+    assert.doesNotMatch(text, /\b14,00\b|\b16,00\b/, login);
+    assert.match(text, /Statistiques de classe affichées à partir de 5 notes\./, login);
+    const maths = api.subjects.find((s) => s.subject === 'Mathématiques');
+    assert.equal(maths.average, 12);
+    assert.equal(maths.class, null, login);
+    assert.equal(maths.assessments[0].class, null, login);
+    assert.equal(api.general.class, null, login);
+    assert.equal(api.class_min_marks, 5);
+  }
+  assert.match((await report('parent.demo', 'en')).text, /Class statistics are shown from 5 marks on\./);
+  // The teacher knows every mark anyway: their book and sheet keep the statistics.
+  const prof = await srv.as('prof.demo');
+  assert.match(visibleText((await prof.get(`/notes/evaluations/${id}`)).text), /Classe 14 · min 12 · max 16/);
+  assert.match(visibleText((await prof.get(`/notes/enseignements/${ids.teaching}?periode=${ids.t3}`)).text),
+    /Classe 14 · min 12 · max 16/);
+  // Three more marks: five, the minimum.
+  const sheet = await prof.get(`/notes/evaluations/${id}`);
+  assert.equal((await prof.post(`/notes/evaluations/${id}`, { csrf: Client.csrfOf(sheet.text),
+    [`note_${b}`]: '8', [`note_${c}`]: '10', [`note_${d}`]: '14' })).status, 303);
+  await srv.setClock('2026-03-13T12:00');
+  for (const login of ['eleve.demo', 'parent.demo']) {
+    const { text, api } = await report(login);
+    // (12 + 16 + 8 + 10 + 14) / 5 = 12, min 8, max 16: per subject and overall.
+    assert.match(text, /Moyenne générale — 3e trimestre 12,00 \/ 20 Classe 12,00 · min 8,00 · max 16,00/, login);
+    assert.match(text, /Mathématiques N\. Lefèvre Moyenne 12,00 Classe 12,00 · min 8,00 · max 16,00/, login);
+    assert.doesNotMatch(text, /Statistiques de classe affichées/, login);
+    const maths = api.subjects.find((s) => s.subject === 'Mathématiques');
+    assert.deepEqual(maths.class, { average: 12, min: 8, max: 16 }, login);
+    assert.deepEqual(maths.assessments[0].class, { average: 12, min: 8, max: 16 }, login);
+    assert.deepEqual(api.general.class, { average: 12, min: 8, max: 16 }, login);
+  }
+  // The families' rules say so.
+  assert.match(visibleText((await (await srv.as('eleve.demo')).get('/aide/moyennes')).text),
+    /statistiques de la classe .* ne sont affichées aux élèves et aux parents qu'à partir de 5 notes/);
+  await srv.setClock('2026-03-10T10:00');
+});
+
