@@ -3269,7 +3269,8 @@ static int life_exams(struct life *lf)
         if (n && draw((uint64_t)cl->sector, (uint64_t)cl->k, TAG_DRAFT, (uint64_t)s) % 5 == 0)
             lf->exam[lf->nexam - 1].published = 0;
     }
-    qsort(lf->exam, (size_t)lf->nexam, sizeof *lf->exam, exam_cmp);
+    if (lf->nexam) /* none in a year without its calendar (qsort wants a non-NULL array) */
+        qsort(lf->exam, (size_t)lf->nexam, sizeof *lf->exam, exam_cmp);
     return 0;
 }
 

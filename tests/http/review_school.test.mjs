@@ -111,3 +111,52 @@ test('Review #4: with two marks, neither the pupil nor the parent sees a class s
   await srv.setClock('2026-03-10T10:00');
 });
 
+// ---- #11 ---------------------------------------------------------------------
+
+/** `carnet demo` into a new SQLite file of dir, with these extra arguments: its standard output. */
+function demo(db, extra = []) {
+  return execFileSync(BIN, ['demo', '--db', db, ...extra], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+test('Review #11: `carnet demo` without --now builds the demo\'s school year (lessons, class log, marks), whatever the machine\'s clock', { timeout: 240000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'carnet-demo-'));
+  try {
+    const db = join(dir, 'demo.db');
+    const said = demo(db);
+    // DEMO_NOW (src/demo/demo.h), the instant `make demo` uses.
+    assert.match(said, /generated at 2025-11-18T08:00\. Serve it at that instant: carnet serve --db .* --now 2025-11-18T08:00/);
+    const count = (q) => Number(sqlOn(db, `SELECT count(*) FROM ${q}`));
+    assert.ok(count('timetable_slot') > 0);
+    assert.ok(count('log_entry') > 0, 'class log of the lessons up to 18 November 2025');
+    assert.ok(count('homework') > 0);
+    assert.ok(count('assessment') > 0 && count('mark') > 0, 'marks of the 1st trimester');
+    assert.ok(count("school_year WHERE label = '2025-2026'") > 0);
+    // Nothing after the demo's instant: it was not generated on the machine's clock.
+    assert.equal(count("log_entry WHERE on_date > '2025-11-18'"), 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Review #11: a real school year without its school calendar still says "calendar missing" and shows no lessons', { timeout: 240000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'carnet-demo-'));
+  const db = join(dir, 'demo.db');
+  // A clock in 2026-2027, whose calendar is not loaded.
+  demo(db, ['--now', '2026-12-07T10:00']);
+  const s = await startServer({ db, now: '2026-12-07T10:00' });
+  try {
+    const c = await s.as('eleve.demo');
+    const page = visibleText((await c.get('/emploi-du-temps')).text);
+    assert.match(page, /Le calendrier scolaire de cette année n'est pas chargé pour cet établissement : aucun cours n'est affiché/);
+    const week = (await c.get('/api/v1/timetable')).json();
+    assert.equal(week.calendar_loaded, false);
+    assert.ok(week.days.every((d) => d.lessons.length === 0));
+    const admin = await s.as('admin.demo');
+    const territory = s.sql("SELECT territory_id FROM role r JOIN account a ON a.person_id = r.person_id WHERE a.login = 'admin.demo'");
+    assert.match(visibleText((await admin.get(`/territoires/${territory}/calendrier`)).text), /non chargé : aucun cours ne sera affiché/);
+  } finally {
+    await s.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
