@@ -160,3 +160,37 @@ test('Review #11: a real school year without its school calendar still says "cal
   }
 });
 
+// ---- #16 ---------------------------------------------------------------------
+
+test('Review #16: the demo\'s services catalogue links only to real public addresses (the LSU to Scolarité services); the canteen\'s menus, without one, are not a link', async () => {
+  const links = rows("SELECT title || '|' || coalesce(url, '') FROM service WHERE kind = 'link'").map((r) => r.split('|'));
+  assert.ok(links.length >= 4);
+  for (const [title, url] of links) {
+    if (/^Restauration scolaire/.test(title)) {
+      assert.equal(url, '', 'the menus have no public address');
+      continue;
+    }
+    assert.match(url, /^https:\/\//, title);
+    assert.doesNotMatch(new URL(url).hostname, /(^|\.)example\.(org|com|net)$|^localhost$|placeholder|cantine\.example/, `${title}: ${url}`);
+  }
+  const lsu = links.find(([title]) => /Livret scolaire unique/.test(title));
+  assert.equal(lsu[1], 'https://teleservices.education.gouv.fr/');
+  // As a parent sees it on the portal.
+  const portal = (await (await srv.as('parent.demo')).get('/')).text;
+  assert.match(portal, /href="https:\/\/teleservices\.education\.gouv\.fr\/"/);
+  assert.doesNotMatch(portal, /href="https?:\/\/[^"]*example\.(org|com|net)/);
+  assert.match(portal, /<li class="svc link"><span class="svc-title">Restauration scolaire — menus<\/span>/);
+  assert.doesNotMatch(portal, /href=""/);
+});
+
+test('Review #16: a catalogue entry without an address is shown without a link', async () => {
+  one(`INSERT INTO service (territory_id, establishment_id, kind, title, url, description, profiles, position, enabled, created_at)
+       VALUES (NULL, ${ids.est}, 'link', 'Sans adresse', NULL, 'Une entrée sans lien.', 'pupil,parent', 99, 1, 0)`);
+  const portal = (await (await srv.as('eleve.demo')).get('/')).text;
+  assert.match(portal, /<li class="svc link"><span class="svc-title">Sans adresse<\/span>/);
+  const head = await srv.as('direction.demo');
+  const editor = await head.get(`/etablissements/${ids.est}/services`);
+  assert.equal(editor.status, 200);
+  assert.match(visibleText(editor.text), /Sans adresse/);
+  one("DELETE FROM service WHERE title = 'Sans adresse'");
+});
