@@ -160,6 +160,26 @@ test('Review #11: a real school year without its school calendar still says "cal
   }
 });
 
+// ---- #13 ----------------------------------------------------------------------
+
+const RAW_DATE = /\b\d{4}-\d{2}(-\d{2})?\b/;
+
+test('Review #13: the CPE\'s alerts give the month in words, in the reader\'s language', async () => {
+  const pupil = ids.mates[0];
+  one(`DELETE FROM attendance_alert WHERE pupil_id = ${pupil};
+       INSERT INTO attendance_alert (pupil_id, establishment_id, month, half_days, created_at) VALUES (${pupil}, ${ids.est}, '2025-11', 4, 0)`);
+  const name = one(`SELECT first_name || ' ' || last_name FROM person WHERE id = ${pupil}`);
+  const cpe = await srv.as('cpe.demo');
+  const fr = visibleText((await cpe.get('/vie-scolaire')).text);
+  assert.match(fr, new RegExp(`${name} — novembre 2025 : 4 demi-journées non justifiées`));
+  assert.doesNotMatch(fr, /2025-11/);
+  assert.doesNotMatch(fr, RAW_DATE);
+  cpe.cookies.set('lang', 'en');
+  const en = visibleText((await cpe.get('/vie-scolaire')).text);
+  assert.match(en, new RegExp(`${name} — November 2025: 4 unjustified half-days`));
+  assert.doesNotMatch(en, RAW_DATE);
+});
+
 // ---- #16 ---------------------------------------------------------------------
 
 test('Review #16: the demo\'s services catalogue links only to real public addresses (the LSU to Scolarité services); the canteen\'s menus, without one, are not a link', async () => {
