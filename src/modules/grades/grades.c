@@ -573,6 +573,17 @@ static void child_grades(struct req *r)
     pupil_page(r, id);
 }
 
+/* School-life staff and heads: a class, then a pupil's grades and skills. */
+static void classes_page(struct req *r)
+{
+    persons_pupil_index(r, "/notes", tr(r, "grades.classes_title"), 0, NULL);
+}
+
+static void class_pupils_page(struct req *r)
+{
+    persons_pupil_index(r, "/notes", tr(r, "grades.classes_title"), param_int(r, "id"), NULL);
+}
+
 /* ---- Teacher: the enseignements, a grade book, a new assessment ----------- */
 
 static void teachings_page(struct req *r)
@@ -1614,6 +1625,10 @@ const struct route grades_routes[] = {
     {.method = M_GET, .path = "/notes/eleves/{id}", .handler = child_grades, .action = ACT_PUPIL_RECORD, .object = OBJ_PERSON,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"periode", P_ID, SRC_QUERY}, {0}}},
     {.method = M_GET, .path = "/aide/moyennes", .handler = rules_page, .action = ACT_SIGNED_IN},
+    {.method = M_GET, .path = "/notes/classes", .handler = classes_page, .action = ACT_CLASS_VIEW},
+    {.method = M_GET, .path = "/notes/classes/{id}", .handler = class_pupils_page,
+     .action = ACT_CLASS_VIEW, .object = OBJ_CLASS,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_GET, .path = "/notes/enseignements", .handler = teachings_page, .action = ACT_GRADES_WRITE},
     {.method = M_GET, .path = "/notes/enseignements/{id}", .handler = book_page, .action = ACT_GRADES_WRITE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"periode", P_ID, SRC_QUERY}, {0}}},
