@@ -94,8 +94,9 @@ build/asan/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(ASAN_LIB_OBJ)
 UNIT_BIN      := $(UNIT:tests/unit/%.c=build/tests/%)
 ASAN_UNIT_BIN := $(UNIT:tests/unit/%.c=build/asan/tests/%)
 
-# The demo school lives in 2025-2026: its clock starts on Tuesday 18 November 2025, 08:00.
-DEMO_NOW ?= 2025-11-18T08:00
+# The demo school lives in 2025-2026: its clock starts on Tuesday 18 November 2025, 08:00,
+# the instant `carnet demo` uses without --now (DEMO_NOW, src/demo/demo.h: defined there once).
+DEMO_NOW ?= $(shell sed -n 's/^\#define DEMO_NOW "\(.*\)".*/\1/p' src/demo/demo.h)
 demo: deps build/carnet
 	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
 	@build/carnet demo --db build/demo.db --now $(DEMO_NOW)

@@ -61,6 +61,12 @@
 #define UPLOAD_ZIP_MAX_RATIO      100                /* expanded size / size of the file */
 #define UPLOAD_ZIP_MAX_ENTRIES    10000              /* files in it (a long slide show: hundreds) */
 
+/* Grades (S-GRADES) */
+/* Pupils and parents see a class statistic (lowest, highest, mean) only
+ * when it is made of at least this many marks, or pupils' averages: with
+ * fewer, their own mark and the statistic give a classmate's mark away. */
+#define GRADES_STATS_MIN_MARKS    5
+
 /* Arena */
 #define ARENA_BLOCK_BYTES         (16 * 1024)
 

@@ -57,6 +57,7 @@ static void usage(FILE *f)
           "              [--trust-proxy] [--test-hooks] [--port-file FILE] [--quiet] [--access-log]\n"
           "  migrate     --db FILE            apply pending database migrations\n"
           "  demo        --db FILE [--scale N] [--now T]   create the demo territory in a new database\n"
+          "              (at T, by default " DEMO_NOW ", the demo's own instant)\n"
           "  test-http   --db FILE [--now T]  answer one HTTP request read from standard input\n"
           "  backup      --db DB --to FILE  online copy of the database (PostgreSQL: pg_dump's custom format)\n"
           "  restore     --db DB --from FILE  put a backup back (checked first; then migrated)\n"
@@ -214,6 +215,14 @@ static int cmd_notify(const struct options *o)
 
 static int cmd_demo(const struct options *o)
 {
+    /* Without --now, the demo's own instant, not the machine's clock (a
+     * year whose school calendar is not shipped would come out empty). */
+    const char *now = o->now ? o->now : DEMO_NOW;
+    if (!o->now) {
+        int64_t t;
+        if (!clock_parse(DEMO_NOW, &t)) return 1;
+        clock_set(t);
+    }
     struct store *s = open_db(o);
     if (!s || migrate(s) < 0) return 1;
     int64_t people = 0;
@@ -237,6 +246,10 @@ static int cmd_demo(const struct options *o)
     if (sum.sample_code[0])
         printf("An account not yet activated, to try activation at /activer: login %s, code %s\n", sum.sample_login,
                sum.sample_code);
+    printf("The demo was generated at %s. Serve it at that instant: carnet serve --db %s --now %s\n"
+           "(without --now, the server runs on this machine's clock; a school year whose calendar"
+           " is not loaded shows no lessons).\n",
+           now, o->db, now);
     return 0;
 }
 

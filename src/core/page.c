@@ -33,13 +33,20 @@ const char *page_asset(struct req *r, const char *name)
     return s;
 }
 
-/* "9 mai" ("1er mai") of a "YYYY-MM-DD…" string, in lang. */
-static const char *day_month(struct arena *a, const char *lang, const char *d)
+/* "mai" of a "YYYY-MM…" string, in lang. */
+static const char *month_name(const char *lang, const char *d)
 {
     char key[16];
     snprintf(key, sizeof key, "month.%d", atoi(d + 5));
+    return i18n_text(lang, key);
+}
+
+/* "9 mai" ("1er mai") of a "YYYY-MM-DD…" string, in lang. */
+static const char *day_month(struct arena *a, const char *lang, const char *d)
+{
     int day = atoi(d + 8);
-    return arena_printf(a, "%s %s", day == 1 ? i18n_text(lang, "date.first_day") : arena_printf(a, "%d", day), i18n_text(lang, key));
+    const char *n = day == 1 ? i18n_text(lang, "date.first_day") : arena_printf(a, "%d", day);
+    return arena_printf(a, "%s %s", n, month_name(lang, d));
 }
 
 const char *page_date(struct req *r, int64_t t)
@@ -54,6 +61,12 @@ const char *page_day(struct arena *a, const char *lang, const char *date)
     char wd[24];
     snprintf(wd, sizeof wd, "moment.weekday.%d", calendar_weekday(date));
     return arena_printf(a, "%s %s", i18n_text(lang, wd), day_month(a, lang, date));
+}
+
+const char *page_month(struct arena *a, const char *lang, const char *month)
+{
+    if (!month || strlen(month) < 7) return month ? month : "";
+    return arena_printf(a, "%s %.4s", month_name(lang, month), month);
 }
 
 const char *page_moment(struct req *r, int64_t t, const char *tz)

@@ -22,6 +22,10 @@ const char *page_datetime(struct req *r, int64_t t);
 const char *page_moment(struct req *r, int64_t t, const char *tz);
 /* A day in a language, for a line of text: "lundi 9 mars" ("YYYY-MM-DD"). */
 const char *page_day(struct arena *a, const char *lang, const char *date);
+/* A month in a language: "novembre 2025", "November 2025" (of a
+ * "YYYY-MM…" string: a month or a date). Dates and months shown to a
+ * person are always written in words, with page_date, page_day and this. */
+const char *page_month(struct arena *a, const char *lang, const char *month);
 /* Markdown written by a person, rendered through cmark's safe mode (raw
  * HTML and javascript: links dropped) in a <div class="md">. */
 void page_markdown(struct req *r, const char *md);

@@ -3269,7 +3269,8 @@ static int life_exams(struct life *lf)
         if (n && draw((uint64_t)cl->sector, (uint64_t)cl->k, TAG_DRAFT, (uint64_t)s) % 5 == 0)
             lf->exam[lf->nexam - 1].published = 0;
     }
-    qsort(lf->exam, (size_t)lf->nexam, sizeof *lf->exam, exam_cmp);
+    if (lf->nexam) /* none in a year without its calendar (qsort wants a non-NULL array) */
+        qsort(lf->exam, (size_t)lf->nexam, sizeof *lf->exam, exam_cmp);
     return 0;
 }
 
@@ -5043,22 +5044,30 @@ static int levels_add(struct demo *d)
     return 0;
 }
 
-/* The services catalogue: three links for the whole territory and one for
- * the demo collège. 0 or -1. */
+/* The services catalogue: three links for the whole territory and one
+ * entry for the demo collège. A link goes to the real public address of a
+ * real service, never to a placeholder (a family would follow it): families
+ * reach the livret scolaire unique in the ministry's "Scolarité services"
+ * (signing in with ÉduConnect; staff reach the LSU through their académie's
+ * portal, whose address depends on the académie). The canteen's menus have
+ * no public address: an entry without one, shown without a link. 0 or -1. */
 static int services_add(struct demo *d)
 {
     static const struct link_def {
         const char *title, *url, *description, *profiles;
         bool college;
     } links[] = {
-        {"Livret scolaire unique (LSU)", "https://educonnect.education.gouv.fr/",
-         "Les bilans périodiques et de fin de cycle de l'élève.", "parent,teacher,head", false},
+        {"Livret scolaire unique (LSU) — Scolarité services",
+         "https://teleservices.education.gouv.fr/",
+         "Les bilans périodiques et de fin de cycle de l'élève, avec votre compte ÉduConnect.",
+         "pupil,parent", false},
         {"Orientation — Onisep", "https://www.onisep.fr/", "Métiers, formations et orientation après la 3e.",
          "pupil,parent,teacher,staff,head", false},
         {"Ressources numériques — Éduthèque", "https://www.edutheque.fr/",
          "Ressources pédagogiques des grands établissements culturels et scientifiques.", "pupil,teacher", false},
-        {"Restauration scolaire — menus", "https://www.example.org/menus",
-         "Les menus de la semaine au restaurant scolaire.", "pupil,parent,staff,head", true},
+        {"Restauration scolaire — menus", NULL,
+         "Les menus de la semaine, affichés au collège et à la vie scolaire.",
+         "pupil,parent,staff,head", true},
     };
     for (int i = 0; i < COUNT(links); i++)
         if (store_run(d->s,

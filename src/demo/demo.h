@@ -6,6 +6,14 @@
 
 struct store;
 
+/* The demo school lives in 2025-2026, whose school calendar is shipped in
+ * data/: its clock starts on Tuesday 18 November 2025, 08:00 (Paris time).
+ * `carnet demo` without --now generates the demo at this instant, and
+ * `make demo` serves it from there (the Makefile reads it from here). A
+ * machine whose clock is in a school year without its calendar would
+ * otherwise get an empty year: no lessons, no class log, no marks. */
+#define DEMO_NOW "2025-11-18T08:00"
+
 /* What demo_generate created, for the command to print. */
 struct demo_summary {
     long establishments, classes, pupils, parents, teachers, accounts;

@@ -81,6 +81,24 @@ test('every profile\'s home page and the staff pages pass axe on a phone', async
   }
 });
 
+test('Review #14 in the browser: school life opens the grades and the class log from the portal, a class, a pupil; pages pass axe', async () => {
+  const { ctx, page } = await phone();
+  await signIn(page, 'cpe.demo');
+  for (const [service, base] of [['Notes et compétences', '/notes'], ['Cahier de textes', '/cahier-de-textes']]) {
+    await page.goto(srv.url + '/');
+    await page.getByRole('link', { name: new RegExp(`^${service}`) }).click();
+    await page.waitForURL(`**${base}/classes`);
+    await axe(page, `cpe.demo → ${base}/classes`);
+    await page.getByRole('link', { name: '4e B' }).click();
+    await page.waitForURL(`**${base}/classes/*`);
+    await axe(page, `cpe.demo → ${page.url()}`);
+    await page.getByRole('link', { name: /Moreau Lucie/ }).click();
+    await page.waitForURL(`**${base}/eleves/*`);
+    await assert.doesNotReject(page.getByRole('heading', { name: /Lucie Moreau/ }).first().waitFor());
+  }
+  await ctx.close();
+});
+
 test('activation and language pages pass axe; the interface switches to English', async () => {
   const { ctx, page } = await phone();
   await page.goto(srv.url + '/activer');

@@ -150,13 +150,13 @@ test('S-ATTENDANCE alert: the 4th unjustified half-day of a month alerts school 
   const c = await srv.as('cpe.demo');
   const page = await c.get('/vie-scolaire');
   const name = one(`SELECT first_name || ' ' || last_name FROM person WHERE id = ${pupil}`);
-  assert.match(visibleText(page.text), new RegExp(`Alertes : absentéisme .*${name} — 2026-03 : 4 demi-journées non justifiées`));
+  assert.match(visibleText(page.text), new RegExp(`Alertes : absentéisme .*${name} — mars 2026 : 4 demi-journées non justifiées`));
   // Roll call again: still one alert.
   assert.equal((await rollCall(t, mondayPath(), { [`abs_${ids.lucie}`]: '1', [`abs_${pupil}`]: '1' })).status, 303);
   assert.equal(count(`attendance_alert WHERE pupil_id = ${pupil}`), '1');
   const alert = one(`SELECT id FROM attendance_alert WHERE pupil_id = ${pupil} AND month = '2026-03'`);
   assert.equal((await c.post(`/vie-scolaire/alertes/${alert}/vue`, { csrf: Client.csrfOf(page.text) })).status, 303);
-  assert.doesNotMatch(visibleText((await c.get('/vie-scolaire')).text), new RegExp(`${name} — 2026-03`));
+  assert.doesNotMatch(visibleText((await c.get('/vie-scolaire')).text), new RegExp(`${name} — mars 2026`));
 });
 
 test('S-ATTENDANCE: school life sees every lesson of the day with its roll-call status', async () => {

@@ -127,6 +127,12 @@ test('S-GRADES: averages follow docs/grades.md — coefficient, other scale, opt
 
 test('S-GRADES: an unpublished assessment stays with the teacher; class averages show min and max', async () => {
   const t = await srv.as('prof.demo');
+  // Two more classmates marked: five pupils with a maths average (Lucie and
+  // the three classmates of the first test but the absent one, and these
+  // two), the minimum for class statistics (GRADES_STATS_MIN_MARKS).
+  const more = rows(`SELECT pupil_id FROM enrolment WHERE class_id = ${ids.cls} AND pupil_id <> ${ids.lucie} ORDER BY pupil_id LIMIT 2 OFFSET 3`);
+  const catchUp = await createAssessment(t, { title: 'Rattrapage', on_date: '2026-03-10', scale: '20' });
+  assert.equal((await enter(t, catchUp, { [more[0]]: '11', [more[1]]: '13' })).status, 303);
   const id = await createAssessment(t, { title: 'Brouillon secret', on_date: '2026-03-10', scale: '20' });
   assert.equal((await enter(t, id, { [ids.lucie]: '3' }, '0')).status, 303);
   const e = await srv.as('eleve.demo');

@@ -38,7 +38,7 @@ before(async () => {
   };
   for (const [k, v] of Object.entries(ids)) assert.ok(v, `demo data has ${k}`);
   assert.equal(one(`SELECT count(*) FROM guardianship WHERE parent_id = ${ids.parent} AND pupil_id = ${lucie}`), '1');
-  ids.mates = rows(`SELECT pupil_id FROM enrolment WHERE class_id = ${cls} AND pupil_id <> ${lucie} ORDER BY pupil_id LIMIT 3`);
+  ids.mates = rows(`SELECT pupil_id FROM enrolment WHERE class_id = ${cls} AND pupil_id <> ${lucie} ORDER BY pupil_id LIMIT 5`);
 });
 after(async () => { await srv.stop(); });
 
@@ -113,14 +113,14 @@ async function check(when, login, title, mark, period) {
 
 test('R-GRADES: a grade published Friday 21:00 reaches the pupil Monday 07:00 and the parents Tuesday 07:00 — pages, averages, class statistics, dashboards, API', async () => {
   reset();
-  const [a, b, c] = ids.mates;
+  const [a, b, c, d, e] = ids.mates;
   const title = 'Contrôle du vendredi soir';
-  const id = await publish('2026-03-13T21:00', { title, on_date: '2026-03-13' }, { [ids.lucie]: '12', [a]: '16', [b]: '8' });
+  const id = await publish('2026-03-13T21:00', { title, on_date: '2026-03-13' }, { [ids.lucie]: '12', [a]: '16', [b]: '8', [d]: '10', [e]: '14' });
   // Stored once, as data: Monday 16 March 07:00 and Tuesday 17 March 07:00 in Paris (UTC+1).
   assert.equal(srv.sql(`SELECT pupils_at || '|' || parents_at FROM assessment WHERE id = ${id}`),
     `${utc('2026-03-16T06:00Z')}|${utc('2026-03-17T06:00Z')}`);
   assert.equal(srv.sql(`SELECT count(*) FROM mark WHERE assessment_id = ${id} AND visible_at = ${utc('2026-03-16T06:00Z')}
-    AND parents_at = ${utc('2026-03-17T06:00Z')}`), '3');
+    AND parents_at = ${utc('2026-03-17T06:00Z')}`), '5');
   for (const login of ['eleve.demo', 'parent.demo']) {
     await check('2026-03-13T21:05', login, title, null);
     await check('2026-03-14T11:00', login, title, null);
@@ -130,7 +130,7 @@ test('R-GRADES: a grade published Friday 21:00 reaches the pupil Monday 07:00 an
     assert.equal(s.api_json.general.average, null);
   }
   // Monday 07:00: the pupil sees the mark, the average and the class
-  // statistics (12, 16 and 8); the parent still nothing.
+  // statistics (12, 16, 8, 10 and 14: five marks, the minimum for them); the parent still nothing.
   let s = await check('2026-03-16T07:00', 'eleve.demo', title, '12/20');
   assert.match(s.text, /Mathématiques N\. Lefèvre Moyenne 12,00 Classe 12,00 · min 8,00 · max 16,00/);
   assert.match(s.text, /Moyenne générale — 3e trimestre 12,00/);
@@ -145,15 +145,15 @@ test('R-GRADES: a grade published Friday 21:00 reaches the pupil Monday 07:00 an
   await srv.setClock('2026-03-16T10:00');
   assert.equal((await enter(await srv.as('prof.demo'), id, { [c]: '20' }, null)).status, 303);
   s = await check('2026-03-16T10:01', 'eleve.demo', title, '12/20');
-  assert.match(s.text, /Mathématiques N\. Lefèvre Moyenne 12,00 Classe 14,00 · min 8,00 · max 20,00/);
+  assert.match(s.text, /Mathématiques N\. Lefèvre Moyenne 12,00 Classe 13,33 · min 8,00 · max 20,00/);
   await check('2026-03-17T06:59', 'eleve.demo', title, '12/20');
   await check('2026-03-17T06:59', 'parent.demo', title, null);
   s = await check('2026-03-17T07:00', 'parent.demo', title, '12/20');
   assert.match(s.text, /Mathématiques N\. Lefèvre Moyenne 12,00 Classe 12,00 · min 8,00 · max 16,00/);
   assert.deepEqual(s.api_json.subjects[0].assessments[0].class, { average: 12, min: 8, max: 16 });
   s = await check('2026-03-17T10:01', 'parent.demo', title, '12/20');
-  assert.match(s.text, /Classe 14,00 · min 8,00 · max 20,00/);
-  assert.deepEqual(s.api_json.subjects[0].assessments[0].class, { average: 14, min: 8, max: 20 });
+  assert.match(s.text, /Classe 13,33 · min 8,00 · max 20,00/);
+  assert.deepEqual(s.api_json.subjects[0].assessments[0].class, { average: 13.33, min: 8, max: 20 });
 });
 
 test('R-GRADES: the teacher sees when the pupils and the parents will see a published assessment', async () => {

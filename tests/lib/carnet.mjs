@@ -69,10 +69,11 @@ export function dropDb(db) {
   }
 }
 
-/** Start `carnet serve` on a copy of the demo database. */
-export async function startServer({ now = '2026-03-10T10:00', extra = [], env = {} } = {}) {
+/** Start `carnet serve` on a copy of the demo database (or on database
+ * `db` itself, as it is, when given). */
+export async function startServer({ now = '2026-03-10T10:00', extra = [], env = {}, db: given = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'carnet-test-'));
-  const db = freshDb(dir);
+  const db = given || freshDb(dir);
   const portFile = join(dir, 'port');
   const args = ['serve', '--db', db, '--port', '0', '--port-file', portFile, '--test-hooks', '--quiet',
     '--threads', '2', ...(now ? ['--now', now] : []), ...extra];
@@ -103,7 +104,7 @@ export async function startServer({ now = '2026-03-10T10:00', extra = [], env = 
         if (errors) appendFileSync(process.env.CARNET_TEST_ERRLOG, `${errors}\n`);
       }
       rmSync(dir, { recursive: true, force: true });
-      dropDb(db);
+      if (!given) dropDb(db);
       // Sanitizer reports end up on stderr: fail loudly if any.
       if (/ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.test(stderr)) {
         throw new Error(`sanitizer report from carnet:\n${stderr}`);

@@ -761,7 +761,8 @@ static void school_life_page(struct req *r)
         out(r, "<li><p><a href=\"/absences/eleves/%I\"><strong>%h %h</strong></a> — %h</p>"
                "<form method=\"post\" action=\"/vie-scolaire/alertes/%I/vue\">",
             stmt_int(st, 1), stmt_text(st, 2), stmt_text(st, 3),
-            tr_fmt(r, "attendance.alert_line", stmt_text(st, 4), arena_printf(&r->arena, "%lld", (long long)stmt_int(st, 5))),
+            tr_fmt(r, "attendance.alert_line", page_month(&r->arena, r->lang, stmt_text(st, 4)),
+                   arena_printf(&r->arena, "%lld", (long long)stmt_int(st, 5))),
             stmt_int(st, 0));
         page_csrf_input(r);
         out(r, "<button type=\"submit\">%h</button></form></li>", tr(r, "attendance.alert_seen"));

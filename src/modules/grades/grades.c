@@ -8,6 +8,7 @@
 #include "../../core/audit.h"
 #include "../../core/clock.h"
 #include "../../core/i18n.h"
+#include "../../core/limits.h"
 #include "../../core/page.h"
 #include "../../grades/average.h"
 #include "../../policy/policy.h"
@@ -139,9 +140,24 @@ static const struct mrow *book_mark(const struct book *b, int64_t assessment, in
 }
 
 struct stats {
-    bool any;
+    bool any;          /* there is something to show */
+    bool hidden;       /* there was, but too few marks for this audience (GRADES_STATS_MIN_MARKS) */
+    size_t n;          /* how many marks (or pupils' averages) it is made of */
     double min, max, mean;
 };
+
+/* What audience may see of st: pupils and parents see a class statistic
+ * made of at least GRADES_STATS_MIN_MARKS marks (or averages) — with
+ * fewer, their own mark and the class's would give a classmate's away.
+ * Staff see every mark of the class anyway. */
+static struct stats stats_for(enum grades_audience audience, struct stats st)
+{
+    if (st.any && audience != AUDIENCE_STAFF && st.n < GRADES_STATS_MIN_MARKS) {
+        st.any = false;
+        st.hidden = true;
+    }
+    return st;
+}
 
 /* Class statistics of one assessment, on its own scale. */
 static struct stats assessment_stats(const struct book *b, const struct ainfo *ai)
@@ -159,6 +175,7 @@ static struct stats assessment_stats(const struct book *b, const struct ainfo *a
         n++;
     }
     st.any = n > 0;
+    st.n = n;
     st.mean = n ? sum / (double)n : 0;
     return st;
 }
@@ -204,6 +221,7 @@ static struct stats stats_of(const struct pavg *v, size_t n)
     if (!x) return st;
     for (size_t i = 0; i < n; i++) x[i] = v[i].avg;
     st.any = grades_stats(x, n, &st.min, &st.max, &st.mean);
+    st.n = n;
     free(x);
     return st;
 }
@@ -299,6 +317,15 @@ static const char *fmt_stats(struct req *r, const struct stats *st, bool on_scal
     }
     return arena_printf(&r->arena, "%s %s · %s %s · %s %s", tr(r, "grades.class_avg"), a, tr(r, "grades.min"), b,
                         tr(r, "grades.max"), c);
+}
+
+/* A class statistic's line for a family: the statistics, or why they are
+ * not shown ("" when there is nothing at all). */
+static const char *stats_line(struct req *r, const struct stats *st, bool on_scale)
+{
+    if (!st->hidden) return fmt_stats(r, st, on_scale);
+    const char *min = arena_printf(&r->arena, "%d", GRADES_STATS_MIN_MARKS);
+    return tr_fmt(r, "grades.stats_min_marks", min, NULL);
 }
 
 /* What a mark shows: "15,5/20", or the special mark's name. */
@@ -409,8 +436,10 @@ static void report_load(struct req *r, int64_t pupil, int64_t chosen, struct rep
                   store_q(s, q, "ittii", pupil, rep->period->starts, rep->period->ends, rep->period->id, clock_now()));
     }
     rep->nsubjects = book_subjects(&r->arena, &rep->book, pupil, &rep->subjects, &rep->gen);
+    for (size_t i = 0; i < rep->nsubjects; i++)
+        rep->subjects[i].cls = stats_for(rep->audience, rep->subjects[i].cls);
     rep->has_general = avg_of(rep->gen.v, rep->gen.n, pupil, &rep->general);
-    rep->general_cls = stats_of(rep->gen.v, rep->gen.n);
+    rep->general_cls = stats_for(rep->audience, stats_of(rep->gen.v, rep->gen.n));
     rep->nskills = pupil_skills(r, rep->audience, pupil, rep->period->id, &rep->skills);
 }
 
@@ -473,7 +502,7 @@ static void pupil_page(struct req *r, int64_t pupil)
     out(r, "<section class=\"card general\"><h2>%h</h2>", tr_fmt(r, "grades.general_of", rep.period->name, NULL));
     if (rep.has_general)
         out(r, "<p class=\"avg\"><strong>%h</strong> <span class=\"meta\">/ 20</span></p><p class=\"meta\">%h</p>",
-            fmt_avg(r, rep.general), fmt_stats(r, &rep.general_cls, false));
+            fmt_avg(r, rep.general), stats_line(r, &rep.general_cls, false));
     else
         out(r, "<p class=\"meta\">%h</p>", tr(r, "grades.no_average"));
     out(r, "<p class=\"meta\"><a href=\"/aide/moyennes\">%h</a></p></section>", tr(r, "grades.how_computed"));
@@ -485,7 +514,9 @@ static void pupil_page(struct req *r, int64_t pupil)
             out(r, "<p class=\"avg\">%h <strong>%h</strong></p>", tr(r, "grades.average"), fmt_avg(r, sl->avg));
         else
             out(r, "<p class=\"avg\">%h <strong>—</strong></p>", tr(r, "grades.average"));
-        if (sl->cls.any) out(r, "<p class=\"meta\">%h</p>", fmt_stats(r, &sl->cls, false));
+        if (sl->cls.any || sl->cls.hidden)
+            out(r, "<p class=\"meta\">%h</p>", stats_line(r, &sl->cls, false));
+        bool some_hidden = false; /* an assessment's statistics not shown while the subject's are */
         out(r, "<table class=\"list marks\"><caption class=\"sr\">%h</caption><thead><tr><th scope=\"col\">%h</th>"
                "<th scope=\"col\">%h</th><th scope=\"col\">%h</th></tr></thead><tbody>",
             tr_fmt(r, "grades.marks_in", sl->name, NULL), tr(r, "grades.assessment"), tr(r, "grades.mark"), tr(r, "grades.class"));
@@ -494,7 +525,8 @@ static void pupil_page(struct req *r, int64_t pupil)
             if (ai->subject != sl->subject) continue;
             const struct mrow *m = book_mark(&rep.book, ai->id, pupil);
             if (!m) continue;
-            struct stats st = assessment_stats(&rep.book, ai);
+            struct stats st = stats_for(rep.audience, assessment_stats(&rep.book, ai));
+            some_hidden |= st.hidden && !sl->cls.hidden;
             out(r, "<tr><td>%h<br><span class=\"meta\">%h", ai->title, page_date(r, clock_local_noon(ai->date)));
             if (ai->coefficient != 100) out(r, " · %h", tr_fmt(r, "grades.coef", coef_text(r, ai->coefficient), NULL));
             out(r, "</span>");
@@ -503,9 +535,15 @@ static void pupil_page(struct req *r, int64_t pupil)
             out(r, "</td><td class=\"mark%R\"><strong>%h</strong></td><td class=\"meta\">", /* RAW_OK: literal */
                 m->g.kind == MARK_VALUE ? "" : " special", mark_text(r, &m->g));
             if (st.any) out(r, "%h", fmt_mark(r, (int)(st.mean * 100 + 0.5)));
+            else if (st.hidden) out(r, "—");
             out(r, "</td></tr>");
         }
-        out(r, "</tbody></table></section>");
+        out(r, "</tbody></table>");
+        if (some_hidden) {
+            const struct stats hidden = {.hidden = true};
+            out(r, "<p class=\"meta\">%h</p>", stats_line(r, &hidden, false));
+        }
+        out(r, "</section>");
     }
     skills_part(r, &rep);
     page_end(r);
@@ -533,6 +571,17 @@ static void child_grades(struct req *r)
 {
     int64_t id = param_int(r, "id");
     pupil_page(r, id);
+}
+
+/* School-life staff and heads: a class, then a pupil's grades and skills. */
+static void classes_page(struct req *r)
+{
+    persons_pupil_index(r, "/notes", tr(r, "grades.classes_title"), 0, NULL);
+}
+
+static void class_pupils_page(struct req *r)
+{
+    persons_pupil_index(r, "/notes", tr(r, "grades.classes_title"), param_int(r, "id"), NULL);
 }
 
 /* ---- Teacher: the enseignements, a grade book, a new assessment ----------- */
@@ -1147,7 +1196,8 @@ static void sheet_render(struct req *r, const struct assessment_full *af, const 
         out(r, "</ul></div>");
     }
     if (counted && af->ai.scale) {
-        struct stats stc = {true, mn, mx, sum / counted};
+        struct stats stc = {.any = true, .n = (size_t)counted, .min = mn, .max = mx,
+                            .mean = sum / counted};
         out(r, "<p class=\"meta\">%h</p>", fmt_stats(r, &stc, true));
     }
     out(r, "<form method=\"post\" action=\"/notes/evaluations/%I\" class=\"sheet\">", af->ai.id);
@@ -1418,7 +1468,8 @@ static void rules_page(struct req *r)
     static const char *const keys[] = {"grades.rule.1", "grades.rule.2", "grades.rule.3", "grades.rule.4", "grades.rule.5",
                                        "grades.rule.6", "grades.rule.7", "grades.rule.8", NULL};
     for (const char *const *k = keys; *k; k++) out(r, "<p>%h</p>", tr(r, *k));
-    out(r, "</section>");
+    const char *min = arena_printf(&r->arena, "%d", GRADES_STATS_MIN_MARKS);
+    out(r, "<p>%h</p></section>", tr_fmt(r, "grades.rule.9", min, NULL));
     page_end(r);
 }
 
@@ -1524,7 +1575,7 @@ static void api_grades(struct req *r)
             const struct ainfo *ai = &rep.book.as[k];
             const struct mrow *m = ai->subject == sl->subject ? book_mark(&rep.book, ai->id, pupil) : NULL;
             if (!m) continue;
-            struct stats st = assessment_stats(&rep.book, ai);
+            struct stats st = stats_for(rep.audience, assessment_stats(&rep.book, ai));
             json_array_append_new(marks, json_pack("{s:I,s:s,s:s,s:i,s:f,s:b,s:b,s:o,s:o,s:o}", "id", (json_int_t)ai->id, "title",
                                                    ai->title, "date", ai->date, "scale", ai->scale, "coefficient",
                                                    ai->coefficient / 100.0, "bonus", ai->bonus, "optional", ai->optional, "mark",
@@ -1541,12 +1592,14 @@ static void api_grades(struct req *r)
         json_array_append_new(skills, json_pack("{s:s,s:s,s:s,s:s,s:i}", "component", rep.skills[i].component, "skill",
                                                 rep.skills[i].label, "subject", rep.skills[i].subject, "date", rep.skills[i].date,
                                                 "level", rep.skills[i].level));
-    reply_json(r, 200, json_pack("{s:I,s:o,s:o,s:o,s:{s:o,s:o},s:o}", "pupil_id", (json_int_t)pupil, "period",
+    int min_marks = rep.audience == AUDIENCE_STAFF ? 0 : GRADES_STATS_MIN_MARKS;
+    reply_json(r, 200, json_pack("{s:I,s:o,s:o,s:o,s:{s:o,s:o},s:o,s:i}",
+                                 "pupil_id", (json_int_t)pupil, "period",
                                  rep.period ? json_pack("{s:I,s:s}", "id", (json_int_t)rep.period->id, "name", rep.period->name)
                                             : json_null(),
                                  "periods", periods, "subjects", subjects, "general", "average",
                                  num_or_null(rep.has_general, rep.general), "class", stats_json(&rep.general_cls), "skills",
-                                 skills));
+                                 skills, "class_min_marks", min_marks));
 }
 
 static const char *const kinds[] = {"normal", "bonus", "optional", NULL};
@@ -1572,6 +1625,10 @@ const struct route grades_routes[] = {
     {.method = M_GET, .path = "/notes/eleves/{id}", .handler = child_grades, .action = ACT_PUPIL_RECORD, .object = OBJ_PERSON,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"periode", P_ID, SRC_QUERY}, {0}}},
     {.method = M_GET, .path = "/aide/moyennes", .handler = rules_page, .action = ACT_SIGNED_IN},
+    {.method = M_GET, .path = "/notes/classes", .handler = classes_page, .action = ACT_CLASS_VIEW},
+    {.method = M_GET, .path = "/notes/classes/{id}", .handler = class_pupils_page,
+     .action = ACT_CLASS_VIEW, .object = OBJ_CLASS,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_GET, .path = "/notes/enseignements", .handler = teachings_page, .action = ACT_GRADES_WRITE},
     {.method = M_GET, .path = "/notes/enseignements/{id}", .handler = book_page, .action = ACT_GRADES_WRITE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {"periode", P_ID, SRC_QUERY}, {0}}},

@@ -667,6 +667,27 @@ static void settings_page(struct req *r)
     settings_render(r, est);
 }
 
+/* School-life staff and heads: a class, then a pupil's class log and
+ * homework; a head also finds the establishment's rule there. */
+static void settings_link(struct req *r, int64_t est)
+{
+    struct store *s = store_thread();
+    if (policy_may(s, r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, est)))
+        out(r, "<p><a class=\"button\" href=\"/etablissements/%I/cahier-de-textes\">%h</a></p>",
+            est, tr(r, "log.settings_title"));
+}
+
+static void classes_page(struct req *r)
+{
+    persons_pupil_index(r, "/cahier-de-textes", tr(r, "log.classes_title"), 0, settings_link);
+}
+
+static void class_pupils_page(struct req *r)
+{
+    const char *title = tr(r, "log.classes_title");
+    persons_pupil_index(r, "/cahier-de-textes", title, param_int(r, "id"), NULL);
+}
+
 static void settings_save(struct req *r)
 {
     struct store *s = store_thread();
@@ -749,6 +770,11 @@ const struct route log_routes[] = {
     {.method = M_GET, .path = "/travail-a-faire/eleves/{id}", .handler = child_homework, .action = ACT_PERSON_VIEW, .object = OBJ_PERSON,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_GET, .path = "/cahier-de-textes", .handler = my_log, .action = ACT_SIGNED_IN},
+    {.method = M_GET, .path = "/cahier-de-textes/classes", .handler = classes_page,
+     .action = ACT_CLASS_VIEW},
+    {.method = M_GET, .path = "/cahier-de-textes/classes/{id}", .handler = class_pupils_page,
+     .action = ACT_CLASS_VIEW, .object = OBJ_CLASS,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_GET, .path = "/cahier-de-textes/eleves/{id}", .handler = child_log, .action = ACT_PERSON_VIEW, .object = OBJ_PERSON,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_GET, .object = OBJ_ESTABLISHMENT, .path = "/etablissements/{id}/cahier-de-textes", .handler = settings_page,

@@ -85,8 +85,13 @@ static void person_page(struct req *r)
         /* The pupil's record: grades and absences (same policy as the pages). */
         if (policy_may(s, r->actor, ACT_PUPIL_RECORD, OBJECT(OBJ_PERSON, id)))
             out(r, "<p class=\"row\"><a class=\"button\" href=\"/notes/eleves/%I\">%h</a> "
-                   "<a class=\"button\" href=\"/absences/eleves/%I\">%h</a> <a class=\"button\" href=\"/emploi-du-temps/eleves/%I\">%h</a></p>",
-                id, tr(r, "grades.title"), id, tr(r, "attendance.title"), id, tr(r, "timetable.title"));
+                   "<a class=\"button\" href=\"/absences/eleves/%I\">%h</a> "
+                   "<a class=\"button\" href=\"/emploi-du-temps/eleves/%I\">%h</a> "
+                   "<a class=\"button\" href=\"/cahier-de-textes/eleves/%I\">%h</a> "
+                   "<a class=\"button\" href=\"/travail-a-faire/eleves/%I\">%h</a></p>",
+                id, tr(r, "grades.title"), id, tr(r, "attendance.title"),
+                id, tr(r, "timetable.title"), id, tr(r, "log.title"),
+                id, tr(r, "log.homework_title"));
         out(r, "<h3>%h</h3><ul class=\"plain\">", tr(r, "person.team"));
         st = store_q(s,
             "SELECT sb.name, p.id, p.first_name, p.last_name FROM teaching t JOIN subject sb ON sb.id = t.subject_id"
@@ -189,8 +194,21 @@ static void establishment_page(struct req *r)
     if (policy_may(s, r->actor, ACT_SERVICES_EDIT, OBJECT(OBJ_ESTABLISHMENT, id)))
         out(r, "<a class=\"button\" href=\"/etablissements/%I/services\">%h</a> ", id, tr(r, "portal.edit_services"));
     if (policy_may(s, r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, id)))
-        out(r, "<a class=\"button\" href=\"/etablissements/%I/cahier-de-textes\">%h</a> <a class=\"button\" href=\"/etablissements/%I/diffusion\">%h</a>",
-            id, tr(r, "log.settings_title"), id, tr(r, "portal.diffusion_settings"));
+        out(r, "<a class=\"button\" href=\"/etablissements/%I/cahier-de-textes\">%h</a> "
+               "<a class=\"button\" href=\"/etablissements/%I/diffusion\">%h</a> "
+               "<a class=\"button\" href=\"/etablissements/%I/messagerie\">%h</a> ",
+            id, tr(r, "log.settings_title"), id, tr(r, "portal.diffusion_settings"),
+            id, tr(r, "portal.messages_settings"));
+    if (policy_may(s, r->actor, ACT_MODERATE, OBJECT(OBJ_ESTABLISHMENT, id)))
+        out(r, "<a class=\"button\" href=\"/etablissements/%I/moderation\">%h</a> ", id,
+            tr(r, "messages.moderation"));
+    if (policy_may(s, r->actor, ACT_REP_DESIGNATE, OBJECT(OBJ_ESTABLISHMENT, id)))
+        out(r, "<a class=\"button\" href=\"/etablissements/%I/representants\">%h</a> ", id,
+            tr(r, "portal.reps"));
+    if (policy_may(s, r->actor, ACT_ATTENDANCE_MANAGE, OBJECT(OBJ_ESTABLISHMENT, id)))
+        out(r, "<a class=\"button\" href=\"/vie-scolaire?etablissement=%I\">%h</a> "
+               "<a class=\"button\" href=\"/etablissements/%I/motifs\">%h</a>",
+            id, tr(r, "attendance.school_life"), id, tr(r, "attendance.reasons_title"));
     out(r, "</p>");
     out(r, "<section class=\"card\"><h2>%h</h2><table class=\"list\"><thead><tr><th scope=\"col\">%h</th>"
            "<th scope=\"col\">%h</th></tr></thead><tbody>",
@@ -222,6 +240,89 @@ static void establishment_page(struct req *r)
     stmt_done(st);
     out(r, "</ul></section>");
     page_end(r);
+}
+
+/* A class's pupils of today, each a link to base/eleves/{id}. */
+static void pupil_index_class(struct req *r, const char *base, const char *title, int64_t class_id)
+{
+    struct store *s = store_thread();
+    char today[11];
+    clock_today(today);
+    const char *name = NULL;
+    struct stmt *st = store_q(s, "SELECT name FROM class WHERE id = $1", "i", class_id);
+    if (st && stmt_step(st) == STORE_ROW) name = arena_strdup(&r->arena, stmt_text(st, 0));
+    stmt_done(st);
+    if (!name) {
+        reply_error(r, 404, tr(r, "err.not_found"));
+        return;
+    }
+    page_begin(r, arena_printf(&r->arena, "%s — %s %s", title, tr(r, "portal.class"), name));
+    out(r, "<h1>%h</h1><p class=\"lead\">%h <strong>%h</strong></p>"
+           "<section class=\"card\"><h2>%h</h2><ol class=\"pupils\">",
+        title, tr(r, "portal.class"), name, tr(r, "class.pupils"));
+    st = store_q(s,
+        "SELECT p.id, p.last_name, p.first_name FROM enrolment en"
+        " JOIN person p ON p.id = en.pupil_id WHERE en.class_id = $1 AND en.starts_on <= $2"
+        " AND (en.ends_on IS NULL OR en.ends_on >= $2) ORDER BY p.last_name, p.first_name",
+        "it", class_id, today);
+    while (st && stmt_step(st) == STORE_ROW)
+        out(r, "<li><a href=\"%h/eleves/%I\">%h %h</a></li>", base, stmt_int(st, 0),
+            stmt_text(st, 1), stmt_text(st, 2));
+    stmt_done(st);
+    out(r, "</ol></section><p><a href=\"%h/classes\">%h</a></p>", base, tr(r, "class.index_back"));
+    page_end(r);
+}
+
+/* The classes the actor may see, by establishment, each a link to
+ * base/classes/{id}. */
+static void pupil_index_classes(struct req *r, const char *base, const char *title,
+                                void (*extra)(struct req *r, int64_t establishment))
+{
+    struct store *s = store_thread();
+    char today[11];
+    clock_today(today);
+    page_begin(r, title);
+    out(r, "<h1>%h</h1><p class=\"lead\">%h</p>", title, tr(r, "class.index_lead"));
+    struct stmt *st = store_q(s,
+        "SELECT c.id, c.name, e.id, e.name FROM class c"
+        " JOIN establishment e ON e.id = c.establishment_id JOIN level l ON l.id = c.level_id"
+        " WHERE c.establishment_id IN (SELECT ro.establishment_id FROM role ro"
+        "  WHERE ro.person_id = $1 AND ro.profile IN ('staff', 'head') AND ro.starts_on <= $2"
+        "  AND (ro.ends_on IS NULL OR ro.ends_on >= $2))"
+        " OR c.id IN (SELECT t.class_id FROM teaching t WHERE t.teacher_id = $1)"
+        " ORDER BY e.name, e.id, l.ordinal, c.name", "it", r->actor->person_id, today);
+    struct row { int64_t id, est; const char *name, *est_name; } *v = NULL;
+    size_t n = 0, cap = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
+        v[n++] = (struct row){stmt_int(st, 0), stmt_int(st, 2),
+                              arena_strdup(&r->arena, stmt_text(st, 1)),
+                              arena_strdup(&r->arena, stmt_text(st, 3))};
+    }
+    stmt_done(st);
+    int64_t est = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!policy_may(s, r->actor, ACT_CLASS_VIEW, OBJECT(OBJ_CLASS, v[i].id))) continue;
+        if (v[i].est != est) {
+            if (est) out(r, "</ul></section>");
+            est = v[i].est;
+            out(r, "<section class=\"card\"><h2>%h</h2>", v[i].est_name);
+            if (extra) extra(r, est);
+            out(r, "<ul class=\"chips\">");
+        }
+        out(r, "<li><a class=\"chip\" href=\"%h/classes/%I\">%h</a></li>", base, v[i].id,
+            v[i].name);
+    }
+    if (est) out(r, "</ul></section>");
+    else out(r, "<p class=\"card\">%h</p>", tr(r, "class.index_none"));
+    page_end(r);
+}
+
+void persons_pupil_index(struct req *r, const char *base, const char *title, int64_t class_id,
+                         void (*extra)(struct req *r, int64_t establishment))
+{
+    if (class_id) pupil_index_class(r, base, title, class_id);
+    else pupil_index_classes(r, base, title, extra);
 }
 
 const char *persons_name(struct req *r, int64_t id)

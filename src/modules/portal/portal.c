@@ -468,8 +468,11 @@ static void staff_part(struct req *r, struct store *s, const struct role *role, 
         tr(r, "attendance.school_life"));
     out(r, "<a class=\"button\" href=\"/etablissements/%I\">%h</a>", e, tr(r, "portal.open_establishment"));
     if (policy_may(s, r->actor, ACT_ESTABLISHMENT_SETTINGS, OBJECT(OBJ_ESTABLISHMENT, e)))
-        out(r, " <a class=\"button\" href=\"/etablissements/%I/messagerie\">%h</a> <a class=\"button\" href=\"/etablissements/%I/diffusion\">%h</a>",
-            e, tr(r, "portal.messages_settings"), e, tr(r, "portal.diffusion_settings"));
+        out(r, " <a class=\"button\" href=\"/etablissements/%I/messagerie\">%h</a>"
+               " <a class=\"button\" href=\"/etablissements/%I/diffusion\">%h</a>"
+               " <a class=\"button\" href=\"/etablissements/%I/cahier-de-textes\">%h</a>",
+            e, tr(r, "portal.messages_settings"), e, tr(r, "portal.diffusion_settings"),
+            e, tr(r, "log.settings_title"));
     if (policy_may(s, r->actor, ACT_MODERATE, OBJECT(OBJ_ESTABLISHMENT, e))) {
         int64_t reports = 0;
         store_int(s, &reports, "SELECT count(*) FROM message_report WHERE establishment_id = $1 AND state = 'open'", "i", e);

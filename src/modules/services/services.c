@@ -24,12 +24,14 @@ static const struct service_item builtins[] = {
      .available = true},
     {.code = "log", .title = "svc.log", .description = "svc.log.teacher", .profiles = P(TEACHER), .url = "/emploi-du-temps",
      .available = true},
-    {.code = "log", .title = "svc.log", .description = "svc.log.d", .profiles = P(STAFF) | P(HEAD)},
+    {.code = "log", .title = "svc.log", .description = "svc.log.staff",
+     .profiles = P(STAFF) | P(HEAD), .url = "/cahier-de-textes/classes", .available = true},
     {.code = "grades", .title = "svc.grades", .description = "svc.grades.d", .profiles = FAMILY, .url = "/notes",
      .available = true},
     {.code = "grades", .title = "svc.grades", .description = "svc.grades.teacher", .profiles = P(TEACHER),
      .url = "/notes/enseignements", .available = true},
-    {.code = "grades", .title = "svc.grades", .description = "svc.grades.d", .profiles = P(STAFF) | P(HEAD)},
+    {.code = "grades", .title = "svc.grades", .description = "svc.grades.staff",
+     .profiles = P(STAFF) | P(HEAD), .url = "/notes/classes", .available = true},
     {.code = "attendance", .title = "svc.attendance", .description = "svc.attendance.d", .profiles = FAMILY, .url = "/absences",
      .available = true},
     {.code = "attendance", .title = "svc.attendance", .description = "svc.attendance.teacher", .profiles = P(TEACHER),
@@ -115,9 +117,15 @@ void services_render(struct req *r, enum profile p, int64_t est, int64_t child, 
     for (size_t i = 0; i < nlinks; i++) {
         if (links[i].establishment_id != est || !(links[i].profiles & (1u << p))) continue;
         if (!n++) out(r, "<ul class=\"services\">");
-        out(r, "<li class=\"svc link\"><a href=\"%h\" rel=\"noopener\"><span class=\"svc-title\">%h</span>"
-               "<span class=\"svc-desc\">%h</span><span class=\"badge ext\">%h</span></a></li>",
-            links[i].url, links[i].title, links[i].description, tr(r, "svc.external"));
+        if (!links[i].url || !*links[i].url) /* an entry without an address: named, not a link */
+            out(r, "<li class=\"svc link\"><span class=\"svc-title\">%h</span>"
+                   "<span class=\"svc-desc\">%h</span></li>",
+                links[i].title, links[i].description);
+        else
+            out(r, "<li class=\"svc link\"><a href=\"%h\" rel=\"noopener\">"
+                   "<span class=\"svc-title\">%h</span><span class=\"svc-desc\">%h</span>"
+                   "<span class=\"badge ext\">%h</span></a></li>",
+                links[i].url, links[i].title, links[i].description, tr(r, "svc.external"));
     }
     /* Built-in services of Carnet that are delivered: links. */
     for (size_t i = 0; i < nb; i++) {
@@ -172,9 +180,11 @@ static void editor(struct req *r, bool territory, int64_t id, const char *error)
         n++;
         int64_t sid = stmt_int(st, 0);
         bool enabled = stmt_int(st, 5) != 0;
-        out(r, "<li><p><strong>%h</strong>%R<br><a href=\"%h\">%h</a></p><p class=\"meta\">%h</p><p class=\"meta\">",
-            stmt_text(st, 1), enabled ? "" : " <span class=\"badge\">—</span>", /* RAW_OK: literal */
-            stmt_text(st, 2), stmt_text(st, 2), stmt_text(st, 3));
+        out(r, "<li><p><strong>%h</strong>%R", stmt_text(st, 1), /* RAW_OK: literal */
+            enabled ? "" : " <span class=\"badge\">—</span>");
+        const char *url = stmt_text(st, 2);
+        if (url && *url) out(r, "<br><a href=\"%h\">%h</a>", url, url);
+        out(r, "</p><p class=\"meta\">%h</p><p class=\"meta\">", stmt_text(st, 3));
         unsigned bits = services_profiles_parse(stmt_text(st, 4));
         for (int p = 0; p <= PROFILE_HEAD; p++) {
             if (!(bits & (1u << p))) continue;

@@ -385,7 +385,11 @@ static void lesson_item(struct req *r, const struct lesson *l, enum timetable_sc
     if (l->room) {
         out(r, " · ");
         if (l->usual_room) out(r, "<del>%h</del> ", l->usual_room);
-        out(r, "%h", l->room);
+        /* Staff see a room's week (the room itself is asked again on its page). */
+        if (l->room_id && policy_may(store_thread(), r->actor, ACT_ROOM_VIEW, OBJECT_NONE))
+            out(r, "<a href=\"/emploi-du-temps/salles/%I\">%h</a>", l->room_id, l->room);
+        else
+            out(r, "%h", l->room);
     }
     out(r, "</p>");
     if (l->replacement) out(r, "<p class=\"meta\">%h</p>", tr_fmt(r, "timetable.replaced_by", l->replacement, NULL));
@@ -466,6 +470,9 @@ static void week_page(struct req *r, enum timetable_scope scope, int64_t id, con
         out(r, "</section>");
     }
     if (event_class) event_form(r, event_class, monday);
+    /* One's own week: the iCalendar address of it (pupils, teachers). */
+    if ((scope == TT_PUPIL || scope == TT_TEACHER) && id == r->actor->person_id)
+        out(r, "<p><a href=\"/emploi-du-temps/agenda\">%h</a></p>", tr(r, "ical.link"));
     page_end(r);
 }
 
