@@ -44,14 +44,17 @@ int secret_load_key(struct store *s)
     sodium_bin2hex(hex, sizeof hex, fresh, sizeof fresh);
     sodium_memzero(fresh, sizeof fresh);
     /* Two nodes starting at once: the first insert wins, both read it. */
-    int rc = store_run(s, "INSERT INTO server_key (name, secret, created_at) VALUES ('presession', $1, $2)"
-                          " ON CONFLICT (name) DO NOTHING",
+    int rc = store_run(s,
+                       "INSERT INTO server_key (name, secret, created_at)"
+                       " VALUES ('presession', $1, $2) ON CONFLICT (name) DO NOTHING",
                        "ti", hex, clock_now());
     sodium_memzero(hex, sizeof hex);
-    struct stmt *st = rc < 0 ? NULL : store_q(s, "SELECT secret FROM server_key WHERE name = 'presession'", NULL);
+    struct stmt *st =
+        rc < 0 ? NULL : store_q(s, "SELECT secret FROM server_key WHERE name = 'presession'", NULL);
     size_t n = 0;
-    bool ok = st && stmt_step(st) == STORE_ROW && stmt_text(st, 0) &&
-              sodium_hex2bin(server_key, sizeof server_key, stmt_text(st, 0), strlen(stmt_text(st, 0)), NULL, &n,
+    const char *stored = st && stmt_step(st) == STORE_ROW ? stmt_text(st, 0) : NULL;
+    bool ok = stored &&
+              sodium_hex2bin(server_key, sizeof server_key, stored, strlen(stored), NULL, &n,
                              NULL) == 0 &&
               n == sizeof server_key;
     stmt_done(st);
@@ -67,17 +70,19 @@ int secret_load_key(struct store *s)
 /* nonce ‖ issued at (8 bytes, big-endian) ‖ MAC of both */
 #define SIGNED_BODY_BYTES (PRESESSION_NONCE_BYTES + 8)
 #define SIGNED_BYTES (SIGNED_BODY_BYTES + crypto_auth_BYTES)
+#define SIGNED_B64 sodium_base64_VARIANT_URLSAFE_NO_PADDING
 
 char *secret_signed_token(struct arena *a, int64_t now)
 {
     unsigned char raw[SIGNED_BYTES];
     randombytes_buf(raw, PRESESSION_NONCE_BYTES);
     uint64_t t = (uint64_t)now;
-    for (int i = 0; i < 8; i++) raw[PRESESSION_NONCE_BYTES + i] = (unsigned char)(t >> (56 - 8 * i));
+    for (int i = 0; i < 8; i++)
+        raw[PRESESSION_NONCE_BYTES + i] = (unsigned char)(t >> (56 - 8 * i));
     crypto_auth(raw + SIGNED_BODY_BYTES, raw, SIGNED_BODY_BYTES, server_key);
-    size_t len = sodium_base64_ENCODED_LEN(SIGNED_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    size_t len = sodium_base64_ENCODED_LEN(SIGNED_BYTES, SIGNED_B64);
     char *out = arena_alloc(a, len);
-    sodium_bin2base64(out, len, raw, SIGNED_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_bin2base64(out, len, raw, SIGNED_BYTES, SIGNED_B64);
     return out;
 }
 
@@ -85,14 +90,15 @@ bool secret_signed_token_ok(const char *tok, int64_t now, int64_t valid_s)
 {
     if (!server_key_loaded || !tok) return false;
     size_t len = strlen(tok);
-    if (len != sodium_base64_ENCODED_LEN(SIGNED_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING) - 1) return false;
+    if (len != sodium_base64_ENCODED_LEN(SIGNED_BYTES, SIGNED_B64) - 1) return false;
     unsigned char raw[SIGNED_BYTES];
     size_t n = 0;
     const char *end = NULL;
-    if (sodium_base642bin(raw, sizeof raw, tok, len, NULL, &n, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+    if (sodium_base642bin(raw, sizeof raw, tok, len, NULL, &n, &end, SIGNED_B64) != 0 ||
         n != sizeof raw || end != tok + len)
         return false;
-    if (crypto_auth_verify(raw + SIGNED_BODY_BYTES, raw, SIGNED_BODY_BYTES, server_key) != 0) return false;
+    if (crypto_auth_verify(raw + SIGNED_BODY_BYTES, raw, SIGNED_BODY_BYTES, server_key) != 0)
+        return false;
     uint64_t t = 0;
     for (int i = 0; i < 8; i++) t = (t << 8) | raw[PRESESSION_NONCE_BYTES + i];
     int64_t issued = (int64_t)t;

@@ -5,8 +5,12 @@ import assert from 'node:assert/strict';
 import { startServer, Client } from '../lib/carnet.mjs';
 
 let srv;
-before(async () => { srv = await startServer({ now: '2026-03-10T10:00' }); });
-after(async () => { await srv.stop(); });
+before(async () => {
+  srv = await startServer({ now: '2026-03-10T10:00' });
+});
+after(async () => {
+  await srv.stop();
+});
 
 test('Review #6: /metrics through a proxy that says so with any forwarding header is not answered', async () => {
   const c = srv.client();
@@ -27,7 +31,7 @@ test('Review #6: /metrics through a proxy that says so with any forwarding heade
   }
 });
 
-test('Review #7: a child\'s calendar feed is never kept by a shared cache; no dynamic page is', async () => {
+test("Review #7: a child's calendar feed is never kept by a shared cache; no dynamic page is", async () => {
   const e = srv.client();
   await e.login('eleve.demo');
   const page = await e.get('/emploi-du-temps/agenda');

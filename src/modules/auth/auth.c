@@ -291,7 +291,8 @@ static enum login_result check_login(struct store *s, struct req *r, const char 
     stmt_done(st);
     bool active = !strcmp(state, "active");
     pthread_once(&dummy_once, dummy_make);
-    bool verified = crypto_pwhash_str_verify(active && hash[0] ? hash : dummy_hash, password, strlen(password)) == 0;
+    const char *against = active && hash[0] ? hash : dummy_hash;
+    bool verified = crypto_pwhash_str_verify(against, password, strlen(password)) == 0;
     if (!active || !hash[0] || !verified) {
         failed(s, r, "login", login);
         /* The audit, read by staff only, keeps why. */
@@ -566,7 +567,8 @@ static const char *const q_pending =
     "SELECT a.id, p.first_name, p.last_name, a.login, 'pupil', 0, '', '' FROM enrolment en"
     " JOIN person p ON p.id = en.pupil_id JOIN account a ON a.person_id = p.id"
     " WHERE en.class_id = $1 AND a.state = 'pending' AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
-    " UNION ALL SELECT a.id, p.first_name, p.last_name, a.login, 'parent', c.id, c.first_name, c.last_name"
+    " UNION ALL"
+    " SELECT a.id, p.first_name, p.last_name, a.login, 'parent', c.id, c.first_name, c.last_name"
     " FROM enrolment en JOIN guardianship g ON g.pupil_id = en.pupil_id JOIN person p ON p.id = g.parent_id"
     " JOIN person c ON c.id = en.pupil_id JOIN account a ON a.person_id = p.id"
     " WHERE en.class_id = $1 AND a.state = 'pending' AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
@@ -582,7 +584,8 @@ struct letter {
     char code[15];
 };
 
-static struct letter *pending_letters(struct store *s, struct req *r, int64_t cls, const char *today, size_t *n)
+static struct letter *pending_letters(struct store *s, struct req *r, int64_t cls,
+                                      const char *today, size_t *n)
 {
     struct letter *v = NULL;
     size_t cap = 0;
@@ -599,22 +602,25 @@ static struct letter *pending_letters(struct store *s, struct req *r, int64_t cl
         }
         struct letter *l = &v[*n - 1];
         if (!strcmp(stmt_text(st, 4), "parent")) {
-            l->children = arena_grow(&r->arena, l->children, l->nchildren, &l->cap, sizeof *l->children);
-            l->children[l->nchildren++] = arena_printf(&r->arena, "%s %s", stmt_text(st, 6), stmt_text(st, 7));
+            l->children =
+                arena_grow(&r->arena, l->children, l->nchildren, &l->cap, sizeof *l->children);
+            l->children[l->nchildren++] =
+                arena_printf(&r->arena, "%s %s", stmt_text(st, 6), stmt_text(st, 7));
         }
     }
     stmt_done(st);
     return v;
 }
 
-/* "A", "A et B", "A, B et C". */
-static const char *children_list(struct req *r, const struct letter *l)
+/* "Responsable de A", "… de A et B", "… de A, B et C"; NULL for a pupil's letter. */
+static const char *letter_children(struct req *r, const struct letter *l)
 {
-    const char *out = l->nchildren ? l->children[0] : "";
+    if (!l->nchildren) return NULL;
+    const char *list = l->children[0], *conj = tr(r, "letters.and");
     for (size_t i = 1; i < l->nchildren; i++)
-        out = i + 1 < l->nchildren ? arena_printf(&r->arena, "%s, %s", out, l->children[i])
-                                   : arena_printf(&r->arena, "%s %s %s", out, tr(r, "letters.and"), l->children[i]);
-    return out;
+        list = i + 1 < l->nchildren ? arena_printf(&r->arena, "%s, %s", list, l->children[i])
+                                    : arena_printf(&r->arena, "%s %s %s", list, conj, l->children[i]);
+    return tr_fmt(r, "letters.for_parent", list, NULL);
 }
 
 static bool letters_allowed(struct req *r, int64_t cls, const char **class_name, const char **est_name)
@@ -650,7 +656,8 @@ static void letters_page(struct req *r)
         tr(r, "letters.title"), tr(r, "portal.class"), cname, ename, tr(r, "letters.lead"));
     for (size_t i = 0; i < n; i++) {
         out(r, "<li>%h %h", v[i].first, v[i].last);
-        if (v[i].nchildren) out(r, " — %h", tr_fmt(r, "letters.for_parent", children_list(r, &v[i]), NULL));
+        const char *children = letter_children(r, &v[i]);
+        if (children) out(r, " — %h", children);
         out(r, " <span class=\"meta\">(%h)</span></li>", v[i].login);
     }
     out(r, "</ul>");
@@ -704,7 +711,8 @@ static void letters_generate(struct req *r)
     for (size_t i = 0; i < n; i++) {
         out(r, "<article class=\"letter card\"><p class=\"meta\">%h — %h %h</p><h2>%h %h</h2>", ename, tr(r, "portal.class"),
             cname, v[i].first, v[i].last);
-        if (v[i].nchildren) out(r, "<p>%h</p>", tr_fmt(r, "letters.for_parent", children_list(r, &v[i]), NULL));
+        const char *children = letter_children(r, &v[i]);
+        if (children) out(r, "<p>%h</p>", children);
         out(r, "<p>%h</p><dl class=\"facts\"><dt>%h</dt><dd><strong>%h</strong></dd><dt>%h</dt><dd><strong class=\"code\">%h</strong>"
                " <span class=\"meta\">%h</span></dd><dt>%h</dt><dd>%h</dd></dl><ol><li>%h</li><li>%h</li><li>%h</li></ol>"
                "<p class=\"meta\">%h</p></article>",
