@@ -3,7 +3,7 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer; `make bench` measures.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium jansson libical libcmark libmagic libcurl libpq
+PKGS    := libmicrohttpd sqlite3 libsodium jansson libical libcmark libmagic libcurl libpq libxml-2.0
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wpointer-arith -Wcast-qual -Wsign-compare -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers
 CSTD    := -std=c11 -D_GNU_SOURCE
@@ -12,7 +12,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRC      := $(sort $(wildcard src/core/*.c src/store/*.c src/policy/*.c src/calendar/*.c src/grades/*.c src/modules/*/*.c src/demo/*.c))
+SRC      := $(sort $(wildcard src/core/*.c src/store/*.c src/policy/*.c src/calendar/*.c src/grades/*.c src/modules/*/*.c src/import/*.c src/demo/*.c))
 GEN      := build/gen/assets_static.c build/gen/assets_sql.c build/gen/assets_sql_sqlite.c build/gen/assets_sql_postgresql.c build/gen/assets_locale.c \
             build/gen/assets_data.c
 OBJ      := $(SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
@@ -58,14 +58,14 @@ build/gen/assets_locale.c: build/tools/embed $(wildcard locale/*.cat)
 	@mkdir -p $(@D)
 	build/tools/embed $@ assets_locale $(wildcard locale/*.cat)
 
-build/obj/%.o: %.c | build/.fmtcheck
+build/obj/%.o: %.c | build/.fmtcheck deps
 	@mkdir -p $(@D)
 	@echo "CC $<"
 	@$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(OPT) -c -o $@ $<
-build/asan/obj/%.o: %.c | build/.fmtcheck
+build/asan/obj/%.o: %.c | build/.fmtcheck deps
 	@mkdir -p $(@D)
 	@echo "CC (asan) $<"
 	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<

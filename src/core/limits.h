@@ -67,6 +67,10 @@
  * fewer, their own mark and the statistic give a classmate's mark away. */
 #define GRADES_STATS_MIN_MARKS    5
 
+/* Imports (AAF, ONDE, SIECLE, STS-web, OneRoster) */
+#define IMPORT_REPORT_PROBLEMS_MAX 2000              /* problems a report lists; more are only counted */
+#define IMPORT_MAX_FILES          512                /* files one run takes */
+
 /* Arena */
 #define ARENA_BLOCK_BYTES         (16 * 1024)
 

@@ -13,6 +13,7 @@
 #include "testhttp.h"
 #include "../calendar/calendar.h"
 #include "../demo/demo.h"
+#include "../import/import.h"
 #include "../modules/auth/auth.h"
 #include "../modules/persons/persons.h"
 #include "../modules/portal/portal.h"
@@ -63,6 +64,8 @@ static void usage(FILE *f)
           "  restore     --db DB --from FILE  put a backup back (checked first; then migrated)\n"
           "  activation-code --db FILE --login LOGIN   issue a one-time activation code (paper letter)\n"
           "  import-calendar --db FILE CALENDAR.csv    import the school calendar (official open dataset)\n"
+          "  import aaf  --db FILE [--dry-run] [--report-json FILE] [--now T] PATH…\n"
+          "              the académie's AAF export (files or folders): report, then one transaction\n"
           "  notify      --once --db FILE [--now T]   send the notification e-mails that are due, once\n"
           "  version\n"
           "Environment: CARNET_DB (default database), CARNET_TZ (default time zone, Europe/Paris);\n"
@@ -435,6 +438,12 @@ int main(int argc, char **argv)
     if (sodium_init() < 0 || i18n_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "carnet: cannot initialise (libsodium or message catalogues)\n");
         return 1;
+    }
+    if (!strcmp(argv[1], "import")) {
+        int rc = import_command(argc, argv);
+        curl_global_cleanup();
+        i18n_free();
+        return rc;
     }
     struct options o;
     if (parse(argc, argv, &o) < 0) return 2;

@@ -59,6 +59,7 @@
 #include "demo.h"
 #include "notices.h"
 #include "../calendar/calendar.h"
+#include "../import/defaults.h"
 #include "../core/arena.h"
 #include "../core/assets.h"
 #include "../core/clock.h"
@@ -448,9 +449,9 @@ struct klass {
     int est;                        /* its establishment, index in the sector's est */
 };
 
-#define NREASONS 6                  /* absence reasons of every establishment */
-#define NCOMPONENTS 8               /* components of the socle commun, D1.1 … D5 */
-#define SKILLS_PER_COMPONENT 3
+#define NREASONS IMPORT_REASONS     /* absence reasons of every establishment */
+#define NCOMPONENTS IMPORT_SKILL_COMPONENTS /* components of the socle commun, D1.1 … D5 */
+#define SKILLS_PER_COMPONENT IMPORT_SKILLS_PER_COMPONENT
 #define NSKILLS (NCOMPONENTS * SKILLS_PER_COMPONENT)
 #define SECTOR_MAX_EST 4            /* a collège and up to three écoles */
 #define EST_MAX_STAFF 3
@@ -1406,46 +1407,14 @@ static void commune_make(int g, char name[64], char postcode[6])
 
 /* The skills referential of every establishment: three skills for each
  * component of the socle commun (the same labels everywhere). */
-static const char *const skill_components[NCOMPONENTS] = {"D1.1", "D1.2", "D1.3", "D1.4", "D2", "D3", "D4", "D5"};
-static const char *const skill_labels[NCOMPONENTS][SKILLS_PER_COMPONENT] = {
-    {"Lire et comprendre des textes variés", "Écrire un texte cohérent",
-     "S'exprimer à l'oral de façon claire et organisée"},
-    {"Comprendre un document oral en langue étrangère", "Lire et comprendre un texte en langue étrangère",
-     "S'exprimer à l'oral et à l'écrit en langue étrangère"},
-    {"Calculer avec les nombres", "Résoudre un problème", "Lire et construire des tableaux, graphiques et figures"},
-    {"Pratiquer une activité artistique", "S'exprimer par les activités physiques et sportives",
-     "Analyser une œuvre d'art"},
-    {"Organiser son travail personnel", "Coopérer et réaliser des projets", "Rechercher et trier l'information"},
-    {"Respecter les règles de la vie collective", "Exprimer son opinion et respecter celle des autres",
-     "Faire preuve d'esprit critique"},
-    {"Pratiquer des démarches scientifiques", "Concevoir et réaliser un objet technique",
-     "Adopter un comportement responsable pour sa santé et l'environnement"},
-    {"Se repérer dans le temps et l'espace", "Comprendre les organisations humaines et les territoires",
-     "Raisonner, imaginer, élaborer, produire"},
-};
-
-/* Motifs d'absence of every establishment, in their order. */
+/* Motifs d'absence of every establishment, in their order (import/defaults.c). */
 enum { REASON_ILLNESS, REASON_MEDICAL, REASON_FAMILY, REASON_TRANSPORT, REASON_SUMMONS, REASON_OTHER };
-static const char *const reason_labels[NREASONS] = {"Maladie", "Rendez-vous médical", "Raison familiale",
-                                                    "Problème de transport", "Convocation officielle", "Autre"};
 
 /* The skills and absence reasons of establishment e (e->id set), their
- * ids into e. 0 or -1. */
+ * ids into e: the defaults every new establishment gets (import/defaults.c). */
 static int referentials_add(struct demo *d, struct est *e)
 {
-    for (int c = 0; c < NCOMPONENTS; c++)
-        for (int j = 0; j < SKILLS_PER_COMPONENT; j++)
-            if (store_int(d->s, &e->skill_id[c * SKILLS_PER_COMPONENT + j],
-                          "INSERT INTO skill (establishment_id, component, label) VALUES ($1, $2, $3) RETURNING id",
-                          "itt", e->id, skill_components[c], skill_labels[c][j]) != 1)
-                return -1;
-    for (int r = 0; r < NREASONS; r++)
-        if (store_int(d->s, &e->reason_id[r],
-                      "INSERT INTO absence_reason (establishment_id, label, position) VALUES ($1, $2, $3)"
-                      " RETURNING id",
-                      "iti", e->id, reason_labels[r], (int64_t)(10 * (r + 1))) != 1)
-            return -1;
-    return 0;
+    return import_establishment_defaults(d->s, e->id, e->skill_id, e->reason_id);
 }
 
 /* An establishment of the territory with its two school years and their
@@ -5033,13 +5002,12 @@ static int sector_build(struct demo *d, int index, int scale)
     return rc;
 }
 
-/* The reference levels CP … Tle. 0 or -1. */
+/* The ids of the reference levels CP … Tle (made by migration 0012). 0 or -1. */
 static int levels_add(struct demo *d)
 {
     for (int i = 0; i < LEVEL_COUNT; i++)
-        if (store_int(d->s, &d->level_id[i],
-                      "INSERT INTO level (code, name, cycle, ordinal) VALUES ($1, $2, $3, $4) RETURNING id", "ttii",
-                      levels[i].code, levels[i].name, (int64_t)levels[i].cycle, (int64_t)(i + 1)) != 1)
+        if (store_int(d->s, &d->level_id[i], "SELECT id FROM level WHERE code = $1", "t",
+                      levels[i].code) != 1)
             return -1;
     return 0;
 }

@@ -1,0 +1,91 @@
+-- 0012 — imports of the national directories (AAF, ONDE, SIECLE, STS-web,
+-- OneRoster): where each object came from, and what the exports carry that
+-- the foundation had no place for.
+
+-- The national levels, from the école maternelle to the lycée (the demo
+-- made its own until now: an import into an empty database needs them).
+INSERT INTO level (code, name, cycle, ordinal) VALUES
+    ('PS', 'Petite section', 1, -2), ('MS', 'Moyenne section', 1, -1), ('GS', 'Grande section', 1, 0),
+    ('CP', 'CP', 2, 1), ('CE1', 'CE1', 2, 2), ('CE2', 'CE2', 2, 3), ('CM1', 'CM1', 3, 4),
+    ('CM2', 'CM2', 3, 5), ('6E', '6e', 3, 6), ('5E', '5e', 4, 7), ('4E', '4e', 4, 8),
+    ('3E', '3e', 4, 9), ('2NDE', 'Seconde', 5, 10), ('1ERE', 'Première', 5, 11),
+    ('TLE', 'Terminale', 5, 12)
+    ON CONFLICT (code) DO NOTHING;
+
+-- An object's stable key in a source ('aaf': ENTPersonJointure, the UAI,
+-- a class code within its establishment…; 'ine': a pupil's national id),
+-- and the digest of the source record last applied: a record that did not
+-- change since is not applied again.
+CREATE TABLE import_key (
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('establishment', 'person', 'subject', 'mef', 'class', 'grp')),
+    ext_key TEXT NOT NULL,
+    object_id BIGINT NOT NULL,
+    digest TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (source, kind, ext_key)
+);
+CREATE INDEX import_key_object ON import_key(kind, object_id);
+
+-- The national nomenclature of formations (MEF, 11 characters) and the
+-- level each falls in.
+CREATE TABLE mef (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    level_id BIGINT REFERENCES level(id)
+);
+
+-- A run of an importer: what was given, by whom, and its report (JSON).
+CREATE TABLE import_run (
+    id {{ID}},
+    at BIGINT NOT NULL,
+    source TEXT NOT NULL,
+    person_id BIGINT REFERENCES person(id),
+    establishment_id BIGINT REFERENCES establishment(id),
+    dry_run INTEGER NOT NULL DEFAULT 0,
+    applied INTEGER NOT NULL DEFAULT 0,
+    report TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX import_run_at ON import_run(at);
+
+-- What the directory says of a person is kept apart from what the person
+-- typed: an import never overwrites the person's own e-mail or mobile.
+ALTER TABLE person ADD COLUMN ine TEXT;
+ALTER TABLE person ADD COLUMN school_email TEXT;
+ALTER TABLE person ADD COLUMN school_phone TEXT;
+ALTER TABLE person ADD COLUMN civility TEXT;
+CREATE INDEX person_ine ON person(ine);
+
+-- Which source made a role, an enrolment or a teaching: a complete export
+-- that no longer lists someone ends the roles it made (dated), never those
+-- an administrator gave by hand.
+ALTER TABLE role ADD COLUMN source TEXT;
+ALTER TABLE role ADD COLUMN function_code TEXT;
+ALTER TABLE enrolment ADD COLUMN source TEXT;
+ALTER TABLE enrolment ADD COLUMN mef_code TEXT;
+ALTER TABLE teaching ADD COLUMN source TEXT;
+-- A teaching that ended (the teacher left the class): its history stays,
+-- the teacher's access to it goes.
+ALTER TABLE teaching ADD COLUMN ends_on TEXT;
+ALTER TABLE grp ADD COLUMN code TEXT;
+ALTER TABLE class ADD COLUMN code TEXT;
+ALTER TABLE establishment ADD COLUMN academie TEXT NOT NULL DEFAULT '';
+ALTER TABLE establishment ADD COLUMN address TEXT NOT NULL DEFAULT '';
+ALTER TABLE establishment ADD COLUMN postcode TEXT NOT NULL DEFAULT '';
+ALTER TABLE establishment ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE establishment ADD COLUMN closed_on TEXT;
+
+-- The national subjects (matières, 6-digit codes) and their names.
+CREATE TABLE subject_ref (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+);
+ALTER TABLE guardianship ADD COLUMN source TEXT;
+ALTER TABLE guardianship ADD COLUMN contact INTEGER NOT NULL DEFAULT 1;
+
+-- The principal teacher(s) of a class (professeur principal).
+CREATE TABLE class_principal (
+    class_id BIGINT NOT NULL REFERENCES class(id),
+    teacher_id BIGINT NOT NULL REFERENCES person(id),
+    source TEXT,
+    PRIMARY KEY (class_id, teacher_id)
+);
