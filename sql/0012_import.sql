@@ -54,6 +54,28 @@ ALTER TABLE person ADD COLUMN school_email TEXT;
 ALTER TABLE person ADD COLUMN school_phone TEXT;
 ALTER TABLE person ADD COLUMN civility TEXT;
 CREATE INDEX person_ine ON person(ine);
+-- Names folded for matching one human across sources (R-ID): upper-case
+-- ASCII, accents and punctuation removed, "LAST|FIRST".
+ALTER TABLE person ADD COLUMN match_key TEXT;
+CREATE INDEX person_match_key ON person(match_key);
+
+-- Two records that may be one human, for the territory admin to decide
+-- (merge or keep apart): an import never merges on a doubt, and never
+-- makes a second person for a sure match.
+CREATE TABLE identity_review (
+    id {{ID}},
+    source TEXT NOT NULL,
+    ext_key TEXT NOT NULL,
+    person_id BIGINT NOT NULL REFERENCES person(id),     -- made by the import
+    candidate_id BIGINT NOT NULL REFERENCES person(id),  -- already there
+    reason TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'merged', 'kept')),
+    created_at BIGINT NOT NULL,
+    decided_by BIGINT REFERENCES person(id),
+    decided_at BIGINT,
+    UNIQUE (person_id, candidate_id)
+);
+CREATE INDEX identity_review_state ON identity_review(state);
 
 -- Which source made a role, an enrolment or a teaching: a complete export
 -- that no longer lists someone ends the roles it made (dated), never those

@@ -294,6 +294,9 @@ int64_t apply_class(struct applier *a, struct est_info *e, const char *code, con
     struct keymap_entry *x = keymap_get(&a->klass, keymap_key2(k, sizeof k, e->id, code));
     if (x) return x->id;
     if (!e->year_id) return 0;
+    if (a->cur && a->cur->kind != IMP_ESTABLISHMENT)
+        apply_warn(a, 'W', "classe %s absente de la liste des classes de %s : créée", code,
+                   e->uai);
     int64_t level = apply_level(a, NULL, label ? label : code);
     if (!level) level = apply_level(a, NULL, code);
     if (!level) {
@@ -320,6 +323,8 @@ int64_t apply_group(struct applier *a, struct est_info *e, const char *code)
     struct keymap_entry *x = keymap_get(&a->grp, keymap_key2(k, sizeof k, e->id, code));
     if (x) return x->id;
     if (!e->year_id) return 0;
+    if (a->cur && a->cur->kind != IMP_ESTABLISHMENT)
+        apply_warn(a, 'W', "groupe %s absent de la liste des groupes de %s : créé", code, e->uai);
     int64_t id = 0;
     if (APPLY_INSERT(a, &id,
                      "INSERT INTO grp (establishment_id, school_year_id, name, code)"
@@ -522,7 +527,7 @@ struct applier *apply_begin(struct store *s, struct report *rep, const struct ap
                              &a->subject_ref, &a->mef, &a->person, &a->ine, &a->logins,
                              &a->key_row, &a->household};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++) keymap_init(maps[i]);
-    if (load_structures(a) < 0 || apply_person_load(a) < 0) {
+    if (load_structures(a) < 0 || apply_person_load(a) < 0 || identity_load(a) < 0) {
         report_problem(rep, NULL, 0, NULL, 'F', "lecture de la base impossible");
         apply_free(a);
         return NULL;

@@ -47,6 +47,7 @@ struct applier {
     const char *level_code[16];
     size_t nlevels;
     const struct imp_record *cur; /* the record being applied (for problems) */
+    bool unkeyed;             /* some person has no key of this source: match identities */
 };
 
 /* Count a write in the report and run it (see store_run_later). */
@@ -72,6 +73,19 @@ int64_t apply_level(struct applier *a, const char *mef, const char *text);
 /* Record the source key of an object (insert or update its digest). */
 int apply_key(struct applier *a, const char *kind, const char *key, int64_t id,
               const char *digest);
+
+/* identity.c — one human across sources (R-ID). */
+/* "LAST|FIRST" folded (upper-case ASCII, no accents or punctuation). */
+void identity_fold(const char *last, const char *first, char *out, size_t cap);
+/* The person already there that r's new key surely names (0: none); a
+ * doubtful candidate in *doubt; the reason in why. */
+int64_t identity_match(struct applier *a, const struct imp_record *r, int64_t *doubt,
+                       char *why, size_t whylen);
+/* Queue the pair (person just made for r, candidate) for the admin. */
+int identity_queue(struct applier *a, const struct imp_record *r, int64_t person,
+                   int64_t candidate, const char *why);
+/* At the start of a run: whether matching is needed; folded names backfilled. */
+int identity_load(struct applier *a);
 
 /* apply_person.c */
 int apply_person_record(struct applier *a, const struct imp_record *r);

@@ -104,13 +104,16 @@ static int64_t person_create(struct applier *a, const struct imp_record *r)
         ine = NULL;
     }
     int64_t home = r->kind == IMP_STAFF ? 0 : household(a, r);
+    char key[160];
+    identity_fold(r->name, r->first_name, key, sizeof key);
     if (home < 0
         || APPLY_INSERT(a, &id,
                         "INSERT INTO person (last_name, first_name, birth_date, email, phone,"
-                        " school_email, school_phone, ine, civility, household_id, created_at)"
-                        " VALUES ($1, $2, $3, $4, $5, $4, $5, $6, $7, $8, $9) RETURNING id",
-                        "tttttttNi", r->name, r->first_name ? r->first_name : "", r->birth_date,
-                        r->email, r->phone, ine, title_of(r), home, a->now) != 1)
+                        " school_email, school_phone, ine, civility, household_id, match_key,"
+                        " created_at) VALUES ($1, $2, $3, $4, $5, $4, $5, $6, $7, $8, $9, $10)"
+                        " RETURNING id",
+                        "tttttttNti", r->name, r->first_name ? r->first_name : "", r->birth_date,
+                        r->email, r->phone, ine, title_of(r), home, key, a->now) != 1)
         return 0;
     if (ine) keymap_put(&a->ine, ine)->id = id;
     char login[LOGIN_MAX];
@@ -155,10 +158,13 @@ static int person_update(struct applier *a, int64_t id, const struct imp_record 
     }
     stmt_done(st);
     *changed = mask != 0;
+    char key[160];
+    identity_fold(r->name, r->first_name, key, sizeof key);
     if ((mask & IMP_F_NAME) && r->name
-        && APPLY_RUN(a, "UPDATE person SET last_name = $2, first_name = $3, civility = $4"
-                        " WHERE id = $1",
-                     "ittt", id, r->name, r->first_name ? r->first_name : "", r->civility) < 0)
+        && APPLY_RUN(a, "UPDATE person SET last_name = $2, first_name = $3, civility = $4,"
+                        " match_key = $5 WHERE id = $1",
+                     "itttt", id, r->name, r->first_name ? r->first_name : "", r->civility,
+                     key) < 0)
         return -1;
     if (mask & IMP_F_ADDRESS) {
         int64_t home = household(a, r);
@@ -229,21 +235,32 @@ static size_t roles_of(struct applier *a, int64_t person, struct have_role **out
     return n;
 }
 
-/* Make the person's roles of this source be exactly want[]: new ones from
- * today, those no longer wanted ended yesterday (their history stays). */
+/* Make the person's roles of this source be want[] — a role is one
+ * profile in one establishment: new ones from today, those no longer
+ * wanted ended yesterday (their history stays), a changed title or
+ * function updated in place. With add_only, nothing is ended (a delta that
+ * does not name the functions). */
 static int roles_set(struct applier *a, int64_t person, bool fresh, struct want_role *want,
-                     size_t nwant)
+                     size_t nwant, bool add_only)
 {
     struct have_role *have = NULL;
     size_t nhave = fresh ? 0 : roles_of(a, person, &have);
     for (size_t h = 0; h < nhave; h++) {
-        bool keep = false;
-        for (size_t w = 0; w < nwant && !keep; w++)
-            if (!want[w].kept && want[w].e->id == have[h].est
-                && !strcmp(want[w].profile, have[h].profile)
-                && !strcmp(want[w].function ? want[w].function : "", have[h].function))
-                keep = want[w].kept = true;
-        if (keep) continue;
+        struct want_role *w = NULL;
+        for (size_t i = 0; i < nwant && !w; i++)
+            if (!want[i].kept && want[i].e->id == have[h].est
+                && !strcmp(want[i].profile, have[h].profile))
+                w = &want[i];
+        if (w) {
+            w->kept = true;
+            if (add_only || !w->function || !strcmp(w->function, have[h].function)) continue;
+            report_count(a->rep, w->e->uai, REP_FUNCTION, REP_CHANGED);
+            if (APPLY_RUN(a, "UPDATE role SET function_code = $2, title = $3 WHERE id = $1",
+                          "itt", have[h].id, w->function, w->title) < 0)
+                return -1;
+            continue;
+        }
+        if (add_only) continue;
         struct est_info *e = apply_est_by_id(a, have[h].est);
         report_count(a->rep, e ? e->uai : NULL, REP_FUNCTION, REP_CLOSED);
         if (APPLY_RUN(a, "UPDATE role SET ends_on = $2 WHERE id = $1", "it", have[h].id,
@@ -386,17 +403,37 @@ static int parent_role(struct applier *a, int64_t person, struct est_info *e)
                      "iitt", person, e->id, a->today, a->o.source);
 }
 
-static int pupil_links(struct applier *a, int64_t pupil, bool fresh, const struct imp_record *r,
-                       struct est_info *e)
+/* The establishment where pupil is enrolled today (any source), or NULL. */
+static struct est_info *child_est(struct applier *a, int64_t pupil)
 {
-    struct have { int64_t id, parent; char relation[12]; int legal, pays, mail; bool kept; };
+    int64_t est = 0;
+    if (store_int(a->s, &est,
+                  "SELECT establishment_id FROM role WHERE person_id = $1 AND profile = 'pupil'"
+                  " AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)"
+                  " ORDER BY id DESC LIMIT 1", "it", pupil, a->today) != 1)
+        return NULL;
+    return apply_est_by_id(a, est);
+}
+
+/* Make the guardianships of this source on one side be exactly links[]:
+ * self is the pupil (its links name relatives) or, when !self_pupil, the
+ * relative (its children name pupils). e: the pupil's establishment, when
+ * self is the pupil. A legal guardian gets a parent role where the child
+ * is enrolled. */
+static int links_set(struct applier *a, int64_t self, bool self_pupil, bool fresh,
+                     const struct imp_link *links, size_t n, struct est_info *e)
+{
+    struct have { int64_t id, other; char relation[12]; int legal, pays, mail; bool kept; };
     struct have *have = NULL;
     size_t nhave = 0, cap = 0;
     if (!fresh) {
-        struct stmt *st = store_q(a->s,
-                                  "SELECT id, parent_id, relation, legal_responsibility, pays,"
-                                  " receives_mail FROM guardianship WHERE pupil_id = $1"
-                                  " AND source = $2", "it", pupil, a->o.source);
+        struct stmt *st = self_pupil
+            ? store_q(a->s, "SELECT id, parent_id, relation, legal_responsibility, pays,"
+                            " receives_mail FROM guardianship WHERE pupil_id = $1"
+                            " AND source = $2", "it", self, a->o.source)
+            : store_q(a->s, "SELECT id, pupil_id, relation, legal_responsibility, pays,"
+                            " receives_mail FROM guardianship WHERE parent_id = $1"
+                            " AND source = $2", "it", self, a->o.source);
         while (st && stmt_step(st) == STORE_ROW) {
             have = arena_grow(&a->rec, have, nhave, &cap, sizeof *have);
             have[nhave] = (struct have){stmt_int(st, 0), stmt_int(st, 1), "", (int)stmt_int(st, 3),
@@ -407,23 +444,28 @@ static int pupil_links(struct applier *a, int64_t pupil, bool fresh, const struc
         stmt_done(st);
         if (!st) return -1;
     }
-    for (size_t i = 0; i < r->nlinks; i++) {
-        const struct imp_link *l = &r->links[i];
-        struct keymap_entry *x = keymap_get(&a->person, l->relative);
+    for (size_t i = 0; i < n; i++) {
+        const struct imp_link *l = &links[i];
+        const char *key = self_pupil ? l->relative : l->pupil;
+        struct keymap_entry *x = key ? keymap_get(&a->person, key) : NULL;
         if (!x || !x->id) {
-            apply_warn(a, 'W', "responsable %s absent de l'export : lien non créé", l->relative);
+            apply_warn(a, 'W', "%s %s absent de l'export : lien non créé",
+                       self_pupil ? "responsable" : "élève", key ? key : "?");
             continue;
         }
+        int64_t parent = self_pupil ? x->id : self, pupil = self_pupil ? self : x->id;
+        struct est_info *where = self_pupil ? e : child_est(a, pupil);
+        const char *uai = where ? where->uai : NULL;
         struct have *h = NULL;
         for (size_t j = 0; j < nhave && !h; j++)
-            if (have[j].parent == x->id) h = &have[j];
+            if (have[j].other == x->id) h = &have[j];
         if (h) {
             h->kept = true;
             if (!strcmp(h->relation, l->relation) && h->legal == l->legal
                 && h->pays == l->financial && h->mail == l->contact) {
-                report_count(a->rep, e ? e->uai : NULL, REP_GUARDIANSHIP, REP_UNCHANGED);
+                report_count(a->rep, uai, REP_GUARDIANSHIP, REP_UNCHANGED);
             } else {
-                report_count(a->rep, e ? e->uai : NULL, REP_GUARDIANSHIP, REP_CHANGED);
+                report_count(a->rep, uai, REP_GUARDIANSHIP, REP_CHANGED);
                 if (APPLY_RUN(a, "UPDATE guardianship SET relation = $2,"
                                  " legal_responsibility = $3, pays = $4, receives_mail = $5,"
                                  " contact = $5 WHERE id = $1",
@@ -432,7 +474,7 @@ static int pupil_links(struct applier *a, int64_t pupil, bool fresh, const struc
                     return -1;
             }
         } else {
-            report_count(a->rep, e ? e->uai : NULL, REP_GUARDIANSHIP, REP_CREATED);
+            report_count(a->rep, uai, REP_GUARDIANSHIP, REP_CREATED);
             /* lives_with: the relative and the pupil share a household */
             if (APPLY_RUN(a, "INSERT INTO guardianship (parent_id, pupil_id, relation,"
                              " legal_responsibility, pays, receives_mail, contact, source,"
@@ -442,12 +484,12 @@ static int pupil_links(struct applier *a, int64_t pupil, bool fresh, const struc
                              " ON CONFLICT (parent_id, pupil_id) DO UPDATE SET"
                              " relation = excluded.relation, source = excluded.source,"
                              " legal_responsibility = excluded.legal_responsibility",
-                          "iitiiit", x->id, pupil, l->relation, (int64_t)l->legal,
+                          "iitiiit", parent, pupil, l->relation, (int64_t)l->legal,
                           (int64_t)l->financial, (int64_t)l->contact, a->o.source) < 0)
                 return -1;
         }
         /* Only a legal guardian gets the parent's access to the pupil's school life. */
-        if (e && l->legal && parent_role(a, x->id, e) < 0) return -1;
+        if (where && l->legal && parent_role(a, parent, where) < 0) return -1;
     }
     for (size_t j = 0; j < nhave; j++) {
         if (have[j].kept) continue;
@@ -467,7 +509,7 @@ static int pupil_apply(struct applier *a, const struct imp_record *r, int64_t id
     }
     if (e && (p & (IMP_F_CLASSES | IMP_F_ATTACH))) {
         struct want_role w = {.profile = "pupil", .e = e};
-        if (roles_set(a, id, fresh, &w, 1) < 0) return -1;
+        if (roles_set(a, id, fresh, &w, 1, false) < 0) return -1;
         const char *code = NULL;
         for (size_t i = 0; i < r->classes.n && !code; i++)
             if (apply_est(a, r->classes.v[i].a) == e) code = r->classes.v[i].b;
@@ -477,7 +519,8 @@ static int pupil_apply(struct applier *a, const struct imp_record *r, int64_t id
         if (enrol(a, id, fresh, e, klass, r->mef) < 0) return -1;
     }
     if ((p & IMP_F_GROUPS) && pupil_groups(a, id, fresh, r) < 0) return -1;
-    if ((p & IMP_F_LINKS) && pupil_links(a, id, fresh, r, e) < 0) return -1;
+    if ((p & IMP_F_LINKS) && links_set(a, id, true, fresh, r->links, r->nlinks, e) < 0)
+        return -1;
     return 0;
 }
 
@@ -540,12 +583,12 @@ static int staff_roles(struct applier *a, const struct imp_record *r, int64_t id
             bool has = false;
             for (size_t j = 0; j < n && !has; j++)
                 has = want[j].e == e && !strcmp(want[j].profile, "teacher");
-            if (e && !has) want[n++] = (struct want_role){"teacher", e, NULL, "ENS$", false};
+            if (e && !has) want[n++] = (struct want_role){"teacher", e, NULL, NULL, false};
         }
     }
     if (!n && (r->present & IMP_F_FUNCTIONS))
         apply_warn(a, 'W', "aucune fonction dans un établissement de l'export");
-    return roles_set(a, id, fresh, want, n);
+    return roles_set(a, id, fresh, want, n, !(r->present & IMP_F_FUNCTIONS));
 }
 
 static int staff_teach(struct applier *a, const struct imp_record *r, int64_t id, bool fresh)
@@ -685,6 +728,37 @@ static int person_leave(struct applier *a, int64_t id, enum imp_kind k, int64_t 
                      "ittt" "i", id, a->yesterday, a->o.source, today, est);
 }
 
+static int close_parents(struct applier *a, struct est_info *e);
+
+/* A delta's deleteRequest: the person leaves every establishment where
+ * this source gave them a role (the parents of a pupil who has no other
+ * child there lose their role there too). */
+static int person_delete(struct applier *a, const struct imp_record *r, struct keymap_entry *x,
+                         enum rep_kind rk)
+{
+    int64_t est[16];
+    size_t n = 0;
+    struct stmt *st = store_q(a->s, "SELECT DISTINCT establishment_id FROM role"
+                                    " WHERE person_id = $1 AND source = $2"
+                                    " AND establishment_id IS NOT NULL"
+                                    " AND (ends_on IS NULL OR ends_on >= $3)",
+                              "itt", x->id, a->o.source, a->today);
+    while (st && stmt_step(st) == STORE_ROW && n < 16) est[n++] = stmt_int(st, 0);
+    stmt_done(st);
+    if (!st) return -1;
+    if (!n) return 0; /* gone already: a delta applied again */
+    struct est_info *first = apply_est_by_id(a, est[0]);
+    report_count(a->rep, first ? first->uai : NULL, rk, REP_CLOSED);
+    x->digest[0] = 0;
+    if (person_leave(a, x->id, r->kind, 0) < 0 || apply_key(a, "person", r->key, x->id, "") < 0)
+        return -1;
+    for (size_t i = 0; r->kind == IMP_PUPIL && i < n; i++) {
+        struct est_info *e = apply_est_by_id(a, est[i]);
+        if (e && close_parents(a, e) < 0) return -1;
+    }
+    return 0;
+}
+
 static enum rep_kind rep_kind_of(const struct imp_record *r)
 {
     if (r->kind == IMP_PUPIL) return REP_PUPIL;
@@ -712,13 +786,7 @@ int apply_person_record(struct applier *a, const struct imp_record *r)
         apply_warn(a, 'F', "personne d'un autre établissement (%s) : import refusé", uai);
         return 0;
     }
-    if (r->op == IMP_DELETE) {
-        if (!id) return 0;
-        report_count(a->rep, uai, rk, REP_CLOSED);
-        x->digest[0] = 0;
-        return person_leave(a, id, r->kind, 0) < 0 || apply_key(a, "person", r->key, id, "") < 0
-                   ? -1 : 0;
-    }
+    if (r->op == IMP_DELETE) return id ? person_delete(a, r, x, rk) : 0;
     cover(a, r);
     if (x && r->op != IMP_MODIFY && r->digest[0] && !strcmp(x->digest, r->digest)) {
         x->flags |= seen_flag[r->kind];
@@ -734,11 +802,20 @@ int apply_person_record(struct applier *a, const struct imp_record *r)
         return 0;
     }
     bool fresh = !id, changed = false;
+    int64_t doubt = 0;
+    char why[120] = "";
+    if (fresh && (id = identity_match(a, r, &doubt, why, sizeof why))) {
+        fresh = false; /* the same human, known from another source */
+        apply_warn(a, 'W', "rattaché à la personne %lld déjà connue (%s)", (long long)id, why);
+    }
     if (fresh && !(id = person_create(a, r))) return -1;
+    if (doubt && identity_queue(a, r, id, doubt, why) < 0) return -1;
     if (!fresh && person_update(a, id, r, &changed) < 0) return -1;
     size_t problems = a->rep->nproblems + a->rep->problems_dropped;
     int rc = r->kind == IMP_PUPIL ? pupil_apply(a, r, id, fresh)
-             : r->kind == IMP_STAFF ? staff_apply(a, r, id, fresh) : 0;
+             : r->kind == IMP_STAFF ? staff_apply(a, r, id, fresh)
+             : (r->present & IMP_F_LINKS) && r->nchildren
+                 ? links_set(a, id, false, fresh, r->children, r->nchildren, NULL) : 0;
     if (rc < 0) return -1;
     /* A record with a problem is applied again next time (a missing
      * relative may have come since); one without is skipped while unchanged. */
