@@ -394,11 +394,13 @@ static char *attr_of(xmlTextReaderPtr x, const char *name)
 }
 
 /* Refuse a DOCTYPE that declares entities: none is ever expanded, and a
- * file that needs one is not an AAF export. */
-static bool declares_entities(xmlTextReaderPtr x)
+ * file that needs one is not an AAF export. Asking the reader for its
+ * document hands the document over: *doc is to be freed after the reader. */
+static bool declares_entities(xmlTextReaderPtr x, xmlDocPtr *doc)
 {
-    xmlDocPtr doc = xmlTextReaderCurrentDoc(x);
-    return doc && doc->intSubset && (doc->intSubset->entities || doc->intSubset->pentities);
+    if (!*doc) *doc = xmlTextReaderCurrentDoc(x);
+    return *doc && (*doc)->intSubset
+           && ((*doc)->intSubset->entities || (*doc)->intSubset->pentities);
 }
 
 struct walk {
@@ -477,14 +479,14 @@ static int on_element(struct reader *rd, xmlTextReaderPtr x, struct walk *w, int
 }
 
 /* Walk the file; 0 when read to its end, -1 otherwise (reported). */
-static int walk(struct reader *rd, xmlTextReaderPtr x)
+static int walk(struct reader *rd, xmlTextReaderPtr x, xmlDocPtr *doc)
 {
     struct walk w = {0};
     arena_init(&w.raw.a);
     int rc, out = 0;
     while ((rc = xmlTextReaderRead(x)) == 1) {
         int type = xmlTextReaderNodeType(x), d = xmlTextReaderDepth(x);
-        if (type == XML_READER_TYPE_DOCUMENT_TYPE && declares_entities(x)) {
+        if (type == XML_READER_TYPE_DOCUMENT_TYPE && declares_entities(x, doc)) {
             problem(rd, NULL, xmlTextReaderGetParserLineNumber(x), 'E',
                     "le DOCTYPE déclare des entités : fichier refusé (aucune entité n'est "
                     "jamais développée)");
@@ -530,8 +532,10 @@ int aaf_read(const char *path, const struct aaf_name *n, struct imp_sink *sink)
         return -1;
     }
     xmlTextReaderSetStructuredErrorHandler(x, on_error, &rd);
-    int rc = walk(&rd, x);
+    xmlDocPtr doc = NULL;
+    int rc = walk(&rd, x, &doc);
     xmlFreeTextReader(x);
+    if (doc) xmlFreeDoc(doc);
     return rc;
 }
 

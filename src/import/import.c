@@ -181,7 +181,9 @@ int import_run(struct store *s, const struct import_request *q, struct report *r
 static int usage(void)
 {
     fputs("usage: carnet import aaf --db DB [--dry-run] [--report-json FILE] [--now T]"
-          " [--quiet] PATH…\n", stderr);
+          " [--establishment UAI] [--quiet] PATH…\n"
+          "  --establishment UAI  refuse records of any other establishment (a head's files)\n",
+          stderr);
     return 2;
 }
 
@@ -198,6 +200,7 @@ int import_command(int argc, char **argv)
         else if (!strcmp(argv[i], "--quiet")) log_set_quiet(1);
         else if (!strcmp(argv[i], "--db") && v) db = argv[++i];
         else if (!strcmp(argv[i], "--report-json") && v) json = argv[++i];
+        else if (!strcmp(argv[i], "--establishment") && v) q.only_uai = argv[++i];
         else if (!strcmp(argv[i], "--now") && v) {
             int64_t t;
             if (!clock_parse(v, &t)) {
