@@ -7,7 +7,7 @@ need="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libjans
 case "${1:-build}" in
   build) ;;
   check) need="$need libcmocka-dev curl chromium sqlite3 clamav-daemon python3-aiosmtpd postgresql-15 haproxy" ;;
-  bench) need="$need wrk curl sqlite3 python3-aiosmtpd postgresql-15 haproxy" ;;
+  bench) need="$need wrk curl sqlite3 python3-aiosmtpd postgresql-15 haproxy time" ;;
   fuzz) need="$need clang" ;;
   *) echo "usage: $0 build|check|bench|fuzz" >&2; exit 2 ;;
 esac
