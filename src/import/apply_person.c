@@ -658,18 +658,35 @@ static int staff_teach(struct applier *a, const struct imp_record *r, int64_t id
 
 static int staff_principal(struct applier *a, const struct imp_record *r, int64_t id, bool fresh)
 {
-    if (!fresh && APPLY_RUN(a, "DELETE FROM class_principal WHERE teacher_id = $1 AND source = $2",
-                            "it", id, a->o.source) < 0)
-        return -1;
-    for (size_t i = 0; i < r->principal.n; i++) {
+    int64_t want[32], have[32];
+    size_t nwant = 0, nhave = 0;
+    for (size_t i = 0; i < r->principal.n && nwant < 32; i++) {
         struct est_info *e = apply_est(a, r->principal.v[i].a);
         if (!e) continue;
         int64_t k = apply_class(a, e, r->principal.v[i].b, NULL);
-        if (!k || APPLY_RUN(a, "INSERT INTO class_principal (class_id, teacher_id, source)"
-                               " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                            "iit", k, id, a->o.source) < 0)
+        if (!k) return -1;
+        want[nwant++] = k;
+    }
+    if (!fresh) {
+        struct stmt *st = store_q(a->s, "SELECT class_id FROM class_principal WHERE teacher_id = $1"
+                                        " AND source = $2", "it", id, a->o.source);
+        while (st && stmt_step(st) == STORE_ROW && nhave < 32) have[nhave++] = stmt_int(st, 0);
+        stmt_done(st);
+        if (!st) return -1;
+    }
+    for (size_t h = 0; h < nhave; h++) {
+        bool keep = false;
+        for (size_t w = 0; w < nwant; w++)
+            if (want[w] == have[h]) keep = true, want[w] = 0;
+        if (!keep && APPLY_RUN(a, "DELETE FROM class_principal WHERE class_id = $1"
+                                  " AND teacher_id = $2", "ii", have[h], id) < 0)
             return -1;
     }
+    for (size_t w = 0; w < nwant; w++)
+        if (want[w] && APPLY_RUN(a, "INSERT INTO class_principal (class_id, teacher_id, source)"
+                                    " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                                 "iit", want[w], id, a->o.source) < 0)
+            return -1;
     return 0;
 }
 
@@ -808,6 +825,7 @@ int apply_person_record(struct applier *a, const struct imp_record *r)
         fresh = false; /* the same human, known from another source */
         apply_warn(a, 'W', "rattaché à la personne %lld déjà connue (%s)", (long long)id, why);
     }
+    int64_t written = a->rep->rows_written;
     if (fresh && !(id = person_create(a, r))) return -1;
     if (doubt && identity_queue(a, r, id, doubt, why) < 0) return -1;
     if (!fresh && person_update(a, id, r, &changed) < 0) return -1;
@@ -826,6 +844,8 @@ int apply_person_record(struct applier *a, const struct imp_record *r)
     x->id = id;
     x->flags |= seen_flag[r->kind];
     snprintf(x->digest, sizeof x->digest, "%s", digest);
+    /* Changed: their own fields, or their class, groups, relatives, roles… */
+    changed = changed || a->rep->rows_written > written;
     report_count(a->rep, uai, rk, fresh ? REP_CREATED : changed ? REP_CHANGED : REP_UNCHANGED);
     return same ? 0 : apply_key(a, "person", r->key, id, digest);
 }
@@ -836,9 +856,9 @@ static int close_kind(struct applier *a, struct est_info *e, enum imp_kind k)
 {
     bool pupil = k == IMP_PUPIL;
     struct stmt *st = store_q(a->s,
-                              "SELECT DISTINCT r.person_id, k.ext_key FROM role r"
-                              " JOIN import_key k ON k.source = r.source AND k.kind = 'person'"
-                              " AND k.object_id = r.person_id WHERE r.source = $1"
+                              "SELECT DISTINCT r.person_id, (SELECT k.ext_key FROM import_key k"
+                              " WHERE k.kind = 'person' AND k.object_id = r.person_id"
+                              " AND k.source = r.source) FROM role r WHERE r.source = $1"
                               " AND r.establishment_id = $2 AND (r.ends_on IS NULL"
                               " OR r.ends_on >= $3)"
                               " AND r.profile IN ($4, $5, $6)",
@@ -848,8 +868,9 @@ static int close_kind(struct applier *a, struct est_info *e, enum imp_kind k)
     int64_t *gone = NULL;
     size_t n = 0, cap = 0;
     while (st && stmt_step(st) == STORE_ROW) {
-        struct keymap_entry *x = keymap_get(&a->person, stmt_text(st, 1));
-        if (x && (x->flags & seen_flag[k])) continue;
+        const char *key = stmt_text(st, 1);
+        struct keymap_entry *x = key ? keymap_get(&a->person, key) : NULL;
+        if (!key || (x && (x->flags & seen_flag[k]))) continue;
         gone = arena_grow(&a->rec, gone, n, &cap, sizeof *gone);
         gone[n++] = stmt_int(st, 0);
     }
@@ -869,10 +890,9 @@ static int close_parents(struct applier *a, struct est_info *e)
     if (store_int(a->s, &before,
                   "SELECT count(*) FROM role p WHERE p.source = $1 AND p.profile = 'parent'"
                   " AND p.establishment_id = $2 AND (p.ends_on IS NULL OR p.ends_on >= $3)"
-                  " AND NOT EXISTS (SELECT 1 FROM guardianship g JOIN role c"
-                  " ON c.person_id = g.pupil_id AND c.profile = 'pupil'"
-                  " AND c.establishment_id = $2 AND (c.ends_on IS NULL OR c.ends_on >= $3)"
-                  " WHERE g.parent_id = p.person_id)",
+                  " AND p.person_id NOT IN (SELECT g.parent_id FROM role c JOIN guardianship g"
+                  " ON g.pupil_id = c.person_id WHERE c.profile = 'pupil'"
+                  " AND c.establishment_id = $2 AND (c.ends_on IS NULL OR c.ends_on >= $3))",
                   "tit", a->o.source, e->id, a->today) < 0)
         return -1;
     if (!before) return 0;
@@ -880,10 +900,9 @@ static int close_parents(struct applier *a, struct est_info *e)
     return APPLY_RUN(a,
                      "UPDATE role SET ends_on = $4 WHERE source = $1 AND profile = 'parent'"
                      " AND establishment_id = $2 AND (ends_on IS NULL OR ends_on >= $3)"
-                     " AND NOT EXISTS (SELECT 1 FROM guardianship g JOIN role c"
-                     " ON c.person_id = g.pupil_id AND c.profile = 'pupil'"
-                     " AND c.establishment_id = $2 AND (c.ends_on IS NULL OR c.ends_on >= $3)"
-                     " WHERE g.parent_id = role.person_id)",
+                     " AND person_id NOT IN (SELECT g.parent_id FROM role c JOIN guardianship g"
+                     " ON g.pupil_id = c.person_id WHERE c.profile = 'pupil'"
+                     " AND c.establishment_id = $2 AND (c.ends_on IS NULL OR c.ends_on >= $3))",
                      "titt", a->o.source, e->id, a->today, a->yesterday);
 }
 
