@@ -14,14 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *imp_kind_name(enum imp_kind k)
-{
-    static const char *const names[IMP_KIND_COUNT] = {
-        "établissement", "matière", "formation (MEF)", "responsable", "élève", "personnel",
-        "cours de l'emploi du temps"};
-    return k < IMP_KIND_COUNT ? names[k] : "?";
-}
-
 static const struct imp_reader *const readers[] = {&aaf_reader};
 
 static const struct imp_reader *reader_of(const char *format)
