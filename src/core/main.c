@@ -28,6 +28,7 @@
 #include "../modules/messages/reps.h"
 #include "../modules/notify/notify.h"
 #include "../modules/diffusion/settings.h"
+#include "../modules/imports/imports.h"
 #include "../store/store.h"
 #include <curl/curl.h>
 #include <sodium.h>
@@ -39,7 +40,7 @@
 #define CARNET_VERSION "0.1.0"
 
 struct options {
-    const char *db, *listen, *now, *port_file, *to, *from, *login, *file;
+    const char *db, *listen, *now, *port_file, *to, *from, *login, *file, *first, *last, *territory;
     int port, threads, scale;
     bool test_hooks, trust_proxy, quiet, once, access_log;
 };
@@ -63,6 +64,9 @@ static void usage(FILE *f)
           "  backup      --db DB --to FILE  online copy of the database (PostgreSQL: pg_dump's custom format)\n"
           "  restore     --db DB --from FILE  put a backup back (checked first; then migrated)\n"
           "  activation-code --db FILE --login LOGIN   issue a one-time activation code (paper letter)\n"
+          "  add-admin   --db FILE --login LOGIN --first NAME --last NAME [--territory NAME]\n"
+          "              a territory admin (and the territory, in an empty database); prints\n"
+          "              the activation code of the account\n"
           "  import-calendar --db FILE CALENDAR.csv    import the school calendar (official open dataset)\n"
           "  import aaf  --db FILE [--dry-run] [--report-json FILE] [--now T] PATH…\n"
           "              the académie's AAF export (files or folders): report, then one transaction\n"
@@ -106,6 +110,9 @@ static int parse(int argc, char **argv, struct options *o)
         VAL("--to", o->to)
         VAL("--from", o->from)
         VAL("--login", o->login)
+        VAL("--first", o->first)
+        VAL("--last", o->last)
+        VAL("--territory", o->territory)
         NUM("--port", o->port, 0, 65535)
         NUM("--threads", o->threads, 1, 64)
         NUM("--scale", o->scale, 1, 1000)
@@ -172,6 +179,7 @@ static void register_routes(const struct options *o)
     router_add(notify_prefs_routes);
     page_set_hooks(&(struct page_hooks){.nav = notify_nav, .nav_ahead = notify_nav_ahead, .clock_moved = notify_job_kick});
     router_add(diffusion_routes);
+    router_add(imports_routes);
     router_add(metrics_routes);
     metrics_init();
     app_init(&(struct app_hooks){.load_session = auth_load_session},
@@ -367,6 +375,48 @@ static int cmd_activation(const struct options *o)
     return rc == 1 ? 0 : 1;
 }
 
+/* The territory admin of a new Carnet, before any import: the territory
+ * (the only one, or made with --territory), the person, a pending account
+ * with its activation code printed. */
+static int cmd_add_admin(const struct options *o)
+{
+    if (!o->login || !o->first || !o->last) {
+        fprintf(stderr, "carnet: add-admin needs --login, --first and --last\n");
+        return 1;
+    }
+    struct store *s = open_db(o);
+    if (!s || migrate(s) < 0 || store_begin(s) < 0) return 1;
+    int64_t t = 0, person = 0, account = 0, taken = 0;
+    char today[11], code[15];
+    clock_today(today);
+    int rc = store_int(s, &taken, "SELECT count(*) FROM account WHERE login = $1", "t", o->login);
+    if (rc == 1 && taken) {
+        fprintf(stderr, "carnet: the login %s is taken\n", o->login);
+        rc = -1;
+    }
+    if (rc == 1) rc = store_int(s, &t, "SELECT id FROM territory ORDER BY id LIMIT 1", "");
+    if (rc == 0)
+        rc = store_int(s, &t, "INSERT INTO territory (code, name) VALUES ($1, $1) RETURNING id", "t",
+                       o->territory ? o->territory : "Territoire");
+    if (rc == 1)
+        rc = store_int(s, &person, "INSERT INTO person (last_name, first_name, created_at)"
+                                   " VALUES ($1, $2, $3) RETURNING id",
+                       "tti", o->last, o->first, clock_now());
+    if (rc == 1)
+        rc = store_int(s, &account, "INSERT INTO account (person_id, login, state, created_at)"
+                                    " VALUES ($1, $2, 'pending', $3) RETURNING id",
+                       "iti", person, o->login, clock_now());
+    if (rc == 1 && store_run(s, "INSERT INTO role (person_id, profile, territory_id, title, starts_on)"
+                                " VALUES ($1, 'admin', $2, 'Administration du territoire', $3)",
+                             "iit", person, t, today) < 0)
+        rc = -1;
+    if (rc == 1 && (store_commit(s) < 0 || auth_activation_issue(s, account, code) < 0)) rc = -1;
+    if (rc != 1) store_rollback(s);
+    else printf("%s %s\n", o->login, code);
+    store_close(s);
+    return rc == 1 ? 0 : 1;
+}
+
 static int cmd_import_calendar(const struct options *o)
 {
     if (!o->file) {
@@ -409,6 +459,7 @@ static int run(const char *c, const struct options *o)
     if (!strcmp(c, "backup")) return cmd_backup(o);
     if (!strcmp(c, "restore")) return cmd_restore(o);
     if (!strcmp(c, "activation-code")) return cmd_activation(o);
+    if (!strcmp(c, "add-admin")) return cmd_add_admin(o);
     if (!strcmp(c, "import-calendar")) return cmd_import_calendar(o);
     if (!strcmp(c, "notify")) return cmd_notify(o);
     if (!strcmp(c, "migrate")) {

@@ -13,8 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const struct imp_reader *const readers[] = {&aaf_reader};
+
+bool import_format_known(const char *format)
+{
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++)
+        if (!strcmp(readers[i]->format, format)) return true;
+    return false;
+}
+
+const char *import_format_at(size_t i)
+{
+    return i < sizeof readers / sizeof readers[0] ? readers[i]->format : NULL;
+}
 
 static const struct imp_reader *reader_of(const char *format)
 {
@@ -116,25 +129,35 @@ static int run_files(const struct imp_reader *rd, struct applier *a, struct repo
     return rep->failed ? -1 : apply_end(a);
 }
 
-static void run_record(struct store *s, const struct import_request *q, struct report *rep)
+/* "import_run:ID" into buf. */
+static const char *run_object(int64_t id, char *buf, size_t cap)
 {
-    char *json = report_json(rep);
+    snprintf(buf, cap, "import_run:%lld", (long long)id);
+    return buf;
+}
+
+static void run_record(struct store *s, struct import_request *q, struct report *rep)
+{
+    char *json = report_json(rep), object[40];
     if (store_begin(s) == 0) {
-        store_run(s, "INSERT INTO import_run (at, source, person_id, dry_run, applied, report)"
-                     " VALUES ($1, $2, $3, $4, $5, $6)",
-                  "itNiit", clock_now(), q->format, q->person_id, (int64_t)q->dry_run,
-                  (int64_t)rep->applied, json ? json : "{}");
+        store_int(s, &q->run_id,
+                  "INSERT INTO import_run (at, source, person_id, establishment_id, territory_id,"
+                  " dry_run, applied, failed, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                  " RETURNING id",
+                  "itNNNiiit", clock_now(), q->format, q->person_id, q->establishment_id,
+                  q->territory_id, (int64_t)q->dry_run, (int64_t)rep->applied,
+                  (int64_t)rep->failed, json ? json : "{}");
         if (rep->applied)
             store_run(s, "INSERT INTO audit (at, person_id, action, object, detail)"
                          " VALUES ($1, $2, 'import.applied', $3, $4)",
-                      "iNtt", clock_now(), q->person_id, q->format,
-                      q->only_uai ? q->only_uai : "");
+                      "iNtt", clock_now(), q->person_id,
+                      run_object(q->run_id, object, sizeof object), q->format);
         store_commit(s);
     }
     free(json);
 }
 
-int import_run(struct store *s, const struct import_request *q, struct report *rep)
+int import_run(struct store *s, struct import_request *q, struct report *rep)
 {
     const struct imp_reader *rd = reader_of(q->format);
     struct imp_file *files = NULL;
@@ -177,6 +200,58 @@ static int usage(void)
           "  --establishment UAI  refuse records of any other establishment (a head's files)\n",
           stderr);
     return 2;
+}
+
+int import_stage(struct store *s, int64_t run_id, const char *name, const void *data,
+                 size_t len)
+{
+    return store_run(s, "INSERT INTO import_file (run_id, name, data, created_at)"
+                        " VALUES ($1, $2, $3, $4)", "itbi", run_id, name, data, len, clock_now());
+}
+
+int import_unstage(struct store *s, int64_t run_id, const char *dir_parent, char *out,
+                   size_t outlen)
+{
+    snprintf(out, outlen, "%s/carnet-import-XXXXXX", dir_parent);
+    if (!mkdtemp(out)) return -1;
+    struct stmt *st = store_q(s, "SELECT name, data FROM import_file WHERE run_id = $1 ORDER BY id",
+                              "i", run_id);
+    int n = 0;
+    while (st && stmt_step(st) == STORE_ROW) {
+        const char *name = stmt_text(st, 0);
+        size_t len = 0;
+        const void *data = stmt_blob(st, 1, &len);
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", out, name);
+        FILE *f = strchr(name, '/') || name[0] == '.' ? NULL : fopen(path, "wb");
+        if (!f || fwrite(data, 1, len, f) != len) n = -1;
+        if (f) fclose(f);
+        if (n < 0) break;
+        n++;
+    }
+    stmt_done(st);
+    if (!st) n = -1;
+    return n;
+}
+
+void import_unstage_done(struct store *s, int64_t run_id)
+{
+    store_run(s, "DELETE FROM import_file WHERE run_id = $1 OR created_at < $2", "ii", run_id,
+              clock_now() - 86400);
+}
+
+void import_unstage_clean(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    if (d) closedir(d);
+    rmdir(dir);
 }
 
 int import_command(int argc, char **argv)

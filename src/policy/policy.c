@@ -516,6 +516,30 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
             return a->profiles & ((1u << PROFILE_PUPIL) | (1u << PROFILE_PARENT) | (1u << PROFILE_TEACHER) | (1u << PROFILE_STAFF) |
                                   (1u << PROFILE_HEAD));
         return obj.kind == OBJ_PERSON && policy_message_establishment(s, a, obj.id) != 0;
+    case ACT_IMPORT_RUN:
+        /* The directory feeds of a territory are its admins'; a head loads
+         * the files of their own establishment only. */
+        if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
+        if (obj.kind == OBJ_TERRITORY) return admin_of_territory(a, obj.id);
+        return obj.kind == OBJ_ESTABLISHMENT &&
+               (policy_has_in(a, PROFILE_HEAD, obj.id) || admin_of_territory(a, territory_of(s, obj.id)));
+    case ACT_IMPORT_VIEW: {
+        /* A run's report: who ran it, the admins of the territory, the
+         * heads of the establishment it was for. */
+        if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
+        if (obj.kind != OBJ_IMPORT) return false;
+        int64_t by = 0, est = 0, terr = 0;
+        struct stmt *st = store_q(s, "SELECT coalesce(person_id, 0), coalesce(establishment_id, 0),"
+                                     " coalesce(territory_id, 0) FROM import_run WHERE id = $1",
+                                  "i", obj.id);
+        bool found = st && stmt_step(st) == STORE_ROW;
+        if (found) by = stmt_int(st, 0), est = stmt_int(st, 1), terr = stmt_int(st, 2);
+        stmt_done(st);
+        if (!found) return false;
+        if (by == a->person_id) return true;
+        if (est) return policy_has_in(a, PROFILE_HEAD, est) || admin_of_territory(a, territory_of(s, est));
+        return terr && admin_of_territory(a, terr);
+    }
     case ACT_COUNT:
         break;
     }

@@ -69,10 +69,13 @@ enum policy_action {
     ACT_REP_DESIGNATE,         /* object: establishment — designate its parent representatives (R-REPS) */
     ACT_REP_BROADCAST,         /* object: establishment — a representative writes to its consenting parents */
     ACT_REP_CONSENT,           /* object: establishment — a parent answers "receive the representatives' messages?" */
+    ACT_IMPORT_RUN,            /* object: establishment (a head's own files) or territory (its feeds) — imports */
+    ACT_IMPORT_VIEW,           /* object: import run — its report */
     ACT_COUNT
 };
 
-enum object_kind { OBJ_NONE, OBJ_PERSON, OBJ_CLASS, OBJ_ESTABLISHMENT, OBJ_TERRITORY, OBJ_ROOM, OBJ_TEACHING };
+enum object_kind { OBJ_NONE, OBJ_PERSON, OBJ_CLASS, OBJ_ESTABLISHMENT, OBJ_TERRITORY, OBJ_ROOM, OBJ_TEACHING,
+                   OBJ_IMPORT };
 
 struct object {
     enum object_kind kind;

@@ -483,6 +483,8 @@ static void staff_part(struct req *r, struct store *s, const struct role *role, 
         out(r, " <a class=\"button\" href=\"/etablissements/%I/services\">%h</a>", e, tr(r, "portal.edit_services"));
     if (policy_may(s, r->actor, ACT_REP_DESIGNATE, OBJECT(OBJ_ESTABLISHMENT, e)))
         out(r, " <a class=\"button\" href=\"/etablissements/%I/representants\">%h</a>", e, tr(r, "portal.reps"));
+    if (policy_may(s, r->actor, ACT_IMPORT_RUN, OBJECT(OBJ_ESTABLISHMENT, e)))
+        out(r, " <a class=\"button\" href=\"/imports\">%h</a>", tr(r, "imports.title"));
     out(r, "</p><h3>%h</h3>", tr(r, "portal.services"));
     services_render(r, role->profile, e, 0, links, nlinks);
     out(r, "</section>");
@@ -498,8 +500,10 @@ static void admin_part(struct req *r, struct store *s, const struct role *role)
     stmt_done(st);
     out(r, "<section class=\"card\"><h2>%h</h2><p>%h</p>", tr(r, "portal.my_territory"), name ? name : "");
     out(r, "<p class=\"row\"><a class=\"button\" href=\"/territoires/%I/services\">%h</a> "
-           "<a class=\"button\" href=\"/territoires/%I/calendrier\">%h</a></p>",
-        t, tr(r, "portal.edit_territory_services"), t, tr(r, "portal.calendar"));
+           "<a class=\"button\" href=\"/territoires/%I/calendrier\">%h</a> "
+           "<a class=\"button\" href=\"/imports\">%h</a></p>",
+        t, tr(r, "portal.edit_territory_services"), t, tr(r, "portal.calendar"),
+        tr(r, "imports.title"));
     st = store_q(s,
         "SELECT e.id, e.name, e.kind, e.city, e.uai, (SELECT count(*) FROM class c WHERE c.establishment_id = e.id)"
         " FROM establishment e WHERE e.territory_id = $1 ORDER BY e.kind, e.name", "i", t);
