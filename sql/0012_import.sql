@@ -41,11 +41,25 @@ CREATE TABLE import_run (
     source TEXT NOT NULL,
     person_id BIGINT REFERENCES person(id),
     establishment_id BIGINT REFERENCES establishment(id),
+    territory_id BIGINT REFERENCES territory(id),
     dry_run INTEGER NOT NULL DEFAULT 0,
     applied INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    applied_as BIGINT REFERENCES import_run(id),  -- a checked run, once applied: the run that did
     report TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX import_run_at ON import_run(at);
+
+-- The files of a run checked from a page, kept until it is applied (any
+-- node may apply it) or for a day.
+CREATE TABLE import_file (
+    id {{ID}},
+    run_id BIGINT NOT NULL REFERENCES import_run(id),
+    name TEXT NOT NULL,
+    data {{BLOB}} NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX import_file_run ON import_file(run_id);
 
 -- What the directory says of a person is kept apart from what the person
 -- typed: an import never overwrites the person's own e-mail or mobile.

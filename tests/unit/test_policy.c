@@ -52,7 +52,6 @@ enum {
 
 static const char world[] =
     "INSERT INTO territory (id, code, name) VALUES (1, 'T', 'Territoire'), (2, 'T2', 'Autre territoire');"
-    "INSERT INTO level (id, code, name, cycle, ordinal) VALUES (1, 'CM1', 'CM1', 3, 4), (2, '5E', '5e', 4, 7);"
     "INSERT INTO establishment (id, territory_id, kind, uai, name, zone) VALUES"
     " (10, 1, 'ecole', '0000010A', 'École E1', 'C'),"
     " (20, 1, 'college', '0000020B', 'Collège E2', 'C'),"
@@ -62,7 +61,10 @@ static const char world[] =
     " (21, 20, '2025-2026', '2025-09-01', '2026-07-04'),"
     " (31, 30, '2025-2026', '2025-09-01', '2026-07-04');"
     "INSERT INTO class (id, establishment_id, school_year_id, level_id, name) VALUES"
-    " (101, 10, 11, 1, 'CM1 A'), (201, 20, 21, 2, '5e A'), (202, 20, 21, 2, '5e B'), (301, 30, 31, 2, '5e A');"
+    " (101, 10, 11, (SELECT id FROM level WHERE code = 'CM1'), 'CM1 A'),"
+    " (201, 20, 21, (SELECT id FROM level WHERE code = '5E'), '5e A'),"
+    " (202, 20, 21, (SELECT id FROM level WHERE code = '5E'), '5e B'),"
+    " (301, 30, 31, (SELECT id FROM level WHERE code = '5E'), '5e A');"
     "INSERT INTO subject (id, establishment_id, code, name) VALUES"
     " (12, 10, 'FR', 'Français'), (22, 20, 'MATH', 'Mathématiques'), (32, 30, 'HG', 'Histoire');"
     "INSERT INTO person (id, last_name, first_name, created_at) VALUES"
