@@ -180,6 +180,7 @@ static void register_routes(const struct options *o)
     page_set_hooks(&(struct page_hooks){.nav = notify_nav, .nav_ahead = notify_nav_ahead, .clock_moved = notify_job_kick});
     router_add(diffusion_routes);
     router_add(imports_routes);
+    router_add(identities_routes);
     router_add(metrics_routes);
     metrics_init();
     app_init(&(struct app_hooks){.load_session = auth_load_session},

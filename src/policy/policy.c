@@ -540,6 +540,19 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
         if (est) return policy_has_in(a, PROFILE_HEAD, est) || admin_of_territory(a, territory_of(s, est));
         return terr && admin_of_territory(a, terr);
     }
+    case ACT_IDENTITY_DECIDE: {
+        /* R-ID: the admins of a territory where the person has a role. */
+        if (!policy_has(a, PROFILE_ADMIN)) return false;
+        if (obj.kind == OBJ_NONE) return true;
+        if (obj.kind != OBJ_PERSON) return false;
+        struct stmt *st = store_q(s, "SELECT DISTINCT e.territory_id FROM role r JOIN establishment e"
+                                     " ON e.id = r.establishment_id WHERE r.person_id = $1",
+                                  "i", obj.id);
+        bool ok = false;
+        while (!ok && st && stmt_step(st) == STORE_ROW) ok = admin_of_territory(a, stmt_int(st, 0));
+        stmt_done(st);
+        return ok;
+    }
     case ACT_COUNT:
         break;
     }

@@ -5,5 +5,7 @@
 #include "../../core/router.h"
 
 extern const struct route imports_routes[];
+/* The doubtful identities an import queued, for the territory admin (R-ID). */
+extern const struct route identities_routes[];
 
 #endif

@@ -501,9 +501,15 @@ static void admin_part(struct req *r, struct store *s, const struct role *role)
     out(r, "<section class=\"card\"><h2>%h</h2><p>%h</p>", tr(r, "portal.my_territory"), name ? name : "");
     out(r, "<p class=\"row\"><a class=\"button\" href=\"/territoires/%I/services\">%h</a> "
            "<a class=\"button\" href=\"/territoires/%I/calendrier\">%h</a> "
-           "<a class=\"button\" href=\"/imports\">%h</a></p>",
+           "<a class=\"button\" href=\"/imports\">%h</a>",
         t, tr(r, "portal.edit_territory_services"), t, tr(r, "portal.calendar"),
         tr(r, "imports.title"));
+    int64_t doubts = 0;
+    store_int(s, &doubts, "SELECT count(*) FROM identity_review WHERE state = 'open'", "");
+    if (doubts)
+        out(r, " <a class=\"button primary\" href=\"/identites\">%h</a>",
+            tr_fmt(r, "identity.portal", arena_printf(&r->arena, "%lld", (long long)doubts), NULL));
+    out(r, "</p>");
     st = store_q(s,
         "SELECT e.id, e.name, e.kind, e.city, e.uai, (SELECT count(*) FROM class c WHERE c.establishment_id = e.id)"
         " FROM establishment e WHERE e.territory_id = $1 ORDER BY e.kind, e.name", "i", t);
