@@ -650,7 +650,10 @@ static int staff_teach(struct applier *a, const struct imp_record *r, int64_t id
         struct est_info *e = apply_est_by_id(a, have[j].est);
         report_count(a->rep, e ? e->uai : NULL, REP_TEACHING, REP_CLOSED);
         if (APPLY_RUN(a, "UPDATE teaching SET ends_on = $2 WHERE id = $1", "it", have[j].id,
-                      a->yesterday) < 0)
+                      a->yesterday) < 0
+            || APPLY_RUN(a, "UPDATE timetable_slot SET valid_to = $2 WHERE teaching_id = $1"
+                            " AND valid_to > $2 AND valid_from <= $2", "it", have[j].id,
+                         a->yesterday) < 0)
             return -1;
     }
     return 0;
@@ -739,6 +742,13 @@ static int person_leave(struct applier *a, int64_t id, enum imp_kind k, int64_t 
                             " AND ($5 = 0 OR class_id IN (SELECT id FROM class"
                             " WHERE establishment_id = $5))",
                          "ittt" "i", id, a->yesterday, a->o.source, today, est);
+    /* Their weekly lessons end with their teachings. */
+    if (APPLY_RUN(a, "UPDATE timetable_slot SET valid_to = $2 WHERE valid_to > $2"
+                     " AND valid_from <= $2 AND teaching_id IN (SELECT id FROM teaching"
+                     " WHERE teacher_id = $1 AND source = $3 AND (ends_on IS NULL OR ends_on >= $4)"
+                     " AND ($5 = 0 OR establishment_id = $5))",
+                  "ittt" "i", id, a->yesterday, a->o.source, today, est) < 0)
+        return -1;
     return APPLY_RUN(a, "UPDATE teaching SET ends_on = $2 WHERE teacher_id = $1 AND source = $3"
                         " AND (ends_on IS NULL OR ends_on >= $4)"
                         " AND ($5 = 0 OR establishment_id = $5)",

@@ -147,23 +147,29 @@ static bool may_view_class(struct store *s, const struct actor *a, int64_t cls)
 
 struct teaching_facts {
     int64_t teacher, establishment, class_id, grp;
+    bool open;                 /* not ended (an import ends the teachings a teacher left) */
 };
 
 static bool teaching_facts(struct store *s, int64_t id, struct teaching_facts *f)
 {
-    struct stmt *st = store_q(s, "SELECT teacher_id, establishment_id, coalesce(class_id, 0), coalesce(grp_id, 0)"
-                                 " FROM teaching WHERE id = $1", "i", id);
+    char today[11];
+    clock_today(today);
+    struct stmt *st = store_q(s, "SELECT teacher_id, establishment_id, coalesce(class_id, 0), coalesce(grp_id, 0),"
+                                 " CASE WHEN ends_on IS NULL OR ends_on >= $2 THEN 1 ELSE 0 END"
+                                 " FROM teaching WHERE id = $1", "it", id, today);
     bool found = st && stmt_step(st) == STORE_ROW;
     if (found)
-        *f = (struct teaching_facts){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2), stmt_int(st, 3)};
+        *f = (struct teaching_facts){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2), stmt_int(st, 3),
+                                     stmt_int(st, 4) != 0};
     stmt_done(st);
     return found;
 }
 
-/* The enseignement's own teacher, while their role there is valid. */
+/* The enseignement's own teacher, while it and their role there are valid
+ * (its history stays readable to school life and the head). */
 static bool teaches(const struct actor *a, const struct teaching_facts *f)
 {
-    return f->teacher == a->person_id && policy_has_in(a, PROFILE_TEACHER, f->establishment);
+    return f->open && f->teacher == a->person_id && policy_has_in(a, PROFILE_TEACHER, f->establishment);
 }
 
 /* A pupil of the enseignement (class or group), or one of its pupils'
@@ -222,8 +228,11 @@ static size_t memberships(struct store *s, int64_t person, struct membership *m)
 static bool teaches_pupil(struct store *s, int64_t teacher, int64_t class_id, int64_t pupil)
 {
     int64_t n = 0;
+    char today[11];
+    clock_today(today);
     store_int(s, &n, "SELECT count(*) FROM teaching WHERE teacher_id = $1 AND (class_id = $2"
-                     " OR grp_id IN (SELECT grp_id FROM group_member WHERE pupil_id = $3))", "iii", teacher, class_id, pupil);
+                     " OR grp_id IN (SELECT grp_id FROM group_member WHERE pupil_id = $3))"
+                     " AND (ends_on IS NULL OR ends_on >= $4)", "iiit", teacher, class_id, pupil, today);
     return n > 0;
 }
 

@@ -114,11 +114,13 @@ struct actor *policy_actor_load(struct store *s, struct arena *arena, int64_t pe
     " SELECT t.class_id FROM me JOIN teaching t ON t.teacher_id = me.id JOIN role r ON r.person_id = t.teacher_id" \
     " AND r.establishment_id = t.establishment_id AND r.profile = 'teacher'"                                      \
     " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2) WHERE t.class_id IS NOT NULL"              \
+    " AND (t.ends_on IS NULL OR t.ends_on >= $2)"                                                               \
     " UNION SELECT en.class_id FROM me JOIN teaching t ON t.teacher_id = me.id JOIN role r ON r.person_id = t.teacher_id" \
     " AND r.establishment_id = t.establishment_id AND r.profile = 'teacher'"                                      \
     " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"                                           \
     " JOIN group_member gm ON gm.grp_id = t.grp_id JOIN enrolment en ON en.pupil_id = gm.pupil_id"                 \
-    " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)) x"
+    " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"                                         \
+    " WHERE t.ends_on IS NULL OR t.ends_on >= $2) x"
 /* Read the actor of person_id from such a statement, row being the result
  * of its first step (or of the step after the caller's own rows): NULL
  * when the person does not exist or on error. Allocates in arena. */

@@ -231,6 +231,27 @@ test('Import AAF: families sign in and see their children; the teacher finds her
   }
 });
 
+test('Import AAF: a teacher the Delta takes off a class loses it the next day, keeps her other classes', async () => {
+  const db = emptyDb();
+  assert.equal(importAaf(db, COMPLET).status, 0);
+  assert.equal(importAaf(db, DELTA, { now: '2026-09-14T08:00' }).status, 0);
+  const klass = (name) => one(db, `SELECT id FROM class WHERE name = '${name}'`);
+  const srv = await startServer({ db, now: '2026-09-14T18:00' });
+  try {
+    const code = execFileSync(BIN, ['activation-code', '--db', db, '--login', 'claire.dupont'], { encoding: 'utf8' })
+      .trim().split(' ')[1];
+    const c = srv.client();
+    assert.equal((await c.submit('/activer', '/activer', { login: 'claire.dupont', code,
+      password: 'les cerises de mai', password2: 'les cerises de mai' })).status, 303);
+    assert.equal((await c.get(`/classes/${klass('6A')}`)).status, 200);
+    assert.equal((await c.get(`/classes/${klass('3B')}`)).status, 403);
+    const home = visibleText((await c.get('/')).text);
+    assert.match(home, /6A/);
+  } finally {
+    await srv.stop();
+  }
+});
+
 /** A copy of the Complet with one file replaced by text (or bytes). */
 function completWith(file, content) {
   const dir = mkdtempSync(join(work, 'bad-'));

@@ -599,7 +599,8 @@ static void teachings_page(struct req *r)
         " FROM teaching t JOIN subject sb ON sb.id = t.subject_id LEFT JOIN class c ON c.id = t.class_id"
         " LEFT JOIN grp g ON g.id = t.grp_id JOIN role r ON r.person_id = t.teacher_id AND r.establishment_id = t.establishment_id"
         " AND r.profile = 'teacher' AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"
-        " WHERE t.teacher_id = $1 ORDER BY coalesce(c.name, g.name), sb.name", "it", r->actor->person_id, today);
+        " WHERE t.teacher_id = $1 AND (t.ends_on IS NULL OR t.ends_on >= $2)"
+        " ORDER BY coalesce(c.name, g.name), sb.name", "it", r->actor->person_id, today);
     int n = 0;
     while (st && stmt_step(st) == STORE_ROW) {
         n++;

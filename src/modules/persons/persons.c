@@ -95,7 +95,8 @@ static void person_page(struct req *r)
         out(r, "<h3>%h</h3><ul class=\"plain\">", tr(r, "person.team"));
         st = store_q(s,
             "SELECT sb.name, p.id, p.first_name, p.last_name FROM teaching t JOIN subject sb ON sb.id = t.subject_id"
-            " JOIN person p ON p.id = t.teacher_id WHERE t.class_id = $1 ORDER BY sb.name", "i", class_id);
+            " JOIN person p ON p.id = t.teacher_id WHERE t.class_id = $1"
+            " AND (t.ends_on IS NULL OR t.ends_on >= $2) ORDER BY sb.name", "it", class_id, today);
         while (st && stmt_step(st) == STORE_ROW)
             out(r, "<li>%h — <a href=\"/personnes/%I\">%h %h</a></li>", stmt_text(st, 0), stmt_int(st, 1),
                 stmt_text(st, 2), stmt_text(st, 3));
@@ -152,7 +153,8 @@ static void class_page(struct req *r)
     out(r, "<section class=\"card\"><h2>%h</h2><ul class=\"plain\">", tr(r, "person.team"));
     st = store_q(s,
         "SELECT sb.name, p.id, p.first_name, p.last_name FROM teaching t JOIN subject sb ON sb.id = t.subject_id"
-        " JOIN person p ON p.id = t.teacher_id WHERE t.class_id = $1 ORDER BY sb.name", "i", id);
+        " JOIN person p ON p.id = t.teacher_id WHERE t.class_id = $1"
+        " AND (t.ends_on IS NULL OR t.ends_on >= $2) ORDER BY sb.name", "it", id, today);
     while (st && stmt_step(st) == STORE_ROW)
         out(r, "<li>%h — <a href=\"/personnes/%I\">%h %h</a></li>", stmt_text(st, 0), stmt_int(st, 1), stmt_text(st, 2),
             stmt_text(st, 3));

@@ -394,8 +394,8 @@ static void teacher_part(struct req *r, struct store *s, const struct role *role
     struct stmt *st = store_q(s,
         "SELECT c.id, c.name, sb.name FROM teaching t JOIN class c ON c.id = t.class_id JOIN subject sb ON sb.id = t.subject_id"
         " JOIN level l ON l.id = c.level_id WHERE t.teacher_id = $1 AND t.establishment_id = $2"
-        " ORDER BY l.ordinal, c.name, sb.name",
-        "ii", r->actor->person_id, role->establishment_id);
+        " AND (t.ends_on IS NULL OR t.ends_on >= $3) ORDER BY l.ordinal, c.name, sb.name",
+        "iit", r->actor->person_id, role->establishment_id, today);
     int64_t last = 0;
     int n = 0;
     out(r, "<ul class=\"classes\">");
