@@ -138,6 +138,22 @@ static bool manages_class(struct store *s, const struct actor *a, int64_t cls)
     return manages(a, est, territory_of(s, est));
 }
 
+/* School life and heads of an establishment where the person has a role
+ * today (pupil, parent, staff…), admins of its territory. */
+static bool manages_person(struct store *s, const struct actor *a, int64_t person)
+{
+    char today[11];
+    clock_today(today);
+    struct stmt *st = store_q(s, "SELECT r.establishment_id, e.territory_id FROM role r"
+                                 " JOIN establishment e ON e.id = r.establishment_id"
+                                 " WHERE r.person_id = $1 AND r.starts_on <= $2"
+                                 " AND (r.ends_on IS NULL OR r.ends_on >= $2)", "it", person, today);
+    bool ok = false;
+    while (!ok && st && stmt_step(st) == STORE_ROW) ok = manages(a, stmt_int(st, 0), stmt_int(st, 1));
+    stmt_done(st);
+    return ok;
+}
+
 /* Class lists: teachers of the class, school-life staff and heads of its
  * establishment, admins of its territory. Pupils and parents never. */
 static bool may_view_class(struct store *s, const struct actor *a, int64_t cls)
@@ -415,6 +431,7 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
          * life and heads of the establishment, admins of the territory. */
         if (obj.kind == OBJ_NONE)
             return policy_has(a, PROFILE_STAFF) || policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
+        if (obj.kind == OBJ_PERSON) return manages_person(s, a, obj.id);
         return obj.kind == OBJ_CLASS && manages_class(s, a, obj.id);
     case ACT_TEACHER_TIMETABLE: {
         /* A teacher's own week; school-life staff and heads of an

@@ -141,3 +141,31 @@ test('Import page: families and teachers never reach it; a bad file name is refu
   const unknown = await upload(admin, { format: 'xls' });
   assert.equal(unknown.status, 400);
 });
+
+test('Import page: the head prints a new activation letter from a person\'s page; the code works once', async () => {
+  const head = srv.client();
+  assert.equal((await head.login('anne.bernard', 'une phrase de passe')).status, 303);
+  const awa = sqlOn(db, "SELECT person_id FROM account WHERE login = 'awa.n-diaye'");
+  const page = await head.get(`/personnes/${awa}`);
+  assert.equal(page.status, 200);
+  assert.match(visibleText(page.text), /Identifiant awa\.n-diaye — compte pas encore activé/);
+  const letter = await head.post(`/personnes/${awa}/courrier`, { csrf: Client.csrfOf(page.text) });
+  assert.equal(letter.status, 200, letter.text);
+  const code = letter.text.match(/class="code">([A-Z2-9-]+)</)[1];
+  assert.match(visibleText(letter.text), /Awa N'DIAYE .*Identifiant awa\.n-diaye Code d'activation/);
+  assert.equal(sqlOn(db, "SELECT count(*) FROM audit WHERE action = 'activation.letter'"), '1');
+  const mother = srv.client();
+  const ok = await mother.submit('/activer', '/activer', { login: 'awa.n-diaye', code, password: 'une phrase de passe', password2: 'une phrase de passe' });
+  assert.equal(ok.status, 303);
+  // Activated: no more letter.
+  const after = await head.get(`/personnes/${awa}`);
+  assert.match(visibleText(after.text), /compte activé/);
+  assert.doesNotMatch(after.text, /courrier"/);
+  assert.equal((await head.post(`/personnes/${awa}/courrier`, { csrf: Client.csrfOf(after.text) })).status, 409);
+  // A teacher does not hand out accounts.
+  const teacher = srv.client();
+  assert.equal((await teacher.login('luis.garcia', 'une phrase de passe')).status, 303);
+  const tp = await teacher.get('/');
+  const paul = sqlOn(db, "SELECT person_id FROM account WHERE login = 'tom.martin'");
+  assert.equal((await teacher.post(`/personnes/${paul}/courrier`, { csrf: Client.csrfOf(tp.text) })).status, 403);
+});

@@ -642,6 +642,23 @@ static bool letters_allowed(struct req *r, int64_t cls, const char **class_name,
     return found;
 }
 
+/* One printable activation letter: where it comes from (or NULL), the
+ * person, the children it names (or NULL), the code, its end, the address. */
+static void letter_render(struct req *r, const char *where, const struct letter *l, const char *children,
+                          const char *until, const char *url)
+{
+    out(r, "<article class=\"letter card\">");
+    if (where) out(r, "<p class=\"meta\">%h</p>", where);
+    out(r, "<h2>%h %h</h2>", l->first, l->last);
+    if (children) out(r, "<p>%h</p>", children);
+    out(r, "<p>%h</p><dl class=\"facts\"><dt>%h</dt><dd><strong>%h</strong></dd><dt>%h</dt><dd><strong class=\"code\">%h</strong>"
+           " <span class=\"meta\">%h</span></dd><dt>%h</dt><dd>%h</dd></dl><ol><li>%h</li><li>%h</li><li>%h</li></ol>"
+           "<p class=\"meta\">%h</p></article>",
+        tr(r, "letters.intro"), tr(r, "login.login"), l->login, tr(r, "activate.code"), l->code,
+        tr_fmt(r, "letters.until", until, NULL), tr(r, "letters.address"), url, tr(r, "letters.step1"),
+        tr(r, "letters.step2"), tr(r, "password.rule"), tr(r, "letters.keep"));
+}
+
 static void letters_page(struct req *r)
 {
     int64_t cls = param_int(r, "id");
@@ -708,18 +725,48 @@ static void letters_generate(struct req *r)
     page_begin(r, tr(r, "letters.title"));
     out(r, "<div class=\"no-print\"><h1>%h</h1><p class=\"notice\" role=\"status\">%h</p></div>", tr(r, "letters.title"),
         tr_fmt(r, "letters.done", count, NULL));
-    for (size_t i = 0; i < n; i++) {
-        out(r, "<article class=\"letter card\"><p class=\"meta\">%h — %h %h</p><h2>%h %h</h2>", ename, tr(r, "portal.class"),
-            cname, v[i].first, v[i].last);
-        const char *children = letter_children(r, &v[i]);
-        if (children) out(r, "<p>%h</p>", children);
-        out(r, "<p>%h</p><dl class=\"facts\"><dt>%h</dt><dd><strong>%h</strong></dd><dt>%h</dt><dd><strong class=\"code\">%h</strong>"
-               " <span class=\"meta\">%h</span></dd><dt>%h</dt><dd>%h</dd></dl><ol><li>%h</li><li>%h</li><li>%h</li></ol>"
-               "<p class=\"meta\">%h</p></article>",
-            tr(r, "letters.intro"), tr(r, "login.login"), v[i].login, tr(r, "activate.code"), v[i].code,
-            tr_fmt(r, "letters.until", until, NULL), tr(r, "letters.address"), url, tr(r, "letters.step1"),
-            tr(r, "letters.step2"), tr(r, "password.rule"), tr(r, "letters.keep"));
+    const char *where = arena_printf(&r->arena, "%s — %s %s", ename, tr(r, "portal.class"), cname);
+    for (size_t i = 0; i < n; i++)
+        letter_render(r, where, &v[i], letter_children(r, &v[i]), until, url);
+    page_end(r);
+}
+
+/* POST /personnes/{id}/courrier: one new activation letter for a person
+ * whose account waits (lost letter, new parent), from their page. */
+static void person_letter(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t person = param_int(r, "id");
+    struct letter l = {0};
+    struct stmt *st = store_q(s, "SELECT a.id, a.login, p.first_name, p.last_name FROM account a"
+                                 " JOIN person p ON p.id = a.person_id WHERE a.person_id = $1"
+                                 " AND a.state = 'pending'", "i", person);
+    if (st && stmt_step(st) == STORE_ROW)
+        l = (struct letter){.id = stmt_int(st, 0), .login = arena_strdup(&r->arena, stmt_text(st, 1)),
+                            .first = arena_strdup(&r->arena, stmt_text(st, 2)),
+                            .last = arena_strdup(&r->arena, stmt_text(st, 3))};
+    stmt_done(st);
+    if (!l.id) {
+        reply_error(r, 409, tr(r, "letters.not_pending"));
+        return;
     }
+    const char *host = req_header(r, "Host");
+    const char *url = arena_printf(&r->arena, "%s://%s/activer", r->tls ? "https" : "http", host ? host : "");
+    if (store_begin(s) < 0 || auth_activation_issue(s, l.id, l.code) < 0) {
+        store_rollback(s);
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    audit(s, r, person, "activation.letter", arena_printf(&r->arena, "person:%lld", (long long)person), l.login);
+    if (store_commit(s) < 0) {
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    page_begin(r, tr(r, "letters.title"));
+    out(r, "<div class=\"no-print\"><h1>%h</h1><p class=\"notice\" role=\"status\">%h</p></div>", tr(r, "letters.title"),
+        tr_fmt(r, "letters.done", "1", NULL));
+    letter_render(r, NULL, &l, NULL, page_date(r, clock_now() + ACTIVATION_VALID_S), url);
+    out(r, "<p class=\"no-print\"><a href=\"/personnes/%I\">%h</a></p>", person, tr(r, "letters.back_person"));
     page_end(r);
 }
 
@@ -787,6 +834,8 @@ const struct route auth_routes[] = {
          {"password2", P_PASSWORD, SRC_BODY, .required = true, .label = "activate.password2"}, {0}}},
     {.method = M_GET, .path = "/classes/{id}/courriers", .handler = letters_page, .action = ACT_ACCOUNTS_ISSUE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
+    {.method = M_POST, .path = "/personnes/{id}/courrier", .handler = person_letter, .action = ACT_ACCOUNTS_ISSUE,
+     .object = OBJ_PERSON, .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_POST, .path = "/classes/{id}/courriers", .handler = letters_generate, .action = ACT_ACCOUNTS_ISSUE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_POST, .path = "/api/v1/session", .handler = api_login, .action = ACT_PUBLIC, .flags = ROUTE_API,

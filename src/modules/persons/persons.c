@@ -27,6 +27,27 @@ static bool deny(struct req *r, int action, struct object o)
     return true;
 }
 
+/* For school life and the head: whether the person's account is activated,
+ * and a new activation letter while it is not (no shell needed). */
+static void account_part(struct req *r, struct store *s, int64_t id)
+{
+    if (id == r->actor->person_id || !policy_may(s, r->actor, ACT_ACCOUNTS_ISSUE, OBJECT(OBJ_PERSON, id)))
+        return;
+    struct stmt *st = store_q(s, "SELECT login, state FROM account WHERE person_id = $1", "i", id);
+    if (st && stmt_step(st) == STORE_ROW) {
+        bool pending = !strcmp(stmt_text(st, 1), "pending");
+        out(r, "<p>%h <strong>%h</strong> — %h</p>", tr(r, "login.login"), stmt_text(st, 0),
+            tr(r, pending ? "person.account_pending" : "person.account_active"));
+        if (pending) {
+            out(r, "<form method=\"post\" action=\"/personnes/%I/courrier\">", id);
+            page_csrf_input(r);
+            out(r, "<p class=\"help\">%h</p><button type=\"submit\">%h</button></form>",
+                tr(r, "letters.warning"), tr(r, "person.new_letter"));
+        }
+    }
+    stmt_done(st);
+}
+
 static void person_page(struct req *r)
 {
     struct store *s = store_thread();
@@ -67,6 +88,7 @@ static void person_page(struct req *r)
         if (phone && *phone) out(r, "<dt>%h</dt><dd>%h</dd>", tr(r, "person.phone"), phone);
         out(r, "</dl>");
     }
+    account_part(r, s, id);
     out(r, "</section>");
 
     /* As a pupil: class, teaching team, and (for staff) the family. */
