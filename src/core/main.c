@@ -14,6 +14,7 @@
 #include "../calendar/calendar.h"
 #include "../demo/demo.h"
 #include "../import/import.h"
+#include "../import/rollover.h"
 #include "../modules/auth/auth.h"
 #include "../modules/persons/persons.h"
 #include "../modules/portal/portal.h"
@@ -42,7 +43,7 @@
 struct options {
     const char *db, *listen, *now, *port_file, *to, *from, *login, *file, *first, *last, *territory;
     int port, threads, scale;
-    bool test_hooks, trust_proxy, quiet, once, access_log;
+    bool test_hooks, trust_proxy, quiet, once, access_log, dry_run;
 };
 
 /* An environment switch: set, not empty and not "0". */
@@ -64,6 +65,8 @@ static void usage(FILE *f)
           "  backup      --db DB --to FILE  online copy of the database (PostgreSQL: pg_dump's custom format)\n"
           "  restore     --db DB --from FILE  put a backup back (checked first; then migrated)\n"
           "  activation-code --db FILE --login LOGIN   issue a one-time activation code (paper letter)\n"
+          "  new-year    --db FILE [--dry-run] [--now T]   close the school year that ended (enrolments\n"
+          "              and teachings end on its last day) and open the next from the calendar\n"
           "  add-admin   --db FILE --login LOGIN --first NAME --last NAME [--territory NAME]\n"
           "              a territory admin (and the territory, in an empty database); prints\n"
           "              the activation code of the account\n"
@@ -121,6 +124,7 @@ static int parse(int argc, char **argv, struct options *o)
         if (!strcmp(a, "--access-log")) { o->access_log = true; continue; }
         if (!strcmp(a, "--quiet")) { o->quiet = true; continue; }
         if (!strcmp(a, "--once")) { o->once = true; continue; }
+        if (!strcmp(a, "--dry-run")) { o->dry_run = true; continue; }
         if (a[0] != '-' && !o->file) { o->file = a; continue; }
         fprintf(stderr, "carnet: unknown option %s\n", a);
         return -1;
@@ -418,6 +422,25 @@ static int cmd_add_admin(const struct options *o)
     return rc == 1 ? 0 : 1;
 }
 
+static int cmd_new_year(const struct options *o)
+{
+    struct store *s = open_db(o);
+    if (!s || migrate(s) < 0) return 1;
+    struct rollover_report r;
+    int rc = rollover_run(s, 0, o->dry_run, &r);
+    store_close(s);
+    if (rc < 0) {
+        fprintf(stderr, "carnet: new-year refused: %s; nothing was changed\n",
+                r.why[0] ? r.why : "database error");
+        return 1;
+    }
+    printf("%s year %s closed, %s opened: %lld establishment(s), %lld new school year(s),"
+           " %lld enrolment(s) and %lld teaching(s) ended\n",
+           o->dry_run ? "Dry run:" : "Done:", r.closing, r.next, (long long)r.establishments,
+           (long long)r.years_opened, (long long)r.enrolments_ended, (long long)r.teachings_ended);
+    return 0;
+}
+
 static int cmd_import_calendar(const struct options *o)
 {
     if (!o->file) {
@@ -461,6 +484,7 @@ static int run(const char *c, const struct options *o)
     if (!strcmp(c, "restore")) return cmd_restore(o);
     if (!strcmp(c, "activation-code")) return cmd_activation(o);
     if (!strcmp(c, "add-admin")) return cmd_add_admin(o);
+    if (!strcmp(c, "new-year")) return cmd_new_year(o);
     if (!strcmp(c, "import-calendar")) return cmd_import_calendar(o);
     if (!strcmp(c, "notify")) return cmd_notify(o);
     if (!strcmp(c, "migrate")) {

@@ -7,6 +7,7 @@
 #include "../calendar/calendar.h"
 #include "../core/clock.h"
 #include "../core/log.h"
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -413,8 +414,24 @@ static int mef_record(struct applier *a, const struct imp_record *r)
     return apply_key(a, "mef", r->key, 0, r->digest);
 }
 
-int apply_record(struct applier *a, const struct imp_record *r)
+/* A record's digest as kept: of its content and of the school year it was
+ * applied in, so that the same export in a new year fills the new year. */
+static void year_digest(const struct applier *a, const char *digest, char out[33])
 {
+    unsigned char d[16];
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, sizeof d);
+    crypto_generichash_update(&h, (const unsigned char *)digest, strlen(digest));
+    crypto_generichash_update(&h, (const unsigned char *)a->year_label, strlen(a->year_label));
+    crypto_generichash_final(&h, d, sizeof d);
+    sodium_bin2hex(out, 33, d, sizeof d);
+}
+
+int apply_record(struct applier *a, const struct imp_record *given)
+{
+    struct imp_record yr = *given;
+    if (yr.digest[0]) year_digest(a, given->digest, yr.digest);
+    const struct imp_record *r = &yr;
     arena_free(&a->rec);
     arena_init(&a->rec);
     a->cur = r;
@@ -521,6 +538,15 @@ struct applier *apply_begin(struct store *s, struct report *rep, const struct ap
     clock_today(a->today);
     calendar_add_days(a->today, -1, a->yesterday);
     calendar_school_year_of(a->today, a->year_label);
+    /* In the summer, once the next year is open (carnet new-year), the
+     * imports fill it. */
+    char next[16];
+    snprintf(next, sizeof next, "%04d-%04d", (atoi(a->year_label) + 1) % 10000,
+             (atoi(a->year_label) + 2) % 10000);
+    int64_t opened = 0;
+    if (store_int(s, &opened, "SELECT count(*) FROM school_year WHERE label = $1 AND starts_on > $2",
+                  "tt", next, a->today) == 1 && opened)
+        snprintf(a->year_label, sizeof a->year_label, "%s", next);
     arena_init(&a->a);
     arena_init(&a->rec);
     struct keymap *maps[] = {&a->est_key, &a->est_id, &a->klass, &a->grp, &a->subject,

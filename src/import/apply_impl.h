@@ -24,7 +24,7 @@ struct applier {
     struct store *s;
     struct report *rep;
     struct apply_options o;
-    char today[11], yesterday[11], year_label[10];
+    char today[11], yesterday[11], year_label[16];
     int64_t now;
     unsigned complete;        /* bit (1 << imp_kind) of the complete exports in the run */
     struct arena a;           /* lives as long as the applier */
