@@ -125,3 +125,33 @@ CREATE TABLE class_principal (
     source TEXT,
     PRIMARY KEY (class_id, teacher_id)
 );
+
+-- E-mails about a person's account (a password reset, an address to
+-- confirm) go through the same outbox as notifications, exactly once:
+-- 'notices' (the notifications that name this row) or an account kind with
+-- its one-time link, forgotten once sent.
+ALTER TABLE mail_outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'notices';
+ALTER TABLE mail_outbox ADD COLUMN link TEXT;
+
+-- "Mot de passe oublié": a single-use, short-lived link (only its hash kept).
+CREATE TABLE password_reset (
+    id {{ID}},
+    account_id BIGINT NOT NULL REFERENCES account(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT
+);
+CREATE INDEX password_reset_account ON password_reset(account_id);
+
+-- A person's new e-mail address, until they follow the link sent to it.
+CREATE TABLE email_change (
+    id {{ID}},
+    person_id BIGINT NOT NULL REFERENCES person(id),
+    email TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT
+);
+CREATE INDEX email_change_person ON email_change(person_id);

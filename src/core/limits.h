@@ -45,6 +45,8 @@
 /* Account activation by one-time code (paper letter) */
 #define ACTIVATION_CODE_CHARS     12
 #define ACTIVATION_VALID_S        (60 * 24 * 3600)   /* a letter stays valid 60 days */
+#define PASSWORD_RESET_VALID_S    (30 * 60)          /* a "mot de passe oublié" link */
+#define EMAIL_CONFIRM_VALID_S     (48 * 3600)        /* the link that confirms a new address */
 #define PASSWORD_MIN_CHARS        10
 #define PASSWORD_PHRASE_CHARS     16                 /* any phrase this long is accepted */
 

@@ -166,6 +166,7 @@ static void register_routes(const struct options *o)
 {
     router_add(core_routes);
     router_add(auth_routes);
+    router_add(auth_recover_routes);
     router_add(portal_routes);
     router_add(persons_routes);
     router_add(services_routes);

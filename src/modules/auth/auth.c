@@ -1,5 +1,6 @@
 /* auth.c — sign-in, sign-out, sessions, throttling, activation. */
 #include "auth.h"
+#include "internal.h"
 #include "../messages/reps.h"
 #include "../../core/app.h"
 #include "../../core/audit.h"
@@ -17,6 +18,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -110,7 +112,7 @@ static void throttle_clear(struct store *s, const char *key)
 }
 
 /* 0 when this login and address may try; otherwise the seconds to wait. */
-static int64_t throttled(struct store *s, struct req *r, const char *kind, const char *login)
+int64_t auth_throttled(struct store *s, struct req *r, const char *kind, const char *login)
 {
     const char *kl = arena_printf(&r->arena, "%s:login:%s", kind, login);
     const char *ka = arena_printf(&r->arena, "%s:addr:%s", kind, r->remote_addr);
@@ -118,13 +120,24 @@ static int64_t throttled(struct store *s, struct req *r, const char *kind, const
     return a > b ? a : b;
 }
 
-static void failed(struct store *s, struct req *r, const char *kind, const char *login)
+void auth_failed(struct store *s, struct req *r, const char *kind, const char *login)
 {
     throttle_fail(s, arena_printf(&r->arena, "%s:login:%s", kind, login));
     throttle_fail(s, arena_printf(&r->arena, "%s:addr:%s", kind, r->remote_addr));
 }
 
-static const char *wait_message(struct req *r, int64_t wait)
+const char *auth_public_url(struct req *r)
+{
+    const char *env = getenv("CARNET_PUBLIC_URL"), *host = req_header(r, "Host");
+    char *u = env && *env ? arena_strdup(&r->arena, env)
+                          : arena_printf(&r->arena, "%s://%s", r->tls ? "https" : "http",
+                                         host ? host : "localhost");
+    size_t n = strlen(u);
+    while (n && u[n - 1] == '/') u[--n] = 0;
+    return u;
+}
+
+const char *auth_wait_message(struct req *r, int64_t wait)
 {
     char m[24];
     snprintf(m, sizeof m, "%lld", (long long)((wait + 59) / 60));
@@ -239,8 +252,10 @@ static void login_form(struct req *r, const char *error, const char *login, cons
            "autocomplete=\"current-password\" required maxlength=\"256\">",
         tr(r, "login.password"));
     out(r, "<button type=\"submit\" class=\"primary\">%h</button></form>", tr(r, "login.submit"));
-    out(r, "<p class=\"help\">%h <a href=\"/activer\">%h</a></p></section>", tr(r, "login.first_time"),
+    out(r, "<p class=\"help\">%h <a href=\"/activer\">%h</a></p>", tr(r, "login.first_time"),
         tr(r, "login.activate_link"));
+    out(r, "<p class=\"help\"><a href=\"/mot-de-passe-oublie\">%h</a></p></section>",
+        tr(r, "recover.link"));
     page_end(r);
 }
 
@@ -256,6 +271,8 @@ static void login_page(struct req *r)
         resp_cookie(r, cookie_name(r, SESSION_COOKIE), "", 0, true);
     } else if (param_bool(r, "sortie")) {
         notice = tr(r, "login.signed_out");
+    } else if (param_bool(r, "nouveau")) {
+        notice = tr(r, "recover.done");
     }
     login_form(r, NULL, NULL, notice);
 }
@@ -276,7 +293,7 @@ static void dummy_make(void) { auth_password_hash("carnet-dummy-password", dummy
 static enum login_result check_login(struct store *s, struct req *r, const char *login, const char *password,
                                      int64_t *account_id, int64_t *person_id, int64_t *wait)
 {
-    *wait = throttled(s, r, "login", login);
+    *wait = auth_throttled(s, r, "login", login);
     if (*wait) return LOGIN_THROTTLED;
     struct stmt *st = store_q(s, "SELECT id, person_id, password_hash, state FROM account WHERE login = $1", "t", login);
     if (!st) return LOGIN_ERROR;
@@ -294,7 +311,7 @@ static enum login_result check_login(struct store *s, struct req *r, const char 
     const char *against = active && hash[0] ? hash : dummy_hash;
     bool verified = crypto_pwhash_str_verify(against, password, strlen(password)) == 0;
     if (!active || !hash[0] || !verified) {
-        failed(s, r, "login", login);
+        auth_failed(s, r, "login", login);
         /* The audit, read by staff only, keeps why. */
         audit(s, r, *person_id, "login.failed", login, active ? "" : state);
         return LOGIN_BAD;
@@ -318,7 +335,7 @@ static void login_submit(struct req *r)
     case LOGIN_THROTTLED:
         r->status = 429;
         resp_header(r, "Retry-After", arena_printf(&r->arena, "%lld", (long long)wait));
-        login_form(r, wait_message(r, wait), login, NULL);
+        login_form(r, auth_wait_message(r, wait), login, NULL);
         return;
     case LOGIN_BAD:
         r->status = 401;
@@ -373,10 +390,10 @@ static void activate_submit(struct req *r)
     struct store *s = store_thread();
     const char *login = param(r, "login"), *code = param(r, "code");
     const char *pw = param(r, "password"), *pw2 = param(r, "password2");
-    int64_t wait = throttled(s, r, "activate", login);
+    int64_t wait = auth_throttled(s, r, "activate", login);
     if (wait) {
         r->status = 429;
-        activate_form(r, wait_message(r, wait));
+        activate_form(r, auth_wait_message(r, wait));
         return;
     }
     char h[65];
@@ -395,7 +412,7 @@ static void activate_submit(struct req *r)
     }
     stmt_done(st);
     if (!account || !stored[0] || !text_equal_ct(stored, h)) {
-        failed(s, r, "activate", login);
+        auth_failed(s, r, "activate", login);
         r->status = 400;
         activate_form(r, tr(r, "activate.bad"));
         return;
@@ -785,7 +802,7 @@ static void api_login(struct req *r)
         return;
     case LOGIN_THROTTLED:
         resp_header(r, "Retry-After", arena_printf(&r->arena, "%lld", (long long)wait));
-        reply_error(r, 429, wait_message(r, wait));
+        reply_error(r, 429, auth_wait_message(r, wait));
         return;
     case LOGIN_BAD:
         reply_error(r, 401, tr(r, "login.bad"));
@@ -807,7 +824,7 @@ static void api_logout(struct req *r)
 const struct route auth_routes[] = {
     {.method = M_GET, .path = "/connexion", .handler = login_page, .action = ACT_PUBLIC,
      .params = (const struct param_spec[]){{"suite", P_LINE, SRC_QUERY, .maxlen = 500},
-                                           {"sortie", P_BOOL, SRC_QUERY}, {0}}},
+                                           {"sortie", P_BOOL, SRC_QUERY}, {"nouveau", P_BOOL, SRC_QUERY}, {0}}},
     {.method = M_POST, .path = "/connexion", .handler = login_submit, .action = ACT_PUBLIC, .flags = ROUTE_ANON_FORM,
      .params = (const struct param_spec[]){
          {"login", P_LOGIN, SRC_BODY, .required = true, .maxlen = LIMIT_LOGIN_BYTES, .label = "login.login"},

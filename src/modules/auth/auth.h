@@ -27,5 +27,7 @@ void auth_code_hash(const char *code, char out[65]);
 void auth_load_session(struct req *r);
 
 extern const struct route auth_routes[];
+/* "Mot de passe oublié" (recover.c). */
+extern const struct route auth_recover_routes[];
 
 #endif

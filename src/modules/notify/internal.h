@@ -54,6 +54,9 @@ struct mail {
     const struct mail_item *items;
     size_t n;                /* items listed */
     int64_t total;           /* items in the e-mail (≥ n) */
+    const char *kind;        /* NULL for notifications; else an account e-mail ("password_reset",
+                                "email_confirm") whose one-time link is `link` */
+    const char *link;
 };
 /* The whole message (RFC 5322 headers, CRLF, quoted-printable UTF-8 body)
  * appended to b. */

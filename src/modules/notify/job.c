@@ -204,16 +204,25 @@ static size_t claim(struct store *s, int64_t due, struct claimed *v)
 /* The outbox row id as an e-mail: recipient, names, language, items. */
 static bool mail_load(struct store *s, struct arena *a, int64_t id, const struct config *c, struct mail *m)
 {
-    struct stmt *st = store_q(s, "SELECT o.rcpt, o.created_at, p.first_name || ' ' || p.last_name, coalesce(ac.lang, 'fr')"
+    struct stmt *st = store_q(s, "SELECT o.rcpt, o.created_at, p.first_name || ' ' || p.last_name, coalesce(ac.lang, 'fr'),"
+                                 " o.kind, o.link"
                                  " FROM mail_outbox o JOIN person p ON p.id = o.person_id LEFT JOIN account ac ON ac.person_id = p.id"
                                  " WHERE o.id = $1", "i", id);
-    bool ok = st && stmt_step(st) == STORE_ROW;
-    if (ok)
+    bool ok = st && stmt_step(st) == STORE_ROW, account = false;
+    if (ok) {
         *m = (struct mail){.id = id, .created_at = stmt_int(st, 1), .date = clock_now(), .from = c->from,
                            .to_addr = arena_strdup(a, stmt_text(st, 0)), .to_name = arena_strdup(a, stmt_text(st, 2)),
                            .lang = arena_strdup(a, stmt_text(st, 3)), .public_url = c->public_url};
+        account = strcmp(stmt_text(st, 4), "notices") != 0;
+        if (account) {
+            m->kind = arena_strdup(a, stmt_text(st, 4));
+            m->link = arena_strdup(a, stmt_text(st, 5));
+            m->total = 1;
+        }
+    }
     stmt_done(st);
     if (!ok) return false;
+    if (account) return m->link != NULL;
     struct mail_item *v = arena_alloc(a, NOTIFY_DIGEST_MAX * sizeof *v);
     st = store_q(s, "SELECT id, service, title FROM notification WHERE mail_id = $1 ORDER BY visible_at, id", "i", id);
     while (st && stmt_step(st) == STORE_ROW) {
@@ -242,7 +251,8 @@ static int settle_one(struct store *s, const struct claimed *x, int64_t now, int
                             " WHERE id = $1 AND state = 'sending' AND claimed_at = $2", "iii", x->id, x->claimed_at, retry_at);
     if (x->res == SMTP_SENT) {
         rep->sent++;
-        return store_run(s, "UPDATE mail_outbox SET state = 'sent', sent_at = $3, error = NULL"
+        /* A one-time link is forgotten once it left. */
+        return store_run(s, "UPDATE mail_outbox SET state = 'sent', sent_at = $3, error = NULL, link = NULL"
                             " WHERE id = $1 AND state = 'sending' AND claimed_at = $2", "iii", x->id, x->claimed_at, now);
     }
     if (x->res == SMTP_REFUSED || x->attempts >= NOTIFY_MAX_ATTEMPTS) {
@@ -404,4 +414,12 @@ void notify_job_stop(void)
     pthread_mutex_unlock(&job_lock);
     pthread_join(job_thread, NULL);
     job_started = false;
+}
+
+int notify_mail_account(struct store *s, int64_t person, const char *rcpt, const char *kind,
+                        const char *link)
+{
+    int64_t now = clock_now();
+    return store_run(s, "INSERT INTO mail_outbox (person_id, rcpt, created_at, next_at, kind, link)"
+                        " VALUES ($1, $2, $3, $3, $4, $5)", "itit" "t", person, rcpt, now, kind, link);
 }

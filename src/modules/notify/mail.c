@@ -236,8 +236,37 @@ static void body(struct buf *t, const struct mail *m)
     buf_puts(t, "/compte/notifications\n");
 }
 
+/* An account e-mail: a greeting, what it is about, the one-time link, what
+ * to do if one did not ask. */
+static void account_mail(struct buf *b, const struct mail *m)
+{
+    char key[64];
+    struct buf t;
+    buf_init(&t);
+    snprintf(key, sizeof key, "notify.mail.%s.subject", m->kind);
+    fill(&t, m->lang, key, NULL);
+    headers(b, m, buf_cstr(&t));
+    buf_reset(&t);
+    fill(&t, m->lang, "notify.mail.hello", m->to_name);
+    buf_puts(&t, "\n\n");
+    snprintf(key, sizeof key, "notify.mail.%s.body", m->kind);
+    fill(&t, m->lang, key, NULL);
+    buf_puts(&t, "\n\n  ");
+    buf_puts(&t, m->link ? m->link : "");
+    buf_puts(&t, "\n\n");
+    snprintf(key, sizeof key, "notify.mail.%s.end", m->kind);
+    fill(&t, m->lang, key, NULL);
+    buf_puts(&t, "\n");
+    mail_qp(b, buf_cstr(&t));
+    buf_free(&t);
+}
+
 void mail_compose(struct buf *b, const struct mail *m)
 {
+    if (m->kind) {
+        account_mail(b, m);
+        return;
+    }
     struct buf t;
     buf_init(&t);
     char num[24];

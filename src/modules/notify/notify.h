@@ -72,6 +72,13 @@ struct notify_report {
  * store failed (logged); SMTP trouble is not an error of the run. */
 int notify_run(struct store *s, struct notify_report *rep);
 /* Start and stop the background thread of `carnet serve`. */
+/* Queue an e-mail about a person's account to rcpt: kind "password_reset"
+ * or "email_confirm", with its one-time link (kept only until sent).
+ * Sent by the job like the notifications, exactly once, out of any quiet
+ * period (the person asked for it); call notify_job_kick after the commit
+ * to send it now. 0 or -1. */
+int notify_mail_account(struct store *s, int64_t person, const char *rcpt, const char *kind,
+                        const char *link);
 int notify_job_start(void);
 void notify_job_stop(void);
 /* Run now on this thread's connection (the test clock hook). */
