@@ -167,6 +167,7 @@ static void register_routes(const struct options *o)
     router_add(core_routes);
     router_add(auth_routes);
     router_add(auth_recover_routes);
+    router_add(auth_contact_routes);
     router_add(portal_routes);
     router_add(persons_routes);
     router_add(services_routes);

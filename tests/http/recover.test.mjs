@@ -111,3 +111,41 @@ test('Recover: throttled per login; a made-up or expired link is refused', async
     password: 'une phrase assez longue', password2: 'une phrase assez longue' });
   assert.equal(post.status, 400);
 });
+
+test('Contact: a teacher changes her e-mail (it counts once confirmed by the link sent to it) and her mobile', async () => {
+  const c = await srv.as('prof.demo');
+  const person = srv.sql("SELECT person_id FROM account WHERE login = 'prof.demo'");
+  const before = srv.sql(`SELECT email FROM person WHERE id = ${person}`);
+  let page = await c.get('/compte');
+  assert.match(visibleText(page.text), /Mes coordonnées/);
+  const bad = await c.post('/compte/courriel', { csrf: Client.csrfOf(page.text), email: 'pas une adresse' });
+  assert.equal(bad.status, 400);
+  const r = await c.post('/compte/courriel', { csrf: Client.csrfOf(page.text), email: 'nouvelle.adresse@example.test' });
+  assert.equal(r.status, 303);
+  page = await c.get('/compte?courriel=1');
+  assert.match(visibleText(page.text), /Un lien de confirmation vient d'être envoyé/);
+  assert.match(visibleText(page.text), /En attente de confirmation : nouvelle\.adresse@example\.test/);
+  assert.equal(srv.sql(`SELECT email FROM person WHERE id = ${person}`), before, 'not before it is confirmed');
+  let mail = [];
+  for (let i = 0; i < 50 && !mail.length; i++) {
+    notifyOnce();
+    mail = smtp.mails().filter((m) => m.rcpt === 'nouvelle.adresse@example.test');
+    if (!mail.length) await sleep(100);
+  }
+  assert.equal(mail.length, 1);
+  assert.match(mail[0].headers.subject, /confirmez votre adresse/);
+  const link = mail[0].body.match(/https:\/\/carnet\.example\.test(\/compte\/courriel\/confirmer\?jeton=[A-Za-z0-9_-]+)/)[1];
+  const done = await srv.client().get(link);
+  assert.equal(done.status, 200);
+  assert.match(visibleText(done.text), /Carnet vous écrira désormais à nouvelle\.adresse@example\.test/);
+  assert.equal(srv.sql(`SELECT email FROM person WHERE id = ${person}`), 'nouvelle.adresse@example.test');
+  assert.equal((await srv.client().get(link)).status, 400, 'once');
+  // Mobile: as people type it; nonsense refused; empty clears it.
+  page = await c.get('/compte');
+  assert.equal((await c.post('/compte/mobile', { csrf: Client.csrfOf(page.text), mobile: '06.12.34.56.78' })).status, 303);
+  assert.equal(srv.sql(`SELECT phone FROM person WHERE id = ${person}`), '06 12 34 56 78');
+  assert.equal((await c.post('/compte/mobile', { csrf: Client.csrfOf(page.text), mobile: 'appelez-moi' })).status, 400);
+  assert.equal(srv.sql(`SELECT phone FROM person WHERE id = ${person}`), '06 12 34 56 78');
+  assert.equal((await c.post('/compte/mobile', { csrf: Client.csrfOf(page.text), mobile: '' })).status, 303);
+  assert.equal(srv.sql(`SELECT coalesce(phone, 'vide') FROM person WHERE id = ${person}`), 'vide');
+});

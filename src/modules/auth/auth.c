@@ -472,6 +472,7 @@ static void account_page_render(struct req *r, const char *error, const char *no
             a->roles[i].establishment_name ? a->roles[i].establishment_name : "");
     }
     out(r, "</ul></dd></dl></section>");
+    auth_contact_settings(r);
     out(r, "<section class=\"card\"><h2>%h</h2><p>%h</p><p><a class=\"button\" href=\"/compte/notifications\">%h</a></p></section>",
         tr(r, "account.notifications"), tr(r, "account.notifications_lead"), tr(r, "account.notifications_open"));
     reps_consent_settings(r);
@@ -519,7 +520,9 @@ static void account_page_render(struct req *r, const char *error, const char *no
 
 static void account_page(struct req *r)
 {
-    account_page_render(r, NULL, param_bool(r, "ok") ? tr(r, "account.saved") : NULL);
+    account_page_render(r, NULL, param_bool(r, "courriel") ? tr(r, "contact.sent")
+                                 : param_bool(r, "ok")     ? tr(r, "account.saved")
+                                                           : NULL);
 }
 
 static void end_one(struct req *r)
@@ -840,7 +843,7 @@ const struct route auth_routes[] = {
          {"password", P_PASSWORD, SRC_BODY, .required = true, .label = "activate.password"},
          {"password2", P_PASSWORD, SRC_BODY, .required = true, .label = "activate.password2"}, {0}}},
     {.method = M_GET, .path = "/compte", .handler = account_page, .action = ACT_SIGNED_IN,
-     .params = (const struct param_spec[]){{"ok", P_BOOL, SRC_QUERY}, {0}}},
+     .params = (const struct param_spec[]){{"ok", P_BOOL, SRC_QUERY}, {"courriel", P_BOOL, SRC_QUERY}, {0}}},
     {.method = M_POST, .path = "/compte/sessions/{id}/fin", .handler = end_one, .action = ACT_SIGNED_IN,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {.method = M_POST, .path = "/compte/sessions/fin", .handler = end_all, .action = ACT_SIGNED_IN},

@@ -29,5 +29,8 @@ void auth_load_session(struct req *r);
 extern const struct route auth_routes[];
 /* "Mot de passe oublié" (recover.c). */
 extern const struct route auth_recover_routes[];
+/* A person's own e-mail and mobile (contact.c): the section of /compte. */
+extern const struct route auth_contact_routes[];
+void auth_contact_settings(struct req *r);
 
 #endif
