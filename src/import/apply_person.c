@@ -3,6 +3,7 @@
  * member's functions, teachings and principal classes; and, at the end of
  * a complete export, the roles of those it no longer lists are ended. */
 #include "apply_impl.h"
+#include "nomenclature.h"
 #include "../core/clock.h"
 #include <ctype.h>
 #include <stdio.h>
@@ -21,20 +22,10 @@ static const unsigned seen_flag[IMP_KIND_COUNT] = {
 static void login_part(const char *s, char *out, size_t cap)
 {
     size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p && n + 1 < cap; p++) {
-        char c = 0;
-        if (*p == 0xC3 && p[1]) {
-            unsigned char x = p[1] | 0x20;
-            c = x >= 0xA0 && x <= 0xA5 ? 'a' : x == 0xA7 ? 'c' : x >= 0xA8 && x <= 0xAB ? 'e'
-              : x >= 0xAC && x <= 0xAF ? 'i' : x >= 0xB2 && x <= 0xB6 ? 'o'
-              : x >= 0xB9 && x <= 0xBC ? 'u' : x == 0xBF || x == 0xBD ? 'y' : 0;
-            p++;
-        } else if (*p == 0xC5 && (p[1] == 0x93 || p[1] == 0x92)) {
-            c = 'o'; /* œ: "oe" would be better; one letter keeps it simple */
-            p++;
-        } else if (isalnum(*p)) {
-            c = (char)tolower(*p);
-        }
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p && n + 1 < cap;) {
+        char c;
+        p += nomenclature_ascii(p, &c);
+        c = isalnum((unsigned char)c) ? (char)tolower((unsigned char)c) : 0;
         if (c) out[n++] = c;
         else if (n && out[n - 1] != '-') out[n++] = '-';
     }

@@ -12,6 +12,7 @@
  * else in common, or several sure candidates.
  * Never the same human: two different birth dates, or two different INE. */
 #include "apply_impl.h"
+#include "nomenclature.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,20 +24,12 @@ void identity_fold(const char *last, const char *first, char *out, size_t cap)
         const unsigned char *p = (const unsigned char *)(part ? first : last);
         if (part && n + 1 < cap) out[n++] = '|';
         bool space = true;
-        for (; p && *p && n + 2 < cap; p++) {
-            char c = 0;
-            if (*p == 0xC3 && p[1]) {
-                unsigned char x = p[1] | 0x20;
-                c = x >= 0xA0 && x <= 0xA5 ? 'A' : x == 0xA7 ? 'C' : x >= 0xA8 && x <= 0xAB ? 'E'
-                  : x >= 0xAC && x <= 0xAF ? 'I' : x >= 0xB2 && x <= 0xB6 ? 'O'
-                  : x >= 0xB9 && x <= 0xBC ? 'U' : x == 0xBF || x == 0xBD ? 'Y' : 0;
-                p++;
-            } else if (isalnum(*p)) {
-                c = (char)toupper(*p);
-            } else if (*p >= 0x80) {
-                continue; /* another multi-byte letter: its bytes are dropped */
-            }
-            if (c) {
+        while (p && *p && n + 2 < cap) {
+            char c;
+            bool other = *p >= 0x80 && *p != 0xC3 && *p != 0xC5;
+            p += nomenclature_ascii(p, &c);
+            if (other) continue; /* another multi-byte letter: its bytes are dropped */
+            if (c && isalnum((unsigned char)c)) {
                 out[n++] = c;
                 space = false;
             } else if (!space) {

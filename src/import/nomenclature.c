@@ -28,21 +28,31 @@ const char *nomenclature_zone_of_uai(const char *uai)
     return NULL;
 }
 
+int nomenclature_ascii(const unsigned char *p, char *c)
+{
+    if (*p == 0xC3 && p[1]) {
+        unsigned char x = p[1] | 0x20; /* the lower-case form of the second byte */
+        *c = x >= 0xA0 && x <= 0xA5 ? 'A' : x == 0xA7 ? 'C' : x >= 0xA8 && x <= 0xAB ? 'E'
+           : x >= 0xAC && x <= 0xAF ? 'I' : x >= 0xB2 && x <= 0xB6 ? 'O'
+           : x >= 0xB9 && x <= 0xBC ? 'U' : x == 0xBF || x == 0xBD ? 'Y' : 0;
+        return 2;
+    }
+    if (*p == 0xC5 && (p[1] == 0x93 || p[1] == 0x92)) { /* œ, Œ */
+        *c = 'O';
+        return 2;
+    }
+    *c = *p < 0x80 ? (char)toupper(*p) : 0;
+    return 1;
+}
+
 /* s upper-cased, accents of Latin-1 letters in UTF-8 dropped, into out. */
 static void fold(const char *s, char *out, size_t cap)
 {
     size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && n + 1 < cap; p++) {
-        if (*p == 0xC3 && p[1]) {
-            unsigned char c = p[1] | 0x20; /* lower-case form of the second byte */
-            char base = c >= 0xA0 && c <= 0xA5 ? 'A' : c == 0xA7 ? 'C'
-                      : c >= 0xA8 && c <= 0xAB ? 'E' : c >= 0xAC && c <= 0xAF ? 'I'
-                      : c >= 0xB2 && c <= 0xB6 ? 'O' : c >= 0xB9 && c <= 0xBC ? 'U' : '?';
-            out[n++] = base;
-            p++;
-            continue;
-        }
-        out[n++] = (char)toupper(*p);
+    for (const unsigned char *p = (const unsigned char *)s; *p && n + 1 < cap;) {
+        char c;
+        p += nomenclature_ascii(p, &c);
+        out[n++] = c ? c : '?';
     }
     out[n] = 0;
 }

@@ -15,4 +15,10 @@ const char *nomenclature_establishment_kind(const char *type, const char *name);
  * label names ("4B", "4EME B", "CE2-CM1", "TERMINALE GENERALE"), or NULL. */
 const char *nomenclature_level(const char *text);
 
+/* The unaccented upper-case ASCII letter of the character at p (UTF-8:
+ * the Latin-1 letters with accents, é → E) into *c, or the byte itself
+ * upper-cased when ASCII; 0 into *c for any other character. Returns the
+ * number of bytes read (1 or 2; 1 for any other byte of a sequence). */
+int nomenclature_ascii(const unsigned char *p, char *c);
+
 #endif

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, PG_URL, pgDatabaseUrl, sqlOn, dropDb, startServer } from '../lib/carnet.mjs';
+import { BIN, sqlOn, dropDb, emptyDb, startServer } from '../lib/carnet.mjs';
 import { SHOTS, launch, axe, phone } from '../lib/browser.mjs';
 
 const COMPLET = new URL('../fixtures/aaf/complet', import.meta.url).pathname;
@@ -15,14 +15,7 @@ const work = mkdtempSync(join(tmpdir(), 'carnet-impb-'));
 let db, srv, browser;
 
 before(async () => {
-  if (PG_URL) {
-    const name = `impb_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    sqlOn(PG_URL, `CREATE DATABASE ${name}`);
-    db = pgDatabaseUrl(name);
-  } else {
-    db = join(work, 'carnet.db');
-  }
-  execFileSync(BIN, ['migrate', '--db', db, '--quiet'], { stdio: 'ignore' });
+  db = emptyDb(work);
   srv = await startServer({ db, now: '2026-09-07T10:00' });
   browser = await launch();
 });

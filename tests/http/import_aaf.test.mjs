@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, PG_URL, pgDatabaseUrl, sqlOn, dropDb, startServer, visibleText } from '../lib/carnet.mjs';
+import { BIN, sqlOn, dropDb, emptyDb as newDb, startServer, visibleText } from '../lib/carnet.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const COMPLET = join(ROOT, 'tests/fixtures/aaf/complet');
@@ -21,18 +21,10 @@ after(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** A new empty database (migrated): a SQLite file, or a PostgreSQL database. */
+/** A new empty database (migrated), dropped at the end. */
 function emptyDb() {
-  let db;
-  if (PG_URL) {
-    const name = `imp_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    sqlOn(PG_URL, `CREATE DATABASE ${name}`);
-    db = pgDatabaseUrl(name);
-  } else {
-    db = join(mkdtempSync(join(work, 'db-')), 'carnet.db');
-  }
+  const db = newDb(mkdtempSync(join(work, 'db-')));
   made.push(db);
-  execFileSync(BIN, ['migrate', '--db', db, '--quiet'], { stdio: 'ignore' });
   return db;
 }
 

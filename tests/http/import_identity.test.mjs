@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, PG_URL, pgDatabaseUrl, sqlOn, dropDb, startServer, Client, visibleText } from '../lib/carnet.mjs';
+import { BIN, sqlOn, dropDb, emptyDb, startServer, Client, visibleText } from '../lib/carnet.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const COMPLET = join(ROOT, 'tests/fixtures/aaf/complet');
@@ -34,14 +34,7 @@ function known(first, last, birth, login, state = 'pending') {
 }
 
 before(async () => {
-  if (PG_URL) {
-    const name = `rid_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    sqlOn(PG_URL, `CREATE DATABASE ${name}`);
-    db = pgDatabaseUrl(name);
-  } else {
-    db = join(work, 'carnet.db');
-  }
-  execFileSync(BIN, ['migrate', '--db', db, '--quiet'], { stdio: 'ignore' });
+  db = emptyDb(work);
   const code = execFileSync(BIN, ['add-admin', '--db', db, '--login', 'admin.t', '--first', 'Inès', '--last', 'ROUX',
     '--now', '2026-09-07T07:00'], { encoding: 'utf8' }).trim().split(' ')[1];
   srv = await startServer({ db, now: '2026-09-07T10:00' });

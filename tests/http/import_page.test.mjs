@@ -8,19 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, PG_URL, pgDatabaseUrl, sqlOn, dropDb, startServer, Client, visibleText } from '../lib/carnet.mjs';
+import { BIN, sqlOn, dropDb, emptyDb, startServer, Client, visibleText } from '../lib/carnet.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const COMPLET = join(ROOT, 'tests/fixtures/aaf/complet');
 const work = mkdtempSync(join(tmpdir(), 'carnet-imppage-'));
 let db, srv;
-
-function emptyDb() {
-  if (!PG_URL) return join(work, 'carnet.db');
-  const name = `imp_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  sqlOn(PG_URL, `CREATE DATABASE ${name}`);
-  return pgDatabaseUrl(name);
-}
 
 /** Activate login with the code `carnet` prints, and sign in. */
 async function activated(login, code) {
@@ -47,8 +40,7 @@ async function upload(c, fields, dir = COMPLET, only = null) {
 const people = () => sqlOn(db, 'SELECT count(*) FROM person');
 
 before(async () => {
-  db = emptyDb();
-  execFileSync(BIN, ['migrate', '--db', db, '--quiet'], { stdio: 'ignore' });
+  db = emptyDb(work);
   srv = await startServer({ db, now: '2026-09-07T10:00' });
 });
 after(async () => {

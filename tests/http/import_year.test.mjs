@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, PG_URL, pgDatabaseUrl, sqlOn, dropDb } from '../lib/carnet.mjs';
+import { BIN, sqlOn, dropDb, emptyDb } from '../lib/carnet.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const COMPLET = join(ROOT, 'tests/fixtures/aaf/complet');
@@ -28,14 +28,7 @@ const lea = () => one(`SELECT c.name || ':' || y.label || ':' || en.starts_on ||
   JOIN person p ON p.id = en.pupil_id WHERE p.first_name = 'Léa' ORDER BY en.starts_on`).split('\n');
 
 test('New school year: refused before the summer and without the next calendar; then the old year closes, the new one fills', () => {
-  if (PG_URL) {
-    const name = `year_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    sqlOn(PG_URL, `CREATE DATABASE ${name}`);
-    db = pgDatabaseUrl(name);
-  } else {
-    db = join(work, 'carnet.db');
-  }
-  execFileSync(BIN, ['migrate', '--db', db, '--quiet'], { stdio: 'ignore' });
+  db = emptyDb(work);
   assert.equal(run('import', 'aaf', '--db', db, '--now', '2026-09-07T08:00', '--quiet', COMPLET).status, 0);
   const before = state();
   // In May the year is not over.

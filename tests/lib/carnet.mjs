@@ -62,6 +62,19 @@ export function freshDb(dir) {
   return pgDatabaseUrl(name);
 }
 
+/** A new empty database in dir (a SQLite file there, or a PostgreSQL
+ * database on the test cluster), migrated: where an import starts. */
+export function emptyDb(dir) {
+  let db = join(dir, 'carnet.db');
+  if (PG_URL) {
+    const name = `e_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    sqlOn(PG_URL, `CREATE DATABASE ${name}`);
+    db = pgDatabaseUrl(name);
+  }
+  execFileSync(BIN, ['migrate', '--db', db, '--quiet'], { stdio: 'ignore' });
+  return db;
+}
+
 export function dropDb(db) {
   if (db.startsWith('postgresql:')) {
     const name = new URL(db).pathname.slice(1);
