@@ -224,7 +224,8 @@ static int read_record(struct csv *c)
         if (++bytes > LIMIT_CSV_LINE_BYTES)
             return fail(c, "ligne %ld : la ligne dépasse %d octets", c->rec_line,
                         LIMIT_CSV_LINE_BYTES);
-        if (b == 0) return fail(c, "ligne %ld : octet nul : ce n'est pas un fichier texte", c->line);
+        if (b == 0)
+            return fail(c, "ligne %ld : octet nul : ce n'est pas un fichier texte", c->line);
         if (s == S_QUOTE && b == '"') { /* a doubled quote */
             s = S_QUOTED;
             rc = put(c, '"');

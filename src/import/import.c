@@ -22,7 +22,7 @@ const char *imp_kind_name(enum imp_kind k)
     return k < IMP_KIND_COUNT ? names[k] : "?";
 }
 
-static const struct imp_reader *const readers[] = {&aaf_reader};
+static const struct imp_reader *const readers[] = {&aaf_reader, &onde_reader};
 
 static const struct imp_reader *reader_of(const char *format)
 {
@@ -180,8 +180,8 @@ int import_run(struct store *s, const struct import_request *q, struct report *r
 
 static int usage(void)
 {
-    fputs("usage: carnet import aaf --db DB [--dry-run] [--report-json FILE] [--now T]"
-          " [--quiet] PATH…\n", stderr);
+    fputs("usage: carnet import aaf|onde --db DB [--dry-run] [--report-json FILE]"
+          " [--now T] [--quiet] PATH…\n", stderr);
     return 2;
 }
 

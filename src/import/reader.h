@@ -29,5 +29,6 @@ struct imp_reader {
 };
 
 extern const struct imp_reader aaf_reader;
+extern const struct imp_reader onde_reader;
 
 #endif

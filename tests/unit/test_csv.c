@@ -31,7 +31,8 @@ static struct csv *open_s(const char *s)
 static void test_csv_quoting_follows_rfc4180(void **state)
 {
     (void)state;
-    struct csv *c = open_s("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\nlast,,\"\"\r\n");
+    struct csv *c = open_s("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\n"
+                           "last,,\"\"\r\n");
     assert_non_null(c);
     assert_int_equal(csv_delimiter(c), ',');
     assert_int_equal(csv_next(c), 1);
