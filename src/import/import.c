@@ -22,7 +22,7 @@ const char *imp_kind_name(enum imp_kind k)
     return k < IMP_KIND_COUNT ? names[k] : "?";
 }
 
-static const struct imp_reader *const readers[] = {&aaf_reader, &onde_reader};
+static const struct imp_reader *const readers[] = {&aaf_reader, &onde_reader, &siecle_reader};
 
 static const struct imp_reader *reader_of(const char *format)
 {
@@ -180,7 +180,7 @@ int import_run(struct store *s, const struct import_request *q, struct report *r
 
 static int usage(void)
 {
-    fputs("usage: carnet import aaf|onde --db DB [--dry-run] [--report-json FILE]"
+    fputs("usage: carnet import aaf|onde|siecle --db DB [--dry-run] [--report-json FILE]"
           " [--now T] [--quiet] PATH…\n", stderr);
     return 2;
 }

@@ -30,5 +30,6 @@ struct imp_reader {
 
 extern const struct imp_reader aaf_reader;
 extern const struct imp_reader onde_reader;
+extern const struct imp_reader siecle_reader;
 
 #endif

@@ -17,9 +17,15 @@ static void on_error(void *ctx, xmlErrorPtr e)
 {
     struct xml_in *in = ctx;
     if (!e || e->level < XML_ERR_ERROR || in->error[0]) return;
-    snprintf(in->error, sizeof in->error, "XML mal formé : %s", e->message ? e->message : "erreur");
-    size_t n = strlen(in->error);
-    while (n && (in->error[n - 1] == '\n' || in->error[n - 1] == ' ')) in->error[--n] = 0;
+    char msg[240];
+    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "erreur");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) msg[--n] = 0;
+    /* what libxml2 says of a file cut short */
+    bool cut = e->code == XML_ERR_DOCUMENT_EMPTY || e->code == XML_ERR_DOCUMENT_END
+               || e->code == XML_ERR_TAG_NOT_FINISHED;
+    snprintf(in->error, sizeof in->error, "XML mal formé : %s%s", msg,
+             cut ? " (fichier tronqué ?)" : "");
     in->error_line = e->line;
 }
 
@@ -42,11 +48,15 @@ void xml_close(struct xml_in *in)
     in->x = NULL;
 }
 
-/* Whether the DOCTYPE read declares entities. */
+/* Whether the DOCTYPE read declares entities. (Its node, not the reader's
+ * document: xmlTextReaderCurrentDoc would hand the document over to us,
+ * to be freed by hand.) */
 static bool declares_entities(xmlTextReaderPtr x)
 {
-    xmlDocPtr doc = xmlTextReaderCurrentDoc(x);
-    return doc && doc->intSubset && (doc->intSubset->entities || doc->intSubset->pentities);
+    xmlNodePtr n = xmlTextReaderCurrentNode(x);
+    if (!n || n->type != XML_DTD_NODE) return false;
+    xmlDtdPtr dtd = (xmlDtdPtr)n;
+    return dtd->entities || dtd->pentities;
 }
 
 /* Refuse the file for reason at the current line; returns -1. */
@@ -93,7 +103,11 @@ const char *xml_name(const struct xml_in *in)
 
 long xml_line(const struct xml_in *in)
 {
-    return xmlTextReaderGetParserLineNumber(in->x);
+    /* The node's own line: the parser's may be ahead of it (it reads in
+     * blocks); the node's stops at 65535 (libxml2 keeps it in 16 bits). */
+    xmlNodePtr node = xmlTextReaderCurrentNode(in->x);
+    long line = node ? xmlGetLineNo(node) : -1;
+    return line > 0 && line < 65535 ? line : xmlTextReaderGetParserLineNumber(in->x);
 }
 
 /* s trimmed of blanks and line breaks, copied into a. */
