@@ -79,6 +79,7 @@ bool emit_date(const char *s, char out[11])
 
 /* ---- the digest --------------------------------------------------------- */
 
+/* Hash s, told apart from NULL and from what follows it. */
 static void h_str(crypto_generichash_state *h, const char *s)
 {
     unsigned char tag = s ? 1 : 0;
@@ -86,6 +87,7 @@ static void h_str(crypto_generichash_state *h, const char *s)
     if (s) crypto_generichash_update(h, (const unsigned char *)s, strlen(s) + 1);
 }
 
+/* Hash a number. */
 static void h_int(crypto_generichash_state *h, long long v)
 {
     char b[24];
@@ -93,6 +95,7 @@ static void h_int(crypto_generichash_state *h, long long v)
     h_str(h, b);
 }
 
+/* Hash a list, its length first. */
 static void h_list(crypto_generichash_state *h, const struct imp_list *l)
 {
     h_int(h, (long long)l->n);
@@ -103,6 +106,7 @@ static void h_list(crypto_generichash_state *h, const struct imp_list *l)
     }
 }
 
+/* Hash links, their number first. */
 static void h_links(crypto_generichash_state *h, const struct imp_link *v, size_t n)
 {
     h_int(h, (long long)n);

@@ -321,6 +321,7 @@ struct rel_cols {
     int address, address2, postcode, city;
 };
 
+/* Find the columns of a relative in [from, to) into rc. No allocation. */
 static void rel_cols_find(const struct csv *c, struct rel_cols *rc, size_t from, size_t to)
 {
     *rc = (struct rel_cols){
@@ -373,6 +374,7 @@ static struct rel *rel_read(struct reader *rd, const struct rel_cols *rc)
     return p;
 }
 
+/* Whether a and b are both there and equal but for case. */
 static bool same_ci(const char *a, const char *b)
 {
     return a && b && !strcasecmp(a, b);
@@ -600,6 +602,7 @@ static int schools_read(struct reader *rd, const struct pupil_cols *pc, struct s
     return rc < 0 ? read_failed(rd) : 0;
 }
 
+/* qsort order of classes: by label. */
 static int klass_order(const void *x, const void *y)
 {
     return strcmp(((const struct klass *)x)->label, ((const struct klass *)y)->label);
@@ -818,6 +821,8 @@ static void relative_row(struct reader *rd, const struct relative_cols *rc, stru
     rels_add(rd, rs, p, links, n);
 }
 
+/* The responsables' file: rows gathered, relatives sent at the end. 0 or
+ * -1 (reported). Allocates in rd->a. */
 static int relatives_read(struct reader *rd)
 {
     struct relative_cols rc;
@@ -845,6 +850,8 @@ struct teacher_cols {
     int *classes; /* every class column ("Classe", "Classe 2"…) */
 };
 
+/* Find the columns of the teachers' file, every class column among them
+ * (in rd->a). */
 static void teacher_cols_find(struct reader *rd, struct teacher_cols *tc)
 {
     const struct csv *c = rd->csv;
@@ -972,6 +979,8 @@ static int teachers_send(struct reader *rd, struct teachers *ts)
     return 0;
 }
 
+/* The teachers' file: rows gathered by teacher, sent at the end. 0 or -1
+ * (reported). Allocates in rd->a. */
 static int teachers_read(struct reader *rd)
 {
     struct teacher_cols tc;
@@ -996,6 +1005,7 @@ static int teachers_read(struct reader *rd)
 
 /* ---- the files -------------------------------------------------------------- */
 
+/* Whether c is an ASCII letter or digit. */
 static bool alnum(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -1019,12 +1029,14 @@ static void uai_in_name(const char *base, char uai[9])
     }
 }
 
+/* The file name of path, without its directories. */
 static const char *base_name(const char *path)
 {
     const char *b = strrchr(path, '/');
     return b ? b + 1 : path;
 }
 
+/* Tell an ONDE file by its name (imp_reader.classify). No allocation. */
 static bool onde_classify(struct imp_file *f, char *why, size_t whylen)
 {
     const char *base = base_name(f->path);
@@ -1050,6 +1062,8 @@ static bool onde_classify(struct imp_file *f, char *why, size_t whylen)
     return true;
 }
 
+/* Read an ONDE file into sink (imp_reader.read). Its arenas are freed
+ * before it returns. */
 static int onde_read(const struct imp_file *f, struct imp_sink *sink)
 {
     struct reader rd = {.path = f->path, .sink = sink};

@@ -122,6 +122,7 @@ static const char *id_of(const struct ent *e, const char *name)
     return e->id ? e->id : get(e, name);
 }
 
+/* Add the leaf (name, value) to e, in a (an empty value kept as NULL). */
 static void kv_add(struct arena *a, struct ent *e, const char *name, const char *value)
 {
     e->kv = arena_grow(a, e->kv, e->n, &e->cap, sizeof *e->kv);
@@ -138,6 +139,7 @@ struct walk {
     const char *child; /* the name of cur's child open */
 };
 
+/* The collection of DONNEES named name, or -1. */
 static int coll_of(const char *name)
 {
     for (int i = 0; i < C_COUNT; i++)
@@ -326,6 +328,7 @@ static int nomenclature_one(struct reader *rd, const struct ent *e, enum imp_kin
     return rd->sink->record(rd->sink->ctx, &r);
 }
 
+/* Send the MEF, then the subjects. 0 or -1 when the sink stops. */
 static int nomenclature_send(struct reader *rd, const struct doc *doc)
 {
     for (size_t i = 0; i < doc->c[C_MEFS].n; i++)
@@ -388,6 +391,7 @@ static void code_add(struct arena *a, struct codes *l, const char *code, const c
     l->v[l->n++] = (struct code){code, level};
 }
 
+/* qsort order of structure codes. */
 static int code_order(const void *x, const void *y)
 {
     return strcmp(((const struct code *)x)->code, ((const struct code *)y)->code);
@@ -589,6 +593,8 @@ static int pupil_send(struct reader *rd, const struct doc *doc, struct pupil_ix 
     return rd->sink->record(rd->sink->ctx, &r);
 }
 
+/* Send the establishment, then its pupils. 0, or -1 when the file has
+ * no UAJ (reported) or the sink stops. */
 static int pupils_send(struct reader *rd, const struct doc *doc)
 {
     struct pupil_ix ix = {.uaj = get(&doc->params, "UAJ")};
@@ -695,6 +701,7 @@ static int relative_send(struct reader *rd, const struct doc *doc, const struct 
     return rd->sink->record(rd->sink->ctx, &r);
 }
 
+/* Send the relatives with their children. 0 or -1 when the sink stops. */
 static int relatives_send(struct reader *rd, const struct doc *doc)
 {
     struct keymap persons, addresses;
@@ -716,6 +723,8 @@ static int relatives_send(struct reader *rd, const struct doc *doc)
 /* The root element each type of file starts with. */
 static const char *const roots[] = {"BEE_NOMENCLATURES", "BEE_ELEVES", "BEE_RESPONSABLES"};
 
+/* Send the records of the file gathered in doc, after checking its root.
+ * 0 or -1 (reported). */
 static int siecle_send(struct reader *rd, const struct doc *doc, int type)
 {
     const char *root = doc->root ? doc->root : "";
@@ -729,6 +738,8 @@ static int siecle_send(struct reader *rd, const struct doc *doc, int type)
                                        : relatives_send(rd, doc);
 }
 
+/* Read a SIECLE file into sink (imp_reader.read): gathered, then sent.
+ * Its arenas are freed before it returns. */
 static int siecle_read(const struct imp_file *f, struct imp_sink *sink)
 {
     struct reader rd = {.path = f->path, .sink = sink};
@@ -747,6 +758,7 @@ static int siecle_read(const struct imp_file *f, struct imp_sink *sink)
     return rc;
 }
 
+/* Tell a SIECLE file by its name (imp_reader.classify). No allocation. */
 static bool siecle_classify(struct imp_file *f, char *why, size_t whylen)
 {
     const char *base = strrchr(f->path, '/');
