@@ -140,9 +140,10 @@ fuzz: build/gen/assets_sql.c build/gen/assets_sql_sqlite.c build/gen/assets_sql_
 	    src/core/assets.c src/core/text.c build/gen/assets_sql.c build/gen/assets_sql_sqlite.c build/gen/assets_sql_postgresql.c \
 	    $$(pkg-config --cflags --libs sqlite3 libpq libical)
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_zip tests/fuzz/fuzz_zip.c src/modules/files/zipdir.c
-	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_aaf tests/fuzz/fuzz_aaf.c src/import/aaf.c src/import/record.c src/core/arena.c \
-	    $$(pkg-config --cflags --libs libxml-2.0 libsodium)
-	@for f in form utf8 clock calendar grades search zip aaf; do \
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_aaf tests/fuzz/fuzz_aaf.c src/import/aaf.c src/import/xml.c \
+	    src/import/record.c src/core/arena.c src/core/text.c $$(pkg-config --cflags --libs libxml-2.0 libsodium)
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_csv tests/fuzz/fuzz_csv.c src/import/csv.c src/core/text.c
+	@for f in form utf8 clock calendar grades search zip aaf csv; do \
 	    mkdir -p build/fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build/fuzz/corpus-$$f/ 2>/dev/null; \
 	    echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
 	    build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/crash-$$f- \

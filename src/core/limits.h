@@ -72,6 +72,11 @@
 /* Imports (AAF, ONDE, SIECLE, STS-web, OneRoster) */
 #define IMPORT_REPORT_PROBLEMS_MAX 2000              /* problems a report lists; more are only counted */
 #define IMPORT_MAX_FILES          512                /* files one run takes */
+/* CSV files of an import (ONDE…), read as a stream: what one record may
+ * hold. The field and line sizes are counted in the file's bytes. */
+#define LIMIT_CSV_FIELD_BYTES     4096               /* one field */
+#define LIMIT_CSV_COLUMNS         256                /* fields of a record, header included */
+#define LIMIT_CSV_LINE_BYTES      (64 * 1024)        /* a record, quoted line breaks included */
 
 /* Arena */
 #define ARENA_BLOCK_BYTES         (16 * 1024)

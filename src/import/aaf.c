@@ -6,8 +6,8 @@
  * the file: memory stays constant whatever its size. */
 #include "aaf.h"
 #include "reader.h"
+#include "xml.h"
 #include "../core/arena.h"
-#include <libxml/xmlreader.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,8 +37,6 @@ struct reader {
     const char *path;
     const struct aaf_name *name;
     struct imp_sink *sink;
-    char error[300];  /* the first error libxml2 reported */
-    long error_line;
     int records;
 };
 
@@ -55,16 +53,6 @@ static void problem(struct reader *rd, const struct raw *raw, long line, char se
     va_end(ap);
     struct imp_where at = {rd->path, raw ? raw->line : line, raw ? raw->id : NULL};
     rd->sink->problem(rd->sink->ctx, &at, severity, msg);
-}
-
-static void on_error(void *ctx, xmlErrorPtr e)
-{
-    struct reader *rd = ctx;
-    if (!e || e->level < XML_ERR_ERROR || rd->error[0]) return;
-    snprintf(rd->error, sizeof rd->error, "%s", e->message ? e->message : "error");
-    size_t n = strlen(rd->error);
-    while (n && (rd->error[n - 1] == '\n' || rd->error[n - 1] == ' ')) rd->error[--n] = 0;
-    rd->error_line = e->line;
 }
 
 /* The trimmed copy of s in the arena. */
@@ -378,31 +366,6 @@ static void raw_start(struct raw *raw, enum request req, long line)
     hash_str(raw, req == REQ_ADD ? "add" : req == REQ_MODIFY ? "modify" : "delete");
 }
 
-/* The element's text (trimmed, in the arena); "" for an empty element. */
-static const char *text_of(xmlTextReaderPtr x, struct raw *raw)
-{
-    if (xmlTextReaderIsEmptyElement(x)) return "";
-    xmlChar *s = xmlTextReaderReadString(x);
-    const char *t = trimmed(&raw->a, s ? (const char *)s : "");
-    xmlFree(s);
-    return t;
-}
-
-static char *attr_of(xmlTextReaderPtr x, const char *name)
-{
-    return (char *)xmlTextReaderGetAttribute(x, (const xmlChar *)name);
-}
-
-/* Refuse a DOCTYPE that declares entities: none is ever expanded, and a
- * file that needs one is not an AAF export. Asking the reader for its
- * document hands the document over: *doc is to be freed after the reader. */
-static bool declares_entities(xmlTextReaderPtr x, xmlDocPtr *doc)
-{
-    if (!*doc) *doc = xmlTextReaderCurrentDoc(x);
-    return *doc && (*doc)->intSubset
-           && ((*doc)->intSubset->entities || (*doc)->intSubset->pentities);
-}
-
 struct walk {
     struct raw raw;
     bool in_request;
@@ -412,10 +375,10 @@ struct walk {
 };
 
 /* An element opening at depth d. 0 to go on, -1 to stop reading. */
-static int on_element(struct reader *rd, xmlTextReaderPtr x, struct walk *w, int d)
+static int on_element(struct reader *rd, const struct xml_in *x, struct walk *w, int d)
 {
-    const char *name = (const char *)xmlTextReaderConstLocalName(x);
-    long line = xmlTextReaderGetParserLineNumber(x);
+    const char *name = xml_name(x);
+    long line = xml_line(x);
     if (d == 0) {
         if (strcmp(name, "ficAlimMENESR")) {
             problem(rd, NULL, line, 'E', "élément racine « %s » : un fichier AAF commence par "
@@ -448,26 +411,24 @@ static int on_element(struct reader *rd, xmlTextReaderPtr x, struct walk *w, int
         w->cur = NULL;
         w->cur_name = NULL;
         if (w->section == 2 && !strcmp(name, "id")) {
-            const char *id = text_of(x, raw);
+            const char *id = xml_text(x, &raw->a);
             raw->id = *id ? id : NULL;
             return 0;
         }
-        char *an = attr_of(x, "name");
-        if (an && w->section == 1) w->cur_name = arena_strdup(&raw->a, an);
+        const char *an = xml_attr(x, &raw->a, "name");
+        if (an && w->section == 1) w->cur_name = an;
         if (an && w->section == 3) {
-            char *op = attr_of(x, "operation");
+            const char *op = xml_attr(x, &raw->a, "operation");
             if (op && strcmp(op, "replace"))
                 problem(rd, raw, 0, 'W', "opération « %s » sur %s traitée comme replace", op,
                         an);
-            xmlFree(op);
             w->cur = attr_add(raw, an);
             hash_str(raw, an);
         }
-        xmlFree(an);
         return 0;
     }
     if (d == 4 && !strcmp(name, "value")) {
-        const char *v = text_of(x, raw);
+        const char *v = xml_text(x, &raw->a);
         if (w->section == 1 && w->cur_name && strncmp(w->cur_name, "categorie", 9) == 0)
             raw->category = v;
         if (w->section == 3 && w->cur) {
@@ -479,26 +440,13 @@ static int on_element(struct reader *rd, xmlTextReaderPtr x, struct walk *w, int
 }
 
 /* Walk the file; 0 when read to its end, -1 otherwise (reported). */
-static int walk(struct reader *rd, xmlTextReaderPtr x, xmlDocPtr *doc)
+static int walk(struct reader *rd, struct xml_in *x)
 {
     struct walk w = {0};
     arena_init(&w.raw.a);
     int rc, out = 0;
-    while ((rc = xmlTextReaderRead(x)) == 1) {
-        int type = xmlTextReaderNodeType(x), d = xmlTextReaderDepth(x);
-        if (type == XML_READER_TYPE_DOCUMENT_TYPE && declares_entities(x, doc)) {
-            problem(rd, NULL, xmlTextReaderGetParserLineNumber(x), 'E',
-                    "le DOCTYPE déclare des entités : fichier refusé (aucune entité n'est "
-                    "jamais développée)");
-            out = -1;
-            break;
-        }
-        if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
-            problem(rd, NULL, xmlTextReaderGetParserLineNumber(x), 'E',
-                    "référence à une entité : fichier refusé");
-            out = -1;
-            break;
-        }
+    while ((rc = xml_next(x)) == 1) {
+        int type = xml_type(x), d = xml_depth(x);
         if (type == XML_READER_TYPE_ELEMENT && on_element(rd, x, &w, d) < 0) {
             out = -1;
             break;
@@ -512,30 +460,23 @@ static int walk(struct reader *rd, xmlTextReaderPtr x, xmlDocPtr *doc)
         }
     }
     if (out == 0 && rc < 0) {
-        problem(rd, NULL, rd->error_line, 'E', "XML mal formé : %s",
-                rd->error[0] ? rd->error : "lecture interrompue");
+        problem(rd, NULL, x->error_line, 'E', "%s", x->error);
         out = -1;
     }
     arena_free(&w.raw.a);
     return out;
 }
 
-/* Parser options: no DTD loaded, no entity substituted, no network. */
-#define AAF_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT)
-
 int aaf_read(const char *path, const struct aaf_name *n, struct imp_sink *sink)
 {
     struct reader rd = {.path = path, .name = n, .sink = sink};
-    xmlTextReaderPtr x = xmlReaderForFile(path, NULL, AAF_XML_OPTIONS);
-    if (!x) {
-        problem(&rd, NULL, 0, 'E', "fichier illisible");
+    struct xml_in x;
+    if (xml_open(&x, path, NULL) < 0) {
+        problem(&rd, NULL, 0, 'E', "%s", x.error);
         return -1;
     }
-    xmlTextReaderSetStructuredErrorHandler(x, on_error, &rd);
-    xmlDocPtr doc = NULL;
-    int rc = walk(&rd, x, &doc);
-    xmlFreeTextReader(x);
-    if (doc) xmlFreeDoc(doc);
+    int rc = walk(&rd, &x);
+    xml_close(&x);
     return rc;
 }
 

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const struct imp_reader *const readers[] = {&aaf_reader};
+static const struct imp_reader *const readers[] = {&aaf_reader, &onde_reader, &siecle_reader};
 
 bool import_format_known(const char *format)
 {
@@ -195,8 +195,8 @@ int import_run(struct store *s, struct import_request *q, struct report *rep)
 
 static int usage(void)
 {
-    fputs("usage: carnet import aaf --db DB [--dry-run] [--report-json FILE] [--now T]"
-          " [--establishment UAI] [--quiet] PATH…\n"
+    fputs("usage: carnet import aaf|onde|siecle --db DB [--dry-run] [--report-json FILE]"
+          " [--now T] [--establishment UAI] [--quiet] PATH…\n"
           "  --establishment UAI  refuse records of any other establishment (a head's files)\n",
           stderr);
     return 2;

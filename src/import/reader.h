@@ -29,5 +29,7 @@ struct imp_reader {
 };
 
 extern const struct imp_reader aaf_reader;
+extern const struct imp_reader onde_reader;
+extern const struct imp_reader siecle_reader;
 
 #endif
