@@ -30,6 +30,7 @@
 #include "../modules/notify/notify.h"
 #include "../modules/diffusion/settings.h"
 #include "../modules/imports/imports.h"
+#include "../modules/structure/structure.h"
 #include "../store/store.h"
 #include <curl/curl.h>
 #include <sodium.h>
@@ -187,6 +188,7 @@ static void register_routes(const struct options *o)
     router_add(diffusion_routes);
     router_add(imports_routes);
     router_add(identities_routes);
+    router_add(structure_routes);
     router_add(metrics_routes);
     metrics_init();
     app_init(&(struct app_hooks){.load_session = auth_load_session},

@@ -579,6 +579,26 @@ bool policy_may(struct store *s, const struct actor *a, int action, struct objec
         stmt_done(st);
         return ok;
     }
+    case ACT_STRUCTURE_EDIT: {
+        /* What the exports do not carry, corrected by the head of the
+         * establishment or an admin of its territory: periods, classes,
+         * and the class of one of its pupils. */
+        if (obj.kind == OBJ_NONE) return policy_has(a, PROFILE_HEAD) || policy_has(a, PROFILE_ADMIN);
+        if (obj.kind == OBJ_ESTABLISHMENT)
+            return policy_has_in(a, PROFILE_HEAD, obj.id) || admin_of_territory(a, territory_of(s, obj.id));
+        if (obj.kind != OBJ_PERSON) return false;
+        char today[11];
+        clock_today(today);
+        struct stmt *st = store_q(s, "SELECT r.establishment_id, e.territory_id FROM role r JOIN establishment e"
+                                     " ON e.id = r.establishment_id WHERE r.person_id = $1 AND r.profile = 'pupil'"
+                                     " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)",
+                                  "it", obj.id, today);
+        bool ok = false;
+        while (!ok && st && stmt_step(st) == STORE_ROW)
+            ok = policy_has_in(a, PROFILE_HEAD, stmt_int(st, 0)) || admin_of_territory(a, stmt_int(st, 1));
+        stmt_done(st);
+        return ok;
+    }
     case ACT_COUNT:
         break;
     }

@@ -72,6 +72,7 @@ enum policy_action {
     ACT_IMPORT_RUN,            /* object: establishment (a head's own files) or territory (its feeds) — imports */
     ACT_IMPORT_VIEW,           /* object: import run — its report */
     ACT_IDENTITY_DECIDE,       /* object: person — merge or keep apart a doubtful pair (R-ID) */
+    ACT_STRUCTURE_EDIT,        /* object: establishment (periods, classes) or person (move a pupil) */
     ACT_COUNT
 };
 

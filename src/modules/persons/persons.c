@@ -1,5 +1,6 @@
 /* persons.c — person, class and establishment pages. */
 #include "persons.h"
+#include "../structure/structure.h"
 #include "../../core/clock.h"
 #include "../../core/i18n.h"
 #include "../../core/page.h"
@@ -103,6 +104,7 @@ static void person_page(struct req *r)
             tr(r, "portal.class"), stmt_text(st, 1), kind_label(r, stmt_text(st, 3)), stmt_text(st, 2));
     }
     stmt_done(st);
+    if (class_id) structure_move_form(r, id, class_id);
     if (class_id) {
         /* The pupil's record: grades and absences (same policy as the pages). */
         if (policy_may(s, r->actor, ACT_PUPIL_RECORD, OBJECT(OBJ_PERSON, id)))

@@ -485,6 +485,9 @@ static void staff_part(struct req *r, struct store *s, const struct role *role, 
         out(r, " <a class=\"button\" href=\"/etablissements/%I/representants\">%h</a>", e, tr(r, "portal.reps"));
     if (policy_may(s, r->actor, ACT_IMPORT_RUN, OBJECT(OBJ_ESTABLISHMENT, e)))
         out(r, " <a class=\"button\" href=\"/imports\">%h</a>", tr(r, "imports.title"));
+    if (policy_may(s, r->actor, ACT_STRUCTURE_EDIT, OBJECT(OBJ_ESTABLISHMENT, e)))
+        out(r, " <a class=\"button\" href=\"/etablissements/%I/structure\">%h</a>", e,
+            tr(r, "structure.title"));
     out(r, "</p><h3>%h</h3>", tr(r, "portal.services"));
     services_render(r, role->profile, e, 0, links, nlinks);
     out(r, "</section>");
