@@ -54,5 +54,16 @@ test('Imports in the browser: the admin checks the files, reads the report on a 
   assert.match(await page.textContent('main'), /Import appliqué/);
   await axe(page, 'applied report');
   assert.equal(sqlOn(db, "SELECT count(*) FROM person WHERE first_name = 'Léa'"), '1');
+  // What the export did not carry is corrected by hand: the structure page.
+  const college = sqlOn(db, "SELECT id FROM establishment WHERE uai = '0441234X'");
+  await page.goto(`${srv.url}/etablissements/${college}/structure`);
+  assert.match(await page.textContent('main'), /Périodes de l'année/);
+  await axe(page, 'structure');
+  await page.screenshot({ path: SHOTS + 'structure.png', fullPage: true });
+  const lea = sqlOn(db, "SELECT id FROM person WHERE first_name = 'Léa'");
+  await page.goto(`${srv.url}/personnes/${lea}`);
+  await axe(page, 'pupil page with the class change');
+  await page.goto(`${srv.url}/identites`);
+  await axe(page, 'identities queue');
   await ctx.close();
 });
