@@ -2,6 +2,7 @@
 #include "import.h"
 #include "reader.h"
 #include "apply.h"
+#include "sts.h"
 #include "../calendar/calendar.h"
 #include "../core/assets.h"
 #include "../core/clock.h"
@@ -22,7 +23,7 @@ const char *imp_kind_name(enum imp_kind k)
     return k < IMP_KIND_COUNT ? names[k] : "?";
 }
 
-static const struct imp_reader *const readers[] = {&aaf_reader};
+static const struct imp_reader *const readers[] = {&aaf_reader, &sts_reader};
 
 static const struct imp_reader *reader_of(const char *format)
 {
@@ -180,8 +181,11 @@ int import_run(struct store *s, const struct import_request *q, struct report *r
 
 static int usage(void)
 {
-    fputs("usage: carnet import aaf --db DB [--dry-run] [--report-json FILE] [--now T]"
+    fputs("usage: carnet import aaf|sts --db DB [--dry-run] [--report-json FILE] [--now T]"
           " [--establishment UAI] [--quiet] PATH…\n"
+          "  aaf  the académie's ficAlimMENESR files (…_Complet_… or …_Delta_…)\n"
+          "  sts  STS-web's sts_emp_<UAI>_<YYYY>.xml (staff, services) and the timetable's\n"
+          "       emp_sts_<UAI>_<YYYY>.xml (weekly courses, replacing those it made before)\n"
           "  --establishment UAI  refuse records of any other establishment (a head's files)\n",
           stderr);
     return 2;
