@@ -45,13 +45,15 @@ struct slot_est {
     bool replacing;                  /* the source made slots there this year already */
 };
 
+/* The memo key of establishment e's timetable into k. No allocation. */
 static const char *est_memo(char *k, size_t cap, const struct est_info *e)
 {
     snprintf(k, cap, "slot-est\t%lld", (long long)e->id);
     return k;
 }
 
-/* The memo key of a slot: what tells two slots apart for the source. */
+/* The memo key of a slot into k: what tells two slots apart for the
+ * source. No allocation. */
 static const char *slot_memo(char *k, size_t cap, int64_t teaching, int weekday,
                              const char *starts, const char *ends, char week, int64_t room)
 {
@@ -60,7 +62,8 @@ static const char *slot_memo(char *k, size_t cap, int64_t teaching, int weekday,
     return k;
 }
 
-/* Note that slot id is named by a course of the run. */
+/* Note that slot id is named by a course of the run (a memo in key_row,
+ * which copies its key). */
 static void slot_seen(struct applier *a, int64_t id)
 {
     char k[40];
@@ -68,7 +71,7 @@ static void slot_seen(struct applier *a, int64_t id)
     keymap_put(&a->key_row, k)->flags = SLOT_SEEN;
 }
 
-/* Memos of the source's slots open today in e. 0 or -1. */
+/* Memos (in key_row) of the source's slots open today in e. 0 or -1. */
 static int slot_load_open(struct applier *a, const struct est_info *e)
 {
     struct stmt *st = store_q(a->s,
@@ -91,7 +94,8 @@ static int slot_load_open(struct applier *a, const struct est_info *e)
     return st ? 0 : -1;
 }
 
-/* Read e's school year and slots once per run into *out. 0 or -1. */
+/* Read e's school year and slots into *out and memos, once per run. 0, or
+ * -1 on a store error. */
 static int slot_est_load(struct applier *a, const struct est_info *e, struct slot_est *out)
 {
     char k[40];
@@ -124,7 +128,8 @@ static int slot_est_load(struct applier *a, const struct est_info *e, struct slo
     return 0;
 }
 
-/* The establishment of the course, or NULL (reported). */
+/* The establishment of the course with its school year, or NULL (reported:
+ * unknown, no school year, or not the head's own). No allocation. */
 static struct est_info *slot_establishment(struct applier *a, const struct imp_slot *s)
 {
     if (a->o.only_uai && strcmp(s->establishment, a->o.only_uai)) {
@@ -142,7 +147,8 @@ static struct est_info *slot_establishment(struct applier *a, const struct imp_s
     return e && e->year_id ? e : NULL;
 }
 
-/* The teacher's person, or 0 (reported). */
+/* The teacher's person (a key of the source), or 0 (reported). No
+ * allocation. */
 static int64_t slot_teacher(struct applier *a, const struct imp_slot *s)
 {
     struct keymap_entry *x = keymap_get(&a->person, s->teacher);
@@ -152,7 +158,8 @@ static int64_t slot_teacher(struct applier *a, const struct imp_slot *s)
     return 0;
 }
 
-/* Make the teaching a course shows and sts_emp did not list. id or -1. */
+/* Make the teaching a course shows and sts_emp did not list (reported,
+ * counted). Its id, or -1 on a store error. */
 static int64_t teaching_create(struct applier *a, struct est_info *e, const struct imp_slot *s,
                                int64_t subject, int64_t teacher, int64_t klass, int64_t grp)
 {
@@ -168,7 +175,9 @@ static int64_t teaching_create(struct applier *a, struct est_info *e, const stru
     return id;
 }
 
-/* The open teaching of the course (any source), made when none. id or -1. */
+/* The open teaching of the course (any source), made when none; its class
+ * or group and subject made when sts_emp did not declare them (reported).
+ * Memoised in key_row. Its id, or -1 on a store error. */
 static int64_t slot_teaching(struct applier *a, struct est_info *e, const struct imp_slot *s,
                              int64_t teacher)
 {
@@ -195,8 +204,8 @@ static int64_t slot_teaching(struct applier *a, struct est_info *e, const struct
     return id;
 }
 
-/* The room called name in e (made when Carnet has none); 0 for no room,
- * -1 on error. */
+/* The room called name in e, made when Carnet has none (reported);
+ * memoised in key_row. Its id, 0 for no room, -1 on a store error. */
 static int64_t slot_room(struct applier *a, struct est_info *e, const char *name)
 {
     if (!name || !*name) return 0;
@@ -219,7 +228,8 @@ static int64_t slot_room(struct applier *a, struct est_info *e, const char *name
 }
 
 /* The week of the course by the rule above into *week; false (reported)
- * when none of its weeks is a school week: the course is not placed. */
+ * when none of its weeks is a school week: the course is not placed. The
+ * calendar is loaded once per run in the applier's arena. */
 static bool slot_week(struct applier *a, struct est_info *e, const struct imp_slot *s, char *week)
 {
     *week = s->week;
@@ -245,7 +255,7 @@ static bool slot_week(struct applier *a, struct est_info *e, const struct imp_sl
 }
 
 /* The course's validity within the school year into from and to; false
- * (reported) when they do not meet. */
+ * (reported) when they do not meet. No allocation. */
 static bool slot_bounds(struct applier *a, const struct slot_est *y, const struct imp_slot *s,
                         char from[11], char to[11])
 {
@@ -259,7 +269,8 @@ static bool slot_bounds(struct applier *a, const struct slot_est *y, const struc
 }
 
 /* The course's slot: kept when the source made it already (its end moved
- * if need be), else made. 0 or -1. */
+ * if need be), else made (from today when replacing a timetable). Memos
+ * in key_row. 0 or -1. */
 static int slot_write(struct applier *a, const struct slot_est *y, int64_t teaching,
                       const struct imp_slot *s, char week, int64_t room, char from[11],
                       const char *to)
@@ -296,6 +307,8 @@ static int slot_write(struct applier *a, const struct slot_est *y, int64_t teach
     return 0;
 }
 
+/* See apply_impl.h: one course → its slot. 0 (applied, or skipped and
+ * reported), -1 on a store error. */
 int apply_slot_record(struct applier *a, const struct imp_record *r)
 {
     const struct imp_slot *s = &r->slot;
@@ -318,9 +331,10 @@ int apply_slot_record(struct applier *a, const struct imp_record *r)
 
 /* ---- end of run: the slots a complete timetable no longer lists ---------- */
 
-/* A slot of the source no course named: deleted when nothing refers to
- * it, else ended yesterday (one that had not begun keeps its first day:
- * a slot ends on or after it starts). 0 or -1. */
+/* A slot of the source no course named: deleted when nothing refers to it
+ * (lesson_change, roll_call, log_entry), else ended yesterday (one that had
+ * not begun keeps its first day: a slot ends on or after it starts). 0 or
+ * -1. */
 static int slot_end(struct applier *a, int64_t id, const char *from)
 {
     int64_t refs = 0;
@@ -335,7 +349,8 @@ static int slot_end(struct applier *a, int64_t id, const char *from)
     return APPLY_RUN(a, "UPDATE timetable_slot SET valid_to = $2 WHERE id = $1", "it", id, end);
 }
 
-/* End the source's open slots in e that no course of the run named. */
+/* End the source's open slots in e that no course of the run named; their
+ * list in the applier's record arena (emptied first). 0 or -1. */
 static int slot_close(struct applier *a, const struct est_info *e)
 {
     struct gone { int64_t id; char from[11]; } *v = NULL;
@@ -363,6 +378,8 @@ static int slot_close(struct applier *a, const struct est_info *e)
     return 0;
 }
 
+/* See apply_impl.h: after a run holding a complete timetable, close in each
+ * establishment it placed courses in. 0 or -1. */
 int apply_slot_end(struct applier *a)
 {
     if (a->rep->failed) return -1;

@@ -128,7 +128,8 @@ struct sts {
 
 /* ---- problems, text ------------------------------------------------------ */
 
-/* Report a problem at line of the file, of record id (or none). */
+/* Report a problem at line of the file, of record id (or none), through the
+ * sink (which copies the message). No allocation. */
 static void problem(struct sts *rd, long line, const char *id, char severity, const char *fmt,
                     ...) __attribute__((format(printf, 5, 6)));
 static void problem(struct sts *rd, long line, const char *id, char severity, const char *fmt,
@@ -143,7 +144,8 @@ static void problem(struct sts *rd, long line, const char *id, char severity, co
     rd->sink->problem(rd->sink->ctx, &at, severity, msg);
 }
 
-/* libxml2's structured error handler: keeps the first error and its line. */
+/* libxml2's structured error handler: keeps the first error and its line in
+ * rd. No allocation. */
 static void on_error(void *ctx, xmlErrorPtr e)
 {
     struct sts *rd = ctx;
@@ -154,8 +156,8 @@ static void on_error(void *ctx, xmlErrorPtr e)
     rd->error_line = e->line;
 }
 
-/* The copy of s without the blanks around it, in the arena; NULL for
- * NULL or blanks only (values are often padded with spaces). */
+/* The copy of s without the blanks around it, in arena a; NULL for NULL or
+ * blanks only (values are often padded with spaces). */
 static const char *trimmed(struct arena *a, const char *s)
 {
     if (!s) return NULL;
@@ -165,7 +167,7 @@ static const char *trimmed(struct arena *a, const char *s)
     return n ? arena_strndup(a, s, n) : NULL;
 }
 
-/* The element's text, trimmed, in the arena; NULL when empty. */
+/* The current element's text, trimmed, in rd's arena; NULL when empty. */
 static const char *text_of(struct sts *rd, xmlTextReaderPtr x)
 {
     if (xmlTextReaderIsEmptyElement(x)) return NULL;
@@ -175,7 +177,8 @@ static const char *text_of(struct sts *rd, xmlTextReaderPtr x)
     return t;
 }
 
-/* The element's attribute name, trimmed, in the arena; NULL when absent. */
+/* The current element's attribute name, trimmed, in rd's arena; NULL when
+ * absent or blank. */
 static const char *attr_of(struct sts *rd, xmlTextReaderPtr x, const char *name)
 {
     xmlChar *s = xmlTextReaderGetAttribute(x, (const xmlChar *)name);
@@ -184,7 +187,8 @@ static const char *attr_of(struct sts *rd, xmlTextReaderPtr x, const char *name)
     return t;
 }
 
-/* A date as YYYY-MM-DD or dd/mm/yyyy → YYYY-MM-DD into out[11]. */
+/* A date as YYYY-MM-DD or dd/mm/yyyy → YYYY-MM-DD into out[11]; false when
+ * it is neither or the day does not exist. No allocation. */
 static bool date_iso(const char *v, char out[11])
 {
     int y, m, d;
@@ -199,7 +203,7 @@ static bool date_iso(const char *v, char out[11])
 
 /* ---- the header ---------------------------------------------------------- */
 
-/* Whether s is a UAI: seven digits and a letter. */
+/* Whether s is a UAI: seven digits and a letter. No allocation. */
 static bool is_uai(const char *s)
 {
     if (!s || strlen(s) != 8 || !isalpha((unsigned char)s[7])) return false;
@@ -209,7 +213,8 @@ static bool is_uai(const char *s)
 }
 
 /* PARAMETRES/UAJ: the establishment (CODE in sts_emp, the text in some
- * emp_sts). A file of another establishment than its name's is refused. */
+ * emp_sts), kept in rd's arena. An unreadable one, or another
+ * establishment's than the file name's, is reported and stops the file (-1). */
 static int on_uaj(struct sts *rd, xmlTextReaderPtr x)
 {
     const char *uai = attr_of(rd, x, "CODE");
@@ -231,8 +236,8 @@ static int on_uaj(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
-/* PARAMETRES/ANNEE_SCOLAIRE: the year the school year starts in. A file of
- * another school year than today's is applied with a warning. */
+/* PARAMETRES/ANNEE_SCOLAIRE: the year the school year starts in (in rd's
+ * arena). Another year than today's school year is reported; 0. */
 static int on_year(struct sts *rd, xmlTextReaderPtr x)
 {
     const char *y = attr_of(rd, x, "ANNEE");
@@ -246,7 +251,8 @@ static int on_year(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
-/* A field of PARAMETRES/UAJ (name, address…) or of UAJ/ACADEMIE. */
+/* A field of PARAMETRES/UAJ (name, kind, address…) or UAJ/ACADEMIE/LIBELLE
+ * into the header, in rd's arena; 0. */
 static int on_uaj_field(struct sts *rd, xmlTextReaderPtr x)
 {
     static const struct { const char *name; size_t off; } map[] = {
@@ -268,6 +274,8 @@ static int on_uaj_field(struct sts *rd, xmlTextReaderPtr x)
 
 /* ---- nomenclatures -------------------------------------------------------- */
 
+/* NOMENCLATURES/MATIERES/MATIERE@CODE: a new subject in rd's arena, the
+ * context of its fields; 0. */
 static int on_subject(struct sts *rd, xmlTextReaderPtr x)
 {
     struct subject_in *s = PUSH(rd, subjects);
@@ -277,6 +285,8 @@ static int on_subject(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
+/* A subject's CODE_GESTION, LIBELLE_COURT, LIBELLE_LONG or LIBELLE_EDITION,
+ * in rd's arena; 0. */
 static int on_subject_field(struct sts *rd, xmlTextReaderPtr x)
 {
     static const struct { const char *name; size_t off; } map[] = {
@@ -292,7 +302,8 @@ static int on_subject_field(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
-/* A MEF or a CIVILITE of the nomenclature: its code. */
+/* NOMENCLATURES/MEFS/MEF@CODE: a new formation in rd's arena, the context
+ * of its label; 0. */
 static int on_mef(struct sts *rd, xmlTextReaderPtr x)
 {
     PUSH(rd, mefs)->code = attr_of(rd, x, "CODE");
@@ -300,6 +311,8 @@ static int on_mef(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
+/* NOMENCLATURES/CIVILITES/CIVILITE@CODE: a new civility in rd's arena, the
+ * context of its label; 0. */
 static int on_civ(struct sts *rd, xmlTextReaderPtr x)
 {
     PUSH(rd, civs)->code = attr_of(rd, x, "CODE");
@@ -307,7 +320,8 @@ static int on_civ(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
-/* The label of a MEF (its first of LIBELLE_LONG, FORMATION…) or of a civility. */
+/* The label of a MEF or a civility (its first of LIBELLE_LONG, FORMATION,
+ * LIBELLE_EDITION, LIBELLE_COURT), in rd's arena; 0. */
 static int on_pair_label(struct sts *rd, xmlTextReaderPtr x)
 {
     const struct ctx *c = &rd->ctx[xmlTextReaderDepth(x)];
@@ -318,6 +332,8 @@ static int on_pair_label(struct sts *rd, xmlTextReaderPtr x)
 
 /* ---- individuals ------------------------------------------------------------ */
 
+/* INDIVIDUS/INDIVIDU@ID: a new person in rd's arena, the context of their
+ * fields; 0. */
 static int on_person(struct sts *rd, xmlTextReaderPtr x)
 {
     struct person_in *p = PUSH(rd, people);
@@ -327,6 +343,8 @@ static int on_person(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
+/* A person's NOM_USAGE, NOM_PATRONYMIQUE, PRENOM, DATE_NAISSANCE, SEXE,
+ * CIVILITE or FONCTION, in rd's arena; 0. */
 static int on_person_field(struct sts *rd, xmlTextReaderPtr x)
 {
     static const struct { const char *name; size_t off; } map[] = {
@@ -345,7 +363,8 @@ static int on_person_field(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
-/* PROFS_PRINC/PROF_PRINC/CODE_STRUCTURE: a division they are principal of. */
+/* PROFS_PRINC/PROF_PRINC/CODE_STRUCTURE: a division the person is principal
+ * teacher of, added to their list in rd's arena; 0. */
 static int on_principal(struct sts *rd, xmlTextReaderPtr x)
 {
     int i = rd->ctx[xmlTextReaderDepth(x)].person;
@@ -357,7 +376,8 @@ static int on_principal(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
-/* DISCIPLINES/DISCIPLINE: the first one gives a teacher's title. */
+/* DISCIPLINES/DISCIPLINE@CODE: the first one gives a teacher's post code
+ * (in rd's arena); later ones are ignored; 0. */
 static int on_discipline(struct sts *rd, xmlTextReaderPtr x)
 {
     struct ctx *c = &rd->ctx[xmlTextReaderDepth(x)];
@@ -368,6 +388,8 @@ static int on_discipline(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
+/* The LIBELLE_COURT of a person's first discipline: their title (in rd's
+ * arena); 0. */
 static int on_discipline_label(struct sts *rd, xmlTextReaderPtr x)
 {
     const struct ctx *c = &rd->ctx[xmlTextReaderDepth(x)];
@@ -379,7 +401,9 @@ static int on_discipline_label(struct sts *rd, xmlTextReaderPtr x)
 /* ---- structures, services, courses ---------------------------------------- */
 
 /* A DIVISION under DIVISIONS or a GROUPE under GROUPES — wherever these
- * are, so that groups nested in a division are groups too. */
+ * are, so that groups nested in a division are groups too: a new structure
+ * in rd's arena, the context of its services. One without CODE is
+ * reported and ignored; 0. */
 static int on_structure(struct sts *rd, xmlTextReaderPtr x)
 {
     const char *name = (const char *)xmlTextReaderConstLocalName(x);
@@ -393,6 +417,7 @@ static int on_structure(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
+/* A structure's LIBELLE_LONG, in rd's arena; 0. */
 static int on_structure_label(struct sts *rd, xmlTextReaderPtr x)
 {
     int i = rd->ctx[xmlTextReaderDepth(x)].structure;
@@ -400,7 +425,8 @@ static int on_structure_label(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
-/* MEFS_APPARTENANCE/…@CODE: the formation of a division (its level). */
+/* MEFS_APPARTENANCE/…@CODE: a division's formation (it tells the level),
+ * in rd's arena; 0. */
 static int on_structure_mef(struct sts *rd, xmlTextReaderPtr x)
 {
     int i = rd->ctx[xmlTextReaderDepth(x)].structure;
@@ -408,7 +434,9 @@ static int on_structure_mef(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
-/* SERVICES/SERVICE@CODE_MATIERE: its subject, kept for its ENSEIGNANTS. */
+/* SERVICES/SERVICE@CODE_MATIERE: a service of the enclosing structure (a
+ * new entry in rd's arena, its teachers to come), the context of its
+ * ENSEIGNANTS. One without CODE_MATIERE is reported and ignored; 0. */
 static int on_service(struct sts *rd, xmlTextReaderPtr x)
 {
     struct ctx *c = &rd->ctx[xmlTextReaderDepth(x)];
@@ -428,7 +456,9 @@ static int on_service(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
-/* ENSEIGNANTS/ENSEIGNANT@ID: one teacher of the enclosing service. */
+/* ENSEIGNANTS/ENSEIGNANT@ID: a teacher of the enclosing service (the
+ * service's entry for the first, a copy in rd's arena for each other), the
+ * context of their COURS. One without ID is reported and ignored; 0. */
 static int on_teacher(struct sts *rd, xmlTextReaderPtr x)
 {
     struct ctx *c = &rd->ctx[xmlTextReaderDepth(x)];
@@ -453,6 +483,8 @@ static int on_teacher(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
+/* COURS_RATTACHES/COURS: a new course of the enclosing teacher's service
+ * in rd's arena, the context of its fields; 0. */
 static int on_course(struct sts *rd, xmlTextReaderPtr x)
 {
     struct ctx *c = &rd->ctx[xmlTextReaderDepth(x)];
@@ -463,6 +495,9 @@ static int on_course(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
+/* A course's CODE_ALTERNANCE, JOUR, HEURE_DEBUT, DUREE, room (CODE_SALLE or
+ * SALLE) or own division or group (text or CODE attribute), in rd's arena;
+ * 0. */
 static int on_course_field(struct sts *rd, xmlTextReaderPtr x)
 {
     static const struct { const char *name; size_t off; } map[] = {
@@ -488,6 +523,8 @@ static int on_course_field(struct sts *rd, xmlTextReaderPtr x)
 
 /* ---- alternances ---------------------------------------------------------- */
 
+/* ALTERNANCES/ALTERNANCE@CODE: a new set of weeks in rd's arena, the
+ * context of its dates; 0. */
 static int on_alternance(struct sts *rd, xmlTextReaderPtr x)
 {
     struct alternance_in *al = PUSH(rd, alternances);
@@ -497,7 +534,7 @@ static int on_alternance(struct sts *rd, xmlTextReaderPtr x)
     return 0;
 }
 
-/* Add the Monday of date's week to al (once). */
+/* Add the Monday of date's week to al's weeks (once), in rd's arena. */
 static void week_add(struct sts *rd, struct alternance_in *al, const char *date)
 {
     char monday[11];
@@ -510,7 +547,8 @@ static void week_add(struct sts *rd, struct alternance_in *al, const char *date)
 
 /* An element inside an ALTERNANCE: a week when its text (or its DATE
  * attribute) is a date — SEMAINES/DATE_DEBUT_SEMAINE, SEMAINE/DATE… A
- * container whose text is its only child's date adds the same week. */
+ * container whose text is its only child's date adds the same week. An
+ * unreadable …DATE… is reported. Strings in rd's arena; 0. */
 static int on_alternance_field(struct sts *rd, xmlTextReaderPtr x)
 {
     struct alternance_in *al = &rd->alternances[rd->ctx[xmlTextReaderDepth(x)].alternance - 1];
@@ -560,14 +598,16 @@ static const struct rule {
     {"ALTERNANCES", "ALTERNANCE", on_alternance},
 };
 
-/* The labels of MEF and CIVILITE entries: any of these, the first wins. */
+/* Whether name is one of the labels of MEF and CIVILITE entries. No
+ * allocation. */
 static bool is_label(const char *name)
 {
     return !strcmp(name, "LIBELLE_LONG") || !strcmp(name, "FORMATION")
            || !strcmp(name, "LIBELLE_EDITION") || !strcmp(name, "LIBELLE_COURT");
 }
 
-/* The root element: the one the file's name announces. */
+/* The root element: the one the file's name announces (STS_EDT for
+ * sts_emp, EDT_STS for emp_sts); else reported, -1. No allocation. */
 static int on_root(struct sts *rd, const char *name)
 {
     const char *want = rd->name.type == STS_EMP ? "STS_EDT" : "EDT_STS";
@@ -578,7 +618,8 @@ static int on_root(struct sts *rd, const char *name)
     return -1;
 }
 
-/* The header must come first: without the UAJ, nothing can be placed. */
+/* Report that the header lacks (before element seen, or in the whole file
+ * when seen is NULL); -1: the file is refused. No allocation. */
 static int header_missing(struct sts *rd, const char *seen)
 {
     problem(rd, rd->line, NULL, 'E', "en-tête PARAMETRES/UAJ absent%s%s : l'établissement du "
@@ -586,7 +627,8 @@ static int header_missing(struct sts *rd, const char *seen)
     return -1;
 }
 
-/* The line of the current node (the parser's may be further on). */
+/* The line of the current node (the parser's may be further on). No
+ * allocation. */
 static long line_of(xmlTextReaderPtr x)
 {
     xmlNodePtr n = xmlTextReaderCurrentNode(x);
@@ -594,7 +636,8 @@ static long line_of(xmlTextReaderPtr x)
     return line > 0 ? line : xmlTextReaderGetParserLineNumber(x);
 }
 
-/* An element opening at depth d. 0 to go on, -1 to stop reading. */
+/* An element opening at depth d: its context inherited from its parent,
+ * then the rule of (parent, name) applied. 0 to go on, -1 to stop reading. */
 static int on_element(struct sts *rd, xmlTextReaderPtr x, int d)
 {
     const char *name = (const char *)xmlTextReaderConstLocalName(x);
@@ -619,12 +662,14 @@ static int on_element(struct sts *rd, xmlTextReaderPtr x, int d)
 
 /* ---- records ------------------------------------------------------------------- */
 
+/* Add s (NULL as "") and its terminator to the digest h. No allocation. */
 static void hash_str(crypto_generichash_state *h, const char *s)
 {
     if (!s) s = "";
     crypto_generichash_update(h, (const unsigned char *)s, strlen(s) + 1);
 }
 
+/* Add every item of l, then a separator, to the digest h. No allocation. */
 static void hash_list(crypto_generichash_state *h, const struct imp_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {
@@ -635,6 +680,7 @@ static void hash_list(crypto_generichash_state *h, const struct imp_list *l)
     hash_str(h, "|");
 }
 
+/* The digest h in hex into digest[33]. No allocation. */
 static void hash_end(crypto_generichash_state *h, char digest[33])
 {
     unsigned char d[16];
@@ -642,6 +688,7 @@ static void hash_end(crypto_generichash_state *h, char digest[33])
     sodium_bin2hex(digest, 33, d, sizeof d);
 }
 
+/* Append (x, y, z) to l in arena a, unless l has it already. */
 static void list_add(struct arena *a, struct imp_list *l, const char *x, const char *y,
                      const char *z)
 {
@@ -653,7 +700,7 @@ static void list_add(struct arena *a, struct imp_list *l, const char *x, const c
     l->v[l->n++] = (struct imp_item){x, y, z};
 }
 
-/* The label of the MEF of code, or NULL. */
+/* The label of the MEF of code, or NULL. No allocation. */
 static const char *mef_label(const struct sts *rd, const char *code)
 {
     for (size_t i = 0; code && i < rd->n_mefs; i++)
@@ -661,8 +708,8 @@ static const char *mef_label(const struct sts *rd, const char *code)
     return NULL;
 }
 
-/* What tells a division's level: its label when it does ("6EME A"),
- * else its formation's label ("6EME"), else its label or nothing. */
+/* What tells a division's level: its label when it does ("6EME A"), else
+ * its formation's label ("6EME"), else its label or NULL. No allocation. */
 static const char *level_hint(const struct sts *rd, const struct structure_in *s)
 {
     if (s->label && nomenclature_level(s->label)) return s->label;
@@ -670,7 +717,8 @@ static const char *level_hint(const struct sts *rd, const struct structure_in *s
     return m && nomenclature_level(m) ? m : s->label;
 }
 
-/* The kind of establishment its divisions tell ("COLLEGE"…), or NULL. */
+/* The kind of establishment its divisions' levels tell ("COLLEGE",
+ * "LYCEE", "ECOLE"), or NULL. No allocation. */
 static const char *kind_of_divisions(const struct sts *rd)
 {
     for (size_t i = 0; i < rd->n_structures; i++) {
@@ -685,7 +733,8 @@ static const char *kind_of_divisions(const struct sts *rd)
     return NULL;
 }
 
-/* The establishment's name from the header, or a stand-in (reported). */
+/* The establishment's name from the header (in arena a when joined), or
+ * « Établissement UAI » (reported). */
 static const char *est_name(struct sts *rd, struct arena *a)
 {
     const struct header *h = &rd->h;
@@ -696,7 +745,8 @@ static const char *est_name(struct sts *rd, struct arena *a)
     return arena_printf(a, "Établissement %s", h->uai);
 }
 
-/* The establishment (key: its UAI) with its divisions and groups. */
+/* Send the establishment (key: its UAI) with its divisions and groups; its
+ * lists in arena a. The sink's answer: 0 or -1. */
 static int send_establishment(struct sts *rd, struct arena *a)
 {
     const struct header *h = &rd->h;
@@ -726,7 +776,8 @@ static int send_establishment(struct sts *rd, struct arena *a)
     return rd->sink->record(rd->sink->ctx, &r);
 }
 
-/* One subject of the nomenclature (key: its national code). */
+/* Send one subject of the nomenclature (key: its national code); one
+ * without CODE is reported. No allocation. 0, or -1 when the sink stops. */
 static int send_subject(struct sts *rd, const struct subject_in *s)
 {
     if (!s->code) {
@@ -745,8 +796,9 @@ static int send_subject(struct sts *rd, const struct subject_in *s)
     return rd->sink->record(rd->sink->ctx, &r);
 }
 
-/* A civility as Carnet shows it: the nomenclature's label of the code,
- * else M. or Mme from the code (1, 2 or 3) or the sex (1 or 2). */
+/* A civility as Carnet shows it: the nomenclature's label of the code, else
+ * M. or Mme from the code (1, 2 or 3) or the sex (1 or 2); NULL when none
+ * tells. No allocation. */
 static const char *civility_of(const struct sts *rd, const struct person_in *p)
 {
     const char *c = p->civility;
@@ -758,8 +810,8 @@ static const char *civility_of(const struct sts *rd, const struct person_in *p)
     return code == 1 || code == 11 ? "M." : code == 2 || code == 3 || code == 12 ? "Mme" : NULL;
 }
 
-/* The person's teachings: (establishment, structure, subject) from every
- * service that names them. keys: individual id → index + 1 in people. */
+/* Fill r's teachings, (establishment, structure, subject), from every
+ * service that names person (index in people); lists in arena a. */
 static void person_teach(struct sts *rd, struct arena *a, size_t person, struct imp_record *r)
 {
     for (size_t i = 0; i < rd->n_services; i++) {
@@ -771,7 +823,8 @@ static void person_teach(struct sts *rd, struct arena *a, size_t person, struct 
     }
 }
 
-/* Hash every field of a staff record. */
+/* The digest of every field of staff record r into r->digest. No
+ * allocation. */
 static void staff_digest(struct imp_record *r)
 {
     crypto_generichash_state hs;
@@ -790,7 +843,8 @@ static void staff_digest(struct imp_record *r)
     hash_end(&hs, r->digest);
 }
 
-/* One individual (key: INDIVIDU@ID) with their function and teachings. */
+/* Send one individual (key: INDIVIDU@ID) with their function, teachings and
+ * principal classes; lists in arena a. 0, or -1 when the sink stops. */
 static int send_person(struct sts *rd, struct arena *a, size_t i)
 {
     const struct person_in *p = &rd->people[i];
@@ -821,7 +875,8 @@ static int send_person(struct sts *rd, struct arena *a, size_t i)
     return rd->sink->record(rd->sink->ctx, &r);
 }
 
-/* Services naming someone who is no INDIVIDU of the file. */
+/* Report the services naming someone who is no INDIVIDU of the file
+ * (people: id → index + 1). No allocation. */
 static void check_teachers(struct sts *rd, const struct keymap *people)
 {
     for (size_t i = 0; i < rd->n_services; i++) {
@@ -833,7 +888,9 @@ static void check_teachers(struct sts *rd, const struct keymap *people)
     }
 }
 
-/* Every record of a sts_emp, in the order they depend on. */
+/* Send every record of a sts_emp in the order they depend on: the
+ * establishment, the subjects, the people (a small arena per person,
+ * freed here). 0, or -1 when the sink stops. */
 static int send_sts_emp(struct sts *rd)
 {
     struct arena a;
@@ -857,7 +914,8 @@ static int send_sts_emp(struct sts *rd)
 
 /* ---- emp_sts: courses ------------------------------------------------------- */
 
-/* "hhmm" (also "hmm", "hh:mm", "hhhmm") → minutes; -1 when unreadable. */
+/* "hhmm" (also "hmm", "hh:mm", "hhhmm") → minutes; -1 when unreadable. No
+ * allocation. */
 static int minutes_of(const char *v)
 {
     int h = -1, m = -1, n = 0;
@@ -871,7 +929,7 @@ static int minutes_of(const char *v)
     return n % 100 < 60 ? n / 100 * 60 + n % 100 : -1;
 }
 
-/* The alternance of code, or NULL. */
+/* The alternance of code, or NULL. No allocation. */
 static const struct alternance_in *alternance_of(const struct sts *rd, const char *code)
 {
     for (size_t i = 0; code && i < rd->n_alternances; i++)
@@ -880,7 +938,8 @@ static const struct alternance_in *alternance_of(const struct sts *rd, const cha
     return NULL;
 }
 
-/* Whether an earlier course named the same unknown alternance (reported once). */
+/* Whether an earlier course named the same undeclared alternance (it is
+ * reported once). No allocation. */
 static bool reported_before(const struct sts *rd, const struct course_in *k)
 {
     for (const struct course_in *o = rd->courses; o < k; o++)
@@ -892,8 +951,9 @@ static bool reported_before(const struct sts *rd, const struct course_in *k)
 
 /* Set the weeks of r's slot from the course's alternance: the Mondays of
  * its weeks not yet past, and its span (first Monday to last Sunday, all
- * weeks counted: the same file gives the same span whatever the day). False
- * when every week is past: the course is over. */
+ * weeks counted: the same file gives the same span whatever the day), in
+ * arena a. An undeclared alternance is reported (every week). False when
+ * every week is past: the course is over. */
 static bool slot_weeks(struct sts *rd, struct arena *a, const struct course_in *k,
                        struct imp_record *r, const char *id)
 {
@@ -922,7 +982,8 @@ static bool slot_weeks(struct sts *rd, struct arena *a, const struct course_in *
     return true;
 }
 
-/* The day and times of a course into r; false (reported) when unreadable. */
+/* The day and times of a course into r's slot; false (reported) when
+ * unreadable or past midnight. No allocation. */
 static bool slot_times(struct sts *rd, const struct course_in *k, struct imp_record *r,
                        const char *id)
 {
@@ -945,6 +1006,7 @@ static bool slot_times(struct sts *rd, const struct course_in *k, struct imp_rec
     return true;
 }
 
+/* The digest of every field of slot record r into r->digest. No allocation. */
 static void slot_digest(struct imp_record *r)
 {
     const struct imp_slot *s = &r->slot;
@@ -959,7 +1021,9 @@ static void slot_digest(struct imp_record *r)
     hash_end(&hs, r->digest);
 }
 
-/* One course → one slot record. */
+/* Send one course as a slot record (id: structure/subject/teacher, in arena
+ * a); one outside a teacher's service of a structure, or unreadable, is
+ * reported and skipped. 0, or -1 when the sink stops. */
 static int send_course(struct sts *rd, struct arena *a, const struct course_in *k)
 {
     const struct service_in *sv = k->service ? &rd->services[k->service - 1] : NULL;
@@ -984,7 +1048,8 @@ static int send_course(struct sts *rd, struct arena *a, const struct course_in *
     return rd->sink->record(rd->sink->ctx, &r);
 }
 
-/* Alternances whose every week is past: reported once (their courses are over). */
+/* Report the alternances with no readable week and those whose every week
+ * is past (their courses are not placed). No allocation. */
 static void check_alternances(struct sts *rd)
 {
     for (size_t i = 0; i < rd->n_alternances; i++) {
@@ -1004,6 +1069,8 @@ static void check_alternances(struct sts *rd)
     }
 }
 
+/* Send a slot record per course of an emp_sts (a small arena per course,
+ * freed here). 0, or -1 when the sink stops. */
 static int send_emp_sts(struct sts *rd)
 {
     check_alternances(rd);
@@ -1019,8 +1086,9 @@ static int send_emp_sts(struct sts *rd)
 
 /* ---- the file ----------------------------------------------------------------- */
 
-/* Refuse a DOCTYPE that declares entities (none is ever expanded). Asking
- * the reader for its document hands it over: *doc is freed after the reader. */
+/* Whether the DOCTYPE declares entities (none is ever expanded). Asking the
+ * reader for its document hands it over: *doc is to be freed after the
+ * reader. */
 static bool declares_entities(xmlTextReaderPtr x, xmlDocPtr *doc)
 {
     if (!*doc) *doc = xmlTextReaderCurrentDoc(x);
@@ -1028,7 +1096,8 @@ static bool declares_entities(xmlTextReaderPtr x, xmlDocPtr *doc)
            && ((*doc)->intSubset->entities || (*doc)->intSubset->pentities);
 }
 
-/* One node of the walk. 0 to go on, -1 to stop (reported). */
+/* One node of the walk: DOCTYPEs declaring entities and entity references
+ * are refused, elements dispatched. 0 to go on, -1 to stop (reported). */
 static int on_node(struct sts *rd, xmlTextReaderPtr x, xmlDocPtr *doc)
 {
     int type = xmlTextReaderNodeType(x);
@@ -1046,7 +1115,8 @@ static int on_node(struct sts *rd, xmlTextReaderPtr x, xmlDocPtr *doc)
     return 0;
 }
 
-/* Walk the file to its end; 0 when read whole, -1 otherwise (reported). */
+/* Walk the file to its end, gathering what it says in rd's arena. 0 when
+ * read whole with its header, -1 otherwise (reported). */
 static int walk(struct sts *rd, xmlTextReaderPtr x, xmlDocPtr *doc)
 {
     int rc;
@@ -1064,6 +1134,9 @@ static int walk(struct sts *rd, xmlTextReaderPtr x, xmlDocPtr *doc)
     return rd->h.uai ? 0 : header_missing(rd, NULL);
 }
 
+/* The reader's read: walk f, then send its records. rd and its arena are
+ * allocated here and freed before returning. 0, or -1 when the file cannot
+ * be read or the sink stops (reported). */
 static int sts_read(const struct imp_file *f, struct imp_sink *sink)
 {
     struct sts *rd = calloc(1, sizeof *rd);
@@ -1092,7 +1165,8 @@ static int sts_read(const struct imp_file *f, struct imp_sink *sink)
 
 /* ---- names ---------------------------------------------------------------------- */
 
-/* The rest of a name after sts_emp_ or emp_sts_: <UAI>_<YYYY>.xml. */
+/* The rest of a name after sts_emp_ or emp_sts_, <UAI>_<YYYY>.xml (any
+ * case), into n. No allocation. */
 static bool name_rest(const char *p, struct sts_name *n)
 {
     if (strlen(p) != 17 || p[8] != '_' || strcasecmp(p + 13, ".xml")) return false;
@@ -1106,6 +1180,8 @@ static bool name_rest(const char *p, struct sts_name *n)
     return true;
 }
 
+/* See sts.h: the first sts_emp_ or emp_sts_ of the base name followed by
+ * <UAI>_<YYYY>.xml. No allocation. */
 bool sts_name_parse(const char *path, struct sts_name *n)
 {
     const char *base = strrchr(path, '/');
@@ -1121,7 +1197,8 @@ bool sts_name_parse(const char *path, struct sts_name *n)
     return false;
 }
 
-/* sts_emp before emp_sts (the courses need the teachers), year by year. */
+/* The reader's classify: sts_emp (staff records, a complete list) before
+ * emp_sts (slots) of a year, year by year. No allocation. */
 static bool sts_classify(struct imp_file *f, char *why, size_t whylen)
 {
     struct sts_name n;
