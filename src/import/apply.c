@@ -441,10 +441,7 @@ int apply_record(struct applier *a, const struct imp_record *given)
     case IMP_ESTABLISHMENT: rc = est_record(a, r); break;
     case IMP_SUBJECT: rc = subject_record(a, r); break;
     case IMP_MEF: rc = mef_record(a, r); break;
-    case IMP_SLOT:
-        apply_warn(a, 'E', "cours d'emploi du temps : pas encore pris en charge par cet import");
-        rc = 0;
-        break;
+    case IMP_SLOT: rc = apply_slot_record(a, r); break;
     default: rc = apply_person_record(a, r); break;
     }
     a->cur = NULL;
@@ -568,6 +565,7 @@ void apply_complete(struct applier *a, enum imp_kind k)
 
 int apply_end(struct applier *a)
 {
+    if (apply_slot_end(a) < 0) return -1;
     if (a->rep->failed) return -1;
     return apply_person_close(a);
 }

@@ -92,4 +92,9 @@ int apply_person_record(struct applier *a, const struct imp_record *r);
 int apply_person_close(struct applier *a);
 int apply_person_load(struct applier *a);
 
+/* apply_slot.c — the timetable (IMP_SLOT): one record, 0 or -1; at the end
+ * of a run, the slots a complete timetable no longer lists, 0 or -1. */
+int apply_slot_record(struct applier *a, const struct imp_record *r);
+int apply_slot_end(struct applier *a);
+
 #endif

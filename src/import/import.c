@@ -2,6 +2,7 @@
 #include "import.h"
 #include "reader.h"
 #include "apply.h"
+#include "sts.h"
 #include "../calendar/calendar.h"
 #include "../core/assets.h"
 #include "../core/clock.h"
@@ -15,7 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const struct imp_reader *const readers[] = {&aaf_reader, &onde_reader, &siecle_reader};
+static const struct imp_reader *const readers[] = {&aaf_reader, &onde_reader, &siecle_reader,
+                                                   &sts_reader};
 
 bool import_format_known(const char *format)
 {
@@ -195,8 +197,13 @@ int import_run(struct store *s, struct import_request *q, struct report *rep)
 
 static int usage(void)
 {
-    fputs("usage: carnet import aaf|onde|siecle --db DB [--dry-run] [--report-json FILE]"
+    fputs("usage: carnet import aaf|onde|siecle|sts --db DB [--dry-run] [--report-json FILE]"
           " [--now T] [--establishment UAI] [--quiet] PATH…\n"
+          "  aaf     the académie's ficAlimMENESR files (…_Complet_… or …_Delta_…)\n"
+          "  onde    the écoles' CSVExtraction files (pupils, responsables, teachers)\n"
+          "  siecle  an establishment's ElevesAvecAdresses, ResponsablesAvecAdresses, Nomenclature\n"
+          "  sts     STS-web's sts_emp_<UAI>_<YYYY>.xml (staff, services) and the timetable's\n"
+          "          emp_sts_<UAI>_<YYYY>.xml (weekly courses, replacing those it made before)\n"
           "  --establishment UAI  refuse records of any other establishment (a head's files)\n",
           stderr);
     return 2;

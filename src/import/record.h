@@ -95,6 +95,11 @@ struct imp_slot {
     char week;                 /* 0 every week, 'A' or 'B' */
     const char *room;          /* or NULL */
     const char *valid_from, *valid_to; /* YYYY-MM-DD, or NULL: the whole school year */
+    /* The Mondays (YYYY-MM-DD) of the weeks it is held, past ones dropped,
+     * when the format lists them (STS-web's alternances): the applier then
+     * sets week from the school calendar, which readers do not know. */
+    const char *const *weeks;
+    size_t nweeks;
 };
 
 struct imp_record {
