@@ -46,13 +46,10 @@ static void problem(struct reader *rd, const struct raw *raw, long line, char se
 static void problem(struct reader *rd, const struct raw *raw, long line, char severity,
                     const char *fmt, ...)
 {
-    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    imp_vreport(rd->sink, rd->path, raw ? raw->line : line, raw ? raw->id : NULL, severity, fmt, ap);
     va_end(ap);
-    struct imp_where at = {rd->path, raw ? raw->line : line, raw ? raw->id : NULL};
-    rd->sink->problem(rd->sink->ctx, &at, severity, msg);
 }
 
 /* The trimmed copy of s in the arena. */

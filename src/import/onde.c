@@ -127,13 +127,10 @@ static void problem(struct reader *rd, long line, const char *id, char severity,
 static void problem(struct reader *rd, long line, const char *id, char severity, const char *fmt,
                     ...)
 {
-    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    imp_vreport(rd->sink, rd->path, line, id, severity, fmt, ap);
     va_end(ap);
-    struct imp_where at = {rd->path, line, id};
-    rd->sink->problem(rd->sink->ctx, &at, severity, msg);
 }
 
 /* The first column in [from, to) with one of names — exact names first,

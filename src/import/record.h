@@ -7,6 +7,7 @@
  * A record's strings live in the reader's arena until the next record. */
 #ifndef CARNET_IMPORT_RECORD_H
 #define CARNET_IMPORT_RECORD_H
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -144,6 +145,14 @@ struct imp_sink {
      * not applied) or 'W' (applied with an assumption). */
     void (*problem)(void *ctx, const struct imp_where *at, char severity, const char *message);
 };
+
+/* Send a problem of file (line 0: the file itself) and record id (or
+ * NULL) to sink, the message made with printf's format. No allocation
+ * beyond the sink's copy. */
+void imp_report(struct imp_sink *sink, const char *file, long line, const char *id, char severity,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void imp_vreport(struct imp_sink *sink, const char *file, long line, const char *id,
+                 char severity, const char *fmt, va_list ap);
 
 /* Kind names as in the report and import_key ('person' for the three). */
 const char *imp_kind_name(enum imp_kind k);

@@ -14,6 +14,7 @@
  * individual; for emp_sts one slot per course. Nothing is sent from a file
  * that is malformed, has no header or names another establishment. */
 #include "sts.h"
+#include "xml.h"
 #include "keymap.h"
 #include "nomenclature.h"
 #include "../calendar/calendar.h"
@@ -32,7 +33,6 @@
 /* Elements deeper than this are read only as the text of their ancestors. */
 #define STS_DEPTH 32
 /* Parser options: no DTD loaded, no entity substituted, no network. */
-#define STS_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT)
 
 /* A subject of NOMENCLATURES/MATIERES. */
 struct subject_in {
@@ -109,8 +109,6 @@ struct sts {
     struct sts_name name;
     struct imp_sink *sink;
     struct arena a;     /* everything the file says, until its records are sent */
-    char error[300];    /* the first error libxml2 reported */
-    long error_line;
     char today[11];
     struct header h;
     VEC(struct subject_in, subjects);
@@ -135,25 +133,10 @@ static void problem(struct sts *rd, long line, const char *id, char severity, co
 static void problem(struct sts *rd, long line, const char *id, char severity, const char *fmt,
                     ...)
 {
-    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    imp_vreport(rd->sink, rd->path, line, id, severity, fmt, ap);
     va_end(ap);
-    struct imp_where at = {rd->path, line, id};
-    rd->sink->problem(rd->sink->ctx, &at, severity, msg);
-}
-
-/* libxml2's structured error handler: keeps the first error and its line in
- * rd. No allocation. */
-static void on_error(void *ctx, xmlErrorPtr e)
-{
-    struct sts *rd = ctx;
-    if (!e || e->level < XML_ERR_ERROR || rd->error[0]) return;
-    snprintf(rd->error, sizeof rd->error, "%s", e->message ? e->message : "erreur");
-    size_t n = strlen(rd->error);
-    while (n && (rd->error[n - 1] == '\n' || rd->error[n - 1] == ' ')) rd->error[--n] = 0;
-    rd->error_line = e->line;
 }
 
 /* The copy of s without the blanks around it, in arena a; NULL for NULL or
@@ -1086,45 +1069,17 @@ static int send_emp_sts(struct sts *rd)
 
 /* ---- the file ----------------------------------------------------------------- */
 
-/* Whether the DOCTYPE declares entities (none is ever expanded). Asking the
- * reader for its document hands it over: *doc is to be freed after the
- * reader. */
-static bool declares_entities(xmlTextReaderPtr x, xmlDocPtr *doc)
-{
-    if (!*doc) *doc = xmlTextReaderCurrentDoc(x);
-    return *doc && (*doc)->intSubset
-           && ((*doc)->intSubset->entities || (*doc)->intSubset->pentities);
-}
-
-/* One node of the walk: DOCTYPEs declaring entities and entity references
- * are refused, elements dispatched. 0 to go on, -1 to stop (reported). */
-static int on_node(struct sts *rd, xmlTextReaderPtr x, xmlDocPtr *doc)
-{
-    int type = xmlTextReaderNodeType(x);
-    long line = xmlTextReaderGetParserLineNumber(x);
-    if (type == XML_READER_TYPE_DOCUMENT_TYPE && declares_entities(x, doc)) {
-        problem(rd, line, NULL, 'E', "le DOCTYPE déclare des entités : fichier refusé (aucune "
-                "entité n'est jamais développée)");
-        return -1;
-    }
-    if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
-        problem(rd, line, NULL, 'E', "référence à une entité : fichier refusé");
-        return -1;
-    }
-    if (type == XML_READER_TYPE_ELEMENT) return on_element(rd, x, xmlTextReaderDepth(x));
-    return 0;
-}
-
-/* Walk the file to its end, gathering what it says in rd's arena. 0 when
- * read whole with its header, -1 otherwise (reported). */
-static int walk(struct sts *rd, xmlTextReaderPtr x, xmlDocPtr *doc)
+/* Walk the file to its end through the importers' safe reader (xml.c),
+ * gathering what it says in rd's arena. 0 when read whole with its header,
+ * -1 otherwise (reported). */
+static int walk(struct sts *rd, struct xml_in *in)
 {
     int rc;
-    while ((rc = xmlTextReaderRead(x)) == 1)
-        if (on_node(rd, x, doc) < 0) return -1;
+    while ((rc = xml_next(in)) == 1)
+        if (xml_type(in) == XML_READER_TYPE_ELEMENT && on_element(rd, in->x, xml_depth(in)) < 0)
+            return -1;
     if (rc < 0) {
-        problem(rd, rd->error_line, NULL, 'E', "XML mal formé : %s",
-                rd->error[0] ? rd->error : "lecture interrompue");
+        problem(rd, in->error_line, NULL, 'E', "%s", in->error);
         return -1;
     }
     if (!rd->names[0]) {
@@ -1147,16 +1102,13 @@ static int sts_read(const struct imp_file *f, struct imp_sink *sink)
     clock_today(rd->today);
     arena_init(&rd->a);
     int rc = -1;
-    xmlTextReaderPtr x = xmlReaderForFile(f->path, NULL, STS_XML_OPTIONS);
-    if (!x) {
-        problem(rd, 0, NULL, 'E', "fichier illisible");
+    struct xml_in in;
+    if (xml_open(&in, f->path, NULL) < 0) {
+        problem(rd, 0, NULL, 'E', "%s", in.error[0] ? in.error : "fichier illisible");
     } else {
-        xmlTextReaderSetStructuredErrorHandler(x, on_error, rd);
-        xmlDocPtr doc = NULL;
-        rc = walk(rd, x, &doc);
-        xmlFreeTextReader(x);
-        if (doc) xmlFreeDoc(doc);
+        rc = walk(rd, &in);
     }
+    xml_close(&in);
     if (rc == 0) rc = rd->name.type == STS_EMP ? send_sts_emp(rd) : send_emp_sts(rd);
     arena_free(&rd->a);
     free(rd);
