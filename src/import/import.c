@@ -15,7 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const struct imp_reader *const readers[] = {&aaf_reader, &onde_reader, &siecle_reader};
+static const struct imp_reader *const readers[] = {&aaf_reader, &onde_reader, &siecle_reader,
+                                                   &oneroster_reader};
 
 bool import_format_known(const char *format)
 {
@@ -58,7 +59,7 @@ static int collect(const struct imp_reader *rd, struct report *rep, const char *
         report_problem(rep, path, 0, NULL, 'F', "fichier introuvable");
         return -1;
     }
-    if (S_ISDIR(sb.st_mode)) {
+    if (S_ISDIR(sb.st_mode) && !(rd->package && rd->package(path))) {
         struct dirent **list;
         int k = scandir(path, &list, NULL, alphasort);
         if (k < 0) {
@@ -119,6 +120,8 @@ static int run_files(const struct imp_reader *rd, struct applier *a, struct repo
     struct imp_sink sink = apply_sink(a);
     for (size_t i = 0; i < n; i++) {
         if (!f[i].delta) apply_complete(a, f[i].kind);
+        for (int k = 0; !f[i].delta && k < IMP_KIND_COUNT; k++)
+            if (f[i].complete & (1u << k)) apply_complete(a, (enum imp_kind)k);
         report_file(rep, f[i].path);
     }
     for (size_t i = 0; i < n && !rep->failed; i++) {
@@ -195,7 +198,7 @@ int import_run(struct store *s, struct import_request *q, struct report *rep)
 
 static int usage(void)
 {
-    fputs("usage: carnet import aaf|onde|siecle --db DB [--dry-run] [--report-json FILE]"
+    fputs("usage: carnet import aaf|onde|siecle|oneroster --db DB [--dry-run] [--report-json FILE]"
           " [--now T] [--establishment UAI] [--quiet] PATH…\n"
           "  --establishment UAI  refuse records of any other establishment (a head's files)\n",
           stderr);
