@@ -932,7 +932,7 @@ static int person_send(struct pkg *p, const char *file, const struct user *u, en
     if (u->delta && !any) { /* a delta that says nothing of their classes: leave them */
         r.op = IMP_MODIFY;
         r.present = IMP_F_NAME | IMP_F_BIRTH | IMP_F_EMAIL | IMP_F_PHONE | IMP_F_INE
-                    | IMP_F_ATTACH | (kind == IMP_STAFF ? IMP_F_FUNCTIONS : 0);
+                    | IMP_F_ATTACH;
     }
     return send(p, &r);
 }
@@ -1110,7 +1110,7 @@ static bool oneroster_classify(struct imp_file *f, char *why, size_t whylen)
     for (int i = 0; i < F_LOADED; i++) any_bulk = any_bulk || p.mode[i] == M_BULK;
     pkg_close(&p);
     if (rc < 0) return false;
-    f->kind = IMP_PUPIL;
+    f->kind = IMP_ESTABLISHMENT; /* what is complete: f->complete */
     f->complete = users_bulk ? (1u << IMP_PUPIL) | (1u << IMP_STAFF) : 0;
     f->delta = !any_bulk;
     f->order = 0;
