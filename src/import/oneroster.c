@@ -747,11 +747,16 @@ static int send(struct pkg *p, struct imp_record *r)
     return p->sink->record(p->sink->ctx, r);
 }
 
-/* qsort order of class indexes: by code. */
-static const struct pkg *sort_pkg;
+/* A class of a school, to sort by code. */
+struct coded {
+    const char *code;
+    const struct klass *k;
+};
+
+/* qsort order of coded classes: by code. */
 static int by_code(const void *x, const void *y)
 {
-    return strcmp(sort_pkg->classes[*(const int *)x].code, sort_pkg->classes[*(const int *)y].code);
+    return strcmp(((const struct coded *)x)->code, ((const struct coded *)y)->code);
 }
 
 /* The school org of index o with its classes and groups (by code, so that
@@ -768,14 +773,13 @@ static int school_send(struct pkg *p, const char *file, int o)
         problem(p, file, g->line, g->id, 'W', "« %s » : le nom ne dit pas le type (école, "
                 "collège, lycée) : collège supposé", g->name ? g->name : g->id);
     }
-    int *v = arena_alloc(&p->rec, (p->nclasses + 1) * sizeof *v);
+    struct coded *v = arena_alloc(&p->rec, (p->nclasses + 1) * sizeof *v);
     size_t n = 0;
     for (size_t i = 0; i < p->nclasses; i++)
-        if (p->classes[i].org == o) v[n++] = (int)i;
-    sort_pkg = p;
+        if (p->classes[i].org == o) v[n++] = (struct coded){p->classes[i].code, &p->classes[i]};
     qsort(v, n, sizeof *v, by_code);
     for (size_t i = 0; i < n; i++) {
-        const struct klass *k = &p->classes[v[i]];
+        const struct klass *k = v[i].k;
         if (k->homeroom) emit_item(&p->rec, &r.classes, k->code, k->title, NULL);
         else if (!k->as_class) emit_item(&p->rec, &r.groups, k->code, k->title, NULL);
     }
