@@ -3,7 +3,7 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer; `make bench` measures.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium jansson libical libcmark libmagic libcurl libpq libxml-2.0
+PKGS    := libmicrohttpd sqlite3 libsodium jansson libical libcmark libmagic libcurl libpq libxml-2.0 libzip
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wpointer-arith -Wcast-qual -Wsign-compare -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers
 CSTD    := -std=c11 -D_GNU_SOURCE

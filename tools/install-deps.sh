@@ -3,7 +3,7 @@
 # Usage: tools/install-deps.sh build|check|bench|fuzz   (root: apt-get; otherwise it
 # says what to install and fails).
 set -eu
-need="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libical-dev libcmark-dev libmagic-dev libcurl4-openssl-dev libpq-dev libxml2-dev"
+need="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libical-dev libcmark-dev libmagic-dev libcurl4-openssl-dev libpq-dev libxml2-dev libzip-dev"
 case "${1:-build}" in
   build) ;;
   check) need="$need libcmocka-dev curl chromium sqlite3 clamav-daemon python3-aiosmtpd postgresql-15 haproxy" ;;

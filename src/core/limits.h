@@ -77,6 +77,13 @@
 #define LIMIT_CSV_FIELD_BYTES     4096               /* one field */
 #define LIMIT_CSV_COLUMNS         256                /* fields of a record, header included */
 #define LIMIT_CSV_LINE_BYTES      (64 * 1024)        /* a record, quoted line breaks included */
+/* A OneRoster zip (src/import/orzip.c): a roster of a whole territory is
+ * larger than an attachment (UPLOAD_ZIP_MAX_EXPANDED_BYTES would refuse it),
+ * but it is a few CSV files. Checked on what the archive announces and
+ * again on the bytes actually inflated; the ratio is UPLOAD_ZIP_MAX_RATIO. */
+#define IMPORT_ZIP_MAX_ENTRIES    64                 /* files in it (OneRoster 1.2: about 20) */
+#define IMPORT_ZIP_MAX_ENTRY_BYTES (1024LL * 1024 * 1024) /* one entry, expanded */
+#define IMPORT_ZIP_MAX_EXPANDED_BYTES (2048LL * 1024 * 1024) /* all the entries, expanded */
 
 /* Arena */
 #define ARENA_BLOCK_BYTES         (16 * 1024)

@@ -13,6 +13,7 @@
 #include "testhttp.h"
 #include "../calendar/calendar.h"
 #include "../demo/demo.h"
+#include "../import/export_oneroster.h"
 #include "../import/import.h"
 #include "../import/rollover.h"
 #include "../modules/auth/auth.h"
@@ -74,6 +75,9 @@ static void usage(FILE *f)
           "  import-calendar --db FILE CALENDAR.csv    import the school calendar (official open dataset)\n"
           "  import aaf  --db FILE [--dry-run] [--report-json FILE] [--now T] PATH…\n"
           "              the académie's AAF export (files or folders): report, then one transaction\n"
+          "              (also onde, siecle, oneroster: a OneRoster 1.1/1.2 folder or zip)\n"
+          "  export oneroster --db FILE [--establishment UAI] [--now T] --to DIR|FILE.zip\n"
+          "              what is current (roles, enrolments, teachings) as OneRoster 1.1 CSV\n"
           "  notify      --once --db FILE [--now T]   send the notification e-mails that are due, once\n"
           "  version\n"
           "Environment: CARNET_DB (default database), CARNET_TZ (default time zone, Europe/Paris);\n"
@@ -519,8 +523,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "carnet: cannot initialise (libsodium or message catalogues)\n");
         return 1;
     }
-    if (!strcmp(argv[1], "import")) {
-        int rc = import_command(argc, argv);
+    if (!strcmp(argv[1], "import") || !strcmp(argv[1], "export")) {
+        int rc = !strcmp(argv[1], "import") ? import_command(argc, argv)
+                                            : export_command(argc, argv);
         curl_global_cleanup();
         i18n_free();
         return rc;

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 static const struct imp_reader *const readers[] = {&aaf_reader, &onde_reader, &siecle_reader,
-                                                   &sts_reader};
+                                                   &sts_reader, &oneroster_reader};
 
 bool import_format_known(const char *format)
 {
@@ -60,7 +60,7 @@ static int collect(const struct imp_reader *rd, struct report *rep, const char *
         report_problem(rep, path, 0, NULL, 'F', "fichier introuvable");
         return -1;
     }
-    if (S_ISDIR(sb.st_mode)) {
+    if (S_ISDIR(sb.st_mode) && !(rd->package && rd->package(path))) {
         struct dirent **list;
         int k = scandir(path, &list, NULL, alphasort);
         if (k < 0) {
@@ -121,6 +121,8 @@ static int run_files(const struct imp_reader *rd, struct applier *a, struct repo
     struct imp_sink sink = apply_sink(a);
     for (size_t i = 0; i < n; i++) {
         if (!f[i].delta) apply_complete(a, f[i].kind);
+        for (int k = 0; !f[i].delta && k < IMP_KIND_COUNT; k++)
+            if (f[i].complete & (1u << k)) apply_complete(a, (enum imp_kind)k);
         report_file(rep, f[i].path);
     }
     for (size_t i = 0; i < n && !rep->failed; i++) {
@@ -197,13 +199,15 @@ int import_run(struct store *s, struct import_request *q, struct report *rep)
 
 static int usage(void)
 {
-    fputs("usage: carnet import aaf|onde|siecle|sts --db DB [--dry-run] [--report-json FILE]"
+    fputs("usage: carnet import aaf|onde|siecle|sts|oneroster --db DB [--dry-run]"
+          " [--report-json FILE]"
           " [--now T] [--establishment UAI] [--quiet] PATH…\n"
           "  aaf     the académie's ficAlimMENESR files (…_Complet_… or …_Delta_…)\n"
           "  onde    the écoles' CSVExtraction files (pupils, responsables, teachers)\n"
           "  siecle  an establishment's ElevesAvecAdresses, ResponsablesAvecAdresses, Nomenclature\n"
           "  sts     STS-web's sts_emp_<UAI>_<YYYY>.xml (staff, services) and the timetable's\n"
           "          emp_sts_<UAI>_<YYYY>.xml (weekly courses, replacing those it made before)\n"
+          "  oneroster  a OneRoster 1.1 or 1.2 CSV package (a folder or a .zip with manifest.csv)\n"
           "  --establishment UAI  refuse records of any other establishment (a head's files)\n",
           stderr);
     return 2;
