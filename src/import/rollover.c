@@ -20,14 +20,13 @@
 struct est {
     int64_t id;
     char uai[16], zone[16];
-    int64_t closing;         /* the school year that ended, or 0 */
+    int64_t closing; /* the school year that ended, or 0 */
     char closing_end[11];
     bool has_next;
 };
 
 /* The label after "2026-2027". */
-static void next_label(const char *label, char out[16])
-{
+static void next_label(const char *label, char out[16]) {
     int y = atoi(label) % 10000;
     snprintf(out, 16, "%04d-%04d", (y + 1) % 10000, (y + 2) % 10000);
 }
@@ -35,13 +34,13 @@ static void next_label(const char *label, char out[16])
 /* The rentrée and the summer holidays of year in zone; false when the
  * calendar lacks them. */
 static bool year_bounds(struct store *s, const char *zone, const char *year, char start[11],
-                        char end[11])
-{
-    struct stmt *st = store_q(s,
-                              "SELECT min(CASE WHEN description LIKE 'Rentrée%' THEN starts_on END),"
-                              " min(CASE WHEN description LIKE 'Vacances d''été%' THEN starts_on END)"
-                              " FROM school_calendar WHERE zone = $1 AND school_year = $2",
-                              "tt", zone, year);
+                        char end[11]) {
+    struct stmt *st =
+        store_q(s,
+                "SELECT min(CASE WHEN description LIKE 'Rentrée%' THEN starts_on END),"
+                " min(CASE WHEN description LIKE 'Vacances d''été%' THEN starts_on END)"
+                " FROM school_calendar WHERE zone = $1 AND school_year = $2",
+                "tt", zone, year);
     bool ok = st && stmt_step(st) == STORE_ROW && stmt_text(st, 0) && stmt_text(st, 1);
     if (ok) {
         snprintf(start, 11, "%s", stmt_text(st, 0));
@@ -52,12 +51,13 @@ static bool year_bounds(struct store *s, const char *zone, const char *year, cha
 }
 
 static int open_year(struct store *s, const struct est *e, const char *label, const char *start,
-                     const char *end)
-{
+                     const char *end) {
     int64_t year = 0;
-    if (store_int(s, &year, "INSERT INTO school_year (establishment_id, label, starts_on, ends_on)"
-                            " VALUES ($1, $2, $3, $4) RETURNING id", "ittt",
-                  e->id, label, start, end) != 1)
+    if (store_int(s, &year,
+                  "INSERT INTO school_year (establishment_id, label, starts_on, ends_on)"
+                  " VALUES ($1, $2, $3, $4) RETURNING id",
+                  "ittt", e->id, label, start, end)
+        != 1)
         return -1;
     int y = atoi(start) % 10000;
     char t2[16], t3[16], e1[11], e2[11];
@@ -68,49 +68,61 @@ static int open_year(struct store *s, const struct est *e, const char *label, co
     const char *from[3] = {start, t2, t3}, *to[3] = {e1, e2, end};
     static const char *const names[3] = {"1er trimestre", "2e trimestre", "3e trimestre"};
     for (int p = 0; p < 3; p++)
-        if (store_run(s, "INSERT INTO period (school_year_id, ordinal, name, starts_on, ends_on)"
-                         " VALUES ($1, $2, $3, $4, $5)", "iittt",
-                      year, (int64_t)(p + 1), names[p], from[p], to[p]) < 0)
+        if (store_run(s,
+                      "INSERT INTO period (school_year_id, ordinal, name, starts_on, ends_on)"
+                      " VALUES ($1, $2, $3, $4, $5)",
+                      "iittt", year, (int64_t)(p + 1), names[p], from[p], to[p])
+            < 0)
             return -1;
     return 0;
 }
 
 /* End what the closed year held: enrolments in its classes, its teachings
  * (and their weekly lessons), on its last day. Counts into r. */
-static int close_year(struct store *s, const struct est *e, struct rollover_report *r)
-{
+static int close_year(struct store *s, const struct est *e, struct rollover_report *r) {
     char last[11];
     calendar_add_days(e->closing_end, -1, last);
     int64_t n = 0;
-    if (store_int(s, &n, "SELECT count(*) FROM enrolment WHERE class_id IN (SELECT id FROM class"
-                         " WHERE school_year_id = $1) AND (ends_on IS NULL OR ends_on > $2)",
-                  "it", e->closing, last) < 0)
+    if (store_int(s, &n,
+                  "SELECT count(*) FROM enrolment WHERE class_id IN (SELECT id FROM class"
+                  " WHERE school_year_id = $1) AND (ends_on IS NULL OR ends_on > $2)",
+                  "it", e->closing, last)
+        < 0)
         return -1;
     r->enrolments_ended += n;
-    if (store_int(s, &n, "SELECT count(*) FROM teaching WHERE (class_id IN (SELECT id FROM class"
-                         " WHERE school_year_id = $1) OR grp_id IN (SELECT id FROM grp"
-                         " WHERE school_year_id = $1)) AND (ends_on IS NULL OR ends_on > $2)",
-                  "it", e->closing, last) < 0)
+    if (store_int(s, &n,
+                  "SELECT count(*) FROM teaching WHERE (class_id IN (SELECT id FROM class"
+                  " WHERE school_year_id = $1) OR grp_id IN (SELECT id FROM grp"
+                  " WHERE school_year_id = $1)) AND (ends_on IS NULL OR ends_on > $2)",
+                  "it", e->closing, last)
+        < 0)
         return -1;
     r->teachings_ended += n;
-    return store_run(s, "UPDATE enrolment SET ends_on = $2 WHERE class_id IN (SELECT id FROM class"
-                        " WHERE school_year_id = $1) AND (ends_on IS NULL OR ends_on > $2)",
-                     "it", e->closing, last) < 0
-                   || store_run(s, "UPDATE timetable_slot SET valid_to = $2 WHERE valid_to > $2"
-                                   " AND valid_from <= $2 AND teaching_id IN (SELECT id FROM teaching"
-                                   " WHERE class_id IN (SELECT id FROM class WHERE school_year_id = $1)"
-                                   " OR grp_id IN (SELECT id FROM grp WHERE school_year_id = $1))",
-                                "it", e->closing, last) < 0
-                   || store_run(s, "UPDATE teaching SET ends_on = $2 WHERE (class_id IN (SELECT id"
-                                   " FROM class WHERE school_year_id = $1) OR grp_id IN (SELECT id"
-                                   " FROM grp WHERE school_year_id = $1))"
-                                   " AND (ends_on IS NULL OR ends_on > $2)",
-                                "it", e->closing, last) < 0
-               ? -1 : 0;
+    return store_run(s,
+                     "UPDATE enrolment SET ends_on = $2 WHERE class_id IN (SELECT id FROM class"
+                     " WHERE school_year_id = $1) AND (ends_on IS NULL OR ends_on > $2)",
+                     "it", e->closing, last)
+                       < 0
+                   || store_run(
+                          s,
+                          "UPDATE timetable_slot SET valid_to = $2 WHERE valid_to > $2"
+                          " AND valid_from <= $2 AND teaching_id IN (SELECT id FROM teaching"
+                          " WHERE class_id IN (SELECT id FROM class WHERE school_year_id = $1)"
+                          " OR grp_id IN (SELECT id FROM grp WHERE school_year_id = $1))",
+                          "it", e->closing, last)
+                          < 0
+                   || store_run(s,
+                                "UPDATE teaching SET ends_on = $2 WHERE (class_id IN (SELECT id"
+                                " FROM class WHERE school_year_id = $1) OR grp_id IN (SELECT id"
+                                " FROM grp WHERE school_year_id = $1))"
+                                " AND (ends_on IS NULL OR ends_on > $2)",
+                                "it", e->closing, last)
+                          < 0
+               ? -1
+               : 0;
 }
 
-int rollover_run(struct store *s, int64_t establishment, bool dry_run, struct rollover_report *r)
-{
+int rollover_run(struct store *s, int64_t establishment, bool dry_run, struct rollover_report *r) {
     memset(r, 0, sizeof *r);
     char today[11];
     clock_today(today);
@@ -127,19 +139,20 @@ int rollover_run(struct store *s, int64_t establishment, bool dry_run, struct ro
     if (store_begin(s) < 0) return -1;
     struct est *v = NULL;
     size_t n = 0;
-    struct stmt *st = store_q(s,
-                              "SELECT e.id, e.uai, e.zone, coalesce(y.id, 0), coalesce(y.ends_on, ''),"
-                              " (SELECT count(*) FROM school_year n WHERE n.establishment_id = e.id"
-                              " AND n.label = $2) FROM establishment e LEFT JOIN school_year y"
-                              " ON y.establishment_id = e.id AND y.label = $1"
-                              " WHERE ($3 = 0 OR e.id = $3) AND e.closed_on IS NULL ORDER BY e.uai",
-                              "tti", r->closing, r->next, establishment);
+    struct stmt *st =
+        store_q(s,
+                "SELECT e.id, e.uai, e.zone, coalesce(y.id, 0), coalesce(y.ends_on, ''),"
+                " (SELECT count(*) FROM school_year n WHERE n.establishment_id = e.id"
+                " AND n.label = $2) FROM establishment e LEFT JOIN school_year y"
+                " ON y.establishment_id = e.id AND y.label = $1"
+                " WHERE ($3 = 0 OR e.id = $3) AND e.closed_on IS NULL ORDER BY e.uai",
+                "tti", r->closing, r->next, establishment);
     while (st && stmt_step(st) == STORE_ROW) {
         v = realloc(v, (n + 1) * sizeof *v);
         if (!v) abort();
         struct est *e = &v[n++];
-        *e = (struct est){.id = stmt_int(st, 0), .closing = stmt_int(st, 3),
-                          .has_next = stmt_int(st, 5) > 0};
+        *e = (struct est){
+            .id = stmt_int(st, 0), .closing = stmt_int(st, 3), .has_next = stmt_int(st, 5) > 0};
         snprintf(e->uai, sizeof e->uai, "%s", stmt_text(st, 1));
         snprintf(e->zone, sizeof e->zone, "%s", stmt_text(st, 2));
         snprintf(e->closing_end, sizeof e->closing_end, "%s", stmt_text(st, 4));
@@ -149,8 +162,9 @@ int rollover_run(struct store *s, int64_t establishment, bool dry_run, struct ro
     for (size_t i = 0; rc == 0 && i < n; i++) {
         struct est *e = &v[i];
         if (e->closing && strcmp(today, e->closing_end) < 0) {
-            snprintf(r->why, sizeof r->why, "l'année %s de %s n'est pas finie (vacances d'été le %s)",
-                     r->closing, e->uai, e->closing_end);
+            snprintf(r->why, sizeof r->why,
+                     "l'année %s de %s n'est pas finie (vacances d'été le %s)", r->closing, e->uai,
+                     e->closing_end);
             rc = -1;
             break;
         }
@@ -159,7 +173,8 @@ int rollover_run(struct store *s, int64_t establishment, bool dry_run, struct ro
             snprintf(r->why, sizeof r->why,
                      "le calendrier scolaire %s de la zone %s manque : importez-le d'abord"
                      " (carnet import-calendar, fichier calendrier-scolaire-%s.csv du jeu de"
-                     " données « fr-en-calendrier-scolaire »)", r->next, e->zone, r->next);
+                     " données « fr-en-calendrier-scolaire »)",
+                     r->next, e->zone, r->next);
             rc = -1;
             break;
         }

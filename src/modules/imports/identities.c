@@ -15,24 +15,23 @@
 #include <string.h>
 
 /* May the actor decide about the pair (person, candidate)? */
-static bool may_decide(struct store *s, const struct actor *a, int64_t person, int64_t candidate)
-{
+static bool may_decide(struct store *s, const struct actor *a, int64_t person, int64_t candidate) {
     return policy_may(s, a, ACT_IDENTITY_DECIDE, OBJECT(OBJ_PERSON, candidate))
            || policy_may(s, a, ACT_IDENTITY_DECIDE, OBJECT(OBJ_PERSON, person));
 }
 
 /* What Carnet knows of one person: names, birth, contacts, address, roles
  * and family links — what the admin needs to tell two humans apart. */
-static void person_card(struct req *r, int64_t id, const char *heading)
-{
+static void person_card(struct req *r, int64_t id, const char *heading) {
     struct store *s = store_thread();
-    struct stmt *st = store_q(s,
-                              "SELECT p.first_name, p.last_name, p.birth_date, coalesce(p.school_email,"
-                              " p.email), coalesce(p.school_phone, p.phone), h.address, h.postcode,"
-                              " h.city, a.login, a.state FROM person p"
-                              " LEFT JOIN household h ON h.id = p.household_id"
-                              " LEFT JOIN account a ON a.person_id = p.id WHERE p.id = $1",
-                              "i", id);
+    struct stmt *st =
+        store_q(s,
+                "SELECT p.first_name, p.last_name, p.birth_date, coalesce(p.school_email,"
+                " p.email), coalesce(p.school_phone, p.phone), h.address, h.postcode,"
+                " h.city, a.login, a.state FROM person p"
+                " LEFT JOIN household h ON h.id = p.household_id"
+                " LEFT JOIN account a ON a.person_id = p.id WHERE p.id = $1",
+                "i", id);
     out(r, "<div class=\"card\"><h3>%h</h3>", heading);
     if (st && stmt_step(st) == STORE_ROW) {
         out(r, "<p><strong>%h %h</strong></p><dl>", stmt_text(st, 0), stmt_text(st, 1));
@@ -50,9 +49,11 @@ static void person_card(struct req *r, int64_t id, const char *heading)
         out(r, "</dl>");
     }
     stmt_done(st);
-    st = store_q(s, "SELECT r.profile, e.name FROM role r JOIN establishment e"
-                    " ON e.id = r.establishment_id WHERE r.person_id = $1 AND r.ends_on IS NULL"
-                    " ORDER BY e.name, r.profile", "i", id);
+    st = store_q(s,
+                 "SELECT r.profile, e.name FROM role r JOIN establishment e"
+                 " ON e.id = r.establishment_id WHERE r.person_id = $1 AND r.ends_on IS NULL"
+                 " ORDER BY e.name, r.profile",
+                 "i", id);
     out(r, "<ul>");
     while (st && stmt_step(st) == STORE_ROW) {
         char key[32];
@@ -60,27 +61,32 @@ static void person_card(struct req *r, int64_t id, const char *heading)
         out(r, "<li>%h — %h</li>", tr(r, key), stmt_text(st, 1));
     }
     stmt_done(st);
-    st = store_q(s, "SELECT c.first_name, c.last_name, 1 FROM guardianship g JOIN person c"
-                    " ON c.id = g.pupil_id WHERE g.parent_id = $1 UNION ALL"
-                    " SELECT p.first_name, p.last_name, 0 FROM guardianship g JOIN person p"
-                    " ON p.id = g.parent_id WHERE g.pupil_id = $1", "i", id);
+    st = store_q(s,
+                 "SELECT c.first_name, c.last_name, 1 FROM guardianship g JOIN person c"
+                 " ON c.id = g.pupil_id WHERE g.parent_id = $1 UNION ALL"
+                 " SELECT p.first_name, p.last_name, 0 FROM guardianship g JOIN person p"
+                 " ON p.id = g.parent_id WHERE g.pupil_id = $1",
+                 "i", id);
     while (st && stmt_step(st) == STORE_ROW)
-        out(r, "<li>%h %h %h</li>",
-            tr(r, stmt_int(st, 2) ? "identity.child" : "identity.parent"), stmt_text(st, 0),
-            stmt_text(st, 1));
+        out(r, "<li>%h %h %h</li>", tr(r, stmt_int(st, 2) ? "identity.child" : "identity.parent"),
+            stmt_text(st, 0), stmt_text(st, 1));
     stmt_done(st);
     out(r, "</ul></div>");
 }
 
-static void queue_page(struct req *r, const char *error)
-{
+static void queue_page(struct req *r, const char *error) {
     struct store *s = store_thread();
     page_begin(r, tr(r, "identity.title"));
     out(r, "<h1>%h</h1><p class=\"lead\">%h</p>", tr(r, "identity.title"), tr(r, "identity.lead"));
     if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
-    struct stmt *st = store_q(s, "SELECT id, person_id, candidate_id, reason, source FROM"
-                                 " identity_review WHERE state = 'open' ORDER BY id LIMIT 200", "");
-    struct pair { int64_t id, person, candidate; const char *reason, *source; } v[200];
+    struct stmt *st = store_q(s,
+                              "SELECT id, person_id, candidate_id, reason, source FROM"
+                              " identity_review WHERE state = 'open' ORDER BY id LIMIT 200",
+                              "");
+    struct pair {
+        int64_t id, person, candidate;
+        const char *reason, *source;
+    } v[200];
     size_t n = 0;
     while (st && stmt_step(st) == STORE_ROW && n < 200) {
         v[n] = (struct pair){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2),
@@ -100,28 +106,26 @@ static void queue_page(struct req *r, const char *error)
         out(r, "<div class=\"row\"><form method=\"post\" action=\"/identites/%I/fusionner\">",
             v[i].id);
         page_csrf_input(r);
-        out(r, "<button type=\"submit\" class=\"primary\">%h</button></form>"
-               "<form method=\"post\" action=\"/identites/%I/separer\">", tr(r, "identity.merge"),
-            v[i].id);
+        out(r,
+            "<button type=\"submit\" class=\"primary\">%h</button></form>"
+            "<form method=\"post\" action=\"/identites/%I/separer\">",
+            tr(r, "identity.merge"), v[i].id);
         page_csrf_input(r);
-        out(r, "<button type=\"submit\">%h</button></form></div></section>", tr(r, "identity.keep"));
+        out(r, "<button type=\"submit\">%h</button></form></div></section>",
+            tr(r, "identity.keep"));
     }
     if (!shown) out(r, "<p>%h</p>", tr(r, "identity.none"));
     out(r, "<p><a href=\"/\">%h</a></p>", tr(r, "nav.back_home"));
     page_end(r);
 }
 
-static void queue(struct req *r)
-{
-    queue_page(r, NULL);
-}
+static void queue(struct req *r) { queue_page(r, NULL); }
 
-static void decide(struct req *r, bool merge)
-{
+static void decide(struct req *r, bool merge) {
     struct store *s = store_thread();
     int64_t id = param_int(r, "id"), person = 0, candidate = 0;
-    struct stmt *st = store_q(s, "SELECT person_id, candidate_id FROM identity_review WHERE id = $1",
-                              "i", id);
+    struct stmt *st =
+        store_q(s, "SELECT person_id, candidate_id FROM identity_review WHERE id = $1", "i", id);
     if (st && stmt_step(st) == STORE_ROW) person = stmt_int(st, 0), candidate = stmt_int(st, 1);
     stmt_done(st);
     if (!person) {
@@ -146,10 +150,14 @@ static void keep(struct req *r) { decide(r, false); }
 
 const struct route identities_routes[] = {
     {.method = M_GET, .path = "/identites", .handler = queue, .action = ACT_IDENTITY_DECIDE},
-    {.method = M_POST, .path = "/identites/{id}/fusionner", .handler = merge,
+    {.method = M_POST,
+     .path = "/identites/{id}/fusionner",
+     .handler = merge,
      .action = ACT_IDENTITY_DECIDE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
-    {.method = M_POST, .path = "/identites/{id}/separer", .handler = keep,
+    {.method = M_POST,
+     .path = "/identites/{id}/separer",
+     .handler = keep,
      .action = ACT_IDENTITY_DECIDE,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {0}};

@@ -22,8 +22,7 @@
 #include <unistd.h>
 
 /* The territory an admin acts for (their first admin role's), or 0. */
-static int64_t admin_territory(const struct actor *a)
-{
+static int64_t admin_territory(const struct actor *a) {
     for (size_t i = 0; i < a->nroles; i++)
         if (a->roles[i].profile == PROFILE_ADMIN && !a->roles[i].establishment_id)
             return a->roles[i].territory_id;
@@ -31,27 +30,29 @@ static int64_t admin_territory(const struct actor *a)
 }
 
 /* The establishments where the actor is head, for the form's choice. */
-static void establishment_choice(struct req *r)
-{
+static void establishment_choice(struct req *r) {
     bool any = false;
     for (size_t i = 0; i < r->actor->nroles; i++) {
         const struct role *ro = &r->actor->roles[i];
         if (ro->profile != PROFILE_HEAD || !ro->establishment_id) continue;
         if (!any)
-            out(r, "<label for=\"etablissement\">%h</label><select id=\"etablissement\""
-                   " name=\"etablissement\">", tr(r, "imports.establishment"));
+            out(r,
+                "<label for=\"etablissement\">%h</label><select id=\"etablissement\""
+                " name=\"etablissement\">",
+                tr(r, "imports.establishment"));
         any = true;
         out(r, "<option value=\"%I\">%h</option>", ro->establishment_id, ro->establishment_name);
     }
     if (any) out(r, "</select>");
 }
 
-static void history(struct req *r)
-{
+static void history(struct req *r) {
     struct store *s = store_thread();
-    struct stmt *st = store_q(s,
-                              "SELECT id, at, source, dry_run, applied, failed, coalesce(applied_as, 0)"
-                              " FROM import_run ORDER BY id DESC LIMIT 200", "");
+    struct stmt *st =
+        store_q(s,
+                "SELECT id, at, source, dry_run, applied, failed, coalesce(applied_as, 0)"
+                " FROM import_run ORDER BY id DESC LIMIT 200",
+                "");
     int n = 0;
     out(r, "<section class=\"card\"><h2>%h</h2><ul class=\"editable\">", tr(r, "imports.history"));
     while (st && stmt_step(st) == STORE_ROW && n < 30) {
@@ -73,13 +74,14 @@ static void history(struct req *r)
     out(r, "</section>");
 }
 
-static void form_page(struct req *r, const char *error)
-{
+static void form_page(struct req *r, const char *error) {
     page_begin(r, tr(r, "imports.title"));
     out(r, "<h1>%h</h1><p class=\"lead\">%h</p>", tr(r, "imports.title"), tr(r, "imports.lead"));
     if (error) out(r, "<p class=\"error\" role=\"alert\">%h</p>", error);
-    out(r, "<section class=\"card\"><h2>%h</h2><form method=\"post\" action=\"/imports\""
-           " enctype=\"multipart/form-data\" class=\"stack\">", tr(r, "imports.check"));
+    out(r,
+        "<section class=\"card\"><h2>%h</h2><form method=\"post\" action=\"/imports\""
+        " enctype=\"multipart/form-data\" class=\"stack\">",
+        tr(r, "imports.check"));
     page_csrf_input(r);
     out(r, "<label for=\"format\">%h</label><select id=\"format\" name=\"format\">",
         tr(r, "imports.format"));
@@ -90,23 +92,20 @@ static void form_page(struct req *r, const char *error)
     }
     out(r, "</select>");
     establishment_choice(r);
-    out(r, "<label for=\"fichier\">%h</label><input id=\"fichier\" name=\"fichier\" type=\"file\""
-           " multiple required><p class=\"meta\">%h</p><button type=\"submit\" class=\"primary\">%h"
-           "</button></form></section>",
+    out(r,
+        "<label for=\"fichier\">%h</label><input id=\"fichier\" name=\"fichier\" type=\"file\""
+        " multiple required><p class=\"meta\">%h</p><button type=\"submit\" class=\"primary\">%h"
+        "</button></form></section>",
         tr(r, "imports.files"), tr(r, "imports.files_help"), tr(r, "imports.check_button"));
     history(r);
     out(r, "<p><a href=\"/\">%h</a></p>", tr(r, "nav.back_home"));
     page_end(r);
 }
 
-static void index_page(struct req *r)
-{
-    form_page(r, NULL);
-}
+static void index_page(struct req *r) { form_page(r, NULL); }
 
 /* A plain file name: letters, digits, '.', '-', '_' and not starting with '.'. */
-static bool plain_name(const char *n)
-{
+static bool plain_name(const char *n) {
     if (!n || !*n || *n == '.' || strlen(n) > 200) return false;
     for (const char *c = n; *c; c++)
         if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *c))
@@ -116,8 +115,7 @@ static bool plain_name(const char *n)
 
 /* Who the run is for: the establishment chosen (its UAI into uai) or the
  * admin's territory. False (answered) when the actor may not. */
-static bool scope(struct req *r, struct import_request *q, char *uai, size_t cap)
-{
+static bool scope(struct req *r, struct import_request *q, char *uai, size_t cap) {
     struct store *s = store_thread();
     int64_t est = param_int(r, "etablissement");
     if (est) {
@@ -125,8 +123,8 @@ static bool scope(struct req *r, struct import_request *q, char *uai, size_t cap
             reply_error(r, 403, tr(r, "imports.not_yours"));
             return false;
         }
-        struct stmt *st = store_q(s, "SELECT uai, territory_id FROM establishment WHERE id = $1",
-                                  "i", est);
+        struct stmt *st =
+            store_q(s, "SELECT uai, territory_id FROM establishment WHERE id = $1", "i", est);
         bool found = st && stmt_step(st) == STORE_ROW;
         if (found) {
             snprintf(uai, cap, "%s", stmt_text(st, 0));
@@ -154,8 +152,7 @@ static bool scope(struct req *r, struct import_request *q, char *uai, size_t cap
 
 /* Write the uploads into a new directory (its path into dir); their number
  * or -1 (answered). */
-static int uploads_to_dir(struct req *r, char *dir, size_t cap)
-{
+static int uploads_to_dir(struct req *r, char *dir, size_t cap) {
     int n = 0;
     for (size_t i = 0; i < r->nuploads; i++)
         if (!strcmp(r->uploads[i].field, "fichier") && r->uploads[i].len) n++;
@@ -195,8 +192,7 @@ static int uploads_to_dir(struct req *r, char *dir, size_t cap)
 }
 
 /* POST /imports: check the files (a dry run) and keep them. */
-static void check(struct req *r)
-{
+static void check(struct req *r) {
     struct store *s = store_thread();
     const char *format = param(r, "format");
     if (!import_format_known(format)) {
@@ -205,8 +201,7 @@ static void check(struct req *r)
         return;
     }
     char uai[16] = "", dir[4096];
-    struct import_request q = {.format = format, .dry_run = true,
-                               .person_id = r->actor->person_id};
+    struct import_request q = {.format = format, .dry_run = true, .person_id = r->actor->person_id};
     if (!scope(r, &q, uai, sizeof uai) || uploads_to_dir(r, dir, sizeof dir) < 0) return;
     const char *paths[1] = {dir};
     q.paths = paths;
@@ -234,15 +229,15 @@ static void check(struct req *r)
 
 /* ---- a run's report ---------------------------------------------------------- */
 
-static const char *const kinds[] = {"establishment", "class", "group", "subject", "mef",
-                                    "pupil", "relative", "teacher", "staff", "function",
-                                    "guardianship", "teaching", "enrolment", "account", NULL};
+static const char *const kinds[] = {"establishment", "class",    "group",     "subject", "mef",
+                                    "pupil",         "relative", "teacher",   "staff",   "function",
+                                    "guardianship",  "teaching", "enrolment", "account", NULL};
 
-static void counts_table(struct req *r, json_t *counts)
-{
-    out(r, "<table class=\"counts\"><thead><tr><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
-           "<th scope=\"col\"><abbr title=\"%h\">%h</abbr></th><th scope=\"col\">%h</th>"
-           "<th scope=\"col\"><abbr title=\"%h\">%h</abbr></th></tr></thead><tbody>",
+static void counts_table(struct req *r, json_t *counts) {
+    out(r,
+        "<table class=\"counts\"><thead><tr><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+        "<th scope=\"col\"><abbr title=\"%h\">%h</abbr></th><th scope=\"col\">%h</th>"
+        "<th scope=\"col\"><abbr title=\"%h\">%h</abbr></th></tr></thead><tbody>",
         tr(r, "imports.kind"), tr(r, "imports.created"), tr(r, "imports.changed"),
         tr(r, "imports.changed_short"), tr(r, "imports.closed"), tr(r, "imports.unchanged"),
         tr(r, "imports.unchanged_short"));
@@ -260,8 +255,7 @@ static void counts_table(struct req *r, json_t *counts)
     out(r, "</tbody></table>");
 }
 
-static void problems_list(struct req *r, json_t *probs, json_int_t more)
-{
+static void problems_list(struct req *r, json_t *probs, json_int_t more) {
     size_t n = json_array_size(probs);
     if (!n) return;
     out(r, "<section class=\"card\"><h2>%h (%z)</h2><ul class=\"problems\">",
@@ -291,16 +285,21 @@ struct run {
     json_t *report;
 };
 
-static bool run_load(struct req *r, int64_t id, struct run *run)
-{
-    struct stmt *st = store_q(store_thread(),
-                              "SELECT at, source, dry_run, applied, failed, coalesce(applied_as, 0),"
-                              " coalesce(establishment_id, 0), report FROM import_run WHERE id = $1",
-                              "i", id);
+static bool run_load(struct req *r, int64_t id, struct run *run) {
+    struct stmt *st =
+        store_q(store_thread(),
+                "SELECT at, source, dry_run, applied, failed, coalesce(applied_as, 0),"
+                " coalesce(establishment_id, 0), report FROM import_run WHERE id = $1",
+                "i", id);
     bool found = st && stmt_step(st) == STORE_ROW;
     if (found) {
-        *run = (struct run){id, stmt_int(st, 0), stmt_int(st, 2) != 0, stmt_int(st, 3) != 0,
-                            stmt_int(st, 4) != 0, stmt_int(st, 5), stmt_int(st, 6),
+        *run = (struct run){id,
+                            stmt_int(st, 0),
+                            stmt_int(st, 2) != 0,
+                            stmt_int(st, 3) != 0,
+                            stmt_int(st, 4) != 0,
+                            stmt_int(st, 5),
+                            stmt_int(st, 6),
                             arena_strdup(&r->arena, stmt_text(st, 1)),
                             json_loads(stmt_text(st, 7), 0, NULL)};
     }
@@ -309,8 +308,7 @@ static bool run_load(struct req *r, int64_t id, struct run *run)
     return found && run->report;
 }
 
-static void report_page(struct req *r)
-{
+static void report_page(struct req *r) {
     struct run run;
     if (!run_load(r, param_int(r, "id"), &run)) return;
     page_begin(r, tr(r, "imports.report_title"));
@@ -318,16 +316,17 @@ static void report_page(struct req *r)
     clock_datetime(run.at, when);
     out(r, "<h1>%h</h1><p class=\"lead\">%h — %h</p>", tr(r, "imports.report_title"), run.source,
         when);
-    const char *state = run.failed ? "imports.lead_failed" : run.applied ? "imports.lead_applied"
-                        : run.applied_as ? "imports.lead_checked_applied" : "imports.lead_checked";
+    const char *state = run.failed       ? "imports.lead_failed"
+                        : run.applied    ? "imports.lead_applied"
+                        : run.applied_as ? "imports.lead_checked_applied"
+                                         : "imports.lead_checked";
     out(r, "<p class=\"%h\" role=\"status\">%h</p>", run.failed ? "error" : "notice", tr(r, state));
     json_t *ests = json_object_get(run.report, "establishments");
     for (size_t i = 0; i < json_array_size(ests); i++) {
         json_t *e = json_array_get(ests, i);
         const char *uai = json_string_value(json_object_get(e, "uai"));
-        out(r, "<section class=\"card\"><h2>%h%h%h</h2>",
-            uai ? uai : tr(r, "imports.national"), uai ? " — " : "",
-            json_string_value(json_object_get(e, "name")));
+        out(r, "<section class=\"card\"><h2>%h%h%h</h2>", uai ? uai : tr(r, "imports.national"),
+            uai ? " — " : "", json_string_value(json_object_get(e, "name")));
         counts_table(r, json_object_get(e, "counts"));
         out(r, "</section>");
     }
@@ -342,25 +341,24 @@ static void report_page(struct req *r)
             tr(r, "imports.apply"));
     }
     if (run.applied_as)
-        out(r, "<p><a href=\"/imports/%I\">%h</a></p>", run.applied_as, tr(r, "imports.see_applied"));
+        out(r, "<p><a href=\"/imports/%I\">%h</a></p>", run.applied_as,
+            tr(r, "imports.see_applied"));
     out(r, "<p><a href=\"/imports\">%h</a></p>", tr(r, "imports.back"));
     page_end(r);
     json_decref(run.report);
 }
 
-static void report_json_page(struct req *r)
-{
+static void report_json_page(struct req *r) {
     struct run run;
     if (!run_load(r, param_int(r, "id"), &run)) return;
-    resp_header(r, "Content-Disposition",
-                arena_printf(&r->arena, "attachment; filename=\"import-%lld.json\"",
-                             (long long)run.id));
+    resp_header(
+        r, "Content-Disposition",
+        arena_printf(&r->arena, "attachment; filename=\"import-%lld.json\"", (long long)run.id));
     reply_json(r, 200, run.report);
 }
 
 /* POST /imports/{id}/appliquer: the checked files, for real. */
-static void apply_run(struct req *r)
-{
+static void apply_run(struct req *r) {
     struct store *s = store_thread();
     struct run run;
     if (!run_load(r, param_int(r, "id"), &run)) return;
@@ -383,7 +381,8 @@ static void apply_run(struct req *r)
         reply_error(r, 409, tr(r, "imports.files_gone"));
         return;
     }
-    struct import_request q = {.format = run.source, .person_id = r->actor->person_id,
+    struct import_request q = {.format = run.source,
+                               .person_id = r->actor->person_id,
                                .establishment_id = run.establishment};
     if (run.establishment) {
         struct stmt *st = store_q(s, "SELECT uai, territory_id FROM establishment WHERE id = $1",
@@ -418,18 +417,30 @@ static const char *const formats[] = {"aaf", "onde", "siecle", "sts", "oneroster
 
 const struct route imports_routes[] = {
     {.method = M_GET, .path = "/imports", .handler = index_page, .action = ACT_IMPORT_RUN},
-    {.method = M_POST, .path = "/imports", .handler = check, .action = ACT_IMPORT_RUN,
-     .params = (const struct param_spec[]){
-         {"format", P_ENUM, SRC_BODY, .required = true, .choices = formats,
-          .label = "imports.format"},
-         {"etablissement", P_ID, SRC_BODY}, {0}}},
-    {.method = M_GET, .path = "/imports/{id}", .handler = report_page, .action = ACT_IMPORT_VIEW,
+    {.method = M_POST,
+     .path = "/imports",
+     .handler = check,
+     .action = ACT_IMPORT_RUN,
+     .params = (const struct param_spec[]){{"format", P_ENUM, SRC_BODY, .required = true,
+                                            .choices = formats, .label = "imports.format"},
+                                           {"etablissement", P_ID, SRC_BODY},
+                                           {0}}},
+    {.method = M_GET,
+     .path = "/imports/{id}",
+     .handler = report_page,
+     .action = ACT_IMPORT_VIEW,
      .object = OBJ_IMPORT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
-    {.method = M_GET, .path = "/imports/{id}/rapport.json", .handler = report_json_page,
-     .action = ACT_IMPORT_VIEW, .object = OBJ_IMPORT,
+    {.method = M_GET,
+     .path = "/imports/{id}/rapport.json",
+     .handler = report_json_page,
+     .action = ACT_IMPORT_VIEW,
+     .object = OBJ_IMPORT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
-    {.method = M_POST, .path = "/imports/{id}/appliquer", .handler = apply_run,
-     .action = ACT_IMPORT_VIEW, .object = OBJ_IMPORT,
+    {.method = M_POST,
+     .path = "/imports/{id}/appliquer",
+     .handler = apply_run,
+     .action = ACT_IMPORT_VIEW,
+     .object = OBJ_IMPORT,
      .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true}, {0}}},
     {0}};
