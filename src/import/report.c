@@ -10,7 +10,8 @@ static const char *const kind_names[REP_KIND_COUNT] = {
     "staff", "function", "guardianship", "teaching", "enrolment", "account"};
 static const char *const kind_labels[REP_KIND_COUNT] = {
     "établissements", "classes", "groupes", "matières", "formations (MEF)", "élèves",
-    "responsables", "enseignants", "autres personnels", "fonctions", "liens de responsabilité",
+    "responsables", "enseignants", "autres personnels", "rôles et fonctions",
+    "liens de responsabilité",
     "enseignements", "inscriptions en classe", "comptes"};
 static const char *const action_names[REP_ACTION_COUNT] = {"created", "changed", "closed",
                                                            "unchanged"};
@@ -116,14 +117,17 @@ void report_print(const struct report *r, FILE *f)
     for (size_t i = 0; i < r->nest; i++) {
         const struct rep_est *b = &r->est[i];
         if (!busy(b, true)) continue;
-        fprintf(f, "\n%s%s%s\n", b->key[0] ? b->key : "Nomenclatures nationales",
+        fprintf(f, "\n%s%s%s\n", b->key[0] ? b->key : "Nomenclatures et responsables",
                 b->name[0] ? " — " : "", b->name);
         for (int k = 0; k < REP_KIND_COUNT; k++) {
             const int64_t *n = b->n[k];
             if (!n[0] && !n[1] && !n[2] && !n[3]) continue;
-            fprintf(f, "  %-26s créés %6lld  modifiés %6lld  clos %6lld  inchangés %6lld\n",
-                    kind_labels[k], (long long)n[0], (long long)n[1], (long long)n[2],
-                    (long long)n[3]);
+            /* Padded by characters, not bytes: labels have accents. */
+            int width = 0;
+            for (const char *c = kind_labels[k]; *c; c++) width += (*c & 0xC0) != 0x80;
+            fprintf(f, "  %s%*s créés %6lld  modifiés %6lld  clos %6lld  inchangés %6lld\n",
+                    kind_labels[k], width < 26 ? 26 - width : 0, "", (long long)n[0],
+                    (long long)n[1], (long long)n[2], (long long)n[3]);
         }
     }
     if (r->nproblems) fprintf(f, "\nProblèmes (%lld erreurs, %lld avertissements)\n",
