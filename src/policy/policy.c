@@ -647,7 +647,8 @@ struct actor *policy_actor_read(struct stmt *st, struct arena *ar, int64_t perso
         }
     }
     if (row == STORE_ERR) return NULL;
-    /* A guardianship counts while the person is a parent today. */
+    /* A guardianship counts while the person is a parent today, and only a
+     * legal one (a contact without parental authority sees nothing). */
     if (a && !(a->profiles & (1u << PROFILE_PARENT))) a->nchildren = 0;
     return a;
 }

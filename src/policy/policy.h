@@ -111,6 +111,7 @@ struct actor *policy_actor_load(struct store *s, struct arena *arena, int64_t pe
     " LEFT JOIN establishment e ON e.id = r.establishment_id"                                                     \
     " WHERE r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"                                         \
     " UNION ALL SELECT '3', g.pupil_id, 0, 0, 0, NULL, NULL, NULL, NULL FROM me JOIN guardianship g ON g.parent_id = me.id" \
+    " AND g.legal_responsibility = 1"                                                                            \
     " UNION ALL SELECT '4', x.class_id, 0, 0, 0, NULL, NULL, NULL, NULL FROM ("                                  \
     " SELECT t.class_id FROM me JOIN teaching t ON t.teacher_id = me.id JOIN role r ON r.person_id = t.teacher_id" \
     " AND r.establishment_id = t.establishment_id AND r.profile = 'teacher'"                                      \

@@ -69,3 +69,28 @@ test('Structure: teachers and families never reach it', async () => {
     assert.equal((await c.post(`/personnes/${pupil}/classe`, { csrf: Client.csrfOf(home.text), classe: 1 })).status, 403, login);
   }
 });
+
+test('Structure: the head withdraws a parent\'s legal responsibility; that parent stops seeing the child at once, and regains it', async () => {
+  const pupil = one("SELECT person_id FROM account WHERE login = 'eleve.demo'");
+  const parent = one("SELECT person_id FROM account WHERE login = 'parent.demo'");
+  const mum = await srv.as('parent.demo');
+  assert.equal((await mum.get(`/notes/eleves/${pupil}`)).status, 200);
+  const page = await head.get(`/personnes/${pupil}`);
+  assert.match(visibleText(page.text), /Responsables \(correction\)/);
+  const csrf = Client.csrfOf(page.text);
+  const other = one(`SELECT count(*) FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id
+    WHERE g.parent_id = ${parent} AND g.pupil_id <> ${pupil} AND en.ends_on IS NULL`);
+  let r = await head.post(`/personnes/${pupil}/responsables/${parent}`, { csrf, action: 'simple' });
+  assert.equal(r.status, 303);
+  assert.equal(one(`SELECT legal_responsibility FROM guardianship WHERE parent_id = ${parent} AND pupil_id = ${pupil}`), '0');
+  assert.equal((await mum.get(`/notes/eleves/${pupil}`)).status, 403);
+  assert.doesNotMatch(visibleText((await mum.get('/')).text), new RegExp(one(`SELECT first_name FROM person WHERE id = ${pupil}`)));
+  if (other === '0') {
+    assert.equal(one(`SELECT count(*) FROM role WHERE person_id = ${parent} AND profile = 'parent' AND ends_on IS NULL`), '0');
+  }
+  r = await head.post(`/personnes/${pupil}/responsables/${parent}`, { csrf, action: 'legal' });
+  assert.equal(r.status, 303);
+  assert.equal((await mum.get(`/notes/eleves/${pupil}`)).status, 200);
+  assert.equal(one("SELECT count(*) FROM audit WHERE action = 'guardianship.changed'"), '2');
+  assert.equal((await head.post(`/personnes/${pupil}/responsables/${parent}`, { csrf, action: 'n-importe' })).status, 400);
+});

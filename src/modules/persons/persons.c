@@ -105,6 +105,7 @@ static void person_page(struct req *r)
     }
     stmt_done(st);
     if (class_id) structure_move_form(r, id, class_id);
+    if (class_id) structure_guardians_form(r, id);
     if (class_id) {
         /* The pupil's record: grades and absences (same policy as the pages). */
         if (policy_may(s, r->actor, ACT_PUPIL_RECORD, OBJECT(OBJ_PERSON, id)))

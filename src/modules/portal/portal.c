@@ -33,7 +33,7 @@ struct stmt *portal_pupils_ask(struct store *s, int64_t person_id, int self)
         " FROM guardianship g JOIN person p ON p.id = g.pupil_id"
         " LEFT JOIN enrolment en ON en.pupil_id = p.id AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
         " LEFT JOIN class c ON c.id = en.class_id LEFT JOIN establishment e ON e.id = c.establishment_id"
-        " WHERE g.parent_id = $1 ORDER BY p.birth_date DESC, p.id";
+        " WHERE g.parent_id = $1 AND g.legal_responsibility = 1 ORDER BY p.birth_date DESC, p.id";
     static const char *const q_self =
         "SELECT p.id, p.first_name, p.last_name, c.id, c.name, e.id, e.name, e.kind, e.uai, e.city"
         " FROM person p"

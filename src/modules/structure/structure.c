@@ -264,6 +264,97 @@ void structure_move_form(struct req *r, int64_t pupil, int64_t class_id) {
     out(r, "</select><button type=\"submit\">%h</button></form>", tr(r, "structure.move"));
 }
 
+
+/* ---- a pupil's guardians ------------------------------------------------ */
+
+void structure_guardians_form(struct req *r, int64_t pupil)
+{
+    struct store *s = store_thread();
+    if (!policy_may(s, r->actor, ACT_STRUCTURE_EDIT, OBJECT(OBJ_PERSON, pupil))) return;
+    struct stmt *st = store_q(s, "SELECT p.id, p.first_name, p.last_name, g.legal_responsibility"
+                                 " FROM guardianship g JOIN person p ON p.id = g.parent_id"
+                                 " WHERE g.pupil_id = $1 ORDER BY p.last_name, p.first_name",
+                              "i", pupil);
+    out(r, "<h3>%h</h3><p class=\"help\">%h</p><ul class=\"editable\">",
+        tr(r, "structure.guardians"), tr(r, "structure.guardians_lead"));
+    while (st && stmt_step(st) == STORE_ROW) {
+        int64_t parent = stmt_int(st, 0);
+        bool legal = stmt_int(st, 3) != 0;
+        out(r, "<li><p>%h %h — %h</p><div class=\"row\">", stmt_text(st, 1), stmt_text(st, 2),
+            tr(r, legal ? "structure.legal" : "structure.not_legal"));
+        out(r, "<form method=\"post\" action=\"/personnes/%I/responsables/%I\">", pupil, parent);
+        page_csrf_input(r);
+        out(r, "<input type=\"hidden\" name=\"action\" value=\"%h\"><button type=\"submit\">%h"
+               "</button></form>",
+            legal ? "simple" : "legal", tr(r, legal ? "structure.make_simple" : "structure.make_legal"));
+        out(r, "<form method=\"post\" action=\"/personnes/%I/responsables/%I\">", pupil, parent);
+        page_csrf_input(r);
+        out(r, "<input type=\"hidden\" name=\"action\" value=\"retirer\"><button type=\"submit\""
+               " class=\"danger\">%h</button></form></div></li>",
+            tr(r, "structure.remove_guardian"));
+    }
+    stmt_done(st);
+    out(r, "</ul>");
+}
+
+/* The parent's access follows their legal links: a parent role in each
+ * establishment where a child they are legally responsible for is
+ * enrolled today, none elsewhere (ended the day before). 0 or -1. */
+static int parent_roles_follow(struct store *s, int64_t parent)
+{
+    char today[11], yesterday[11];
+    clock_today(today);
+    calendar_add_days(today, -1, yesterday);
+    if (store_run(s, "UPDATE role SET ends_on = $3 WHERE person_id = $1 AND profile = 'parent'"
+                     " AND (ends_on IS NULL OR ends_on >= $2) AND establishment_id NOT IN"
+                     " (SELECT c.establishment_id FROM guardianship g JOIN enrolment en"
+                     " ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id"
+                     " WHERE g.parent_id = $1 AND g.legal_responsibility = 1"
+                     " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2))",
+                  "itt", parent, today, yesterday) < 0)
+        return -1;
+    return store_run(s, "INSERT INTO role (person_id, profile, establishment_id, starts_on)"
+                        " SELECT DISTINCT $1, 'parent', c.establishment_id, $2 FROM guardianship g"
+                        " JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c"
+                        " ON c.id = en.class_id WHERE g.parent_id = $1 AND g.legal_responsibility = 1"
+                        " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+                        " AND NOT EXISTS (SELECT 1 FROM role r WHERE r.person_id = $1"
+                        " AND r.profile = 'parent' AND r.establishment_id = c.establishment_id"
+                        " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2))",
+                     "it", parent, today);
+}
+
+/* POST /personnes/{id}/responsables/{parent}: legal responsibility given
+ * or withdrawn, or the link removed (a separated parent's court decision,
+ * an import's mistake). */
+static void guardian_change(struct req *r)
+{
+    struct store *s = store_thread();
+    int64_t pupil = param_int(r, "id"), parent = param_int(r, "parent"), link = 0;
+    const char *action = param(r, "action");
+    if (store_int(s, &link, "SELECT id FROM guardianship WHERE pupil_id = $1 AND parent_id = $2",
+                  "ii", pupil, parent) != 1) {
+        reply_error(r, 404, tr(r, "err.not_found"));
+        return;
+    }
+    int rc = store_begin(s);
+    if (rc == 0 && !strcmp(action, "retirer"))
+        rc = store_run(s, "DELETE FROM guardianship WHERE id = $1", "i", link);
+    else if (rc == 0)
+        rc = store_run(s, "UPDATE guardianship SET legal_responsibility = $2 WHERE id = $1", "ii",
+                       link, (int64_t)!strcmp(action, "legal"));
+    if (rc < 0 || parent_roles_follow(s, parent) < 0 || store_commit(s) < 0) {
+        store_rollback(s);
+        reply_error(r, 503, tr(r, "err.unavailable"));
+        return;
+    }
+    audit(s, r, pupil, "guardianship.changed", arena_printf(&r->arena, "person:%lld", (long long)parent),
+          action);
+    reply_redirect(r, arena_printf(&r->arena, "/personnes/%lld", (long long)pupil));
+}
+
+static const char *const guardian_actions[] = {"legal", "simple", "retirer", NULL};
+
 #define EST_ID                                                                                     \
     { "id", P_ID, SRC_PATH, .required = true }
 const struct route structure_routes[] = {
@@ -307,4 +398,9 @@ const struct route structure_routes[] = {
                                            {"classe", P_ID, SRC_BODY, .required = true,
                                             .label = "structure.move_to"},
                                            {0}}},
+    {.method = M_POST, .path = "/personnes/{id}/responsables/{parent}", .handler = guardian_change,
+     .action = ACT_STRUCTURE_EDIT, .object = OBJ_PERSON,
+     .params = (const struct param_spec[]){
+         {"id", P_ID, SRC_PATH, .required = true}, {"parent", P_ID, SRC_PATH, .required = true},
+         {"action", P_ENUM, SRC_BODY, .required = true, .choices = guardian_actions}, {0}}},
     {0}};

@@ -12,4 +12,8 @@ extern const struct route structure_routes[];
  * (nothing otherwise). class_id: the pupil's class today. */
 void structure_move_form(struct req *r, int64_t pupil, int64_t class_id);
 
+/* On a pupil's page: their guardians, with legal responsibility given or
+ * withdrawn and the link removed, for those the policy allows. */
+void structure_guardians_form(struct req *r, int64_t pupil);
+
 #endif
