@@ -145,14 +145,13 @@ static void period_save(struct req *r) {
     }
     /* Inside the school year, after the one before and before the next. */
     int64_t clash = 0;
-    if (store_int(
-            s, &clash,
-            "SELECT count(*) FROM school_year y WHERE y.id = $1 AND ($2 < y.starts_on OR $3 >"
-            " y.ends_on"
-            " OR EXISTS (SELECT 1 FROM period p WHERE p.school_year_id = y.id AND p.id <> $4"
-            " AND ((p.ordinal < $5 AND p.ends_on >= $2) OR (p.ordinal > $5 AND p.starts_on <="
-            " $3))))",
-            "ittii", year, from, to, pid, ordinal)
+    if (store_int(s, &clash,
+                  "SELECT count(*) FROM school_year y WHERE y.id = $1 AND ($2 < y.starts_on OR $3 >"
+                  " y.ends_on"
+                  " OR EXISTS (SELECT 1 FROM period p WHERE p.school_year_id = y.id AND p.id <> $4"
+                  " AND ((p.ordinal < $5 AND p.ends_on >= $2) OR (p.ordinal > $5 AND p.starts_on <="
+                  " $3))))",
+                  "ittii", year, from, to, pid, ordinal)
             != 1
         || clash) {
         refuse(r, est, "structure.overlap");
@@ -264,16 +263,15 @@ void structure_move_form(struct req *r, int64_t pupil, int64_t class_id) {
     out(r, "</select><button type=\"submit\">%h</button></form>", tr(r, "structure.move"));
 }
 
-
 /* ---- a pupil's guardians ------------------------------------------------ */
 
-void structure_guardians_form(struct req *r, int64_t pupil)
-{
+void structure_guardians_form(struct req *r, int64_t pupil) {
     struct store *s = store_thread();
     if (!policy_may(s, r->actor, ACT_STRUCTURE_EDIT, OBJECT(OBJ_PERSON, pupil))) return;
-    struct stmt *st = store_q(s, "SELECT p.id, p.first_name, p.last_name, g.legal_responsibility"
-                                 " FROM guardianship g JOIN person p ON p.id = g.parent_id"
-                                 " WHERE g.pupil_id = $1 ORDER BY p.last_name, p.first_name",
+    struct stmt *st = store_q(s,
+                              "SELECT p.id, p.first_name, p.last_name, g.legal_responsibility"
+                              " FROM guardianship g JOIN person p ON p.id = g.parent_id"
+                              " WHERE g.pupil_id = $1 ORDER BY p.last_name, p.first_name",
                               "i", pupil);
     out(r, "<h3>%h</h3><p class=\"help\">%h</p><ul class=\"editable\">",
         tr(r, "structure.guardians"), tr(r, "structure.guardians_lead"));
@@ -284,13 +282,16 @@ void structure_guardians_form(struct req *r, int64_t pupil)
             tr(r, legal ? "structure.legal" : "structure.not_legal"));
         out(r, "<form method=\"post\" action=\"/personnes/%I/responsables/%I\">", pupil, parent);
         page_csrf_input(r);
-        out(r, "<input type=\"hidden\" name=\"action\" value=\"%h\"><button type=\"submit\">%h"
-               "</button></form>",
-            legal ? "simple" : "legal", tr(r, legal ? "structure.make_simple" : "structure.make_legal"));
+        out(r,
+            "<input type=\"hidden\" name=\"action\" value=\"%h\"><button type=\"submit\">%h"
+            "</button></form>",
+            legal ? "simple" : "legal",
+            tr(r, legal ? "structure.make_simple" : "structure.make_legal"));
         out(r, "<form method=\"post\" action=\"/personnes/%I/responsables/%I\">", pupil, parent);
         page_csrf_input(r);
-        out(r, "<input type=\"hidden\" name=\"action\" value=\"retirer\"><button type=\"submit\""
-               " class=\"danger\">%h</button></form></div></li>",
+        out(r,
+            "<input type=\"hidden\" name=\"action\" value=\"retirer\"><button type=\"submit\""
+            " class=\"danger\">%h</button></form></div></li>",
             tr(r, "structure.remove_guardian"));
     }
     stmt_done(st);
@@ -300,40 +301,42 @@ void structure_guardians_form(struct req *r, int64_t pupil)
 /* The parent's access follows their legal links: a parent role in each
  * establishment where a child they are legally responsible for is
  * enrolled today, none elsewhere (ended the day before). 0 or -1. */
-static int parent_roles_follow(struct store *s, int64_t parent)
-{
+static int parent_roles_follow(struct store *s, int64_t parent) {
     char today[11], yesterday[11];
     clock_today(today);
     calendar_add_days(today, -1, yesterday);
-    if (store_run(s, "UPDATE role SET ends_on = $3 WHERE person_id = $1 AND profile = 'parent'"
-                     " AND (ends_on IS NULL OR ends_on >= $2) AND establishment_id NOT IN"
-                     " (SELECT c.establishment_id FROM guardianship g JOIN enrolment en"
-                     " ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id"
-                     " WHERE g.parent_id = $1 AND g.legal_responsibility = 1"
-                     " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2))",
-                  "itt", parent, today, yesterday) < 0)
+    if (store_run(s,
+                  "UPDATE role SET ends_on = $3 WHERE person_id = $1 AND profile = 'parent'"
+                  " AND (ends_on IS NULL OR ends_on >= $2) AND establishment_id NOT IN"
+                  " (SELECT c.establishment_id FROM guardianship g JOIN enrolment en"
+                  " ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id"
+                  " WHERE g.parent_id = $1 AND g.legal_responsibility = 1"
+                  " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2))",
+                  "itt", parent, today, yesterday)
+        < 0)
         return -1;
-    return store_run(s, "INSERT INTO role (person_id, profile, establishment_id, starts_on)"
-                        " SELECT DISTINCT $1, 'parent', c.establishment_id, $2 FROM guardianship g"
-                        " JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c"
-                        " ON c.id = en.class_id WHERE g.parent_id = $1 AND g.legal_responsibility = 1"
-                        " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
-                        " AND NOT EXISTS (SELECT 1 FROM role r WHERE r.person_id = $1"
-                        " AND r.profile = 'parent' AND r.establishment_id = c.establishment_id"
-                        " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2))",
+    return store_run(s,
+                     "INSERT INTO role (person_id, profile, establishment_id, starts_on)"
+                     " SELECT DISTINCT $1, 'parent', c.establishment_id, $2 FROM guardianship g"
+                     " JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c"
+                     " ON c.id = en.class_id WHERE g.parent_id = $1 AND g.legal_responsibility = 1"
+                     " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+                     " AND NOT EXISTS (SELECT 1 FROM role r WHERE r.person_id = $1"
+                     " AND r.profile = 'parent' AND r.establishment_id = c.establishment_id"
+                     " AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2))",
                      "it", parent, today);
 }
 
 /* POST /personnes/{id}/responsables/{parent}: legal responsibility given
  * or withdrawn, or the link removed (a separated parent's court decision,
  * an import's mistake). */
-static void guardian_change(struct req *r)
-{
+static void guardian_change(struct req *r) {
     struct store *s = store_thread();
     int64_t pupil = param_int(r, "id"), parent = param_int(r, "parent"), link = 0;
     const char *action = param(r, "action");
     if (store_int(s, &link, "SELECT id FROM guardianship WHERE pupil_id = $1 AND parent_id = $2",
-                  "ii", pupil, parent) != 1) {
+                  "ii", pupil, parent)
+        != 1) {
         reply_error(r, 404, tr(r, "err.not_found"));
         return;
     }
@@ -348,8 +351,8 @@ static void guardian_change(struct req *r)
         reply_error(r, 503, tr(r, "err.unavailable"));
         return;
     }
-    audit(s, r, pupil, "guardianship.changed", arena_printf(&r->arena, "person:%lld", (long long)parent),
-          action);
+    audit(s, r, pupil, "guardianship.changed",
+          arena_printf(&r->arena, "person:%lld", (long long)parent), action);
     reply_redirect(r, arena_printf(&r->arena, "/personnes/%lld", (long long)pupil));
 }
 
@@ -398,9 +401,14 @@ const struct route structure_routes[] = {
                                            {"classe", P_ID, SRC_BODY, .required = true,
                                             .label = "structure.move_to"},
                                            {0}}},
-    {.method = M_POST, .path = "/personnes/{id}/responsables/{parent}", .handler = guardian_change,
-     .action = ACT_STRUCTURE_EDIT, .object = OBJ_PERSON,
-     .params = (const struct param_spec[]){
-         {"id", P_ID, SRC_PATH, .required = true}, {"parent", P_ID, SRC_PATH, .required = true},
-         {"action", P_ENUM, SRC_BODY, .required = true, .choices = guardian_actions}, {0}}},
+    {.method = M_POST,
+     .path = "/personnes/{id}/responsables/{parent}",
+     .handler = guardian_change,
+     .action = ACT_STRUCTURE_EDIT,
+     .object = OBJ_PERSON,
+     .params = (const struct param_spec[]){{"id", P_ID, SRC_PATH, .required = true},
+                                           {"parent", P_ID, SRC_PATH, .required = true},
+                                           {"action", P_ENUM, SRC_BODY, .required = true,
+                                            .choices = guardian_actions},
+                                           {0}}},
     {0}};
