@@ -86,7 +86,8 @@ static bool may_view_person(struct store *s, const struct actor *a, int64_t targ
         "SELECT c.id, c.establishment_id, e.territory_id FROM guardianship g"
         " JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id"
         " JOIN establishment e ON e.id = c.establishment_id"
-        " WHERE g.parent_id = $1 AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)";
+        " WHERE g.parent_id = $1 AND g.legal_responsibility = 1"
+        " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)";
     const char *const qs[2] = {q_pupil, q_guardian};
     for (int k = 0; k < 2; k++) {
         struct stmt *st = store_q(s, qs[k], "it", target, today);
@@ -197,7 +198,7 @@ static bool follows(struct store *s, const struct actor *a, int64_t teaching)
     int64_t n = 0;
     store_int(s, &n,
               "SELECT count(*) FROM teaching t WHERE t.id = $1 AND EXISTS (SELECT 1 FROM enrolment en"
-              " LEFT JOIN guardianship g ON g.pupil_id = en.pupil_id"
+              " LEFT JOIN guardianship g ON g.pupil_id = en.pupil_id AND g.legal_responsibility = 1"
               " WHERE (en.pupil_id = $2 OR g.parent_id = $2) AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $3)"
               " AND (en.class_id = t.class_id OR en.pupil_id IN (SELECT pupil_id FROM group_member WHERE grp_id = t.grp_id)))",
               "iit", teaching, a->person_id, today);
@@ -231,7 +232,8 @@ static size_t memberships(struct store *s, int64_t person, struct membership *m)
         "SELECT c.establishment_id, c.id, en.pupil_id, 0 FROM enrolment en JOIN class c ON c.id = en.class_id WHERE en.pupil_id = $1"
         " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
         " UNION ALL SELECT c.establishment_id, c.id, en.pupil_id, 1 FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id"
-        " JOIN class c ON c.id = en.class_id WHERE g.parent_id = $1 AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)",
+        " JOIN class c ON c.id = en.class_id WHERE g.parent_id = $1 AND g.legal_responsibility = 1"
+        " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)",
         "it", person, today);
     while (st && stmt_step(st) == STORE_ROW && n < MAX_MEMBERSHIPS)
         m[n++] = (struct membership){stmt_int(st, 0), stmt_int(st, 3) ? PROFILE_PARENT : PROFILE_PUPIL, stmt_int(st, 1),
@@ -349,7 +351,7 @@ static int64_t message_check(struct store *s, const struct actor *a, const struc
 /* SQL: is parent the guardian of a pupil enrolled in est on $3 (today)? */
 #define GUARDIAN_IN(parent, est)                                                                                      \
     "EXISTS (SELECT 1 FROM guardianship g JOIN enrolment en ON en.pupil_id = g.pupil_id JOIN class c ON c.id = en.class_id" \
-    " WHERE g.parent_id = " parent " AND c.establishment_id = " est                                                   \
+    " WHERE g.parent_id = " parent " AND g.legal_responsibility = 1 AND c.establishment_id = " est                  \
     " AND en.starts_on <= $3 AND (en.ends_on IS NULL OR en.ends_on >= $3))"
 
 bool policy_parent_in(struct store *s, int64_t person, int64_t est)

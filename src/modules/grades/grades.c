@@ -1017,7 +1017,7 @@ static int publication_notify(struct req *r, const struct assessment_full *af, i
         "SELECT x.pupil_id, g.parent_id, EXISTS (SELECT 1 FROM notification n WHERE n.person_id = x.pupil_id AND n.item = $2),"
         " EXISTS (SELECT 1 FROM notification n WHERE n.person_id = g.parent_id AND n.item = $3 AND n.url = '/notes/eleves/' || x.pupil_id)"
         " FROM (SELECT pupil_id FROM mark WHERE assessment_id = $1 UNION SELECT pupil_id FROM skill_result WHERE assessment_id = $1) x"
-        " LEFT JOIN guardianship g ON g.pupil_id = x.pupil_id"
+        " LEFT JOIN guardianship g ON g.pupil_id = x.pupil_id AND g.legal_responsibility = 1"
         " ORDER BY x.pupil_id", "itt", af->ai.id, item, pitem);
     struct { int64_t pupil, parent; bool told; } *v = NULL;
     size_t n = 0, cap = 0;

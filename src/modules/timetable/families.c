@@ -25,7 +25,8 @@ int timetable_notify_families(struct store *s, struct arena *a, int64_t teaching
         " WHERE t.id = $1 AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
         " UNION SELECT gm.pupil_id FROM teaching t JOIN group_member gm ON gm.grp_id = t.grp_id WHERE t.id = $1)"
         " SELECT id, id FROM pupils UNION ALL"
-        " SELECT g.parent_id, min(g.pupil_id) FROM pupils p CROSS JOIN guardianship g WHERE g.pupil_id = p.id GROUP BY g.parent_id",
+        " SELECT g.parent_id, min(g.pupil_id) FROM pupils p CROSS JOIN guardianship g WHERE g.pupil_id = p.id"
+        " AND g.legal_responsibility = 1 GROUP BY g.parent_id",
         "it", teaching, date);
     struct who { int64_t person, child; } *v = NULL;
     size_t n = 0, cap = 0;
