@@ -9,6 +9,7 @@
  * and groups, teachers in their teachings), demographics.csv (birth
  * dates). sourcedIds are stable: "carnet-<thing>-<id>". Fields are quoted
  * as RFC 4180 says, lines end with CRLF. */
+#include "import.h"
 #include "export_oneroster.h"
 #include "keymap.h"
 #include "orzip.h"
@@ -450,9 +451,7 @@ static int export_to(struct store *s, const char *uai, const char *to, char *err
     clock_today(today);
     if (!orzip_is_zip(to)) return export_oneroster(s, uai, today, to, err, errlen);
     char dir[4096];
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/carnet-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
+    if (import_tempdir(dir, sizeof dir, "export") < 0) {
         snprintf(err, errlen, "cannot create a temporary directory");
         return -1;
     }

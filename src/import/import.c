@@ -220,11 +220,20 @@ int import_stage(struct store *s, int64_t run_id, const char *name, const void *
                         " VALUES ($1, $2, $3, $4)", "itbi", run_id, name, data, len, clock_now());
 }
 
-int import_unstage(struct store *s, int64_t run_id, const char *dir_parent, char *out,
-                   size_t outlen)
+int import_tempdir(char *out, size_t cap, const char *what)
 {
-    snprintf(out, outlen, "%s/carnet-import-XXXXXX", dir_parent);
-    if (!mkdtemp(out)) return -1;
+    const char *tmp = getenv("TMPDIR");
+    int n = snprintf(out, cap, "%s/carnet-%s-......", tmp && *tmp ? tmp : "/tmp", what);
+    if (n < 6 || (size_t)n >= cap) return -1;
+    memset(out + n - 6, 'X', 6); /* mkdtemp's template */
+    if (mkdtemp(out)) return 0;
+    out[0] = 0;
+    return -1;
+}
+
+int import_unstage(struct store *s, int64_t run_id, char *out, size_t outlen)
+{
+    if (import_tempdir(out, outlen, "import") < 0) return -1;
     struct stmt *st = store_q(s, "SELECT name, data FROM import_file WHERE run_id = $1 ORDER BY id",
                               "i", run_id);
     int n = 0;

@@ -37,10 +37,12 @@ const char *import_format_at(size_t i);
  * apply the run later. name must be a plain file name. 0 or -1. */
 int import_stage(struct store *s, int64_t run_id, const char *name, const void *data,
                  size_t len);
-/* Write the files of run_id into a new directory under dir_parent (its
- * path into out); their number, or -1. */
-int import_unstage(struct store *s, int64_t run_id, const char *dir_parent, char *out,
-                   size_t outlen);
+/* A new private directory $TMPDIR/carnet-<what>-?????? (mkdtemp), its path
+ * into out. 0, or -1 (out then holds no directory). */
+int import_tempdir(char *out, size_t cap, const char *what);
+/* Write the files of run_id into a new temporary directory (its path into
+ * out); their number, or -1. */
+int import_unstage(struct store *s, int64_t run_id, char *out, size_t outlen);
 /* Forget the staged files of run_id and those older than a day. */
 void import_unstage_done(struct store *s, int64_t run_id);
 /* Remove a directory made by import_unstage, with its files. */

@@ -2,6 +2,7 @@
  * orzip.h). Nothing is trusted from the archive: names that climb out
  * ("../", "/…", "C:", "\") are refused, sizes are checked as announced and
  * again as inflated, files are created with O_EXCL | O_NOFOLLOW. */
+#include "import.h"
 #include "orzip.h"
 #include "../core/limits.h"
 #include <dirent.h>
@@ -151,9 +152,7 @@ int orzip_extract(const char *path, char *dir, size_t dirlen, char *err, size_t 
         return -1;
     }
     int rc = check_entries(za, (long long)sb.st_size, err, errlen);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, dirlen, "%s/carnet-oneroster-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (rc == 0 && !mkdtemp(dir)) {
+    if (rc == 0 && import_tempdir(dir, dirlen, "oneroster") < 0) {
         snprintf(err, errlen, "dossier temporaire impossible à créer");
         rc = -1;
         dir[0] = 0;

@@ -13,6 +13,7 @@
 #include "../notify/notify.h"
 #include "../../policy/diffusion.h"
 #include "../../policy/policy.h"
+#include "../../policy/scope_sql.h"
 #include "../../store/store.h"
 #include <jansson.h>
 #include <stdio.h>
@@ -41,7 +42,7 @@ static const char *school_year_start(char out[11])
 
 static const char *const q_to_justify[2] = {
     TO_JUSTIFY_SQL("a.pupil_id = $1"),
-    TO_JUSTIFY_SQL("a.pupil_id IN (SELECT pupil_id FROM guardianship WHERE parent_id = $1 AND legal_responsibility = 1)"),
+    TO_JUSTIFY_SQL("a.pupil_id IN " SQL_CHILDREN_OF_1),
 };
 
 static size_t absence_rows(struct arena *a, struct stmt *st, struct absence_item **out)

@@ -671,7 +671,8 @@ static void letter_render(struct req *r, const char *where, const struct letter 
     if (where) out(r, "<p class=\"meta\">%h</p>", where);
     out(r, "<h2>%h %h</h2>", l->first, l->last);
     if (children) out(r, "<p>%h</p>", children);
-    out(r, "<p>%h</p><dl class=\"facts\"><dt>%h</dt><dd><strong>%h</strong></dd><dt>%h</dt><dd><strong class=\"code\">%h</strong>"
+    out(r, "<p>%h</p><dl class=\"facts\"><dt>%h</dt><dd><strong>%h</strong></dd><dt>%h</dt>"
+           "<dd><strong class=\"code\">%h</strong>"
            " <span class=\"meta\">%h</span></dd><dt>%h</dt><dd>%h</dd></dl><ol><li>%h</li><li>%h</li><li>%h</li></ol>"
            "<p class=\"meta\">%h</p></article>",
         tr(r, "letters.intro"), tr(r, "login.login"), l->login, tr(r, "activate.code"), l->code,
@@ -743,7 +744,8 @@ static void letters_generate(struct req *r)
         return;
     }
     page_begin(r, tr(r, "letters.title"));
-    out(r, "<div class=\"no-print\"><h1>%h</h1><p class=\"notice\" role=\"status\">%h</p></div>", tr(r, "letters.title"),
+    out(r, "<div class=\"no-print\"><h1>%h</h1><p class=\"notice\" role=\"status\">%h</p></div>",
+        tr(r, "letters.title"),
         tr_fmt(r, "letters.done", count, NULL));
     const char *where = arena_printf(&r->arena, "%s — %s %s", ename, tr(r, "portal.class"), cname);
     for (size_t i = 0; i < n; i++)
@@ -783,7 +785,8 @@ static void person_letter(struct req *r)
         return;
     }
     page_begin(r, tr(r, "letters.title"));
-    out(r, "<div class=\"no-print\"><h1>%h</h1><p class=\"notice\" role=\"status\">%h</p></div>", tr(r, "letters.title"),
+    out(r, "<div class=\"no-print\"><h1>%h</h1><p class=\"notice\" role=\"status\">%h</p></div>",
+        tr(r, "letters.title"),
         tr_fmt(r, "letters.done", "1", NULL));
     letter_render(r, NULL, &l, NULL, page_date(r, clock_now() + ACTIVATION_VALID_S), url);
     out(r, "<p class=\"no-print\"><a href=\"/personnes/%I\">%h</a></p>", person, tr(r, "letters.back_person"));

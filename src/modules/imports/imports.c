@@ -161,9 +161,7 @@ static int uploads_to_dir(struct req *r, char *dir, size_t cap) {
         form_page(r, tr(r, "imports.no_file"));
         return -1;
     }
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, cap, "%s/carnet-upload-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
+    if (import_tempdir(dir, cap, "upload") < 0) {
         reply_error(r, 503, tr(r, "err.unavailable"));
         return -1;
     }
@@ -373,9 +371,8 @@ static void apply_run(struct req *r) {
         reply_error(r, 409, tr(r, "imports.not_appliable"));
         return;
     }
-    const char *tmp = getenv("TMPDIR");
     char dir[4096], uai[16] = "";
-    int n = import_unstage(s, run.id, tmp && *tmp ? tmp : "/tmp", dir, sizeof dir);
+    int n = import_unstage(s, run.id, dir, sizeof dir);
     if (n <= 0) {
         if (n == 0) import_unstage_clean(dir);
         reply_error(r, 409, tr(r, "imports.files_gone"));

@@ -8,6 +8,7 @@
 #include "../../core/i18n.h"
 #include "../../core/page.h"
 #include "../../policy/policy.h"
+#include "../../policy/scope_sql.h"
 #include "../../policy/diffusion.h"
 #include "../notify/notify.h"
 #include "../portal/notice.h"
@@ -53,12 +54,12 @@ static size_t candidates(struct req *r, const char *q, int64_t also, struct cand
         st = store_q(s,
             "SELECT DISTINCT p.id, p.first_name, p.last_name, sb.name FROM enrolment en"
             " JOIN teaching t ON t.class_id = en.class_id JOIN person p ON p.id = t.teacher_id JOIN subject sb ON sb.id = t.subject_id"
-            " WHERE (en.pupil_id = $1 OR en.pupil_id IN (SELECT pupil_id FROM guardianship WHERE parent_id = $1 AND legal_responsibility = 1))"
+            " WHERE (en.pupil_id = $1 OR en.pupil_id IN " SQL_CHILDREN_OF_1 ")"
             " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
             " UNION SELECT p.id, p.first_name, p.last_name, coalesce(r.title, r.profile) FROM role r JOIN person p ON p.id = r.person_id"
             " WHERE r.profile IN ('staff', 'head') AND r.starts_on <= $2 AND (r.ends_on IS NULL OR r.ends_on >= $2)"
             " AND r.establishment_id IN (SELECT c.establishment_id FROM enrolment en JOIN class c ON c.id = en.class_id"
-            " WHERE (en.pupil_id = $1 OR en.pupil_id IN (SELECT pupil_id FROM guardianship WHERE parent_id = $1 AND legal_responsibility = 1))"
+            " WHERE (en.pupil_id = $1 OR en.pupil_id IN " SQL_CHILDREN_OF_1 ")"
             " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2))"
             " ORDER BY 3, 2 LIMIT 60", "it", r->actor->person_id, today);
     }
@@ -140,13 +141,13 @@ static const char *const q_offer =
     /* a family: the teaching team of each (child's) class, named after the pupil */
     " UNION ALL SELECT 't', c.id, 0, p.first_name || ' (' || c.name || ')', e.name, -1, e.name FROM enrolment en JOIN class c ON c.id = en.class_id"
     " JOIN person p ON p.id = en.pupil_id JOIN establishment e ON e.id = c.establishment_id"
-    " WHERE (en.pupil_id = $1 OR en.pupil_id IN (SELECT pupil_id FROM guardianship WHERE parent_id = $1 AND legal_responsibility = 1))"
+    " WHERE (en.pupil_id = $1 OR en.pupil_id IN " SQL_CHILDREN_OF_1 ")"
     " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
     /* school life and head of every establishment of the actor */
     " UNION SELECT 'e', e.id, 0, e.name, e.name, -1, e.name FROM establishment e WHERE e.id IN (SELECT establishment_id FROM role WHERE person_id = $1"
     " AND establishment_id IS NOT NULL AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)"
     " UNION SELECT c.establishment_id FROM enrolment en JOIN class c ON c.id = en.class_id"
-    " WHERE (en.pupil_id = $1 OR en.pupil_id IN (SELECT pupil_id FROM guardianship WHERE parent_id = $1 AND legal_responsibility = 1))"
+    " WHERE (en.pupil_id = $1 OR en.pupil_id IN " SQL_CHILDREN_OF_1 ")"
     " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2))"
     " ORDER BY 7, 6, 1 DESC, 4";
 
@@ -202,7 +203,8 @@ static size_t list_members(struct req *r, const struct list *l, int64_t **out)
     switch (l->kind) {
     case L_CLASS_PARENTS:
         st = store_q(s, "SELECT DISTINCT g.parent_id FROM enrolment en JOIN guardianship g ON g.pupil_id = en.pupil_id WHERE en.class_id = $1"
-                        " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2) AND g.receives_mail = 1 AND g.legal_responsibility = 1", "it", l->id, today);
+                        " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2)"
+                        " AND g.receives_mail = 1 AND g.legal_responsibility = 1", "it", l->id, today);
         break;
     case L_CLASS_PUPILS:
         st = store_q(s, "SELECT pupil_id FROM enrolment WHERE class_id = $1 AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)",
@@ -766,7 +768,7 @@ static int64_t home_establishment(struct req *r)
     store_int(store_thread(), &est,
               "SELECT establishment_id FROM role WHERE person_id = $1 AND establishment_id IS NOT NULL AND starts_on <= $2"
               " AND (ends_on IS NULL OR ends_on >= $2) UNION ALL SELECT c.establishment_id FROM enrolment en JOIN class c ON c.id = en.class_id"
-              " WHERE (en.pupil_id = $1 OR en.pupil_id IN (SELECT pupil_id FROM guardianship WHERE parent_id = $1 AND legal_responsibility = 1))"
+              " WHERE (en.pupil_id = $1 OR en.pupil_id IN " SQL_CHILDREN_OF_1 ")"
               " AND en.starts_on <= $2 AND (en.ends_on IS NULL OR en.ends_on >= $2) LIMIT 1", "it", r->actor->person_id, today);
     return est;
 }

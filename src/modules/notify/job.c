@@ -204,8 +204,8 @@ static size_t claim(struct store *s, int64_t due, struct claimed *v)
 /* The outbox row id as an e-mail: recipient, names, language, items. */
 static bool mail_load(struct store *s, struct arena *a, int64_t id, const struct config *c, struct mail *m)
 {
-    struct stmt *st = store_q(s, "SELECT o.rcpt, o.created_at, p.first_name || ' ' || p.last_name, coalesce(ac.lang, 'fr'),"
-                                 " o.kind, o.link"
+    struct stmt *st = store_q(s, "SELECT o.rcpt, o.created_at, p.first_name || ' ' || p.last_name,"
+                                 " coalesce(ac.lang, 'fr'), o.kind, o.link"
                                  " FROM mail_outbox o JOIN person p ON p.id = o.person_id LEFT JOIN account ac ON ac.person_id = p.id"
                                  " WHERE o.id = $1", "i", id);
     bool ok = st && stmt_step(st) == STORE_ROW, account = false;
